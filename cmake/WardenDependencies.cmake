@@ -1,0 +1,20 @@
+# Debian 12 packages only; install them with tools/setup.sh (called by the README commands).
+set(_warden_qt_components Core Network Sql HttpServer Test)
+if(BUILD_CONSOLE)
+    list(APPEND _warden_qt_components Gui Widgets Charts LinguistTools)
+endif()
+find_package(Qt6 6.4 REQUIRED COMPONENTS ${_warden_qt_components})
+find_package(Qt6Keychain REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(JWT REQUIRED IMPORTED_TARGET libjwt)
+find_path(PG_QUERY_INCLUDE_DIR pg_query.h REQUIRED)
+find_library(PG_QUERY_LIBRARY NAMES pg_query REQUIRED)
+add_library(warden_pg_query UNKNOWN IMPORTED)
+set_target_properties(warden_pg_query PROPERTIES
+    IMPORTED_LOCATION "${PG_QUERY_LIBRARY}"
+    INTERFACE_INCLUDE_DIRECTORIES "${PG_QUERY_INCLUDE_DIR}")

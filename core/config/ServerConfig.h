@@ -1,0 +1,80 @@
+#pragma once
+
+#include "common/Json.h"
+#include "common/Result.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+
+namespace warden {
+
+// The server configuration file (docs/configuration.md). Everything a server needs to run,
+// except secrets: those appear only as references ("env:NAME", "keychain:service/key").
+struct DatabaseConfig
+{
+    enum class Driver { Sqlite, Postgres };
+    Driver driver = Driver::Sqlite;
+    QString path;              // sqlite: database file (absolute after loading)
+    QString host = QStringLiteral("127.0.0.1");
+    int port = 5432;
+    QString dbname;
+    QString user;
+    QString passwordRef;       // a secret reference, never the password itself
+    QString sslmode = QStringLiteral("prefer");
+    int poolSize = 4;          // worker threads, one connection each
+    int connectTimeoutMs = 5000;
+};
+
+struct HttpConfig
+{
+    bool enabled = false;
+    QString address = QStringLiteral("127.0.0.1");
+    int port = 8765;                 // 0 picks a free port
+    QStringList allowedHosts;        // extra Host names besides the loopback ones
+    QStringList allowedOrigins;      // extra Origins besides the loopback ones
+    bool allowRemote = false;        // bind a non-loopback address without authentication
+    std::int64_t maxBodyBytes = 1024 * 1024;
+    int headerTimeoutMs = 10000;     // a request must arrive whole within this
+    int idleTimeoutMs = 60000;       // an idle keep-alive connection is closed after this
+    int sessionIdleTimeoutMs = 30 * 60 * 1000;
+    int maxSessions = 1000;
+};
+
+struct StdioConfig
+{
+    std::int64_t maxLineBytes = 4 * 1024 * 1024;
+};
+
+struct PrincipalConfig
+{
+    QString userId = QStringLiteral("local");
+    QString tenantId;
+    QStringList roles;
+    QStringList scopes;
+};
+
+struct ServerConfig
+{
+    enum class Mode { Production, Development };
+
+    QString filePath;                // where it was loaded from (empty for defaults)
+    DatabaseConfig database;
+    QString policyPath;              // absolute after loading
+    HttpConfig http;
+    StdioConfig stdio;
+    PrincipalConfig localPrincipal;
+    QString logLevel = QStringLiteral("info");
+    Mode mode = Mode::Production;
+
+    // Reads and validates a file. Relative paths inside resolve against the file's folder.
+    // Errors name the key as a JSON pointer and say what to fix.
+    static Result<ServerConfig> load(const QString &path);
+    static Result<ServerConfig> fromJson(const Json &document, const QString &baseDir);
+    Json toJson() const;
+
+    static const QStringList &logLevels();
+};
+
+} // namespace warden

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace warden::db {
+
+// What introspection found in the target database. Policy decides what of it a caller sees.
+struct ColumnInfo
+{
+    std::string name;
+    std::string type;          // normalised: integer, real, numeric, text, boolean, date, datetime, blob, json
+    std::string declaredType;  // as the database spells it
+    bool nullable = true;
+    bool primaryKey = false;
+};
+
+struct ForeignKey
+{
+    std::string column;
+    std::string refTable;
+    std::string refColumn;
+};
+
+struct TableInfo
+{
+    std::string name;
+    std::vector<ColumnInfo> columns;
+    std::vector<std::string> primaryKey;
+    std::vector<ForeignKey> foreignKeys;
+    std::vector<std::vector<std::string>> indexes; // leading columns of each index
+    std::int64_t estimatedRows = 0;
+
+    const ColumnInfo *column(const std::string &name) const;
+    bool hasIndexLeadingWith(const std::string &column) const;
+};
+
+struct Schema
+{
+    std::vector<TableInfo> tables;
+    const TableInfo *table(const std::string &name) const;
+};
+
+} // namespace warden::db

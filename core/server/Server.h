@@ -1,0 +1,70 @@
+#pragma once
+
+#include "ServerInterface.h"
+#include "config/ServerConfig.h"
+
+#include <QPointer>
+
+#include <atomic>
+#include <memory>
+
+namespace warden {
+
+class McpServer;
+class StdioTransport;
+class HttpTransport;
+namespace db { class DatabasePool; }
+
+// The in-process server: owns the database pool, the policy, the MCP engine and the
+// transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
+class Server : public ServerInterface
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        bool http = true;                 // listen per config.http (address/port)
+        bool stdio = false;               // serve the process's stdin/stdout
+        bool conformanceFixtures = false; // add the official suite's fixture tools, nothing else
+    };
+
+    explicit Server(ServerConfig config, Options options, QObject *parent = nullptr);
+    ~Server() override;
+
+    State state() const override;
+    QString endpoint() const override;
+    QString databaseDescription() const override;
+    QString lastError() const override;
+    quint64 requestCount() const override;
+    quint64 errorCount() const override;
+    int sessionCount() const override;
+
+    const ServerConfig &config() const { return m_config; }
+    quint16 httpPort() const;
+
+    // Synchronous start for the command line: returns the error that stopped it.
+    Status startNow();
+
+public Q_SLOTS:
+    void start() override;
+    void stop() override;
+
+Q_SIGNALS:
+    // stdio only: the client closed stdin and in-flight work is done (or abandoned).
+    void stdioFinished();
+
+private:
+    void setState(State state);
+    void fail(const QString &message);
+
+    ServerConfig m_config;
+    Options m_options;
+    State m_state = State::Stopped;
+    QString m_lastError;
+    std::unique_ptr<db::DatabasePool> m_pool;
+    std::unique_ptr<McpServer> m_mcp;
+    std::unique_ptr<HttpTransport> m_http;
+    std::unique_ptr<StdioTransport> m_stdio;
+};
+
+} // namespace warden

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+namespace warden {
+
+// The facade the console sees for one server: the embedded one today, a remote one over the
+// admin API later (GammaRay's interface/server/client split). Lives on the GUI thread.
+class ServerInterface : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Stopped, Starting, Running, Stopping, Failed };
+    Q_ENUM(State)
+
+    using QObject::QObject;
+    ~ServerInterface() override = default;
+
+    virtual State state() const = 0;
+    virtual QString endpoint() const = 0;     // "http://127.0.0.1:8765/mcp", empty when stopped
+    virtual QString databaseDescription() const = 0; // "SQLite /path/shop.db" (never a secret)
+    virtual QString lastError() const = 0;    // what went wrong and what to do, or empty
+    virtual quint64 requestCount() const = 0; // JSON-RPC requests answered since start
+    virtual quint64 errorCount() const = 0;   // of which protocol or tool errors
+    virtual int sessionCount() const = 0;
+
+public Q_SLOTS:
+    virtual void start() = 0;
+    virtual void stop() = 0;
+
+Q_SIGNALS:
+    void stateChanged(warden::ServerInterface::State state);
+    void countersChanged();
+    void errorOccurred(const QString &message);
+};
+
+} // namespace warden

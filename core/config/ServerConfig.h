@@ -25,6 +25,8 @@ struct DatabaseConfig
     QString sslmode = QStringLiteral("prefer");
     int poolSize = 4;          // worker threads, one connection each
     int connectTimeoutMs = 5000;
+
+    bool operator==(const DatabaseConfig &) const = default;
 };
 
 struct HttpConfig
@@ -40,11 +42,24 @@ struct HttpConfig
     int idleTimeoutMs = 60000;       // an idle keep-alive connection is closed after this
     int sessionIdleTimeoutMs = 30 * 60 * 1000;
     int maxSessions = 1000;
+
+    // "[ADDR:]PORT" as in the file and on the command line (--http): ADDR is an IPv4
+    // address, "localhost" (becomes 127.0.0.1) or a bracketed IPv6 address; it defaults
+    // to 127.0.0.1. On error nothing changes and the message says what to write.
+    Status setListen(const QString &text);
+    // The listen address in the same form, e.g. "127.0.0.1:8765" or "[::1]:8765".
+    QString listen() const;
+    // Whether the address only accepts connections from this machine.
+    bool isLoopback() const;
+
+    bool operator==(const HttpConfig &) const = default;
 };
 
 struct StdioConfig
 {
     std::int64_t maxLineBytes = 4 * 1024 * 1024;
+
+    bool operator==(const StdioConfig &) const = default;
 };
 
 struct PrincipalConfig
@@ -53,6 +68,8 @@ struct PrincipalConfig
     QString tenantId;
     QStringList roles;
     QStringList scopes;
+
+    bool operator==(const PrincipalConfig &) const = default;
 };
 
 struct ServerConfig
@@ -72,9 +89,24 @@ struct ServerConfig
     // Errors name the key as a JSON pointer and say what to fix.
     static Result<ServerConfig> load(const QString &path);
     static Result<ServerConfig> fromJson(const Json &document, const QString &baseDir);
+    // Writes the file format back (paths as stored, i.e. absolute after loading);
+    // fromJson(toJson()) gives an equal configuration.
     Json toJson() const;
 
+    // What every key is when a file leaves it out (policyPath and database.path empty).
+    static ServerConfig defaults();
+
+    // The command line's --http [ADDR:]PORT: replaces transports.http.listen and turns
+    // HTTP on. ConfigInvalid when the text is not a listen address.
+    Status applyHttpOverride(const QString &listen);
+    // The rule for exposing HTTP: a non-loopback listen address is refused unless
+    // authentication is configured or transports.http.allow_remote is true. Call it
+    // after applyHttpOverride, when the server knows whether authentication is set up.
+    Status checkRemoteExposure(bool authenticationConfigured) const;
+
     static const QStringList &logLevels();
+
+    bool operator==(const ServerConfig &) const = default;
 };
 
 } // namespace warden

@@ -1,20 +1,254 @@
 #include "ServerCommandLine.h"
 
-#include <QCoreApplication>
+#include "common/Log.h"
+#include "common/Resources.h"
+#include "config/ServerConfig.h"
+#include "db/DatabasePool.h"
+#include "demo/DemoDataset.h"
+#include "policy/Policy.h"
+#include "server/Server.h"
+#include "transport/StdioTransport.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <csignal>
 #include <cstdio>
+#include <iostream>
 
 namespace warden {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+const char *kUsage =
+    "Usage:\n"
+    "  warden-server [--config FILE] --stdio                 serve one client over stdio\n"
+    "  warden-server [--config FILE] --http [ADDR:]PORT      serve Streamable HTTP at /mcp (ADDR defaults to 127.0.0.1)\n"
+    "          [--conformance-fixtures] [--dev]              fixture tools for the conformance suite; development mode\n"
+    "  warden-server demo create PATH [--postgres CONNINFO] [--overwrite] [--reader-role ROLE]\n"
+    "                                                        write the demo database, policy and config\n"
+    "  warden-server policy check FILE [--config FILE]       validate a policy, print errors with JSON pointers\n"
+    "  warden-server --version | --help\n"
+    "\n"
+    "Without --config, the bundled demo in the user's data folder is used (created on first use).\n"
+    "Exit codes: 0 success, 2 bad usage or configuration, 1 anything else.\n";
+
+int usageError(const std::string &message)
+{
+    std::cerr << "warden-server: " << message << "\n\n" << kUsage;
+    return kExitUsage;
+}
+
+QString defaultDemoConfig()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo/warden.json");
+}
+
+// The configuration to use: --config, or the bundled demo (created if missing).
+Result<ServerConfig> loadConfig(const QString &path)
+{
+    QString file = path;
+    if (file.isEmpty()) {
+        file = defaultDemoConfig();
+        if (!QFileInfo::exists(file)) {
+            QDir().mkpath(QFileInfo(file).absolutePath());
+            DemoOptions demo;
+            demo.databasePath = QFileInfo(file).absolutePath() + QStringLiteral("/shop.db");
+            demo.overwrite = true;
+            std::cerr << "warden-server: creating the demo database in " << demo.databasePath.toStdString() << "\n";
+            auto made = DemoDataset::create(demo);
+            if (!made)
+                return made.takeError();
+        }
+    }
+    return ServerConfig::load(file);
+}
+
+int demoCommand(const QStringList &args)
+{
+    // demo create PATH [--postgres CONNINFO] [--overwrite] [--reader-role ROLE]
+    if (args.size() < 2 || args[0] != QLatin1String("create"))
+        return usageError("usage: warden-server demo create PATH [--postgres CONNINFO]");
+    QString path;
+    QString conninfo;
+    QString readerRole;
+    bool overwrite = false;
+    for (int i = 1; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (a == QLatin1String("--postgres") && i + 1 < args.size())
+            conninfo = args[++i];
+        else if (a == QLatin1String("--reader-role") && i + 1 < args.size())
+            readerRole = args[++i];
+        else if (a == QLatin1String("--overwrite"))
+            overwrite = true;
+        else if (a.startsWith(QLatin1String("--")))
+            return usageError("unknown option " + a.toStdString() + " for demo create");
+        else if (path.isEmpty())
+            path = a;
+        else
+            return usageError("demo create takes one PATH");
+    }
+    if (path.isEmpty())
+        return usageError("demo create needs a PATH for the SQLite database (or the config folder with --postgres)");
+    auto progress = [](int percent, std::string_view stage) {
+        std::cerr << "\r" << percent << "% " << stage << "          " << std::flush;
+    };
+    if (!conninfo.isEmpty()) {
+        DemoPostgresOptions o;
+        o.conninfo = conninfo.toStdString();
+        o.overwrite = overwrite;
+        o.readerRole = readerRole.toStdString();
+        o.configDir = path;
+        o.progress = progress;
+        auto r = DemoDataset::loadPostgres(o);
+        std::cerr << "\n";
+        if (!r) {
+            std::cerr << "warden-server: " << r.error().message << "\n";
+            return kExitFailure;
+        }
+        std::cout << "Loaded the demo into PostgreSQL in " << r->elapsedMs << " ms";
+        if (!r->configPath.isEmpty())
+            std::cout << "; config " << r->configPath.toStdString();
+        std::cout << "\n";
+        return kExitOk;
+    }
+    DemoOptions o;
+    o.databasePath = QFileInfo(path).absoluteFilePath();
+    o.overwrite = overwrite;
+    o.progress = progress;
+    auto r = DemoDataset::create(o);
+    std::cerr << "\n";
+    if (!r) {
+        std::cerr << "warden-server: " << r.error().message << "\n";
+        return r.error().code == ErrorCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    std::cout << "Wrote " << r->databasePath.toStdString() << " (" << r->rows("orders") << " orders) in "
+              << r->elapsedMs << " ms\n";
+    if (!r->configPath.isEmpty())
+        std::cout << "Config: " << r->configPath.toStdString() << "\nPolicy: " << r->policyPath.toStdString() << "\n";
+    return kExitOk;
+}
+
+int policyCommand(const QStringList &args, const QString &configPath)
+{
+    if (args.size() != 2 || args[0] != QLatin1String("check"))
+        return usageError("usage: warden-server policy check FILE [--config FILE]");
+    // The policy is checked against the schema of the configured database.
+    auto config = loadConfig(configPath);
+    if (!config) {
+        std::cerr << "warden-server: " << config.error().message << "\n";
+        return kExitUsage;
+    }
+    auto pool = db::DatabasePool::open(config->database, {}, 1);
+    if (!pool) {
+        std::cerr << "warden-server: " << pool.error().message << "\n";
+        return kExitFailure;
+    }
+    auto policy = Policy::load(args[1].toStdString(), pool.value()->schema());
+    if (!policy) {
+        std::cerr << policy.error().message << "\n";
+        return kExitUsage;
+    }
+    std::cout << "policy " << args[1].toStdString() << " is valid (version " << policy.value()->versionHash().substr(0, 16)
+              << ", profile " << policy.value()->profile() << ")\n";
+    return kExitOk;
+}
+
+} // namespace
 
 int ServerCommandLine::run(QCoreApplication &app)
 {
-    const QStringList args = app.arguments();
-    if (args.contains(QStringLiteral("--version"))) {
-        std::fprintf(stdout, "warden-server %s\n", WARDEN_VERSION);
-        return 0;
+    QStringList args = app.arguments();
+    args.removeFirst();
+
+    QString configPath;
+    QString httpListen;
+    bool stdio = false;
+    bool fixtures = false;
+    bool dev = false;
+    QStringList positional;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (a == QLatin1String("--help") || a == QLatin1String("-h")) {
+            std::cout << kUsage;
+            return kExitOk;
+        }
+        if (a == QLatin1String("--version")) {
+            std::cout << "warden-server " << WARDEN_VERSION << "\n";
+            return kExitOk;
+        }
+        if (a == QLatin1String("--config")) {
+            if (++i >= args.size())
+                return usageError("--config needs a FILE");
+            configPath = args[i];
+        } else if (a == QLatin1String("--http")) {
+            if (++i >= args.size())
+                return usageError("--http needs [ADDR:]PORT, e.g. --http 8765 or --http 127.0.0.1:8765");
+            httpListen = args[i];
+        } else if (a == QLatin1String("--stdio")) {
+            stdio = true;
+        } else if (a == QLatin1String("--conformance-fixtures")) {
+            fixtures = true;
+        } else if (a == QLatin1String("--dev")) {
+            dev = true;
+        } else if (a.startsWith(QLatin1String("--")) && positional.isEmpty()) {
+            return usageError("unknown option " + a.toStdString());
+        } else {
+            positional.push_back(a);
+        }
     }
-    std::fprintf(stderr, "warden-server: not implemented yet\n");
-    return 2;
+
+    if (!positional.isEmpty()) {
+        const QString command = positional.takeFirst();
+        // Options after a subcommand belong to it; re-read them from the raw list.
+        const qsizetype at = args.indexOf(command);
+        QStringList rest = args.mid(at + 1);
+        if (command == QLatin1String("demo"))
+            return demoCommand(rest);
+        if (command == QLatin1String("policy")) {
+            rest.removeAll(QStringLiteral("--config"));
+            rest.removeAll(configPath);
+            return policyCommand(rest, configPath);
+        }
+        return usageError("unknown command " + command.toStdString());
+    }
+
+    if (!stdio && httpListen.isEmpty())
+        return usageError("choose a transport: --stdio or --http [ADDR:]PORT");
+
+    auto config = loadConfig(configPath);
+    if (!config) {
+        std::cerr << "warden-server: " << config.error().message << "\n";
+        return config.error().code == ErrorCode::IoError || config.error().code == ErrorCode::ConfigInvalid ? kExitUsage
+                                                                                                            : kExitFailure;
+    }
+    if (dev)
+        config->mode = ServerConfig::Mode::Development;
+    if (!httpListen.isEmpty()) {
+        if (auto s = config->applyHttpOverride(httpListen); !s)
+            return usageError(s.error().message);
+    }
+    log::setLevel(config->logLevel);
+
+    Server::Options options;
+    options.http = !httpListen.isEmpty();
+    options.stdio = stdio;
+    options.conformanceFixtures = fixtures;
+    Server server(std::move(config).value(), options);
+    if (auto s = server.startNow(); !s) {
+        std::cerr << "warden-server: " << s.error().message << "\n";
+        return s.error().code == ErrorCode::ConfigInvalid ? kExitUsage : kExitFailure;
+    }
+    if (options.http)
+        std::cerr << "warden-server: listening on " << server.endpoint().toStdString() << std::endl;
+    if (stdio)
+        QObject::connect(&server, &Server::stdioFinished, &app, [] { QCoreApplication::exit(kExitOk); });
+    return app.exec();
 }
 
 } // namespace warden

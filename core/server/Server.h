@@ -13,7 +13,6 @@ namespace warden {
 class McpServer;
 class StdioTransport;
 class HttpTransport;
-namespace db { class DatabasePool; }
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
@@ -54,14 +53,18 @@ Q_SIGNALS:
     void stdioFinished();
 
 private:
+    struct Engine;
+
     void setState(State state);
     void fail(const QString &message);
+    Status build();
+    void teardown();
 
     ServerConfig m_config;
     Options m_options;
     State m_state = State::Stopped;
     QString m_lastError;
-    std::unique_ptr<db::DatabasePool> m_pool;
+    std::unique_ptr<Engine> m_engine;
     std::unique_ptr<McpServer> m_mcp;
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;

@@ -1,9 +1,23 @@
 #pragma once
 
+#include <QDateTime>
+#include <QMetaType>
 #include <QObject>
 #include <QString>
 
 namespace warden {
+
+// One answered JSON-RPC request, as the console's live request list shows it. Carries no
+// argument values: only what an operator needs to see that traffic flows.
+struct RequestEvent
+{
+    QDateTime time;
+    QString transport;   // "stdio" or "http"
+    QString method;      // "tools/call", "resources/read", ...
+    QString target;      // tool name or resource URI, when there is one
+    QString outcome;     // "ok", or a stable error code / JSON-RPC error name
+    qint64 durationUs = 0;
+};
 
 // The facade the console sees for one server: the embedded one today, a remote one over the
 // admin API later (GammaRay's interface/server/client split). Lives on the GUI thread.
@@ -33,6 +47,9 @@ Q_SIGNALS:
     void stateChanged(warden::ServerInterface::State state);
     void countersChanged();
     void errorOccurred(const QString &message);
+    void requestCompleted(const warden::RequestEvent &event);
 };
 
 } // namespace warden
+
+Q_DECLARE_METATYPE(warden::RequestEvent)

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace warden::crypto {
+
+// Thin wrappers over OpenSSL 3; nothing here is hand-rolled cryptography.
+std::string hmacSha256(std::string_view key, std::string_view data);      // 32 raw bytes
+std::string sha256(std::string_view data);                                // 32 raw bytes
+std::string randomBytes(std::size_t count);                               // CSPRNG (RAND_bytes)
+std::string toHex(std::string_view bytes);
+std::string base64UrlEncode(std::string_view bytes);                      // no padding
+bool base64UrlDecode(std::string_view text, std::string &out);
+// Compares without leaking the position of the first difference through timing.
+bool constantTimeEqual(std::string_view a, std::string_view b);
+
+} // namespace warden::crypto

@@ -1,0 +1,369 @@
+#include "Policy.h"
+
+#include "common/JsonChecker.h"
+#include "common/JsonPointer.h"
+#include "common/StrictJson.h"
+#include "crypto/Crypto.h"
+
+#include <fnmatch.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace warden {
+namespace {
+
+using P = JsonChecker::Presence;
+
+Budget profileBudget(const std::string &profile)
+{
+    Budget b;
+    if (profile == "internal") {
+        b.maxRows = 500;
+        b.maxSelectFields = 80;
+        b.maxIncludeDepth = 2;
+        b.statementTimeoutMs = 5000;
+        b.maxCost = 5e6;
+    } else if (profile == "dev") {
+        b.maxRows = 1000;
+        b.maxSelectFields = 100;
+        b.maxIncludeDepth = 3;
+        b.statementTimeoutMs = 10000;
+        b.maxCost = 1e7;
+        b.broadQueryGuard = false;
+    }
+    return b;
+}
+
+// Reads the budget keys present in `obj` over `b` (keys absent keep their value).
+void readBudget(JsonChecker &c, const Json &parent, const std::string &ptr, Budget &b)
+{
+    const Json *obj = c.objectMember(parent, ptr, "budget",
+                                     {"max_rows", "max_select_fields", "max_include_depth", "statement_timeout_ms",
+                                      "max_cost", "broad_query_guard", "broad_query_min_rows", "max_in_list",
+                                      "max_filter_nodes", "max_filter_depth"});
+    if (!obj)
+        return;
+    const std::string p = jsonPointerJoin(ptr, "budget");
+    if (auto v = c.integer(*obj, p, "max_rows", 1, 100000))
+        b.maxRows = *v;
+    if (auto v = c.integer(*obj, p, "max_select_fields", 1, 500))
+        b.maxSelectFields = int(*v);
+    if (auto v = c.integer(*obj, p, "max_include_depth", 0, 5))
+        b.maxIncludeDepth = int(*v);
+    if (auto v = c.integer(*obj, p, "statement_timeout_ms", 50, 600000, P::Optional, "milliseconds"))
+        b.statementTimeoutMs = int(*v);
+    if (auto v = c.integer(*obj, p, "max_cost", 1, std::int64_t(1) << 50))
+        b.maxCost = double(*v);
+    if (auto v = c.boolean(*obj, p, "broad_query_guard"))
+        b.broadQueryGuard = *v;
+    if (auto v = c.integer(*obj, p, "broad_query_min_rows", 0, std::int64_t(1) << 50))
+        b.broadQueryMinRows = *v;
+    if (auto v = c.integer(*obj, p, "max_in_list", 1, 10000))
+        b.maxInList = int(*v);
+    if (auto v = c.integer(*obj, p, "max_filter_nodes", 1, 1000))
+        b.maxFilterNodes = int(*v);
+    if (auto v = c.integer(*obj, p, "max_filter_depth", 1, 32))
+        b.maxFilterDepth = int(*v);
+}
+
+struct ColumnSpec
+{
+    ColumnAction action = ColumnAction::Allow;
+    MaskSpec mask;
+    std::vector<std::string> tags;
+    std::optional<bool> filterable;
+};
+
+std::optional<ColumnAction> parseAction(const std::string &s)
+{
+    if (s == "allow")
+        return ColumnAction::Allow;
+    if (s == "deny")
+        return ColumnAction::Deny;
+    if (s == "mask")
+        return ColumnAction::Mask;
+    if (s == "hash")
+        return ColumnAction::Hash;
+    return std::nullopt;
+}
+
+// A column rule object: {action, mask?, pattern?, tags?, filterable?} (+ "match" for globs).
+std::optional<ColumnSpec> readColumnSpec(JsonChecker &c, const Json &obj, const std::string &ptr)
+{
+    ColumnSpec spec;
+    const auto action = c.enumString(obj, ptr, "action", {"allow", "deny", "mask", "hash"}, P::Required);
+    if (!action)
+        return std::nullopt;
+    spec.action = *parseAction(*action);
+    const auto mask = c.enumString(obj, ptr, "mask", {"email", "phone", "partial", "card", "full"});
+    const auto pattern = c.string(obj, ptr, "pattern");
+    if ((mask || pattern) && spec.action != ColumnAction::Mask)
+        c.addProblem(ptr, "\"mask\" and \"pattern\" only apply when \"action\" is \"mask\"");
+    if (mask && pattern)
+        c.addProblem(jsonPointerJoin(ptr, "pattern"), "give either \"mask\" or \"pattern\", not both");
+    if (pattern) {
+        spec.mask.kind = MaskSpec::Kind::Pattern;
+        spec.mask.pattern = *pattern;
+        if (pattern->find('{') == std::string::npos)
+            c.addProblem(jsonPointerJoin(ptr, "pattern"),
+                         "a pattern needs at least one {firstN} or {lastN} placeholder, e.g. \"{first2}***{last4}\"");
+    } else if (mask) {
+        static const std::map<std::string, MaskSpec::Kind> kinds{{"email", MaskSpec::Kind::Email},
+                                                                {"phone", MaskSpec::Kind::Phone},
+                                                                {"partial", MaskSpec::Kind::Partial},
+                                                                {"card", MaskSpec::Kind::Card},
+                                                                {"full", MaskSpec::Kind::Full}};
+        spec.mask.kind = kinds.at(*mask);
+    }
+    if (auto tags = c.stringArray(obj, ptr, "tags"))
+        spec.tags = *tags;
+    spec.filterable = c.boolean(obj, ptr, "filterable");
+    if (spec.filterable && *spec.filterable && spec.action == ColumnAction::Deny)
+        c.addProblem(jsonPointerJoin(ptr, "filterable"), "a denied column can never be filterable; remove \"filterable\"");
+    return spec;
+}
+
+std::vector<std::string_view> columnNames(const db::TableInfo &t)
+{
+    std::vector<std::string_view> out;
+    for (const auto &col : t.columns)
+        out.push_back(col.name);
+    return out;
+}
+
+std::string canonicalDump(const Json &doc)
+{
+    // nlohmann::json (not ordered) sorts keys: a stable form whatever the author's order.
+    return nlohmann::json::parse(doc.dump()).dump();
+}
+
+} // namespace
+
+const ColumnView *TableView::column(const std::string &name) const
+{
+    for (const auto &c : columns)
+        if (c.info->name == name)
+            return &c;
+    return nullptr;
+}
+
+const std::vector<std::string> &Policy::builtinDenyGlobs()
+{
+    static const std::vector<std::string> globs{"*password*", "*passwd*", "*secret*", "*token*", "*api_key*",
+                                                "*apikey*", "*private_key*", "*privatekey*"};
+    return globs;
+}
+
+const std::vector<std::string> &Policy::profiles()
+{
+    static const std::vector<std::string> p{"prod", "internal", "dev"};
+    return p;
+}
+
+bool Policy::globMatch(const std::string &pattern, const std::string &text)
+{
+    return ::fnmatch(pattern.c_str(), text.c_str(), FNM_CASEFOLD) == 0;
+}
+
+Result<std::shared_ptr<const Policy>> Policy::load(const std::string &path, const db::Schema &schema)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return Error(ErrorCode::IoError, "cannot read the policy file " + path + "; check the \"policy\" path in the configuration");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto doc = StrictJson::parse(ss.str());
+    if (!doc)
+        return Error(ErrorCode::ConfigInvalid, "policy " + path + " is not valid JSON: " + doc.error().message);
+    auto policy = fromJson(*doc, schema);
+    if (!policy)
+        return Error(ErrorCode::ConfigInvalid, "policy " + path + " is invalid:\n" + policy.error().message);
+    return policy;
+}
+
+Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, const db::Schema &schema)
+{
+    JsonChecker c(document);
+    std::shared_ptr<Policy> policy(new Policy());
+    policy->m_schema = schema;
+    if (!c.checkObject(document, "", {"version", "extends", "description", "defaults", "column_rules", "tables"}))
+        return Error(ErrorCode::ConfigInvalid, c.report());
+    if (auto v = c.integer(document, "", "version", 1, 1, P::Required); !v && c.ok())
+        c.addProblem("/version", "must be 1");
+    policy->m_profile = c.enumString(document, "", "extends", {"prod", "internal", "dev"}).value_or("prod");
+    c.string(document, "", "description", P::Optional, JsonStringRule{true, false, 2000});
+
+    Budget defaults = profileBudget(policy->m_profile);
+    std::string defaultTenant, defaultOwner, defaultSoftDelete;
+    if (const Json *d = c.objectMember(document, "", "defaults", {"tenant_column", "owner_column", "soft_delete_column", "budget"})) {
+        defaultTenant = c.string(*d, "/defaults", "tenant_column").value_or("");
+        defaultOwner = c.string(*d, "/defaults", "owner_column").value_or("");
+        defaultSoftDelete = c.string(*d, "/defaults", "soft_delete_column").value_or("");
+        readBudget(c, *d, "/defaults", defaults);
+    }
+
+    struct GlobRule
+    {
+        std::string match;
+        ColumnSpec spec;
+    };
+    std::vector<GlobRule> globRules;
+    if (const Json *rules = c.member(document, "", "column_rules")) {
+        if (!rules->is_array()) {
+            c.addProblem("/column_rules", "must be an array of {\"match\": \"*glob*\", \"action\": ...} rules");
+        } else {
+            for (std::size_t i = 0; i < rules->size(); ++i) {
+                const std::string ptr = jsonPointerJoin(std::string("/column_rules"), i);
+                const Json &r = (*rules)[i];
+                if (!c.checkObject(r, ptr, {"match", "action", "mask", "pattern", "tags", "filterable"}))
+                    continue;
+                auto match = c.string(r, ptr, "match", P::Required);
+                auto spec = readColumnSpec(c, r, ptr);
+                if (match && spec)
+                    globRules.push_back({*match, *spec});
+            }
+        }
+    }
+
+    const Json *tables = c.member(document, "", "tables", P::Required, "an object of table policies");
+    if (tables && !tables->is_object())
+        c.addProblem("/tables", "must be an object mapping table names to table policies");
+    std::vector<std::string_view> schemaTables;
+    for (const auto &t : schema.tables)
+        schemaTables.push_back(t.name);
+
+    if (tables && tables->is_object()) {
+        for (auto it = tables->begin(); it != tables->end(); ++it) {
+            const std::string ptr = jsonPointerJoin(std::string("/tables"), it.key());
+            const db::TableInfo *info = policy->m_schema.table(it.key());
+            if (!info) {
+                std::string msg = "no table \"" + it.key() + "\" in the database";
+                if (auto s = JsonChecker::suggest(it.key(), schemaTables))
+                    msg += "; did you mean \"" + *s + "\"?";
+                c.addProblem(ptr, msg);
+                continue;
+            }
+            const Json &t = it.value();
+            if (!c.checkObject(t, ptr, {"read", "write", "tenant_column", "owner_column", "soft_delete_column", "columns", "budget"}))
+                continue;
+            TableView view;
+            view.info = info;
+            view.readable = c.boolean(t, ptr, "read").value_or(true);
+            c.boolean(t, ptr, "write");
+            view.budget = defaults;
+            readBudget(c, t, ptr, view.budget);
+
+            // Row scopes: a table-level value wins; null switches a default off explicitly.
+            auto scopeColumn = [&](const char *key, const std::string &fallback, bool failClosed) -> std::string {
+                const auto m = t.find(key);
+                std::string col;
+                std::string where = jsonPointerJoin(ptr, key);
+                if (m != t.end()) {
+                    if (m->is_null())
+                        return {};
+                    if (!m->is_string()) {
+                        c.addProblem(where, "must be a column name or null");
+                        return {};
+                    }
+                    col = m->get<std::string>();
+                } else {
+                    col = fallback;
+                    where = ptr;
+                }
+                if (col.empty())
+                    return {};
+                if (!info->column(col)) {
+                    if (m == t.end() && failClosed)
+                        c.addProblem(ptr, "table \"" + info->name + "\" has no column \"" + col + "\" (defaults." + key
+                                              + "); name its " + key + " or set \"" + key
+                                              + "\": null if every tenant may see all of its rows");
+                    else if (m != t.end())
+                        c.addProblem(where, "table \"" + info->name + "\" has no column \"" + col + "\"");
+                    return {};
+                }
+                return col;
+            };
+            view.tenantColumn = scopeColumn("tenant_column", defaultTenant, true);
+            view.ownerColumn = scopeColumn("owner_column", defaultOwner, false);
+            view.softDeleteColumn = scopeColumn("soft_delete_column", defaultSoftDelete, false);
+
+            std::map<std::string, ColumnSpec> explicitSpecs;
+            if (const Json *cols = c.member(t, ptr, "columns")) {
+                if (!cols->is_object()) {
+                    c.addProblem(jsonPointerJoin(ptr, "columns"), "must be an object mapping column names to rules");
+                } else {
+                    const auto names = columnNames(*info);
+                    for (auto ci = cols->begin(); ci != cols->end(); ++ci) {
+                        const std::string cptr = jsonPointerJoin(jsonPointerJoin(ptr, "columns"), ci.key());
+                        if (!info->column(ci.key())) {
+                            std::string msg = "table \"" + info->name + "\" has no column \"" + ci.key() + "\"";
+                            if (auto s = JsonChecker::suggest(ci.key(), names))
+                                msg += "; did you mean \"" + *s + "\"?";
+                            c.addProblem(cptr, msg);
+                            continue;
+                        }
+                        if (!c.checkObject(ci.value(), cptr, {"action", "mask", "pattern", "tags", "filterable"}))
+                            continue;
+                        if (auto spec = readColumnSpec(c, ci.value(), cptr))
+                            explicitSpecs[ci.key()] = *spec;
+                    }
+                }
+            }
+
+            for (const auto &col : info->columns) {
+                ColumnSpec spec;
+                bool builtinDenied = false;
+                for (const auto &g : builtinDenyGlobs())
+                    builtinDenied = builtinDenied || globMatch(g, col.name);
+                if (builtinDenied) {
+                    spec.action = ColumnAction::Deny;
+                } else if (auto e = explicitSpecs.find(col.name); e != explicitSpecs.end()) {
+                    spec = e->second;
+                } else {
+                    for (const auto &g : globRules)
+                        if (globMatch(g.match, col.name)) {
+                            spec = g.spec;
+                            break;
+                        }
+                }
+                if (spec.action == ColumnAction::Deny)
+                    continue;
+                ColumnView cv;
+                cv.info = &col;
+                cv.action = spec.action;
+                cv.mask = spec.mask;
+                cv.tags = spec.tags;
+                cv.filterable = spec.filterable.value_or(spec.action == ColumnAction::Allow);
+                view.columns.push_back(std::move(cv));
+            }
+            // Scope columns must stay usable by the engine even if hidden from callers.
+            policy->m_tables.push_back(std::move(view));
+        }
+    }
+
+    if (!c.ok())
+        return Error(ErrorCode::ConfigInvalid, c.report());
+    policy->m_document = document;
+    policy->m_versionHash = crypto::toHex(crypto::sha256(canonicalDump(document)));
+    return std::shared_ptr<const Policy>(std::move(policy));
+}
+
+const TableView *Policy::table(const std::string &name, const Principal &) const
+{
+    for (const auto &t : m_tables)
+        if (t.name() == name && t.readable)
+            return &t;
+    return nullptr;
+}
+
+std::vector<const TableView *> Policy::tables(const Principal &) const
+{
+    std::vector<const TableView *> out;
+    for (const auto &t : m_tables)
+        if (t.readable)
+            out.push_back(&t);
+    return out;
+}
+
+} // namespace warden

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "common/Json.h"
+#include "common/Result.h"
+#include "policy/Principal.h"
+#include "server/ServerInterface.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace warden {
+
+class McpSession;
+class PromptCatalog;
+class ResourceCatalog;
+class ToolRegistry;
+
+// The MCP engine shared by every session and transport: server identity, capabilities,
+// the tool, resource and prompt catalogues, list pagination, and request counters.
+class McpServer : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        std::string name = "warden";
+        std::string title = "Warden";
+        std::string version = WARDEN_VERSION;
+        std::string instructions;
+        std::size_t pageSize = 50;   // items per tools/list, resources/list ... page
+    };
+
+    McpServer(Options options, std::unique_ptr<ToolRegistry> tools,
+              std::unique_ptr<ResourceCatalog> resources, std::unique_ptr<PromptCatalog> prompts,
+              QObject *parent = nullptr);
+    ~McpServer() override;
+
+    const Options &options() const { return m_options; }
+    ToolRegistry &tools() { return *m_tools; }
+    ResourceCatalog &resources() { return *m_resources; }
+    PromptCatalog &prompts() { return *m_prompts; }
+
+    Json capabilities() const;
+    Json serverInfo() const;
+
+    std::unique_ptr<McpSession> createSession(const QString &transport, const Principal &principal,
+                                              std::string sessionId = {});
+
+    // Opaque, MAC'd list cursors: a client can neither forge nor edit one.
+    std::string encodeListCursor(const std::string &list, std::size_t offset) const;
+    std::optional<std::size_t> decodeListCursor(const std::string &list, const std::string &cursor) const;
+    // Slices `items` per the request's cursor; false if the cursor is invalid.
+    bool paginate(const std::vector<Json> &items, const Json &params, const std::string &list,
+                  const char *key, Json &result) const;
+
+    quint64 requestCount() const { return m_requests.load(); }
+    quint64 errorCount() const { return m_errors.load(); }
+    void countRequest(bool error);
+
+    // Cryptographically random identifier (session ids and the like): 256 bits, base64url.
+    static std::string randomToken();
+
+Q_SIGNALS:
+    void requestCompleted(const warden::RequestEvent &event);
+
+private:
+    Options m_options;
+    std::unique_ptr<ToolRegistry> m_tools;
+    std::unique_ptr<ResourceCatalog> m_resources;
+    std::unique_ptr<PromptCatalog> m_prompts;
+    std::string m_cursorKey;
+    std::atomic<quint64> m_requests{0};
+    std::atomic<quint64> m_errors{0};
+};
+
+} // namespace warden

@@ -1,0 +1,119 @@
+#pragma once
+
+#include "JsonRpc.h"
+#include "LogLevel.h"
+#include "common/Json.h"
+#include "policy/Principal.h"
+#include "server/ServerInterface.h"
+
+#include <QObject>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace warden {
+
+class McpServer;
+class Outbound;
+class RequestContext;
+class SessionLink;
+
+// One MCP session: lifecycle and version negotiation, method dispatch, in-flight requests,
+// cancellation, logging level, subscriptions, and requests the server sends to the client.
+// Transports feed it classified messages; it never touches sockets or file descriptors.
+// Lives on the main thread.
+class McpSession : public QObject
+{
+    Q_OBJECT
+public:
+    McpSession(McpServer &server, QString transport, Principal principal, std::string id,
+               QObject *parent = nullptr);
+    ~McpSession() override;
+
+    static const std::vector<std::string> &supportedVersions();
+    static const std::string &latestVersion();
+
+    // One inbound message. Requests answer on `out`; notifications and responses ignore it.
+    void handle(rpc::Message message, std::shared_ptr<Outbound> out);
+
+    // The channel for messages unrelated to a request (HTTP GET stream; stdout for stdio).
+    void setStandalone(std::shared_ptr<Outbound> channel);
+    bool hasStandalone() const;
+    // Sends an unsolicited notification on the standalone channel, if there is one.
+    void notify(const std::string &method, Json params);
+
+    // Cancels everything in flight and refuses further messages.
+    void close();
+    bool isClosed() const { return m_closed; }
+
+    const std::string &id() const { return m_id; }
+    const QString &transport() const { return m_transport; }
+    const Principal &principal() const { return m_principal; }
+    bool isInitialized() const { return m_initialized; }
+    const std::string &protocolVersion() const { return m_protocolVersion; }
+    const Json &clientInfo() const { return m_clientInfo; }
+    const Json &clientCapabilities() const { return m_clientCapabilities; }
+    LogLevel logLevel() const { return m_logLevel; }
+    bool isSubscribed(const std::string &uri) const { return m_subscriptions.count(uri) > 0; }
+    std::chrono::steady_clock::time_point lastActivity() const { return m_lastActivity; }
+    std::size_t inFlightCount() const { return m_inFlight.size(); }
+    McpServer &server() { return m_server; }
+
+    // Used by RequestContext on this thread.
+    void deliverResponse(RequestContext &ctx, const Json &response, const std::string &outcome);
+    void deliverRelated(RequestContext &ctx, const Json &message);
+    void sendClientRequest(RequestContext &ctx, const std::string &method, Json params,
+                           std::function<void(const Json &, const Json &)> reply);
+
+Q_SIGNALS:
+    void requestCompleted(const warden::RequestEvent &event);
+
+private:
+    void handleRequest(rpc::Message message, std::shared_ptr<Outbound> out);
+    void handleNotification(const rpc::Message &message);
+    void handleResponse(const rpc::Message &message);
+    void answer(const std::shared_ptr<Outbound> &out, const rpc::Message &request, Json response,
+                const std::string &outcome, std::chrono::steady_clock::time_point started);
+
+    Json onInitialize(const Json &params, bool &ok);
+    Json onToolsList(const Json &params, bool &ok);
+    void onToolsCall(const std::shared_ptr<RequestContext> &ctx);
+    Json onResourcesList(const Json &params, bool &ok);
+    Json onResourceTemplatesList(const Json &params, bool &ok);
+    Json onResourcesRead(const Json &params, bool &ok);
+    Json onSubscribe(const Json &params, bool subscribe, bool &ok);
+    Json onPromptsList(const Json &params, bool &ok);
+    Json onPromptsGet(const Json &params, bool &ok);
+    Json onComplete(const Json &params, bool &ok);
+    Json onSetLevel(const Json &params, bool &ok);
+
+    static std::string idKey(const Json &id);
+
+    McpServer &m_server;
+    QString m_transport;
+    Principal m_principal;
+    std::string m_id;
+    std::shared_ptr<SessionLink> m_link;
+    bool m_initialized = false;
+    bool m_closed = false;
+    std::string m_protocolVersion;
+    Json m_clientInfo = Json::object();
+    Json m_clientCapabilities = Json::object();
+    LogLevel m_logLevel = LogLevel::Info;
+    std::set<std::string> m_subscriptions;
+    std::map<std::string, std::shared_ptr<RequestContext>> m_inFlight;
+    struct PendingClientRequest
+    {
+        std::function<void(const Json &, const Json &)> reply;
+        std::weak_ptr<RequestContext> origin;
+    };
+    std::map<std::string, PendingClientRequest> m_pendingClient;
+    std::int64_t m_nextClientRequestId = 1;
+    std::shared_ptr<Outbound> m_standalone;
+    std::chrono::steady_clock::time_point m_lastActivity;
+};
+
+} // namespace warden

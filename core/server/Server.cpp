@@ -1,0 +1,226 @@
+#include "Server.h"
+
+#include "PolicyStore.h"
+#include "common/Resources.h"
+#include "crypto/Crypto.h"
+#include "db/DatabasePool.h"
+#include "policy/Policy.h"
+#include "policy/Redactor.h"
+#include "protocol/McpServer.h"
+#include "protocol/McpSession.h"
+#include "protocol/PromptCatalog.h"
+#include "protocol/ResourceCatalog.h"
+#include "secrets/SecretStore.h"
+#if __has_include("tools/ConformanceFixtures.h")
+#include "tools/ConformanceFixtures.h"
+#define WARDEN_HAVE_FIXTURES 1
+#endif
+#include "tools/DescribeSchemaTool.h"
+#include "tools/QueryTool.h"
+#include "tools/SchemaResources.h"
+#include "tools/ToolRegistry.h"
+#include "transport/HttpTransport.h"
+#include "transport/StdioTransport.h"
+
+#include <spdlog/spdlog.h>
+
+namespace warden {
+
+struct Server::Engine
+{
+    std::unique_ptr<db::DatabasePool> pool;
+    std::unique_ptr<PolicyStore> policies;
+    ToolServices services;
+};
+
+Server::Server(ServerConfig config, Options options, QObject *parent)
+    : ServerInterface(parent)
+    , m_config(std::move(config))
+    , m_options(options)
+{
+    qRegisterMetaType<warden::RequestEvent>();
+}
+
+Server::~Server()
+{
+    stop();
+}
+
+ServerInterface::State Server::state() const
+{
+    return m_state;
+}
+
+QString Server::endpoint() const
+{
+    return m_http ? m_http->endpoint() : QString();
+}
+
+QString Server::databaseDescription() const
+{
+    const DatabaseConfig &db = m_config.database;
+    if (db.driver == DatabaseConfig::Driver::Sqlite)
+        return tr("SQLite %1").arg(db.path);
+    return tr("PostgreSQL %1@%2:%3/%4").arg(db.user, db.host).arg(db.port).arg(db.dbname);
+}
+
+QString Server::lastError() const
+{
+    return m_lastError;
+}
+
+quint64 Server::requestCount() const
+{
+    return m_mcp ? m_mcp->requestCount() : 0;
+}
+
+quint64 Server::errorCount() const
+{
+    return m_mcp ? m_mcp->errorCount() : 0;
+}
+
+int Server::sessionCount() const
+{
+    return (m_http ? m_http->sessionCount() : 0) + (m_stdio ? 1 : 0);
+}
+
+quint16 Server::httpPort() const
+{
+    return m_http ? m_http->port() : 0;
+}
+
+void Server::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void Server::fail(const QString &message)
+{
+    m_lastError = message;
+    spdlog::error("{}", message.toStdString());
+    teardown();
+    setState(State::Failed);
+    Q_EMIT errorOccurred(message);
+}
+
+void Server::start()
+{
+    if (m_state == State::Running || m_state == State::Starting)
+        return;
+    (void)startNow();
+}
+
+Status Server::startNow()
+{
+    if (m_state == State::Running)
+        return {};
+    initResources();
+    m_lastError.clear();
+    setState(State::Starting);
+    auto status = build();
+    if (!status) {
+        fail(QString::fromStdString(status.error().message));
+        return status;
+    }
+    setState(State::Running);
+    return {};
+}
+
+Status Server::build()
+{
+    m_engine = std::make_unique<Engine>();
+
+    std::string password;
+    if (m_config.database.driver == DatabaseConfig::Driver::Postgres && !m_config.database.passwordRef.isEmpty()) {
+        auto secret = resolveSecret(QStringView(m_config.database.passwordRef));
+        if (!secret)
+            return Error(secret.error().code, "database.password: " + secret.error().message);
+        password = std::string(secret->view());
+    }
+    auto pool = db::DatabasePool::open(m_config.database, password, m_config.database.poolSize);
+    SecretValue::wipe(password.data(), password.size());
+    if (!pool)
+        return pool.takeError();
+    m_engine->pool = std::move(pool).value();
+
+    auto policy = Policy::load(m_config.policyPath.toStdString(), m_engine->pool->schema());
+    if (!policy)
+        return policy.takeError();
+    m_engine->policies = std::make_unique<PolicyStore>(std::move(policy).value());
+
+    // Until a hash key is configured in the secret store, hashed values use a key made for
+    // this run: still keyed (no offline dictionary attack), but not comparable across runs.
+    m_engine->services.pool = m_engine->pool.get();
+    m_engine->services.policies = m_engine->policies.get();
+    m_engine->services.redactor = std::make_shared<Redactor>(crypto::randomBytes(32));
+
+    auto tools = std::make_unique<ToolRegistry>();
+    tools->add(std::make_shared<DescribeSchemaTool>(m_engine->services));
+    tools->add(std::make_shared<QueryTool>(m_engine->services));
+    auto resources = std::make_unique<ResourceCatalog>();
+    resources->add(std::make_shared<SchemaResources>(m_engine->services));
+    auto prompts = std::make_unique<PromptCatalog>();
+    addWorkflowPrompts(*prompts, m_engine->services);
+#ifdef WARDEN_HAVE_FIXTURES
+    if (m_options.conformanceFixtures)
+        addConformanceFixtures(*tools, *resources, *prompts);
+#endif
+
+    McpServer::Options mcpOptions;
+    mcpOptions.instructions = "Warden gives governed, read-only access to a SQL database. Start with "
+                              "db_describe_schema, then use db_query with selective filters. Masked and hashed "
+                              "fields stay redacted; rows are limited to your tenant.";
+    m_mcp = std::make_unique<McpServer>(mcpOptions, std::move(tools), std::move(resources), std::move(prompts));
+    connect(m_mcp.get(), &McpServer::requestCompleted, this, [this](const RequestEvent &ev) {
+        Q_EMIT requestCompleted(ev);
+        Q_EMIT countersChanged();
+    });
+
+    Principal local;
+    local.userId = m_config.localPrincipal.userId.toStdString();
+    local.tenantId = m_config.localPrincipal.tenantId.toStdString();
+    for (const QString &r : m_config.localPrincipal.roles)
+        local.roles.push_back(r.toStdString());
+    for (const QString &s : m_config.localPrincipal.scopes)
+        local.scopes.push_back(s.toStdString());
+    local.authMethod = "local";
+
+    if (m_options.http && m_config.http.enabled) {
+        m_http = std::make_unique<HttpTransport>(*m_mcp, m_config.http, local, false);
+        if (auto s = m_http->listen(); !s)
+            return s;
+    }
+    if (m_options.stdio) {
+        m_stdio = std::make_unique<StdioTransport>(*m_mcp, local, m_config.stdio.maxLineBytes);
+        connect(m_stdio.get(), &StdioTransport::finished, this, &Server::stdioFinished);
+        m_stdio->start();
+    }
+    return {};
+}
+
+void Server::teardown()
+{
+    m_stdio.reset();
+    m_http.reset();
+    m_mcp.reset();
+    if (m_engine && m_engine->pool)
+        m_engine->pool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);
+    m_engine.reset();
+}
+
+void Server::stop()
+{
+    if (m_state == State::Stopped || m_state == State::Failed) {
+        teardown();
+        return;
+    }
+    setState(State::Stopping);
+    teardown();
+    setState(State::Stopped);
+    Q_EMIT countersChanged();
+}
+
+} // namespace warden

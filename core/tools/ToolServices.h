@@ -1,0 +1,20 @@
+#pragma once
+
+#include <memory>
+
+namespace warden {
+
+class PolicyStore;
+class Redactor;
+namespace db { class DatabasePool; }
+
+// What the database tools share: the worker pool, the policy in force and the redactor.
+// Owned by the Server; tools hold a reference for their lifetime.
+struct ToolServices
+{
+    db::DatabasePool *pool = nullptr;
+    PolicyStore *policies = nullptr;
+    std::shared_ptr<const Redactor> redactor;
+};
+
+} // namespace warden

@@ -94,8 +94,9 @@ Json serverConfig(Json database)
     config["database"] = std::move(database);
     config["policy"] = kPolicyFileName.toStdString();
     config["transports"] = { { "http", { { "enabled", true }, { "listen", "127.0.0.1:8765" } } } };
+    // Tenant keys are the tenants table's integer ids; 1 is Acme Corporation.
     config["local_principal"] = { { "user_id", "local" },
-                                  { "tenant_id", "acme" },
+                                  { "tenant_id", "1" },
                                   { "roles", Json::array({ "analyst" }) },
                                   { "scopes", Json::array() } };
     return config;

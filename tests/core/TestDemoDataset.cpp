@@ -358,14 +358,14 @@ void TestDemoDataset::configFilesParse()
     QCOMPARE(config->at("policy").get<std::string>(), std::string("policy.json"));
     QCOMPARE(config->at("transports").at("http").at("listen").get<std::string>(),
              std::string("127.0.0.1:8765"));
-    QCOMPARE(config->at("local_principal").at("tenant_id").get<std::string>(), std::string("acme"));
+    QCOMPARE(config->at("local_principal").at("tenant_id").get<std::string>(), std::string("1"));
 
     // The server's own loader accepts it, with paths resolved beside the file.
     auto loaded = ServerConfig::load(m_summary.configPath);
     QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
     QCOMPARE(loaded->database.path, m_summary.databasePath);
     QCOMPARE(loaded->policyPath, m_summary.policyPath);
-    QCOMPARE(loaded->localPrincipal.tenantId, QStringLiteral("acme"));
+    QCOMPARE(loaded->localPrincipal.tenantId, QStringLiteral("1"));
 
     DemoPostgresTarget target;
     target.host = "db.internal";

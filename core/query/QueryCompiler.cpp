@@ -336,7 +336,18 @@ Result<CompiledQuery> QueryCompiler::compileQuery(const Json &args, const Princi
         predicates.push_back(quoteIdentifier(table->softDeleteColumn) + " IS NULL");
         q.decisions.push_back({{"kind", "scope"}, {"scope", "soft_delete"}, {"field", table->softDeleteColumn}});
     }
-    if (args.contains("where") && !args["where"].is_null()) {
+    const bool hasFilter = args.contains("where") && !args["where"].is_null();
+    if (!hasFilter && budget.broadQueryGuard && table->info->estimatedRows >= budget.broadQueryMinRows) {
+        std::vector<std::string> indexed;
+        for (const auto &c : table->columns)
+            if (c.filterable && table->info->hasIndexLeadingWith(c.name()))
+                indexed.push_back(c.name());
+        return Error(ErrorCode::QueryRejected,
+                     "\"" + table->name() + "\" is a large table: give a \"where\" filter instead of reading it whole",
+                     {"Filter on an indexed field: " + joinNames(indexed)},
+                     Json{{"table", table->name()}, {"guard", "broad_query_guard"}});
+    }
+    if (hasFilter) {
         auto w = b.condition(args["where"], "/where", 1);
         if (!w)
             return w.takeError();

@@ -39,6 +39,13 @@ Error loadFailed(PGconn *conn, std::string_view what, const PGresult *result = n
 {
     const char *detail = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
     spdlog::debug("demo: PostgreSQL failed while {}: {}", what, detail ? detail : "");
+    // The SQLSTATE is a stable code, unlike the message: it may pick the sentence.
+    const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    if (state && std::string_view(state) == "42501") {
+        return Error(ErrorCode::Unavailable,
+                     "The PostgreSQL role lacks a privilege the demo needs: CREATE on schema "
+                     "public, and ownership of the demo tables if they exist.");
+    }
     return Error(ErrorCode::Internal, "Could not load the demo data into PostgreSQL.");
 }
 

@@ -5,26 +5,24 @@
 #include "DemoProgressReporter.h"
 #include "DemoSqliteWriter.h"
 
+#include "common/Resources.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QRandomGenerator>
 #include <QSaveFile>
-#include <QTemporaryFile>
 
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
-#include <mutex>
-
-// Q_INIT_RESOURCE must be used outside any namespace. warden_resources is a static library,
-// so without this call the linker may drop the embedded files.
-static void initWardenResources()
-{
-    Q_INIT_RESOURCE(warden);
-}
 
 namespace warden {
 
@@ -111,6 +109,30 @@ std::vector<std::pair<std::string, std::int64_t>> rowCounts(const DemoGenerator 
     return counts;
 }
 
+// Creates an empty, uniquely named file "<dir>/.<name>.<random>.partial". Unlike
+// QTemporaryFile (always 0600), the mode is 0666 less the umask, so the finished database gets
+// the permissions any new file of this user gets, as policy.json and warden.json do.
+Result<QString> createTemporaryFile(const QDir &dir, const QString &name)
+{
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        const QString path =
+            dir.filePath(QLatin1Char('.') + name + QLatin1Char('.')
+                         + QString::number(QRandomGenerator::global()->generate(), 36)
+                         + QStringLiteral(".partial"));
+        const int fd = ::open(QFile::encodeName(path).constData(),
+                              O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            ::close(fd);
+            return path;
+        }
+        if (errno != EEXIST) {
+            spdlog::debug("demo: cannot create a temporary file: {}", std::strerror(errno));
+            break;
+        }
+    }
+    return Error(ErrorCode::IoError, "Cannot create files in '" + display(dir.path()) + "'.");
+}
+
 // Removes the temporary database (and a journal SQLite may have left) unless released.
 class TemporaryDatabase
 {
@@ -157,8 +179,7 @@ std::vector<std::string> DemoDataset::tableNames()
 
 Result<QByteArray> DemoDataset::policyDocument()
 {
-    static std::once_flag once;
-    std::call_once(once, initWardenResources);
+    initResources();
     QFile file(QStringLiteral(":/warden/demo/policy.json"));
     if (!file.open(QIODevice::ReadOnly))
         return Error(ErrorCode::Internal, "The embedded demo policy is missing.");
@@ -258,20 +279,10 @@ Result<DemoSummary> DemoDataset::create(const DemoOptions &options)
 
     // The database is built under a temporary name beside the target (same file system, so
     // the final rename is atomic) and only moved into place once complete.
-    QString temporaryPath;
-    {
-        QTemporaryFile reserve(
-            dir.filePath(QLatin1Char('.') + target.fileName() + QStringLiteral(".XXXXXX.partial")));
-        reserve.setAutoRemove(false);
-        if (!reserve.open()) {
-            spdlog::debug("demo: cannot create a temporary file: {}",
-                          reserve.errorString().toStdString());
-            return Error(ErrorCode::IoError,
-                         "Cannot create files in '" + display(dir.path()) + "'.");
-        }
-        temporaryPath = reserve.fileName();
-    }
-    TemporaryDatabase temporary(temporaryPath);
+    auto temporaryPath = createTemporaryFile(dir, target.fileName());
+    if (!temporaryPath)
+        return temporaryPath.takeError();
+    TemporaryDatabase temporary(temporaryPath.value());
 
     if (auto s = DemoSqliteWriter::write(temporary.path(), generator, progress, options.cancel);
         !s) {

@@ -319,6 +319,9 @@ void TestDemoDataset::schemaIsComplete()
         QStringLiteral("DATE"));
     QCOMPARE(db.text("SELECT type FROM pragma_table_info('orders') WHERE name = 'placed_at'"),
              QStringLiteral("DATETIME"));
+    // Created like any new file of this user (0666 less the umask), as warden.json is.
+    QCOMPARE(QFileInfo(path).permissions(),
+             QFileInfo(m_first + QStringLiteral("/warden.json")).permissions());
     // One self-contained file: no journal, WAL or temporary file beside it.
     QCOMPARE(filesIn(m_first),
              QStringList({ QStringLiteral("policy.json"), QStringLiteral("shop.db"),

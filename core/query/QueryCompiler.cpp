@@ -1,5 +1,6 @@
 #include "QueryCompiler.h"
 
+#include "CursorCodec.h"
 #include "common/JsonPointer.h"
 
 #include <cmath>
@@ -242,11 +243,11 @@ std::string QueryCompiler::quoteIdentifier(const std::string &name)
 
 Result<CompiledQuery> QueryCompiler::compileQuery(const Json &args, const Principal &principal) const
 {
-    static const std::set<std::string> known{"table", "select", "where", "order_by", "take"};
+    static const std::set<std::string> known{"table", "select", "where", "order_by", "take", "cursor"};
     for (auto it = args.begin(); it != args.end(); ++it)
         if (!known.count(it.key()))
             return invalid("/" + jsonPointerEscape(it.key()), "unknown argument",
-                           {"Arguments: table, select, where, order_by, take"});
+                           {"Arguments: table, select, where, order_by, take, cursor"});
     if (!args.contains("table") || !args["table"].is_string())
         return invalid("/table", "is required: the name of a table from db_describe_schema");
     const std::string tableName = args["table"].get<std::string>();
@@ -355,7 +356,6 @@ Result<CompiledQuery> QueryCompiler::compileQuery(const Json &args, const Princi
     }
 
     // order_by, then the primary key as a tie-break so pages are deterministic.
-    std::vector<std::string> orderTerms;
     std::set<std::string> ordered;
     if (args.contains("order_by") && !args["order_by"].is_null()) {
         const Json &ob = args["order_by"];
@@ -383,14 +383,80 @@ Result<CompiledQuery> QueryCompiler::compileQuery(const Json &args, const Princi
             }
             if (!ordered.insert(f).second)
                 return invalid(jsonPointerJoin(ptr, "field"), "\"" + f + "\" is sorted on twice");
-            orderTerms.push_back(quoteIdentifier(f) + (dir == "desc" ? " DESC" : " ASC"));
+            q.orderKeys.push_back({col, dir == "desc", 0});
         }
     }
+    bool fullKey = !table->primaryKey().empty();
     for (const auto &pk : table->primaryKey()) {
         const ColumnView *col = table->column(pk);
-        if (col && col->filterable && !ordered.count(pk))
-            orderTerms.push_back(quoteIdentifier(pk) + " ASC");
+        if (!col || !col->filterable) {
+            fullKey = false;
+            continue;
+        }
+        if (ordered.insert(pk).second)
+            q.orderKeys.push_back({col, false, 0});
     }
+    q.cursorable = fullKey;
+    // Sort keys not selected travel as hidden result columns (the next cursor needs them).
+    q.visibleColumns = q.columns.size();
+    for (auto &k : q.orderKeys) {
+        auto at = std::find(q.columns.begin(), q.columns.end(), k.column);
+        if (at == q.columns.end()) {
+            q.columns.push_back(k.column);
+            at = q.columns.end() - 1;
+        }
+        k.resultIndex = std::size_t(at - q.columns.begin());
+    }
+
+    // The binding ties a cursor to this caller, this query's shape and this policy version.
+    Json shape = args;
+    shape.erase("cursor");
+    shape.erase("take");
+    q.cursorBinding = CursorCodec::binding(principal.userId, principal.tenantId, shape, m_policy.versionHash());
+    if (args.contains("cursor") && !args["cursor"].is_null()) {
+        if (!args["cursor"].is_string())
+            return invalid("/cursor", "must be the next_cursor string of a previous page");
+        if (!m_cursors || !q.cursorable)
+            return Error(ErrorCode::InvalidCursor, "/cursor: this query cannot be paged with a cursor",
+                         {"Start again without a cursor"});
+        auto position = m_cursors->decode(args["cursor"].get<std::string>(), q.cursorBinding);
+        if (!position)
+            return position.takeError();
+        if (!position->is_array() || position->size() != q.orderKeys.size())
+            return Error(ErrorCode::InvalidCursor, "/cursor: the cursor does not fit this query", {"Start again without a cursor"});
+        // Keyset: rows strictly after the position in (key1, key2, ...) order, with NULLs
+        // sorting first ascending and last descending on both engines.
+        std::vector<std::string> disjuncts;
+        for (std::size_t i = 0; i < q.orderKeys.size(); ++i) {
+            std::vector<std::string> terms;
+            for (std::size_t j = 0; j < i; ++j) {
+                const std::string k = quoteIdentifier(q.orderKeys[j].column->name());
+                const Json &v = (*position)[j];
+                terms.push_back(v.is_null() ? k + " IS NULL" : k + " = " + b.param(v));
+            }
+            const auto &key = q.orderKeys[i];
+            const std::string k = quoteIdentifier(key.column->name());
+            const Json &v = (*position)[i];
+            if (!key.descending)
+                terms.push_back(v.is_null() ? k + " IS NOT NULL" : k + " > " + b.param(v));
+            else if (v.is_null())
+                continue; // nothing sorts after NULL when descending
+            else
+                terms.push_back("(" + k + " < " + b.param(v) + " OR " + k + " IS NULL)");
+            std::string conj;
+            for (std::size_t t = 0; t < terms.size(); ++t)
+                conj += (t ? " AND " : "") + terms[t];
+            disjuncts.push_back("(" + conj + ")");
+        }
+        std::string keyset;
+        for (std::size_t i = 0; i < disjuncts.size(); ++i)
+            keyset += (i ? " OR " : "") + disjuncts[i];
+        predicates.push_back(disjuncts.empty() ? std::string("1 = 0") : "(" + keyset + ")");
+        q.decisions.push_back({{"kind", "cursor"}, {"detail", "keyset position from a verified cursor"}});
+    }
+    std::vector<std::string> orderTerms;
+    for (const auto &k : q.orderKeys)
+        orderTerms.push_back(quoteIdentifier(k.column->name()) + (k.descending ? " DESC NULLS LAST" : " ASC NULLS FIRST"));
 
     // take
     q.take = budget.maxRows;

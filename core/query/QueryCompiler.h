@@ -11,13 +11,27 @@
 
 namespace warden {
 
+class CursorCodec;
+
 // A db_query request compiled to one parameterised statement, plus what the policy decided.
 struct CompiledQuery
 {
+    // A sort key: its column in the result row (hidden keys follow the visible columns).
+    struct OrderKey
+    {
+        const ColumnView *column = nullptr;
+        bool descending = false;
+        std::size_t resultIndex = 0;
+    };
+
     std::string sql;
     std::vector<Json> params;
     const TableView *table = nullptr;
-    std::vector<const ColumnView *> columns; // output columns, in order
+    std::vector<const ColumnView *> columns; // result columns: the visible ones, then hidden sort keys
+    std::size_t visibleColumns = 0;          // how many of `columns` the caller asked for
+    std::vector<OrderKey> orderKeys;
+    bool cursorable = false;                 // the sort ends with the full primary key
+    std::string cursorBinding;
     std::int64_t take = 0;                   // rows to return (the statement fetches take + 1)
     bool takeClamped = false;                // the caller asked for more than max_rows
     int timeoutMs = 0;
@@ -32,7 +46,11 @@ struct CompiledQuery
 class QueryCompiler
 {
 public:
-    QueryCompiler(const Policy &policy, db::Dialect dialect) : m_policy(policy), m_dialect(dialect) {}
+    // `cursors` decodes incoming cursors; without it a "cursor" argument is refused.
+    QueryCompiler(const Policy &policy, db::Dialect dialect, const CursorCodec *cursors = nullptr)
+        : m_policy(policy), m_dialect(dialect), m_cursors(cursors)
+    {
+    }
 
     Result<CompiledQuery> compileQuery(const Json &arguments, const Principal &principal) const;
 
@@ -42,6 +60,7 @@ public:
 private:
     const Policy &m_policy;
     db::Dialect m_dialect;
+    const CursorCodec *m_cursors;
 };
 
 } // namespace warden

@@ -10,6 +10,7 @@
 #include "protocol/McpSession.h"
 #include "protocol/PromptCatalog.h"
 #include "protocol/ResourceCatalog.h"
+#include "query/CursorCodec.h"
 #include "secrets/SecretStore.h"
 #if __has_include("tools/ConformanceFixtures.h")
 #include "tools/ConformanceFixtures.h"
@@ -156,6 +157,8 @@ Status Server::build()
     m_engine->services.pool = m_engine->pool.get();
     m_engine->services.policies = m_engine->policies.get();
     m_engine->services.redactor = std::make_shared<Redactor>(crypto::randomBytes(32));
+    // Cursors are sealed with a key made for this run: a restart invalidates open cursors.
+    m_engine->services.cursors = std::make_shared<CursorCodec>(crypto::randomBytes(32));
 
     auto tools = std::make_unique<ToolRegistry>();
     tools->add(std::make_shared<DescribeSchemaTool>(m_engine->services));

@@ -3,6 +3,7 @@
 #include "db/DatabasePool.h"
 #include "policy/Redactor.h"
 #include "protocol/RequestContext.h"
+#include "query/CursorCodec.h"
 #include "query/QueryCompiler.h"
 #include "server/PolicyStore.h"
 
@@ -50,6 +51,7 @@ Json QueryTool::definition() const
                                  {"properties", {{"field", {{"type", "string"}}}, {"direction", {{"type", "string"}, {"enum", {"asc", "desc"}}}}}},
                                  {"additionalProperties", false}}}}},
         {"take", {{"type", "integer"}, {"minimum", 1}, {"description", "Maximum rows to return (capped by the table's max_rows)"}}},
+        {"cursor", {{"type", "string"}, {"description", "next_cursor from the previous page of the same query"}}},
     };
     input["additionalProperties"] = false;
     d["inputSchema"] = std::move(input);
@@ -70,7 +72,7 @@ Json QueryTool::definition() const
 void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments)
 {
     auto policy = m_services.policies->current();
-    QueryCompiler compiler(*policy, m_services.pool->dialect());
+    QueryCompiler compiler(*policy, m_services.pool->dialect(), m_services.cursors.get());
     auto compiled = compiler.compileQuery(arguments, ctx->principal());
     if (!compiled) {
         ctx->respondToolError(compiled.error());
@@ -78,8 +80,9 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
     }
     const bool explicitTake = arguments.contains("take") && !arguments["take"].is_null();
     auto redactor = m_services.redactor;
+    auto cursors = m_services.cursors;
     auto job = m_services.pool->submit(
-        [ctx, policy, redactor, q = std::move(compiled).value(), explicitTake](db::Connection &conn) {
+        [ctx, policy, redactor, cursors, q = std::move(compiled).value(), explicitTake](db::Connection &conn) {
             if (ctx->isCancelled())
                 return;
             db::QueryOptions options;
@@ -95,7 +98,7 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
             for (std::size_t r = 0; r < n; ++r) {
                 Json row = Json::object();
                 const auto &values = rs->rows[r];
-                for (std::size_t c = 0; c < q.columns.size() && c < values.size(); ++c)
+                for (std::size_t c = 0; c < q.visibleColumns && c < values.size(); ++c)
                     row[q.columns[c]->name()] = redactor->apply(*q.columns[c], values[c]);
                 rows.push_back(std::move(row));
             }
@@ -103,6 +106,14 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
             Json result = Json::object();
             result["rows"] = std::move(rows);
             result["next_cursor"] = nullptr;
+            if (hasMore && n > 0 && q.cursorable && cursors) {
+                // The position is the last returned row's raw sort-key values, sealed in
+                // the cursor (never shown to the caller).
+                Json position = Json::array();
+                for (const auto &k : q.orderKeys)
+                    position.push_back(rs->rows[n - 1][k.resultIndex]);
+                result["next_cursor"] = cursors->encode(q.cursorBinding, position);
+            }
             result["has_more"] = hasMore;
             result["truncated"] = hasMore && (!explicitTake || q.takeClamped);
             ctx->respondToolResult(std::move(result));

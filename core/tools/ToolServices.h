@@ -4,6 +4,7 @@
 
 namespace warden {
 
+class CursorCodec;
 class PolicyStore;
 class Redactor;
 namespace db { class DatabasePool; }
@@ -15,6 +16,7 @@ struct ToolServices
     db::DatabasePool *pool = nullptr;
     PolicyStore *policies = nullptr;
     std::shared_ptr<const Redactor> redactor;
+    std::shared_ptr<const CursorCodec> cursors;
 };
 
 } // namespace warden

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMainWindow>
+#include <QRect>
+
+class QAction;
+class QActionGroup;
+class QLabel;
+class QListWidget;
+class QSplitter;
+class QStackedWidget;
+
+namespace warden {
+
+class ServerInterface;
+class ServerPanel;
+class ServerStatusController;
+class StateIndicator;
+
+// The console's main window: a sidebar of panels (Ctrl+1…Ctrl+8), the current panel, and a
+// status bar with the server's state, endpoint and traffic. Knows the server only through
+// ServerInterface, so the same window can later show a remote server.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    // The panels, in sidebar order (DESIGN.md).
+    enum class Panel {
+        Server,
+        DesktopClients,
+        Policy,
+        OAuth,
+        AuditLog,
+        Budgets,
+        QueryTester,
+        Approvals
+    };
+    Q_ENUM(Panel)
+    static constexpr int PanelCount = 8;
+
+    explicit MainWindow(ServerInterface *server, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    Panel currentPanel() const;
+    void setCurrentPanel(Panel panel);
+    static QString panelTitle(Panel panel);
+
+    ServerStatusController *serverStatus() const { return m_status; }
+    ServerPanel *serverPanel() const { return m_serverPanel; }
+
+    // Writes geometry and layout to QSettings if they differ from what was restored.
+    void saveSettings();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void createPanels();
+    void createMenus();
+    void createStatusBar();
+    void restoreSettings();
+    void onServerStateChanged();
+    void onCountersChanged();
+    void showAbout();
+
+    ServerStatusController *m_status;
+    QSplitter *m_splitter = nullptr;
+    QListWidget *m_sidebar = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    ServerPanel *m_serverPanel = nullptr;
+    QActionGroup *m_panelActions = nullptr;
+    QList<QAction *> m_panelActionList;
+    QAction *m_startAction = nullptr;
+    QAction *m_stopAction = nullptr;
+    StateIndicator *m_statusState = nullptr;
+    QLabel *m_statusEndpoint = nullptr;
+    QLabel *m_statusTraffic = nullptr;
+
+    // What restoreSettings() found, so saveSettings() writes only what changed. Geometry is
+    // compared with what the window had once shown: saveGeometry() bytes drift by the frame
+    // size on some platforms, which would rewrite the settings on every exit.
+    QByteArray m_savedGeometry;
+    QRect m_shownGeometry;
+    Qt::WindowStates m_shownStates;
+    QByteArray m_savedState;
+    QByteArray m_savedSplitter;
+    int m_savedPanel = -1;
+};
+
+} // namespace warden

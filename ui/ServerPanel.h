@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QWidget>
+
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QStackedWidget;
+class QTableView;
+class QToolButton;
+
+namespace warden {
+
+class RequestLogModel;
+class ServerStatusController;
+class StateIndicator;
+
+// The Server panel: start and stop the server, where it listens, what database it serves,
+// live counters and the most recent requests, and any error in a banner that cannot be
+// missed. It only displays ServerStatusController and forwards button presses to it.
+class ServerPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ServerPanel(ServerStatusController *status, QWidget *parent = nullptr);
+
+    RequestLogModel *requestLog() const { return m_requestLog; }
+
+private:
+    QWidget *createHeader();
+    QFrame *createErrorBanner();
+    QWidget *createConnectionBox();
+    QWidget *createCounters();
+    QWidget *createRequestsBox();
+    QLabel *addCounter(QWidget *parent, const QString &objectName, const QString &caption,
+                       const QString &toolTip);
+
+    void onStateChanged();
+    void onCountersChanged();
+    void onErrorChanged();
+    void onRequestRowsChanged();
+    void copyEndpoint();
+
+    ServerStatusController *m_status;
+    RequestLogModel *m_requestLog;
+
+    StateIndicator *m_stateIndicator = nullptr;
+    QPushButton *m_startButton = nullptr;
+    QPushButton *m_stopButton = nullptr;
+    QFrame *m_errorBanner = nullptr;
+    QLabel *m_errorLabel = nullptr;
+    QLineEdit *m_endpointEdit = nullptr;
+    QPushButton *m_copyButton = nullptr;
+    QLabel *m_databaseLabel = nullptr;
+    QLabel *m_requestCountLabel = nullptr;
+    QLabel *m_errorCountLabel = nullptr;
+    QLabel *m_sessionCountLabel = nullptr;
+    QLabel *m_rateLabel = nullptr;
+    QStackedWidget *m_requestsStack = nullptr;
+    QLabel *m_requestsPlaceholder = nullptr;
+    QTableView *m_requestTable = nullptr;
+    QPushButton *m_clearButton = nullptr;
+};
+
+} // namespace warden

@@ -105,6 +105,9 @@ public:
         if (m_done)
             return;
         m_done = true;
+        // A failed initialize created no session: naming one would send the client to a 404.
+        if (!m_stream && response.contains("error"))
+            m_sessionId.clear();
         const std::string body = StrictJson::dump(response);
         if (!m_stream && !m_preferSse) {
             if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
@@ -239,6 +242,9 @@ void replyError(QHttpServerResponder &&responder, int status, int rpcCode, const
     for (const auto &[k, v] : extraHeaders)
         responder.writeHeader(k, v);
     responder.writeBody(body.data(), qint64(body.size()));
+    // The connection waits for its next request again: idle and header timeouts apply.
+    if (auto *guard = SocketGuard::of(responder.socket()))
+        guard->responseDone();
 }
 
 void replyEmpty(QHttpServerResponder &&responder, int status)
@@ -246,6 +252,8 @@ void replyEmpty(QHttpServerResponder &&responder, int status)
     responder.writeStatusLine(statusCode(status));
     responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArrayLiteral("0"));
     responder.writeBody(QByteArray());
+    if (auto *guard = SocketGuard::of(responder.socket()))
+        guard->responseDone();
 }
 
 } // namespace
@@ -290,8 +298,8 @@ Status HttpTransport::listen()
         m_acceptor = nullptr;
         return Error(ErrorCode::Unavailable,
                      "cannot listen on " + m_config.address.toStdString() + ":" + std::to_string(m_config.port)
-                         + " (" + why + "); choose another port with --http or transports.http.listen, "
-                                        "or stop the program using it");
+                         + " (" + why + "); choose another port (transports.http.listen in the configuration, "
+                                        "--http for warden-server, --port for the console) or stop the program using it");
     }
     m_engine->bind(m_acceptor);
     m_address = address;
@@ -460,6 +468,8 @@ void HttpTransport::handlePost(const QHttpServerRequest &request, QTcpSocket *so
         responder.writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
         responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(qsizetype(body.size())));
         responder.writeBody(body.data(), qint64(body.size()));
+        if (auto *guard = SocketGuard::of(socket))
+            guard->responseDone();
         return;
     }
 

@@ -18,6 +18,10 @@ namespace warden::db {
 
 enum class Dialect { Sqlite, Postgres };
 
+// Read-only connections refuse writes in the database engine itself (SQLite open flag,
+// PostgreSQL default_transaction_read_only), whatever SQL reaches them.
+enum class AccessMode { ReadOnly, ReadWrite };
+
 struct QueryOptions
 {
     int timeoutMs = 2000;          // enforced by the database engine, not by a client timer
@@ -55,14 +59,23 @@ public:
 
     // Thread-safe: stops the statement running now (QUERY_TIMEOUT is not reported for it;
     // the caller sees Cancelled). The connection stays usable afterwards.
+    // If no statement is running, the next one to start is cancelled instead: an interrupt
+    // is reported exactly once, as Cancelled. Never blocks on the network.
     virtual void interrupt() = 0;
+
+    // Forgets an interrupt that has not been reported yet (a pool calls this before it hands
+    // the connection to the next job, so a late cancel of one job never hits the next).
+    virtual void clearInterrupt() {}
 
     virtual Result<Schema> introspect() = 0;
 };
 
 // Opens a connection for the configured driver. `password` is the resolved secret (empty for
-// SQLite); it is used for this call only and not kept.
+// SQLite); it is used for this call only and not kept by Warden (libpq keeps its own copy
+// inside the connection so that it can reconnect). Failures are ErrorCode::Unavailable with
+// a sentence that names what to fix and never carries the server's own error text.
 Result<std::unique_ptr<Connection>> openConnection(const DatabaseConfig &config,
-                                                   const std::string &password);
+                                                   const std::string &password,
+                                                   AccessMode access = AccessMode::ReadOnly);
 
 } // namespace warden::db

@@ -21,6 +21,7 @@ struct ForeignKey
     std::string column;
     std::string refTable;
     std::string refColumn;
+    std::string constraint;    // groups the columns of a composite key (one entry per column)
 };
 
 struct TableInfo
@@ -30,7 +31,8 @@ struct TableInfo
     std::vector<std::string> primaryKey;
     std::vector<ForeignKey> foreignKeys;
     std::vector<std::vector<std::string>> indexes; // leading columns of each index
-    std::int64_t estimatedRows = 0;
+    std::int64_t estimatedRows = 0;  // 0 when unknown (views, never analysed tables)
+    bool view = false;               // a view (or materialised view): never written to
 
     const ColumnInfo *column(const std::string &name) const;
     bool hasIndexLeadingWith(const std::string &column) const;

@@ -81,14 +81,16 @@ Result<std::unique_ptr<DatabasePool>> DatabasePool::open(const DatabaseConfig &c
             auto c = openConnection(config, password, access);
             const bool ok = c.ok();
             {
+                // Notify under the lock: once open() sees the last report it returns and
+                // `startup` (on its stack) is gone, so no worker may touch it afterwards.
                 std::lock_guard lock(startup.mutex);
                 if (ok)
                     w->connection = std::move(*c);
                 else if (!startup.error)
                     startup.error = c.takeError();
                 ++startup.count;
+                startup.reported.notify_all();
             }
-            startup.reported.notify_all();
             if (!ok)
                 return;
             workerLoop(*state, *w);

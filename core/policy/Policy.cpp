@@ -88,6 +88,23 @@ std::optional<ColumnAction> parseAction(const std::string &s)
     return std::nullopt;
 }
 
+// Whether a mask pattern has a placeholder the Redactor fills ({firstN} or {lastN}, N digits):
+// "{middle3}***" would print itself literally and hide that the author made a mistake.
+bool hasRevealPlaceholder(const std::string &pattern)
+{
+    for (const char *kind : {"{first", "{last"}) {
+        for (std::size_t at = pattern.find(kind); at != std::string::npos; at = pattern.find(kind, at + 1)) {
+            std::size_t i = at + std::char_traits<char>::length(kind);
+            const std::size_t digits = i;
+            while (i < pattern.size() && pattern[i] >= '0' && pattern[i] <= '9')
+                ++i;
+            if (i > digits && i < pattern.size() && pattern[i] == '}')
+                return true;
+        }
+    }
+    return false;
+}
+
 // A column rule object: {action, mask?, pattern?, tags?, filterable?} (+ "match" for globs).
 std::optional<ColumnSpec> readColumnSpec(JsonChecker &c, const Json &obj, const std::string &ptr)
 {
@@ -105,7 +122,7 @@ std::optional<ColumnSpec> readColumnSpec(JsonChecker &c, const Json &obj, const 
     if (pattern) {
         spec.mask.kind = MaskSpec::Kind::Pattern;
         spec.mask.pattern = *pattern;
-        if (pattern->find('{') == std::string::npos)
+        if (!hasRevealPlaceholder(*pattern))
             c.addProblem(jsonPointerJoin(ptr, "pattern"),
                          "a pattern needs at least one {firstN} or {lastN} placeholder, e.g. \"{first2}***{last4}\"");
     } else if (mask) {

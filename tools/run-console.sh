@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Sets the machine up (tools/setup.sh), builds the console with the "dev" preset and starts
+# `warden`. Arguments after the options go to warden.
+#
+#   tools/run-console.sh [--no-setup] [warden arguments...]
+# Without a display, run it under `xvfb-run -a` or set QT_QPA_PLATFORM=offscreen.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+setup=1
+if [ "${1:-}" = "--no-setup" ]; then
+    setup=0
+    shift
+fi
+[ "$setup" -eq 0 ] || tools/setup.sh --no-npm
+
+lock() {
+    if [ -n "${WARDEN_BUILD_LOCK:-}" ]; then flock "$WARDEN_BUILD_LOCK" "$@"; else "$@"; fi
+}
+[ -f build/dev/CMakeCache.txt ] || lock cmake --preset dev
+lock cmake --build --preset dev --target warden
+
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+    echo "run-console.sh: no display; run under xvfb-run -a or set QT_QPA_PLATFORM=offscreen" >&2
+    exit 1
+fi
+exec build/dev/bin/warden "$@"

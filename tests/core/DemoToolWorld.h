@@ -76,7 +76,8 @@ inline void validateSchema(const Json &schema, const Json &value, const std::str
             all.insert(all.end(), p.begin(), p.end());
         }
         if (!any)
-            problems.push_back(at + ": matches no anyOf alternative (" + std::to_string(all.size()) + " problems)");
+            problems.push_back(at + ": matches no anyOf alternative (" + std::to_string(all.size())
+                               + " problems)");
     }
     if (schema.contains("type")) {
         const Json &t = schema["type"];
@@ -104,7 +105,8 @@ inline void validateSchema(const Json &schema, const Json &value, const std::str
             for (const Json &n : t)
                 ok = ok || is(n.get<std::string>());
         if (!ok) {
-            problems.push_back(at + ": wrong type, expected " + t.dump() + ", got " + value.dump().substr(0, 80));
+            problems.push_back(at + ": wrong type, expected " + t.dump() + ", got "
+                               + value.dump().substr(0, 80));
             return;
         }
     }
@@ -119,12 +121,14 @@ inline void validateSchema(const Json &schema, const Json &value, const std::str
         if (schema.contains("required"))
             for (const Json &k : schema["required"])
                 if (!value.contains(k.get<std::string>()))
-                    problems.push_back(at + ": required key \"" + k.get<std::string>() + "\" is missing");
+                    problems.push_back(at + ": required key \"" + k.get<std::string>()
+                                       + "\" is missing");
         const Json props = schema.value("properties", Json::object());
         for (auto it = value.begin(); it != value.end(); ++it) {
             if (props.contains(it.key()))
                 validateSchema(props[it.key()], it.value(), at + "/" + it.key(), problems);
-            else if (schema.contains("additionalProperties") && schema["additionalProperties"] == false)
+            else if (schema.contains("additionalProperties")
+                     && schema["additionalProperties"] == false)
                 problems.push_back(at + "/" + it.key() + ": not allowed by the schema");
         }
     }
@@ -137,7 +141,8 @@ inline void validateSchema(const Json &schema, const Json &value, const std::str
         if (schema.contains("maxItems") && value.size() > schema["maxItems"].get<std::size_t>())
             problems.push_back(at + ": too many items");
     }
-    if (value.is_number() && schema.contains("minimum") && value.get<double>() < schema["minimum"].get<double>())
+    if (value.is_number() && schema.contains("minimum")
+        && value.get<double>() < schema["minimum"].get<double>())
         problems.push_back(at + ": below the minimum");
 }
 
@@ -174,12 +179,19 @@ public:
             std::vector<Json> row;
             for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
                 switch (sqlite3_column_type(stmt, c)) {
-                case SQLITE_INTEGER: row.emplace_back(std::int64_t(sqlite3_column_int64(stmt, c))); break;
-                case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(stmt, c)); break;
-                case SQLITE_NULL: row.emplace_back(nullptr); break;
+                case SQLITE_INTEGER:
+                    row.emplace_back(std::int64_t(sqlite3_column_int64(stmt, c)));
+                    break;
+                case SQLITE_FLOAT:
+                    row.emplace_back(sqlite3_column_double(stmt, c));
+                    break;
+                case SQLITE_NULL:
+                    row.emplace_back(nullptr);
+                    break;
                 default:
-                    row.emplace_back(std::string(reinterpret_cast<const char *>(sqlite3_column_text(stmt, c)),
-                                                 std::size_t(sqlite3_column_bytes(stmt, c))));
+                    row.emplace_back(
+                        std::string(reinterpret_cast<const char *>(sqlite3_column_text(stmt, c)),
+                                    std::size_t(sqlite3_column_bytes(stmt, c))));
                 }
             }
             out.push_back(std::move(row));
@@ -191,7 +203,9 @@ public:
     std::int64_t integer(const std::string &sql) const
     {
         const auto r = rows(sql);
-        return r.empty() || r[0].empty() || !r[0][0].is_number_integer() ? -1 : r[0][0].get<std::int64_t>();
+        return r.empty() || r[0].empty() || !r[0][0].is_number_integer()
+            ? -1
+            : r[0][0].get<std::int64_t>();
     }
 
     std::vector<std::int64_t> ids(const std::string &sql) const
@@ -282,8 +296,8 @@ public:
         resources->add(std::make_shared<SchemaResources>(m_services));
         auto prompts = std::make_unique<PromptCatalog>();
         addWorkflowPrompts(*prompts, m_services);
-        m_server = std::make_unique<McpServer>(McpServer::Options{}, std::move(tools), std::move(resources),
-                                               std::move(prompts));
+        m_server = std::make_unique<McpServer>(McpServer::Options {}, std::move(tools),
+                                               std::move(resources), std::move(prompts));
         return true;
     }
 
@@ -319,7 +333,8 @@ public:
     McpClient(McpServer &server, Principal principal)
         : m_session(server.createSession(QStringLiteral("test"), std::move(principal)))
     {
-        const Json init = request("initialize", Json::parse(R"({"protocolVersion": "2025-11-25", "capabilities": {},
+        const Json init = request(
+            "initialize", Json::parse(R"({"protocolVersion": "2025-11-25", "capabilities": {},
             "clientInfo": {"name": "tool-test", "version": "1"}})"));
         if (!init.contains("result"))
             qWarning("initialize failed: %s", init.dump().c_str());
@@ -327,7 +342,8 @@ public:
     }
 
     // Sends a request; the response arrives later on the returned outbound.
-    std::shared_ptr<RecordingOutbound> start(const std::string &method, Json params, Json *id = nullptr)
+    std::shared_ptr<RecordingOutbound> start(const std::string &method, Json params,
+                                             Json *id = nullptr)
     {
         Json msg = Json::object();
         msg["jsonrpc"] = "2.0";
@@ -361,7 +377,7 @@ public:
         while (!out->finished && !out->abandoned && t.elapsed() < timeoutMs)
             QTest::qWait(5);
         if (!out->finished)
-            return Json{{"timeout", true}};
+            return Json { { "timeout", true } };
         return out->response;
     }
 

@@ -15,7 +15,7 @@ namespace {
 // The demo policy with one table switched off, so that something is invisible.
 Json testPolicy(Json demo)
 {
-    demo["tables"]["order_items"] = {{"read", false}};
+    demo["tables"]["order_items"] = { { "read", false } };
     return demo;
 }
 
@@ -36,8 +36,9 @@ std::string replaceAll(std::string s, const std::string &from, const std::string
 
 } // namespace
 
-#define JCOMPARE(actual, expected)                                                                           \
-    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()), QByteArray::fromStdString(Json(expected).dump()))
+#define JCOMPARE(actual, expected)                                                                 \
+    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()),                                       \
+             QByteArray::fromStdString(Json(expected).dump()))
 
 class TestDescribeSchemaTool : public QObject
 {
@@ -45,10 +46,13 @@ class TestDescribeSchemaTool : public QObject
 
     DemoToolWorld m_world;
     std::unique_ptr<McpClient> m_client;
-    const std::set<std::string> m_visible{"tenants", "users", "customers", "products", "orders"};
-    const std::vector<std::string> m_hidden{"order_items", "password_hash", "api_token"};
+    const std::set<std::string> m_visible { "tenants", "users", "customers", "products", "orders" };
+    const std::vector<std::string> m_hidden { "order_items", "password_hash", "api_token" };
 
-    Json describe(Json args = Json::object()) { return m_client->callTool("db_describe_schema", std::move(args)); }
+    Json describe(Json args = Json::object())
+    {
+        return m_client->callTool("db_describe_schema", std::move(args));
+    }
 
     Json toolDefinition(const std::string &name)
     {
@@ -103,10 +107,11 @@ private Q_SLOTS:
             const char *column, *access;
             bool filterable;
         };
-        for (const Expect &e : {Expect{"id", "allow", true}, Expect{"tenant_id", "allow", true},
-                                Expect{"email", "mask", false}, Expect{"phone", "mask", false},
-                                Expect{"last_name", "mask", false}, Expect{"date_of_birth", "mask", false},
-                                Expect{"national_id", "hash", false}, Expect{"city", "allow", true}}) {
+        for (const Expect &e :
+             { Expect { "id", "allow", true }, Expect { "tenant_id", "allow", true },
+               Expect { "email", "mask", false }, Expect { "phone", "mask", false },
+               Expect { "last_name", "mask", false }, Expect { "date_of_birth", "mask", false },
+               Expect { "national_id", "hash", false }, Expect { "city", "allow", true } }) {
             const Json *c = findByName((*customers)["columns"], e.column);
             QVERIFY2(c, e.column);
             QCOMPARE((*c)["access"].get<std::string>(), std::string(e.access));
@@ -116,15 +121,16 @@ private Q_SLOTS:
         QCOMPARE((*id)["primary_key"].get<bool>(), true);
         QCOMPARE((*id)["type"].get<std::string>(), std::string("integer"));
         const Json *email = findByName((*customers)["columns"], "email");
-        JCOMPARE((*email)["tags"], Json::array({"pii"}));
+        JCOMPARE((*email)["tags"], Json::array({ "pii" }));
         QCOMPARE((*email)["nullable"].get<bool>(), false);
         QCOMPARE((*findByName((*customers)["columns"], "phone"))["nullable"].get<bool>(), true);
         // Row scopes and the row budget are stated, so an agent knows what it will get.
-        JCOMPARE((*customers)["row_scopes"], Json::array({"tenant", "soft_delete"}));
+        JCOMPARE((*customers)["row_scopes"], Json::array({ "tenant", "soft_delete" }));
         QCOMPARE((*customers)["max_rows"].get<std::int64_t>(), std::int64_t(100));
         // Every table of the schema shows exactly the policy's visible columns, in table order.
         for (const Json &t : s["tables"]) {
-            const TableView *view = m_world.policy().table(t["name"].get<std::string>(), tenantPrincipal("1"));
+            const TableView *view =
+                m_world.policy().table(t["name"].get<std::string>(), tenantPrincipal("1"));
             QVERIFY(view);
             std::vector<std::string> shown, expected;
             for (const Json &c : t["columns"])
@@ -137,7 +143,8 @@ private Q_SLOTS:
         QVERIFY(users);
         QVERIFY(!findByName((*users)["columns"], "password_hash"));
         QVERIFY(!findByName((*users)["columns"], "api_token"));
-        QCOMPARE((*findByName((*users)["columns"], "email"))["access"].get<std::string>(), std::string("mask"));
+        QCOMPARE((*findByName((*users)["columns"], "email"))["access"].get<std::string>(),
+                 std::string("mask"));
     }
 
     void relationsJoinVisibleTablesOnly()
@@ -153,13 +160,14 @@ private Q_SLOTS:
                 pairs.insert(t["name"].get<std::string>() + ">" + target + ":" + kind);
                 // The linking column is one the caller can see.
                 if (r.contains("via")) {
-                    const TableView *view = m_world.policy().table(t["name"].get<std::string>(), tenantPrincipal("1"));
+                    const TableView *view =
+                        m_world.policy().table(t["name"].get<std::string>(), tenantPrincipal("1"));
                     QVERIFY2(view->column(r["via"].get<std::string>()), r.dump().c_str());
                 }
             }
         }
-        for (const char *expected : {"orders>customers:many_to_one", "orders>users:many_to_one",
-                                     "customers>orders:one_to_many", "users>orders:one_to_many"})
+        for (const char *expected : { "orders>customers:many_to_one", "orders>users:many_to_one",
+                                      "customers>orders:one_to_many", "users>orders:one_to_many" })
             QVERIFY2(pairs.count(expected), expected);
         for (const auto &p : pairs)
             QVERIFY2(p.find("order_items") == std::string::npos, p.c_str());
@@ -177,13 +185,16 @@ private Q_SLOTS:
         QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().c_str());
         // The success branch requires what DESIGN.md promises.
         const Json success = SchemaDescription::outputSchema();
-        JCOMPARE(success["required"], Json::array({"tables"}));
+        JCOMPARE(success["required"], Json::array({ "tables" }));
         const Json &table = success["properties"]["tables"]["items"];
-        for (const char *key : {"name", "columns", "relations"})
-            QVERIFY(std::find(table["required"].begin(), table["required"].end(), Json(key)) != table["required"].end());
+        for (const char *key : { "name", "columns", "relations" })
+            QVERIFY(std::find(table["required"].begin(), table["required"].end(), Json(key))
+                    != table["required"].end());
         const Json &column = table["properties"]["columns"]["items"];
-        for (const char *key : {"name", "type", "nullable", "primary_key", "access", "filterable"})
-            QVERIFY(std::find(column["required"].begin(), column["required"].end(), Json(key)) != column["required"].end());
+        for (const char *key :
+             { "name", "type", "nullable", "primary_key", "access", "filterable" })
+            QVERIFY(std::find(column["required"].begin(), column["required"].end(), Json(key))
+                    != column["required"].end());
         // A validator that accepts everything proves nothing: a broken result must fail.
         Json broken = full;
         broken["tables"][0]["columns"][0].erase("access");
@@ -192,32 +203,40 @@ private Q_SLOTS:
         broken["tables"][0]["columns"][0]["access"] = "deny";
         QVERIFY(!schemaProblems(schema, broken).empty());
         // One table, and an error, validate as well.
-        problems = schemaProblems(schema, describe({{"table", "orders"}})["structuredContent"]);
+        problems = schemaProblems(schema, describe({ { "table", "orders" } })["structuredContent"]);
         QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().c_str());
-        problems = schemaProblems(schema, describe({{"table", "order_items"}})["structuredContent"]);
+        problems =
+            schemaProblems(schema, describe({ { "table", "order_items" } })["structuredContent"]);
         QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().c_str());
     }
 
     void oneTableAndErrors()
     {
-        const Json one = describe({{"table", "customers"}});
+        const Json one = describe({ { "table", "customers" } });
         QCOMPARE(one.value("isError", true), false);
         QCOMPARE(one["structuredContent"]["tables"].size(), std::size_t(1));
-        QCOMPARE(one["structuredContent"]["tables"][0]["name"].get<std::string>(), std::string("customers"));
+        QCOMPARE(one["structuredContent"]["tables"][0]["name"].get<std::string>(),
+                 std::string("customers"));
 
         // An invisible table answers exactly like a missing one.
-        const Json hidden = describe({{"table", "order_items"}});
-        const Json missing = describe({{"table", "no_such_table"}});
+        const Json hidden = describe({ { "table", "order_items" } });
+        const Json missing = describe({ { "table", "no_such_table" } });
         QCOMPARE(hidden.value("isError", false), true);
-        QCOMPARE(hidden["structuredContent"]["error"]["code"].get<std::string>(), std::string("MODEL_NOT_ALLOWED"));
-        QCOMPARE(QByteArray::fromStdString(replaceAll(hidden["structuredContent"].dump(), "order_items", "T")),
-                 QByteArray::fromStdString(replaceAll(missing["structuredContent"].dump(), "no_such_table", "T")));
-        QVERIFY(hidden["structuredContent"]["error"]["hints"].dump().find("order_items") == std::string::npos);
+        QCOMPARE(hidden["structuredContent"]["error"]["code"].get<std::string>(),
+                 std::string("MODEL_NOT_ALLOWED"));
+        QCOMPARE(QByteArray::fromStdString(
+                     replaceAll(hidden["structuredContent"].dump(), "order_items", "T")),
+                 QByteArray::fromStdString(
+                     replaceAll(missing["structuredContent"].dump(), "no_such_table", "T")));
+        QVERIFY(hidden["structuredContent"]["error"]["hints"].dump().find("order_items")
+                == std::string::npos);
 
-        for (const Json &bad : {Json{{"table", 5}}, Json{{"tables", "orders"}}, Json{{"table", "orders"}, {"x", 1}}}) {
+        for (const Json &bad : { Json { { "table", 5 } }, Json { { "tables", "orders" } },
+                                 Json { { "table", "orders" }, { "x", 1 } } }) {
             const Json r = describe(bad);
             QVERIFY2(r.value("isError", false), bad.dump().c_str());
-            QCOMPARE(r["structuredContent"]["error"]["code"].get<std::string>(), std::string("INVALID_ARGUMENT"));
+            QCOMPARE(r["structuredContent"]["error"]["code"].get<std::string>(),
+                     std::string("INVALID_ARGUMENT"));
         }
     }
 
@@ -227,59 +246,68 @@ private Q_SLOTS:
         std::set<std::string> uris;
         for (const Json &r : list)
             uris.insert(r["uri"].get<std::string>());
-        std::set<std::string> expected{"warden://schema"};
+        std::set<std::string> expected { "warden://schema" };
         for (const auto &t : m_visible)
             expected.insert("warden://schema/" + t);
         QCOMPARE(uris, expected);
 
-        const Json templates = m_client->request("resources/templates/list")["result"]["resourceTemplates"];
+        const Json templates =
+            m_client->request("resources/templates/list")["result"]["resourceTemplates"];
         QVERIFY(findByName(templates, "table-schema"));
         QCOMPARE((*findByName(templates, "table-schema"))["uriTemplate"].get<std::string>(),
                  std::string("warden://schema/{table}"));
 
         // Reading a table gives what db_describe_schema says about it.
-        const Json read = m_client->request("resources/read", {{"uri", "warden://schema/customers"}});
+        const Json read =
+            m_client->request("resources/read", { { "uri", "warden://schema/customers" } });
         const Json &contents = read["result"]["contents"];
         QCOMPARE(contents.size(), std::size_t(1));
         QCOMPARE(contents[0]["mimeType"].get<std::string>(), std::string("application/json"));
         const auto body = StrictJson::parse(contents[0]["text"].get<std::string>());
         QVERIFY(body.ok());
-        JCOMPARE(*body, describe({{"table", "customers"}})["structuredContent"]["tables"][0]);
+        JCOMPARE(*body, describe({ { "table", "customers" } })["structuredContent"]["tables"][0]);
 
-        const Json whole = m_client->request("resources/read", {{"uri", "warden://schema"}});
-        const auto wholeBody = StrictJson::parse(whole["result"]["contents"][0]["text"].get<std::string>());
+        const Json whole = m_client->request("resources/read", { { "uri", "warden://schema" } });
+        const auto wholeBody =
+            StrictJson::parse(whole["result"]["contents"][0]["text"].get<std::string>());
         QVERIFY(wholeBody.ok());
         JCOMPARE(*wholeBody, describe()["structuredContent"]);
         QVERIFY(whole.dump().find("password_hash") == std::string::npos);
 
         // An invisible table reads as not found, exactly like a missing one.
-        const Json hidden = m_client->request("resources/read", {{"uri", "warden://schema/order_items"}});
-        const Json missing = m_client->request("resources/read", {{"uri", "warden://schema/no_such_table"}});
+        const Json hidden =
+            m_client->request("resources/read", { { "uri", "warden://schema/order_items" } });
+        const Json missing =
+            m_client->request("resources/read", { { "uri", "warden://schema/no_such_table" } });
         QVERIFY2(hidden.contains("error"), hidden.dump().c_str());
         QCOMPARE(hidden["error"]["code"].get<int>(), int(rpc::ResourceNotFound));
-        QCOMPARE(QByteArray::fromStdString(replaceAll(hidden["error"].dump(), "order_items", "T")),
-                 QByteArray::fromStdString(replaceAll(missing["error"].dump(), "no_such_table", "T")));
+        QCOMPARE(
+            QByteArray::fromStdString(replaceAll(hidden["error"].dump(), "order_items", "T")),
+            QByteArray::fromStdString(replaceAll(missing["error"].dump(), "no_such_table", "T")));
     }
 
     void completionsOfferVisibleTablesOnly()
     {
         auto complete = [&](const Json &ref, const std::string &value) {
-            const Json r = m_client->request("completion/complete",
-                                             {{"ref", ref}, {"argument", {{"name", "table"}, {"value", value}}}});
+            const Json r = m_client->request(
+                "completion/complete",
+                { { "ref", ref }, { "argument", { { "name", "table" }, { "value", value } } } });
             std::vector<std::string> values;
             for (const Json &v : r["result"]["completion"]["values"])
                 values.push_back(v.get<std::string>());
             std::sort(values.begin(), values.end());
             return values;
         };
-        const Json resourceRef = {{"type", "ref/resource"}, {"uri", "warden://schema/{table}"}};
-        QCOMPARE(complete(resourceRef, "o"), std::vector<std::string>{"orders"}); // not order_items
-        QCOMPARE(complete(resourceRef, "order_"), std::vector<std::string>{});
+        const Json resourceRef = { { "type", "ref/resource" },
+                                   { "uri", "warden://schema/{table}" } };
+        QCOMPARE(complete(resourceRef, "o"),
+                 std::vector<std::string> { "orders" }); // not order_items
+        QCOMPARE(complete(resourceRef, "order_"), std::vector<std::string> {});
         const auto all = complete(resourceRef, "");
         QCOMPARE(std::set<std::string>(all.begin(), all.end()), m_visible);
-        const Json promptRef = {{"type", "ref/prompt"}, {"name", "explore_table"}};
-        QCOMPARE(complete(promptRef, "cu"), std::vector<std::string>{"customers"});
-        QCOMPARE(complete(promptRef, "order_i"), std::vector<std::string>{});
+        const Json promptRef = { { "type", "ref/prompt" }, { "name", "explore_table" } };
+        QCOMPARE(complete(promptRef, "cu"), std::vector<std::string> { "customers" });
+        QCOMPARE(complete(promptRef, "order_i"), std::vector<std::string> {});
     }
 
     void workflowPrompts()
@@ -287,14 +315,21 @@ private Q_SLOTS:
         const Json list = m_client->request("prompts/list")["result"]["prompts"];
         QVERIFY(findByName(list, "safe_query_workflow"));
         QVERIFY(findByName(list, "explore_table"));
-        const Json got = m_client->request("prompts/get", {{"name", "explore_table"}, {"arguments", {{"table", "customers"}}}});
+        const Json got = m_client->request(
+            "prompts/get",
+            { { "name", "explore_table" }, { "arguments", { { "table", "customers" } } } });
         const std::string text = got["result"]["messages"][0]["content"]["text"].get<std::string>();
-        QVERIFY2(text.find("customers") != std::string::npos && text.find("db_describe_schema") != std::string::npos,
+        QVERIFY2(text.find("customers") != std::string::npos
+                     && text.find("db_describe_schema") != std::string::npos,
                  text.c_str());
-        const Json flow = m_client->request("prompts/get", {{"name", "safe_query_workflow"},
-                                                            {"arguments", {{"question", "How many orders were paid?"}}}});
-        const std::string steps = flow["result"]["messages"][0]["content"]["text"].get<std::string>();
-        QVERIFY2(steps.find("db_query") != std::string::npos && steps.find("How many orders were paid?") != std::string::npos,
+        const Json flow = m_client->request(
+            "prompts/get",
+            { { "name", "safe_query_workflow" },
+              { "arguments", { { "question", "How many orders were paid?" } } } });
+        const std::string steps =
+            flow["result"]["messages"][0]["content"]["text"].get<std::string>();
+        QVERIFY2(steps.find("db_query") != std::string::npos
+                     && steps.find("How many orders were paid?") != std::string::npos,
                  steps.c_str());
     }
 };

@@ -9,8 +9,9 @@
 using namespace warden;
 
 // Json has a templated conversion operator that confuses QCOMPARE's overloads: compare dumps.
-#define JCOMPARE(actual, expected)                                                                           \
-    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()), QByteArray::fromStdString(Json(expected).dump()))
+#define JCOMPARE(actual, expected)                                                                 \
+    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()),                                       \
+             QByteArray::fromStdString(Json(expected).dump()))
 
 namespace {
 
@@ -41,26 +42,33 @@ db::TableInfo table(std::string name, std::vector<db::ColumnInfo> columns)
 db::Schema schema()
 {
     db::Schema s;
-    s.tables.push_back(table("tenants", {column("id", "integer", true), column("slug", "text"), column("name", "text")}));
-    s.tables.push_back(table("customers",
-                             {column("id", "integer", true), column("tenant_id", "integer"), column("first_name", "text"),
-                              column("last_name", "text"), column("email", "text"), column("phone", "text"),
-                              column("national_id", "text"), column("password_hash", "text"), column("api_token", "text"),
-                              column("Secret_Note", "text"), column("userApiKey", "text"), column("private_key_pem", "text"),
-                              column("refresh_TOKEN", "text"), column("old_passwd", "text"), column("notes", "text"),
-                              column("score", "real"), column("created_at", "datetime"), column("deleted_at", "datetime")}));
-    s.tables.push_back(table("orders", {column("id", "integer", true), column("tenant_id", "integer"),
-                                        column("customer_id", "integer"), column("owner_id", "text"),
-                                        column("status", "text"), column("total_cents", "integer")}));
-    s.tables.push_back(table("audit_log", {column("id", "integer", true), column("event", "text")}));
+    s.tables.push_back(
+        table("tenants",
+              { column("id", "integer", true), column("slug", "text"), column("name", "text") }));
+    s.tables.push_back(table(
+        "customers",
+        { column("id", "integer", true), column("tenant_id", "integer"),
+          column("first_name", "text"), column("last_name", "text"), column("email", "text"),
+          column("phone", "text"), column("national_id", "text"), column("password_hash", "text"),
+          column("api_token", "text"), column("Secret_Note", "text"), column("userApiKey", "text"),
+          column("private_key_pem", "text"), column("refresh_TOKEN", "text"),
+          column("old_passwd", "text"), column("notes", "text"), column("score", "real"),
+          column("created_at", "datetime"), column("deleted_at", "datetime") }));
+    s.tables.push_back(table("orders",
+                             { column("id", "integer", true), column("tenant_id", "integer"),
+                               column("customer_id", "integer"), column("owner_id", "text"),
+                               column("status", "text"), column("total_cents", "integer") }));
+    s.tables.push_back(
+        table("audit_log", { column("id", "integer", true), column("event", "text") }));
     return s;
 }
 
 const std::vector<std::string> &secretColumns()
 {
-    static const std::vector<std::string> names{"password_hash", "api_token",       "Secret_Note",
-                                                "userApiKey",    "private_key_pem", "refresh_TOKEN",
-                                                "old_passwd"};
+    static const std::vector<std::string> names { "password_hash",   "api_token",
+                                                  "Secret_Note",     "userApiKey",
+                                                  "private_key_pem", "refresh_TOKEN",
+                                                  "old_passwd" };
     return names;
 }
 
@@ -123,13 +131,14 @@ const ColumnView *col(const Policy &policy, const char *tableName, const char *c
 
 } // namespace
 
-#define VERIFY_LINE(report, pointer, fragment)                                                               \
-    do {                                                                                                     \
-        const std::string line_ = lineFor(report, pointer);                                                  \
-        QVERIFY2(!line_.empty(), qPrintable(QStringLiteral("no problem at %1 in:\n%2")                       \
-                                                .arg(QString::fromStdString(pointer),                        \
-                                                     QString::fromStdString(report))));                      \
-        QVERIFY2(contains(line_, fragment), qPrintable(QString::fromStdString(line_)));                      \
+#define VERIFY_LINE(report, pointer, fragment)                                                     \
+    do {                                                                                           \
+        const std::string line_ = lineFor(report, pointer);                                        \
+        QVERIFY2(!line_.empty(),                                                                   \
+                 qPrintable(                                                                       \
+                     QStringLiteral("no problem at %1 in:\n%2")                                    \
+                         .arg(QString::fromStdString(pointer), QString::fromStdString(report))));  \
+        QVERIFY2(contains(line_, fragment), qPrintable(QString::fromStdString(line_)));            \
     } while (false)
 
 class TestPolicy : public QObject
@@ -166,7 +175,8 @@ private Q_SLOTS:
         VERIFY_LINE(report, "/column_rules/0/filterabel", "did you mean \"filterable\"?");
         VERIFY_LINE(report, "/tables/tenants/raed", "did you mean \"read\"?");
         VERIFY_LINE(report, "/tables/customers/columns/email/tag", "did you mean \"tags\"?");
-        VERIFY_LINE(report, "/tables/customers/budget/statement_timeout", "did you mean \"statement_timeout_ms\"?");
+        VERIFY_LINE(report, "/tables/customers/budget/statement_timeout",
+                    "did you mean \"statement_timeout_ms\"?");
         // Each line also lists what is allowed, so the fix is in the message.
         VERIFY_LINE(report, "/tables/tenants/raed", "allowed keys are");
     }
@@ -197,13 +207,15 @@ private Q_SLOTS:
         VERIFY_LINE(report, "/tables/orders/columns", "must be an object");
         VERIFY_LINE(report, "/tables/audit_log", "must be an object");
 
-        QVERIFY(contains(problems(parse(R"({"version": 1, "tables": []})")), "/tables: must be an object"));
+        QVERIFY(contains(problems(parse(R"({"version": 1, "tables": []})")),
+                         "/tables: must be an object"));
         QVERIFY(contains(problems(parse(R"([1])")), "(root): must be an object"));
     }
 
     void versionMustBeOne()
     {
-        VERIFY_LINE(problems(parse(R"({"version": 2, "tables": {}})")), "/version", "must be 1, got 2");
+        VERIFY_LINE(problems(parse(R"({"version": 2, "tables": {}})")), "/version",
+                    "must be 1, got 2");
         VERIFY_LINE(problems(parse(R"({"version": 0, "tables": {}})")), "/version", "must be 1");
         VERIFY_LINE(problems(parse(R"({"version": 1.0, "tables": {}})")), "/version", "must be 1");
         VERIFY_LINE(problems(parse(R"({"tables": {}})")), "/version", "required key is missing");
@@ -212,11 +224,12 @@ private Q_SLOTS:
 
     void unknownProfile()
     {
-        const std::string report = problems(parse(R"({"version": 1, "extends": "prd", "tables": {}})"));
+        const std::string report =
+            problems(parse(R"({"version": 1, "extends": "prd", "tables": {}})"));
         VERIFY_LINE(report, "/extends", "must be one of \"prod\", \"internal\" or \"dev\"");
         VERIFY_LINE(report, "/extends", "did you mean \"prod\"?");
-        VERIFY_LINE(problems(parse(R"({"version": 1, "extends": "production", "tables": {}})")), "/extends",
-                    "must be one of");
+        VERIFY_LINE(problems(parse(R"({"version": 1, "extends": "production", "tables": {}})")),
+                    "/extends", "must be one of");
     }
 
     void unknownTableAndColumnSuggestFromTheLiveSchema()
@@ -224,8 +237,10 @@ private Q_SLOTS:
         const std::string report = problems(parse(R"({"version": 1, "tables": {
             "custmers": {},
             "orders": {"columns": {"stauts": {"action": "allow"}, "zzzzzz": {"action": "allow"}}}}})"));
-        VERIFY_LINE(report, "/tables/custmers", "no table \"custmers\" in the database; did you mean \"customers\"?");
-        VERIFY_LINE(report, "/tables/orders/columns/stauts", "has no column \"stauts\"; did you mean \"status\"?");
+        VERIFY_LINE(report, "/tables/custmers",
+                    "no table \"custmers\" in the database; did you mean \"customers\"?");
+        VERIFY_LINE(report, "/tables/orders/columns/stauts",
+                    "has no column \"stauts\"; did you mean \"status\"?");
         const std::string far = lineFor(report, "/tables/orders/columns/zzzzzz");
         QVERIFY(contains(far, "has no column \"zzzzzz\""));
         QVERIFY2(!contains(far, "did you mean"), far.c_str());
@@ -233,14 +248,18 @@ private Q_SLOTS:
 
     void maskAndPatternOnlyWithActionMask()
     {
-        const std::string report = problems(parse(R"({"version": 1, "tables": {"customers": {"tenant_column": null,
+        const std::string report =
+            problems(parse(R"({"version": 1, "tables": {"customers": {"tenant_column": null,
             "columns": {
               "email": {"action": "allow", "mask": "email"},
               "phone": {"action": "hash", "pattern": "{last4}"},
               "notes": {"action": "mask", "mask": "partial", "pattern": "{first1}***"}}}}})"));
-        VERIFY_LINE(report, "/tables/customers/columns/email", "only apply when \"action\" is \"mask\"");
-        VERIFY_LINE(report, "/tables/customers/columns/phone", "only apply when \"action\" is \"mask\"");
-        VERIFY_LINE(report, "/tables/customers/columns/notes/pattern", "either \"mask\" or \"pattern\"");
+        VERIFY_LINE(report, "/tables/customers/columns/email",
+                    "only apply when \"action\" is \"mask\"");
+        VERIFY_LINE(report, "/tables/customers/columns/phone",
+                    "only apply when \"action\" is \"mask\"");
+        VERIFY_LINE(report, "/tables/customers/columns/notes/pattern",
+                    "either \"mask\" or \"pattern\"");
         VERIFY_LINE(problems(parse(R"({"version": 1, "tables": {"tenants": {"columns": {
                         "name": {"action": "mask", "mask": "initials"}}}}})")),
                     "/tables/tenants/columns/name/mask", "must be one of");
@@ -248,22 +267,25 @@ private Q_SLOTS:
 
     void patternNeedsAPlaceholder()
     {
-        for (const char *pattern : {"****", "{middle3}***", "{first}***", "***{lastX}"}) {
-            Json doc = parse(R"({"version": 1, "tables": {"tenants": {"columns": {"name": {"action": "mask"}}}}})");
+        for (const char *pattern : { "****", "{middle3}***", "{first}***", "***{lastX}" }) {
+            Json doc = parse(
+                R"({"version": 1, "tables": {"tenants": {"columns": {"name": {"action": "mask"}}}}})");
             doc["tables"]["tenants"]["columns"]["name"]["pattern"] = pattern;
             const std::string report = problems(doc);
             VERIFY_LINE(report, "/tables/tenants/columns/name/pattern", "{firstN} or {lastN}");
         }
-        for (const char *pattern : {"{first2}***{last4}", "***{last3}", "{first1}"}) {
-            Json doc = parse(R"({"version": 1, "tables": {"tenants": {"columns": {"name": {"action": "mask"}}}}})");
+        for (const char *pattern : { "{first2}***{last4}", "***{last3}", "{first1}" }) {
+            Json doc = parse(
+                R"({"version": 1, "tables": {"tenants": {"columns": {"name": {"action": "mask"}}}}})");
             doc["tables"]["tenants"]["columns"]["name"]["pattern"] = pattern;
             auto p = compile(doc);
             QVERIFY2(p.ok(), p.ok() ? pattern : p.error().message.c_str());
         }
         // Column rules are checked the same way.
-        VERIFY_LINE(problems(parse(R"({"version": 1, "column_rules": [{"match": "*name*", "action": "mask",
+        VERIFY_LINE(
+            problems(parse(R"({"version": 1, "column_rules": [{"match": "*name*", "action": "mask",
                         "pattern": "xx"}], "tables": {"tenants": {}}})")),
-                    "/column_rules/0/pattern", "{firstN} or {lastN}");
+            "/column_rules/0/pattern", "{firstN} or {lastN}");
     }
 
     void filterableOnADeniedColumnIsRefused()
@@ -280,25 +302,33 @@ private Q_SLOTS:
     {
         const char *base = R"({"version": 1, "defaults": {"tenant_column": "tenant_id"},
                                "tables": {"customers": {}, "audit_log": %1}})";
-        const std::string report = problems(parse(QString::fromLatin1(base).arg(QStringLiteral("{}")).toUtf8().constData()));
+        const std::string report = problems(
+            parse(QString::fromLatin1(base).arg(QStringLiteral("{}")).toUtf8().constData()));
         VERIFY_LINE(report, "/tables/audit_log", "has no column \"tenant_id\"");
         VERIFY_LINE(report, "/tables/audit_log", "\"tenant_column\": null");
         QVERIFY2(lineFor(report, "/tables/customers").empty(), report.c_str());
 
         // The explicit opt-out is accepted and leaves the table unscoped.
-        auto p = compile(parse(
-            QString::fromLatin1(base).arg(QStringLiteral(R"({"tenant_column": null})")).toUtf8().constData()));
+        auto p = compile(parse(QString::fromLatin1(base)
+                                   .arg(QStringLiteral(R"({"tenant_column": null})"))
+                                   .toUtf8()
+                                   .constData()));
         QVERIFY2(p.ok(), p.ok() ? "" : p.error().message.c_str());
         QVERIFY((*p)->table("audit_log", someone())->tenantColumn.empty());
         QCOMPARE((*p)->table("customers", someone())->tenantColumn, std::string("tenant_id"));
 
         // Naming a column that does not exist is an error at that key.
-        VERIFY_LINE(problems(parse(
-                        QString::fromLatin1(base).arg(QStringLiteral(R"({"tenant_column": "org_id"})")).toUtf8().constData())),
+        VERIFY_LINE(problems(parse(QString::fromLatin1(base)
+                                       .arg(QStringLiteral(R"({"tenant_column": "org_id"})"))
+                                       .toUtf8()
+                                       .constData())),
                     "/tables/audit_log/tenant_column", "has no column \"org_id\"");
-        // A table that is not readable is still checked: a later "read": true must not open it unscoped.
-        VERIFY_LINE(problems(parse(
-                        QString::fromLatin1(base).arg(QStringLiteral(R"({"read": false})")).toUtf8().constData())),
+        // A table that is not readable is still checked: a later "read": true must not open it
+        // unscoped.
+        VERIFY_LINE(problems(parse(QString::fromLatin1(base)
+                                       .arg(QStringLiteral(R"({"read": false})"))
+                                       .toUtf8()
+                                       .constData())),
                     "/tables/audit_log", "\"tenant_column\": null");
     }
 
@@ -340,7 +370,8 @@ private Q_SLOTS:
         auto write = [&](const std::string &text) {
             std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
         };
-        auto missing = Policy::load(dir.filePath(QStringLiteral("nope.json")).toStdString(), schema());
+        auto missing =
+            Policy::load(dir.filePath(QStringLiteral("nope.json")).toStdString(), schema());
         QVERIFY(!missing);
         QCOMPARE(missing.error().code, ErrorCode::IoError);
 
@@ -353,7 +384,8 @@ private Q_SLOTS:
         auto bad = Policy::load(path, schema());
         QVERIFY(!bad);
         QCOMPARE(bad.error().code, ErrorCode::ConfigInvalid);
-        QVERIFY2(contains(bad.error().message, "/tables/tenants/raed"), bad.error().message.c_str());
+        QVERIFY2(contains(bad.error().message, "/tables/tenants/raed"),
+                 bad.error().message.c_str());
 
         write(R"({"version": 1, "tables": {"tenants": {}}})");
         auto good = Policy::load(path, schema());
@@ -370,48 +402,55 @@ private Q_SLOTS:
         const Policy &policy = **p;
         QVERIFY(policy.table("orders", someone()));
         QVERIFY(policy.table("tenants", someone()));
-        QVERIFY(!policy.table("customers", someone()));  // read: false
-        QVERIFY(!policy.table("audit_log", someone()));  // not in the policy
+        QVERIFY(!policy.table("customers", someone())); // read: false
+        QVERIFY(!policy.table("audit_log", someone())); // not in the policy
         QVERIFY(!policy.table("nonexistent", someone()));
         std::vector<std::string> names;
         for (const TableView *t : policy.tables(someone()))
             names.push_back(t->name());
-        QCOMPARE(names, (std::vector<std::string>{"tenants", "orders"}));
+        QCOMPARE(names, (std::vector<std::string> { "tenants", "orders" }));
     }
 
     void builtinDenyGlobsWinOverEverything()
     {
         // No columns section at all: secrets are still gone, in every profile.
-        for (const char *profile : {"prod", "internal", "dev"}) {
-            const Json doc = {{"version", 1}, {"extends", profile}, {"tables", {{"customers", {{"tenant_column", nullptr}}}}}};
+        for (const char *profile : { "prod", "internal", "dev" }) {
+            const Json doc = { { "version", 1 },
+                               { "extends", profile },
+                               { "tables",
+                                 { { "customers", { { "tenant_column", nullptr } } } } } };
             auto p = compile(doc);
             QVERIFY2(p.ok(), p.ok() ? "" : p.error().message.c_str());
             for (const auto &name : secretColumns())
-                QVERIFY2(!col(**p, "customers", name.c_str()), (std::string(profile) + ": " + name).c_str());
+                QVERIFY2(!col(**p, "customers", name.c_str()),
+                         (std::string(profile) + ": " + name).c_str());
             QVERIFY(col(**p, "customers", "email"));
             QVERIFY(col(**p, "customers", "notes"));
         }
-        // Even an explicit allow (with filterable) or an allow-everything glob cannot bring them back.
+        // Even an explicit allow (with filterable) or an allow-everything glob cannot bring them
+        // back.
         Json doc = parse(R"({"version": 1, "extends": "dev",
             "column_rules": [{"match": "*", "action": "allow"}],
             "tables": {"customers": {"tenant_column": null, "columns": {}}}})");
         for (const auto &name : secretColumns())
-            doc["tables"]["customers"]["columns"][name] = {{"action", "allow"}, {"filterable", true}};
-        doc["tables"]["customers"]["columns"]["api_token"] = {{"action", "mask"}, {"mask", "partial"}};
-        doc["tables"]["customers"]["columns"]["password_hash"] = {{"action", "hash"}};
+            doc["tables"]["customers"]["columns"][name] = { { "action", "allow" },
+                                                            { "filterable", true } };
+        doc["tables"]["customers"]["columns"]["api_token"] = { { "action", "mask" },
+                                                               { "mask", "partial" } };
+        doc["tables"]["customers"]["columns"]["password_hash"] = { { "action", "hash" } };
         auto p = compile(doc);
         QVERIFY2(p.ok(), p.ok() ? "" : p.error().message.c_str());
         for (const auto &name : secretColumns())
             QVERIFY2(!col(**p, "customers", name.c_str()), name.c_str());
 
-        for (const char *name : {"password", "db_PASSWORD", "client_secret", "x_token_y", "API_KEY", "my_apikey",
-                                 "private_key", "PrivateKey", "passwd"}) {
+        for (const char *name : { "password", "db_PASSWORD", "client_secret", "x_token_y",
+                                  "API_KEY", "my_apikey", "private_key", "PrivateKey", "passwd" }) {
             bool matched = false;
             for (const auto &g : Policy::builtinDenyGlobs())
                 matched = matched || Policy::globMatch(g, name);
             QVERIFY2(matched, name);
         }
-        for (const char *name : {"email", "pass", "display_name"}) {
+        for (const char *name : { "email", "pass", "display_name" }) {
             bool matched = false;
             for (const auto &g : Policy::builtinDenyGlobs())
                 matched = matched || Policy::globMatch(g, name);
@@ -433,9 +472,10 @@ private Q_SLOTS:
         QVERIFY(phone);
         QCOMPARE(phone->action, ColumnAction::Mask);
         QCOMPARE(phone->mask.kind, MaskSpec::Kind::Phone);
-        QCOMPARE(phone->tags, std::vector<std::string>{"pii"});
+        QCOMPARE(phone->tags, std::vector<std::string> { "pii" });
         QVERIFY(!phone->filterable);
-        QCOMPARE(col(policy, "customers", "national_id")->action, ColumnAction::Hash); // globs ignore case
+        QCOMPARE(col(policy, "customers", "national_id")->action,
+                 ColumnAction::Hash); // globs ignore case
         QVERIFY(!col(policy, "customers", "notes"));
         // Explicit column rules beat globs.
         QCOMPARE(col(policy, "customers", "first_name")->action, ColumnAction::Allow);
@@ -465,7 +505,8 @@ private Q_SLOTS:
 
     void maskedAndHashedAreNotFilterableUnlessSaid()
     {
-        auto p = compile(parse(R"({"version": 1, "tables": {"customers": {"tenant_column": null, "columns": {
+        auto p = compile(
+            parse(R"({"version": 1, "tables": {"customers": {"tenant_column": null, "columns": {
               "email": {"action": "mask", "mask": "email"},
               "phone": {"action": "mask", "mask": "phone", "filterable": true},
               "national_id": {"action": "hash"},
@@ -515,9 +556,12 @@ private Q_SLOTS:
             int selectFields, includeDepth, timeoutMs;
             bool guard;
         };
-        for (const Expect &e : {Expect{"prod", 100, 40, 1, 2000, true}, Expect{"internal", 500, 80, 2, 5000, true},
-                                Expect{"dev", 1000, 100, 3, 10000, false}}) {
-            const Json doc = {{"version", 1}, {"extends", e.profile}, {"tables", {{"tenants", Json::object()}}}};
+        for (const Expect &e : { Expect { "prod", 100, 40, 1, 2000, true },
+                                 Expect { "internal", 500, 80, 2, 5000, true },
+                                 Expect { "dev", 1000, 100, 3, 10000, false } }) {
+            const Json doc = { { "version", 1 },
+                               { "extends", e.profile },
+                               { "tables", { { "tenants", Json::object() } } } };
             auto p = compile(doc);
             QVERIFY2(p.ok(), p.ok() ? "" : p.error().message.c_str());
             QCOMPARE((*p)->profile(), std::string(e.profile));
@@ -541,14 +585,14 @@ private Q_SLOTS:
                        "audit_log": {"budget": {"max_rows": 7}}, "orders": {}}})"));
         QVERIFY2(p.ok(), p.ok() ? "" : p.error().message.c_str());
         const Budget &t = (*p)->table("tenants", someone())->budget;
-        QCOMPARE(t.maxRows, std::int64_t(50));       // defaults.budget
-        QCOMPARE(t.maxInList, 20);                   // defaults.budget
-        QCOMPARE(t.statementTimeoutMs, 300);         // the table's own
-        QCOMPARE(t.maxFilterDepth, 3);               // the table's own
-        QCOMPARE(t.maxSelectFields, 80);             // the profile's
+        QCOMPARE(t.maxRows, std::int64_t(50)); // defaults.budget
+        QCOMPARE(t.maxInList, 20); // defaults.budget
+        QCOMPARE(t.statementTimeoutMs, 300); // the table's own
+        QCOMPARE(t.maxFilterDepth, 3); // the table's own
+        QCOMPARE(t.maxSelectFields, 80); // the profile's
         const Budget &a = (*p)->table("audit_log", someone())->budget;
         QCOMPARE(a.maxRows, std::int64_t(7));
-        QCOMPARE(a.statementTimeoutMs, 5000);        // the profile's; not the other table's
+        QCOMPARE(a.statementTimeoutMs, 5000); // the profile's; not the other table's
         QCOMPARE(a.maxInList, 20);
         const Budget &o = (*p)->table("orders", someone())->budget;
         QCOMPARE(o.maxRows, std::int64_t(50));
@@ -573,8 +617,10 @@ private Q_SLOTS:
         QCOMPARE((*b)->versionHash(), ha);
         QVERIFY((*c)->versionHash() != ha);
         // Whitespace is not content either.
-        auto d = compile(parse("{\"version\":1,\"extends\":\"prod\",\"tables\":{\"orders\":{\"tenant_column\":null},"
-                               "\"tenants\":{\"read\":true,\"columns\":{\"name\":{\"action\":\"mask\",\"mask\":\"partial\"}}}}}"));
+        auto d = compile(parse(
+            "{\"version\":1,\"extends\":\"prod\",\"tables\":{\"orders\":{\"tenant_column\":null},"
+            "\"tenants\":{\"read\":true,\"columns\":{\"name\":{\"action\":\"mask\",\"mask\":"
+            "\"partial\"}}}}}"));
         QCOMPARE((*d)->versionHash(), ha);
         JCOMPARE((*a)->document(), parse(R"({"version": 1, "extends": "prod",
             "tables": {"tenants": {"read": true, "columns": {"name": {"action": "mask", "mask": "partial"}}},

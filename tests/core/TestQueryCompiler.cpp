@@ -15,8 +15,9 @@
 using namespace warden;
 
 // Json has a templated conversion operator that confuses QCOMPARE's overloads: compare dumps.
-#define JCOMPARE(actual, expected)                                                                           \
-    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()), QByteArray::fromStdString(Json(expected).dump()))
+#define JCOMPARE(actual, expected)                                                                 \
+    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()),                                       \
+             QByteArray::fromStdString(Json(expected).dump()))
 
 namespace {
 
@@ -45,24 +46,33 @@ db::TableInfo table(std::string name, std::vector<db::ColumnInfo> columns)
 db::Schema schema()
 {
     db::Schema s;
-    s.tables.push_back(table("tenants", {column("id", "integer", true), column("slug", "text"), column("name", "text")}));
-    s.tables.push_back(table("customers",
-                             {column("id", "integer", true), column("tenant_id", "integer"), column("first_name", "text"),
-                              column("last_name", "text"), column("email", "text"), column("phone", "text"),
-                              column("national_id", "text"), column("password_hash", "text"), column("api_token", "text"),
-                              column("secret_note", "text"), column("ssn", "text"), column("notes", "text"),
-                              column("score", "real"), column("vip", "boolean"), column("created_at", "datetime"),
-                              column("deleted_at", "datetime")}));
-    s.tables.push_back(table("orders", {column("id", "integer", true), column("tenant_id", "integer"),
-                                        column("customer_id", "integer"), column("owner_id", "text"),
-                                        column("status", "text"), column("total_cents", "integer"),
-                                        column("placed_at", "datetime")}));
-    s.tables.push_back(table("accounts", {column("id", "integer", true), column("tenant_id", "text"), column("name", "text")}));
-    s.tables.push_back(table("audit_log", {column("id", "integer", true), column("event", "text")}));
-    s.tables.push_back(table("hidden_stuff", {column("id", "integer", true), column("tenant_id", "integer"),
-                                              column("payload", "text")}));
-    s.tables.push_back(table("internal_cfg", {column("id", "integer", true), column("tenant_id", "integer"),
-                                              column("setting", "text")}));
+    s.tables.push_back(
+        table("tenants",
+              { column("id", "integer", true), column("slug", "text"), column("name", "text") }));
+    s.tables.push_back(table(
+        "customers",
+        { column("id", "integer", true), column("tenant_id", "integer"),
+          column("first_name", "text"), column("last_name", "text"), column("email", "text"),
+          column("phone", "text"), column("national_id", "text"), column("password_hash", "text"),
+          column("api_token", "text"), column("secret_note", "text"), column("ssn", "text"),
+          column("notes", "text"), column("score", "real"), column("vip", "boolean"),
+          column("created_at", "datetime"), column("deleted_at", "datetime") }));
+    s.tables.push_back(table("orders",
+                             { column("id", "integer", true), column("tenant_id", "integer"),
+                               column("customer_id", "integer"), column("owner_id", "text"),
+                               column("status", "text"), column("total_cents", "integer"),
+                               column("placed_at", "datetime") }));
+    s.tables.push_back(table(
+        "accounts",
+        { column("id", "integer", true), column("tenant_id", "text"), column("name", "text") }));
+    s.tables.push_back(
+        table("audit_log", { column("id", "integer", true), column("event", "text") }));
+    s.tables.push_back(table("hidden_stuff",
+                             { column("id", "integer", true), column("tenant_id", "integer"),
+                               column("payload", "text") }));
+    s.tables.push_back(table("internal_cfg",
+                             { column("id", "integer", true), column("tenant_id", "integer"),
+                               column("setting", "text") }));
     return s;
 }
 
@@ -113,20 +123,20 @@ const char *policyText = R"({
 
 const std::set<std::string> &deniedNames()
 {
-    static const std::set<std::string> names{"password_hash", "api_token", "secret_note", "ssn"};
+    static const std::set<std::string> names { "password_hash", "api_token", "secret_note", "ssn" };
     return names;
 }
 
 const std::set<std::string> &invisibleTables()
 {
-    static const std::set<std::string> names{"hidden_stuff", "internal_cfg"};
+    static const std::set<std::string> names { "hidden_stuff", "internal_cfg" };
     return names;
 }
 
 // Masked or hashed and not marked filterable: never usable in WHERE or ORDER BY.
 const std::set<std::string> &unfilterableNames()
 {
-    static const std::set<std::string> names{"email", "national_id", "last_name"};
+    static const std::set<std::string> names { "email", "national_id", "last_name" };
     return names;
 }
 
@@ -175,8 +185,7 @@ std::vector<std::string> quotedIdentifiers(const std::string &sql)
     std::vector<std::string> out;
     for (std::size_t i = 0; i < sql.size(); ++i) {
         if (sql[i] == '\'') {
-            for (++i; i < sql.size() && sql[i] != '\''; ++i) {
-            }
+            for (++i; i < sql.size() && sql[i] != '\''; ++i) { }
         } else if (sql[i] == '"') {
             std::string id;
             for (++i; i < sql.size(); ++i) {
@@ -203,8 +212,7 @@ std::vector<std::string> placeholders(const std::string &sql)
     for (std::size_t i = 0; i < sql.size(); ++i) {
         const char c = sql[i];
         if (c == '\'' || c == '"') {
-            for (++i; i < sql.size() && sql[i] != c; ++i) {
-            }
+            for (++i; i < sql.size() && sql[i] != c; ++i) { }
         } else if (c == '?') {
             out.push_back("?");
         } else if (c == '$') {
@@ -233,8 +241,7 @@ std::vector<std::string> whereConjuncts(const std::string &sql)
     for (std::size_t i = 0; i < where.size(); ++i) {
         const char c = where[i];
         if (c == '\'' || c == '"') {
-            for (++i; i < where.size() && where[i] != c; ++i) {
-            }
+            for (++i; i < where.size() && where[i] != c; ++i) { }
         } else if (c == '(') {
             ++depth;
         } else if (c == ')') {
@@ -263,8 +270,9 @@ std::vector<std::string> orderTerms(const std::string &sql)
         if (end == std::string::npos)
             end = clause.size();
         std::string term = clause.substr(start, end - start);
-        for (const char *suffix : {" NULLS FIRST", " NULLS LAST"})
-            if (term.size() > std::strlen(suffix) && term.compare(term.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+        for (const char *suffix : { " NULLS FIRST", " NULLS LAST" })
+            if (term.size() > std::strlen(suffix)
+                && term.compare(term.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
                 term.erase(term.size() - std::strlen(suffix));
         out.push_back(term);
         start = end + 2;
@@ -281,8 +289,7 @@ bool wrapped(const std::string &part)
     for (std::size_t i = 0; i < part.size(); ++i) {
         if (part[i] == '\'' || part[i] == '"') {
             const char q = part[i];
-            for (++i; i < part.size() && part[i] != q; ++i) {
-            }
+            for (++i; i < part.size() && part[i] != q; ++i) { }
             continue;
         }
         if (part[i] == '(')
@@ -401,15 +408,20 @@ private Q_SLOTS:
                          d);
         QVERIFY2(q, show(q));
         const std::string p1 = d == db::Dialect::Postgres ? "$1" : "?";
-        auto ph = [&](int n) { return d == db::Dialect::Postgres ? "$" + std::to_string(n) : std::string("?"); };
-        const std::string expected = "SELECT \"id\", \"status\" FROM \"orders\" WHERE \"tenant_id\" = " + ph(1)
-            + " AND \"owner_id\" = " + ph(2) + " AND ((\"status\" = " + ph(3) + ") AND (\"total_cents\" BETWEEN "
-            + ph(4) + " AND " + ph(5) + ") AND (\"id\" IN (" + ph(6) + ", " + ph(7) + ", " + ph(8)
-            + ")))";
-        QCOMPARE(QByteArray::fromStdString(q->sql.substr(0, q->sql.find(" ORDER BY "))), QByteArray::fromStdString(expected));
-        QCOMPARE(orderTerms(q->sql), std::vector<std::string>{"\"id\" ASC"});
-        QVERIFY2(q->sql.size() > 9 && q->sql.compare(q->sql.size() - 9, 9, " LIMIT 11") == 0, q->sql.c_str());
-        const std::vector<Json> params{7, "u-7", "paid", 100, 200, 1, 2, 3};
+        auto ph = [&](int n) {
+            return d == db::Dialect::Postgres ? "$" + std::to_string(n) : std::string("?");
+        };
+        const std::string expected =
+            "SELECT \"id\", \"status\" FROM \"orders\" WHERE \"tenant_id\" = " + ph(1)
+            + " AND \"owner_id\" = " + ph(2) + " AND ((\"status\" = " + ph(3)
+            + ") AND (\"total_cents\" BETWEEN " + ph(4) + " AND " + ph(5) + ") AND (\"id\" IN ("
+            + ph(6) + ", " + ph(7) + ", " + ph(8) + ")))";
+        QCOMPARE(QByteArray::fromStdString(q->sql.substr(0, q->sql.find(" ORDER BY "))),
+                 QByteArray::fromStdString(expected));
+        QCOMPARE(orderTerms(q->sql), std::vector<std::string> { "\"id\" ASC" });
+        QVERIFY2(q->sql.size() > 9 && q->sql.compare(q->sql.size() - 9, 9, " LIMIT 11") == 0,
+                 q->sql.c_str());
+        const std::vector<Json> params { 7, "u-7", "paid", 100, 200, 1, 2, 3 };
         JCOMPARE(q->params, params);
         QCOMPARE(q->take, std::int64_t(10));
         QCOMPARE(placeholders(q->sql).size(), q->params.size());
@@ -438,41 +450,54 @@ private Q_SLOTS:
                             << QByteArray(R"(("status" <> ?))") << QByteArray(R"(("status" <> $3))")
                             << QByteArray(R"(["paid"])");
         QTest::newRow("lt") << QByteArray(R"({"field": "total_cents", "op": "lt", "value": 5})")
-                            << QByteArray(R"(("total_cents" < ?))") << QByteArray(R"(("total_cents" < $3))")
-                            << QByteArray("[5]");
+                            << QByteArray(R"(("total_cents" < ?))")
+                            << QByteArray(R"(("total_cents" < $3))") << QByteArray("[5]");
         QTest::newRow("lte") << QByteArray(R"({"field": "total_cents", "op": "lte", "value": 5})")
-                             << QByteArray(R"(("total_cents" <= ?))") << QByteArray(R"(("total_cents" <= $3))")
-                             << QByteArray("[5]");
+                             << QByteArray(R"(("total_cents" <= ?))")
+                             << QByteArray(R"(("total_cents" <= $3))") << QByteArray("[5]");
         QTest::newRow("gt") << QByteArray(R"({"field": "total_cents", "op": "gt", "value": 5})")
-                            << QByteArray(R"(("total_cents" > ?))") << QByteArray(R"(("total_cents" > $3))")
-                            << QByteArray("[5]");
-        QTest::newRow("gte") << QByteArray(R"({"field": "placed_at", "op": "gte", "value": "2024-01-01"})")
-                             << QByteArray(R"(("placed_at" >= ?))") << QByteArray(R"(("placed_at" >= $3))")
+                            << QByteArray(R"(("total_cents" > ?))")
+                            << QByteArray(R"(("total_cents" > $3))") << QByteArray("[5]");
+        QTest::newRow("gte") << QByteArray(
+            R"({"field": "placed_at", "op": "gte", "value": "2024-01-01"})")
+                             << QByteArray(R"(("placed_at" >= ?))")
+                             << QByteArray(R"(("placed_at" >= $3))")
                              << QByteArray(R"(["2024-01-01"])");
         QTest::newRow("in") << QByteArray(R"({"field": "id", "op": "in", "value": [3, 1]})")
-                            << QByteArray(R"(("id" IN (?, ?)))") << QByteArray(R"(("id" IN ($3, $4)))")
-                            << QByteArray("[3, 1]");
-        QTest::newRow("not_in") << QByteArray(R"({"field": "status", "op": "not_in", "value": ["a", "b"]})")
+                            << QByteArray(R"(("id" IN (?, ?)))")
+                            << QByteArray(R"(("id" IN ($3, $4)))") << QByteArray("[3, 1]");
+        QTest::newRow("not_in") << QByteArray(
+            R"({"field": "status", "op": "not_in", "value": ["a", "b"]})")
                                 << QByteArray(R"(("status" NOT IN (?, ?)))")
-                                << QByteArray(R"(("status" NOT IN ($3, $4)))") << QByteArray(R"(["a", "b"])");
-        QTest::newRow("is_null true") << QByteArray(R"({"field": "placed_at", "op": "is_null", "value": true})")
-                                      << QByteArray(R"(("placed_at" IS NULL))")
-                                      << QByteArray(R"(("placed_at" IS NULL))") << QByteArray("[]");
-        QTest::newRow("is_null false") << QByteArray(R"({"field": "placed_at", "op": "is_null", "value": false})")
-                                       << QByteArray(R"(("placed_at" IS NOT NULL))")
-                                       << QByteArray(R"(("placed_at" IS NOT NULL))") << QByteArray("[]");
-        QTest::newRow("contains") << QByteArray(R"({"field": "status", "op": "contains", "value": "ai"})")
+                                << QByteArray(R"(("status" NOT IN ($3, $4)))")
+                                << QByteArray(R"(["a", "b"])");
+        QTest::newRow("is_null true")
+            << QByteArray(R"({"field": "placed_at", "op": "is_null", "value": true})")
+            << QByteArray(R"(("placed_at" IS NULL))") << QByteArray(R"(("placed_at" IS NULL))")
+            << QByteArray("[]");
+        QTest::newRow("is_null false")
+            << QByteArray(R"({"field": "placed_at", "op": "is_null", "value": false})")
+            << QByteArray(R"(("placed_at" IS NOT NULL))")
+            << QByteArray(R"(("placed_at" IS NOT NULL))") << QByteArray("[]");
+        QTest::newRow("contains") << QByteArray(
+            R"({"field": "status", "op": "contains", "value": "ai"})")
                                   << QByteArray(R"(("status" LIKE ? ESCAPE '\'))")
-                                  << QByteArray(R"(("status" ILIKE $3 ESCAPE '\'))") << QByteArray(R"(["%ai%"])");
-        QTest::newRow("startswith") << QByteArray(R"({"field": "status", "op": "startswith", "value": "pa"})")
-                                    << QByteArray(R"(("status" LIKE ? ESCAPE '\'))")
-                                    << QByteArray(R"(("status" ILIKE $3 ESCAPE '\'))") << QByteArray(R"(["pa%"])");
-        QTest::newRow("endswith") << QByteArray(R"({"field": "status", "op": "endswith", "value": "id"})")
+                                  << QByteArray(R"(("status" ILIKE $3 ESCAPE '\'))")
+                                  << QByteArray(R"(["%ai%"])");
+        QTest::newRow("startswith")
+            << QByteArray(R"({"field": "status", "op": "startswith", "value": "pa"})")
+            << QByteArray(R"(("status" LIKE ? ESCAPE '\'))")
+            << QByteArray(R"(("status" ILIKE $3 ESCAPE '\'))") << QByteArray(R"(["pa%"])");
+        QTest::newRow("endswith") << QByteArray(
+            R"({"field": "status", "op": "endswith", "value": "id"})")
                                   << QByteArray(R"(("status" LIKE ? ESCAPE '\'))")
-                                  << QByteArray(R"(("status" ILIKE $3 ESCAPE '\'))") << QByteArray(R"(["%id"])");
-        QTest::newRow("between") << QByteArray(R"({"field": "total_cents", "op": "between", "value": [1, 9]})")
+                                  << QByteArray(R"(("status" ILIKE $3 ESCAPE '\'))")
+                                  << QByteArray(R"(["%id"])");
+        QTest::newRow("between") << QByteArray(
+            R"({"field": "total_cents", "op": "between", "value": [1, 9]})")
                                  << QByteArray(R"(("total_cents" BETWEEN ? AND ?))")
-                                 << QByteArray(R"(("total_cents" BETWEEN $3 AND $4))") << QByteArray("[1, 9]");
+                                 << QByteArray(R"(("total_cents" BETWEEN $3 AND $4))")
+                                 << QByteArray("[1, 9]");
     }
 
     void everyOperator()
@@ -481,14 +506,17 @@ private Q_SLOTS:
         QFETCH(QByteArray, sqliteFragment);
         QFETCH(QByteArray, postgresFragment);
         QFETCH(QByteArray, params);
-        Json args = {{"table", "orders"}, {"select", Json::array({"id"})}, {"where", parse(condition.constData())}};
-        std::vector<Json> expectedParams{7, "u-7"};
+        Json args = { { "table", "orders" },
+                      { "select", Json::array({ "id" }) },
+                      { "where", parse(condition.constData()) } };
+        std::vector<Json> expectedParams { 7, "u-7" };
         for (const Json &p : parse(params.constData()))
             expectedParams.push_back(p);
-        for (auto d : {db::Dialect::Sqlite, db::Dialect::Postgres}) {
+        for (auto d : { db::Dialect::Sqlite, db::Dialect::Postgres }) {
             auto q = compile(args, d);
             QVERIFY2(q, show(q));
-            const QByteArray fragment = d == db::Dialect::Sqlite ? sqliteFragment : postgresFragment;
+            const QByteArray fragment =
+                d == db::Dialect::Sqlite ? sqliteFragment : postgresFragment;
             const auto parts = whereConjuncts(q->sql);
             QCOMPARE(parts.size(), std::size_t(3));
             QCOMPARE(QByteArray::fromStdString(parts[2]), fragment);
@@ -510,22 +538,24 @@ private Q_SLOTS:
         QVERIFY2(q, show(q));
         const auto parts = whereConjuncts(q->sql);
         QCOMPARE(parts.size(), std::size_t(3));
-        QCOMPARE(QByteArray::fromStdString(parts[2]),
-                 QByteArray("(((\"status\" = ?) AND (\"total_cents\" > ?)) OR (NOT (\"id\" = ?)) OR "
-                            "((\"id\" < ?) AND (NOT ((\"id\" > ?)))))"));
-        JCOMPARE(q->params, (std::vector<Json>{7, "u-7", "a", 1, 3, 9, 1}));
+        QCOMPARE(
+            QByteArray::fromStdString(parts[2]),
+            QByteArray("(((\"status\" = ?) AND (\"total_cents\" > ?)) OR (NOT (\"id\" = ?)) OR "
+                       "((\"id\" < ?) AND (NOT ((\"id\" > ?)))))"));
+        JCOMPARE(q->params, (std::vector<Json> { 7, "u-7", "a", 1, 3, 9, 1 }));
         SqliteDb db;
         std::string error;
         std::vector<std::int64_t> ids;
         QVERIFY2(db.run(*q, &ids, &error), error.c_str());
 
         // Malformed groups.
-        for (const char *bad : {R"({"and": []})", R"({"or": {"field": "id", "op": "eq", "value": 1}})",
-                                R"({"and": [{"field": "id", "op": "eq", "value": 1}], "or": []})", R"({"not": 5})",
-                                R"("id = 1")", R"(42)", R"({})", R"({"field": "id", "op": "eq"})",
-                                R"({"field": "id", "value": 1})", R"({"op": "eq", "value": 1})",
-                                R"({"field": "id", "op": "eq", "value": 1, "extra": true})"}) {
-            Json args = {{"table", "orders"}, {"where", parse(bad)}};
+        for (const char *bad :
+             { R"({"and": []})", R"({"or": {"field": "id", "op": "eq", "value": 1}})",
+               R"({"and": [{"field": "id", "op": "eq", "value": 1}], "or": []})", R"({"not": 5})",
+               R"("id = 1")", R"(42)", R"({})", R"({"field": "id", "op": "eq"})",
+               R"({"field": "id", "value": 1})", R"({"op": "eq", "value": 1})",
+               R"({"field": "id", "op": "eq", "value": 1, "extra": true})" }) {
+            Json args = { { "table", "orders" }, { "where", parse(bad) } };
             auto r = compile(args);
             QVERIFY2(!r, bad);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
@@ -535,13 +565,13 @@ private Q_SLOTS:
     void depthAndNodeCaps()
     {
         auto nested = [](int nots) {
-            Json c = {{"field", "id"}, {"op", "eq"}, {"value", 1}};
+            Json c = { { "field", "id" }, { "op", "eq" }, { "value", 1 } };
             for (int i = 0; i < nots; ++i) {
                 Json next = Json::object();
                 next["not"] = std::move(c);
                 c = std::move(next);
             }
-            return Json{{"table", "orders"}, {"where", std::move(c)}};
+            return Json { { "table", "orders" }, { "where", std::move(c) } };
         };
         const int maxDepth = Budget().maxFilterDepth;
         auto ok = compile(nested(maxDepth - 1));
@@ -549,7 +579,8 @@ private Q_SLOTS:
         auto deep = compile(nested(maxDepth));
         QVERIFY(!deep);
         QCOMPARE(deep.error().code, ErrorCode::BudgetExceeded);
-        QCOMPARE(deep.error().details.value("budget", std::string()), std::string("max_filter_depth"));
+        QCOMPARE(deep.error().details.value("budget", std::string()),
+                 std::string("max_filter_depth"));
         // Absurd nesting is refused quickly, without exhausting the stack.
         auto absurd = compile(nested(5000));
         QVERIFY(!absurd);
@@ -558,8 +589,8 @@ private Q_SLOTS:
         auto wide = [](int leaves) {
             Json list = Json::array();
             for (int i = 0; i < leaves; ++i)
-                list.push_back({{"field", "id"}, {"op", "ne"}, {"value", i}});
-            return Json{{"table", "orders"}, {"where", {{"or", std::move(list)}}}};
+                list.push_back({ { "field", "id" }, { "op", "ne" }, { "value", i } });
+            return Json { { "table", "orders" }, { "where", { { "or", std::move(list) } } } };
         };
         const int maxNodes = Budget().maxFilterNodes; // the group counts as one node
         auto fits = compile(wide(maxNodes - 1));
@@ -567,21 +598,29 @@ private Q_SLOTS:
         auto tooMany = compile(wide(maxNodes));
         QVERIFY(!tooMany);
         QCOMPARE(tooMany.error().code, ErrorCode::BudgetExceeded);
-        QCOMPARE(tooMany.error().details.value("budget", std::string()), std::string("max_filter_nodes"));
+        QCOMPARE(tooMany.error().details.value("budget", std::string()),
+                 std::string("max_filter_nodes"));
 
         // The caps come from the table's budget.
-        auto tight = makePolicy(R"({"version": 1, "tables": {"audit_log": {"budget": {"max_filter_depth": 2,
+        auto tight =
+            makePolicy(R"({"version": 1, "tables": {"audit_log": {"budget": {"max_filter_depth": 2,
             "max_filter_nodes": 3}}}})");
         QueryCompiler c(*tight, db::Dialect::Sqlite);
-        auto two = c.compileQuery(parse(R"({"table": "audit_log", "where": {"not": {"field": "id", "op": "eq",
-            "value": 1}}})"), principal());
+        auto two = c.compileQuery(
+            parse(R"({"table": "audit_log", "where": {"not": {"field": "id", "op": "eq",
+            "value": 1}}})"),
+            principal());
         QVERIFY2(two, show(two));
-        auto three = c.compileQuery(parse(R"({"table": "audit_log", "where": {"not": {"not": {"field": "id",
-            "op": "eq", "value": 1}}}})"), principal());
+        auto three =
+            c.compileQuery(parse(R"({"table": "audit_log", "where": {"not": {"not": {"field": "id",
+            "op": "eq", "value": 1}}}})"),
+                           principal());
         QVERIFY(!three);
         QCOMPARE(three.error().code, ErrorCode::BudgetExceeded);
-        auto nodes = c.compileQuery(parse(R"({"table": "audit_log", "where": [{"field": "id", "op": "eq", "value": 1},
-            {"field": "id", "op": "eq", "value": 2}, {"field": "id", "op": "eq", "value": 3}]})"), principal());
+        auto nodes = c.compileQuery(
+            parse(R"({"table": "audit_log", "where": [{"field": "id", "op": "eq", "value": 1},
+            {"field": "id", "op": "eq", "value": 2}, {"field": "id", "op": "eq", "value": 3}]})"),
+            principal());
         QVERIFY(!nodes);
         QCOMPARE(nodes.error().code, ErrorCode::BudgetExceeded);
     }
@@ -589,11 +628,12 @@ private Q_SLOTS:
     void inListCap()
     {
         const int cap = Budget().maxInList;
-        for (const char *op : {"in", "not_in"}) {
+        for (const char *op : { "in", "not_in" }) {
             Json values = Json::array();
             for (int i = 0; i < cap; ++i)
                 values.push_back(i);
-            Json args = {{"table", "orders"}, {"where", {{"field", "id"}, {"op", op}, {"value", values}}}};
+            Json args = { { "table", "orders" },
+                          { "where", { { "field", "id" }, { "op", op }, { "value", values } } } };
             auto ok = compile(args);
             QVERIFY2(ok, show(ok));
             QCOMPARE(ok->params.size(), std::size_t(cap + 2));
@@ -601,9 +641,10 @@ private Q_SLOTS:
             auto big = compile(args);
             QVERIFY(!big);
             QCOMPARE(big.error().code, ErrorCode::BudgetExceeded);
-            QCOMPARE(big.error().details.value("budget", std::string()), std::string("max_in_list"));
+            QCOMPARE(big.error().details.value("budget", std::string()),
+                     std::string("max_in_list"));
 
-            for (const char *bad : {"[]", "5", "\"1,2\"", "{}"}) {
+            for (const char *bad : { "[]", "5", "\"1,2\"", "{}" }) {
                 args["where"]["value"] = parse(bad);
                 auto r = compile(args);
                 QVERIFY2(!r, bad);
@@ -614,9 +655,13 @@ private Q_SLOTS:
 
     void betweenNeedsTwoValues()
     {
-        for (const char *bad : {"[1]", "[1, 2, 3]", "[]", "5", "{\"low\": 1, \"high\": 2}", "[\"a\", 2]", "[1, null]"}) {
-            Json args = {{"table", "orders"},
-                         {"where", {{"field", "total_cents"}, {"op", "between"}, {"value", parse(bad)}}}};
+        for (const char *bad : { "[1]", "[1, 2, 3]", "[]", "5", "{\"low\": 1, \"high\": 2}",
+                                 "[\"a\", 2]", "[1, null]" }) {
+            Json args = {
+                { "table", "orders" },
+                { "where",
+                  { { "field", "total_cents" }, { "op", "between" }, { "value", parse(bad) } } }
+            };
             auto r = compile(args);
             QVERIFY2(!r, bad);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
@@ -626,8 +671,12 @@ private Q_SLOTS:
 
     void isNullNeedsABoolean()
     {
-        for (const char *bad : {"\"true\"", "1", "0", "null", "[]"}) {
-            Json args = {{"table", "orders"}, {"where", {{"field", "placed_at"}, {"op", "is_null"}, {"value", parse(bad)}}}};
+        for (const char *bad : { "\"true\"", "1", "0", "null", "[]" }) {
+            Json args = {
+                { "table", "orders" },
+                { "where",
+                  { { "field", "placed_at" }, { "op", "is_null" }, { "value", parse(bad) } } }
+            };
             auto r = compile(args);
             QVERIFY2(!r, bad);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
@@ -637,9 +686,11 @@ private Q_SLOTS:
     void likeWildcardsAreLiteral()
     {
         const std::string value = "50%_\\x";
-        for (auto d : {db::Dialect::Sqlite, db::Dialect::Postgres}) {
-            Json args = {{"table", "orders"}, {"select", Json::array({"id"})},
-                         {"where", {{"field", "status"}, {"op", "contains"}, {"value", value}}}};
+        for (auto d : { db::Dialect::Sqlite, db::Dialect::Postgres }) {
+            Json args = { { "table", "orders" },
+                          { "select", Json::array({ "id" }) },
+                          { "where",
+                            { { "field", "status" }, { "op", "contains" }, { "value", value } } } };
             auto q = compile(args, d);
             QVERIFY2(q, show(q));
             JCOMPARE(q->params.back(), Json("%50\\%\\_\\\\x%"));
@@ -652,7 +703,9 @@ private Q_SLOTS:
         // And SQLite really treats them as literal characters: "50ab\x" and "5000x" must not match.
         SqliteDb db;
         auto run = [&](const char *op, const std::string &v) {
-            Json args = {{"table", "orders"}, {"select", Json::array({"id"})}, {"where", {{"field", "status"}, {"op", op}, {"value", v}}}};
+            Json args = { { "table", "orders" },
+                          { "select", Json::array({ "id" }) },
+                          { "where", { { "field", "status" }, { "op", op }, { "value", v } } } };
             std::vector<std::int64_t> ids;
             std::string error;
             auto q = compile(args);
@@ -660,18 +713,20 @@ private Q_SLOTS:
                 qWarning("%s", error.c_str());
             return ids;
         };
-        QCOMPARE(run("contains", value), (std::vector<std::int64_t>{1, 4}));
-        QCOMPARE(run("startswith", value), (std::vector<std::int64_t>{1}));
-        QCOMPARE(run("endswith", value), (std::vector<std::int64_t>{1}));
-        QCOMPARE(run("contains", "%"), (std::vector<std::int64_t>{1, 4}));
-        QCOMPARE(run("contains", "_"), (std::vector<std::int64_t>{1, 4}));
-        QCOMPARE(run("contains", "\\"), (std::vector<std::int64_t>{1, 2, 4}));
-        QCOMPARE(run("startswith", "5"), (std::vector<std::int64_t>{1, 2, 3}));
+        QCOMPARE(run("contains", value), (std::vector<std::int64_t> { 1, 4 }));
+        QCOMPARE(run("startswith", value), (std::vector<std::int64_t> { 1 }));
+        QCOMPARE(run("endswith", value), (std::vector<std::int64_t> { 1 }));
+        QCOMPARE(run("contains", "%"), (std::vector<std::int64_t> { 1, 4 }));
+        QCOMPARE(run("contains", "_"), (std::vector<std::int64_t> { 1, 4 }));
+        QCOMPARE(run("contains", "\\"), (std::vector<std::int64_t> { 1, 2, 4 }));
+        QCOMPARE(run("startswith", "5"), (std::vector<std::int64_t> { 1, 2, 3 }));
         // Text operators need text fields and text values.
-        auto r = compile(R"({"table": "orders", "where": {"field": "total_cents", "op": "contains", "value": "1"}})");
+        auto r = compile(
+            R"({"table": "orders", "where": {"field": "total_cents", "op": "contains", "value": "1"}})");
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
-        r = compile(R"({"table": "orders", "where": {"field": "status", "op": "contains", "value": 5}})");
+        r = compile(
+            R"({"table": "orders", "where": {"field": "status", "op": "contains", "value": 5}})");
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
     }
@@ -679,12 +734,20 @@ private Q_SLOTS:
     void typeCoercion()
     {
         auto where = [&](const char *table, const char *field, const char *op, const char *value) {
-            Json args = {{"table", table}, {"where", {{"field", field}, {"op", op}, {"value", parse(value)}}}};
+            Json args = { { "table", table },
+                          { "where",
+                            { { "field", field }, { "op", op }, { "value", parse(value) } } } };
             return compile(args);
         };
-        for (const auto &[field, value] : std::vector<std::pair<const char *, const char *>>{
-                 {"total_cents", "\"5\""}, {"total_cents", "5.5"}, {"total_cents", "true"}, {"total_cents", "[5]"},
-                 {"total_cents", "{\"v\": 5}"}, {"status", "{\"v\": 5}"}, {"status", "[\"a\"]"}, {"status", "null"}}) {
+        for (const auto &[field, value] :
+             std::vector<std::pair<const char *, const char *>> { { "total_cents", "\"5\"" },
+                                                                  { "total_cents", "5.5" },
+                                                                  { "total_cents", "true" },
+                                                                  { "total_cents", "[5]" },
+                                                                  { "total_cents", "{\"v\": 5}" },
+                                                                  { "status", "{\"v\": 5}" },
+                                                                  { "status", "[\"a\"]" },
+                                                                  { "status", "null" } }) {
             auto r = where("orders", field, "eq", value);
             QVERIFY2(!r, value);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
@@ -692,13 +755,14 @@ private Q_SLOTS:
         }
         auto s = where("orders", "total_cents", "eq", "\"5\"");
         QVERIFY2(contains(s.error().message, "integer"), s.error().message.c_str());
-        QVERIFY2(contains(where("orders", "status", "eq", "null").error().message, "is_null"), "null hint");
-        for (const char *bad : {"\"1.5\"", "true"}) {
+        QVERIFY2(contains(where("orders", "status", "eq", "null").error().message, "is_null"),
+                 "null hint");
+        for (const char *bad : { "\"1.5\"", "true" }) {
             auto r = where("customers", "score", "gt", bad);
             QVERIFY2(!r, bad);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
         }
-        for (const char *bad : {"1", "\"true\""}) {
+        for (const char *bad : { "1", "\"true\"" }) {
             auto r = where("customers", "vip", "eq", bad);
             QVERIFY2(!r, bad);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
@@ -712,7 +776,8 @@ private Q_SLOTS:
         JCOMPARE(where("orders", "id", "in", "[1, 2.0]")->params.back(), Json(2));
         auto badItem = where("orders", "id", "in", "[1, \"2\"]");
         QVERIFY(!badItem);
-        QVERIFY2(contains(badItem.error().message, "/where/value/1"), badItem.error().message.c_str());
+        QVERIFY2(contains(badItem.error().message, "/where/value/1"),
+                 badItem.error().message.c_str());
     }
 
     void deniedColumnsAreIndistinguishableFromMissingOnes()
@@ -722,12 +787,15 @@ private Q_SLOTS:
             const char *name;
             const char *args; // %1 is the field
         };
-        const std::vector<Context> contexts{
-            {"select", R"({"table": "customers", "select": ["id", "%1"]})"},
-            {"where", R"({"table": "customers", "where": {"field": "%1", "op": "eq", "value": "x"}})"},
-            {"where nested", R"({"table": "customers", "where": {"or": [{"field": "id", "op": "eq", "value": 1},
-                {"not": {"field": "%1", "op": "is_null", "value": true}}]}})"},
-            {"order_by", R"({"table": "customers", "order_by": [{"field": "%1", "direction": "desc"}]})"},
+        const std::vector<Context> contexts {
+            { "select", R"({"table": "customers", "select": ["id", "%1"]})" },
+            { "where",
+              R"({"table": "customers", "where": {"field": "%1", "op": "eq", "value": "x"}})" },
+            { "where nested",
+              R"({"table": "customers", "where": {"or": [{"field": "id", "op": "eq", "value": 1},
+                {"not": {"field": "%1", "op": "is_null", "value": true}}]}})" },
+            { "order_by",
+              R"({"table": "customers", "order_by": [{"field": "%1", "direction": "desc"}]})" },
         };
         auto run = [&](const Context &c, const std::string &field) {
             const QString text = QString::fromLatin1(c.args).arg(QString::fromStdString(field));
@@ -755,7 +823,8 @@ private Q_SLOTS:
                 QVERIFY2(!r, (std::string(c.name) + ": " + probe).c_str());
                 QCOMPARE(r.error().code, ErrorCode::FieldNotAllowed);
                 const Error n = normalised(r.error(), probe);
-                QCOMPARE(QByteArray::fromStdString(n.message), QByteArray::fromStdString(reference.message));
+                QCOMPARE(QByteArray::fromStdString(n.message),
+                         QByteArray::fromStdString(reference.message));
                 QCOMPARE(n.hints, reference.hints);
                 JCOMPARE(n.details, reference.details);
             }
@@ -771,21 +840,25 @@ private Q_SLOTS:
             QVERIFY2(contains(hints, "phone"), hints.c_str()); // masked but filterable
         }
         // Masked columns are fine in select, and in where when the policy marks them filterable.
-        QVERIFY(compile(R"({"table": "customers", "select": ["email", "national_id", "last_name"]})"));
-        QVERIFY(compile(R"({"table": "customers", "where": {"field": "phone", "op": "startswith", "value": "555"},
+        QVERIFY(
+            compile(R"({"table": "customers", "select": ["email", "national_id", "last_name"]})"));
+        QVERIFY(compile(
+            R"({"table": "customers", "where": {"field": "phone", "op": "startswith", "value": "555"},
             "order_by": [{"field": "phone"}]})"));
     }
 
     void unknownAndUnreadableTablesAnswerTheSame()
     {
         auto normalised = [](const Error &e, const std::string &name) {
-            return replaceAll(e.message, name, "<T>") + "|" + replaceAll(e.details.dump(), name, "<T>");
+            return replaceAll(e.message, name, "<T>") + "|"
+                + replaceAll(e.details.dump(), name, "<T>");
         };
         const auto missing = compile(R"({"table": "no_such_table"})");
         QVERIFY(!missing);
         QCOMPARE(missing.error().code, ErrorCode::ModelNotAllowed);
-        for (const char *name : {"hidden_stuff", "internal_cfg", "sqlite_master", "customers; DROP TABLE orders"}) {
-            const auto r = compile(Json{{"table", name}});
+        for (const char *name :
+             { "hidden_stuff", "internal_cfg", "sqlite_master", "customers; DROP TABLE orders" }) {
+            const auto r = compile(Json { { "table", name } });
             QVERIFY2(!r, name);
             QCOMPARE(r.error().code, ErrorCode::ModelNotAllowed);
             QCOMPARE(normalised(r.error(), name), normalised(missing.error(), "no_such_table"));
@@ -794,11 +867,15 @@ private Q_SLOTS:
         std::string hints;
         for (const auto &h : missing.error().hints)
             hints += h;
-        QVERIFY2(contains(hints, "customers") && contains(hints, "orders") && contains(hints, "audit_log"), hints.c_str());
+        QVERIFY2(contains(hints, "customers") && contains(hints, "orders")
+                     && contains(hints, "audit_log"),
+                 hints.c_str());
         for (const auto &t : invisibleTables())
             QVERIFY2(!contains(hints, t), hints.c_str());
         // A table is checked before anything else about the call: no probing through budget errors.
-        Json probe = {{"table", "hidden_stuff"}, {"take", 1000000}, {"where", {{"field", "payload"}, {"op", "xx"}}}};
+        Json probe = { { "table", "hidden_stuff" },
+                       { "take", 1000000 },
+                       { "where", { { "field", "payload" }, { "op", "xx" } } } };
         QCOMPARE(compile(probe).error().code, ErrorCode::ModelNotAllowed);
         auto noTable = compile(R"({"select": ["id"]})");
         QCOMPARE(noTable.error().code, ErrorCode::InvalidArgument);
@@ -808,7 +885,7 @@ private Q_SLOTS:
 
     void tenantScopeIsAndedOutsideTheCallersFilter()
     {
-        for (auto d : {db::Dialect::Sqlite, db::Dialect::Postgres}) {
+        for (auto d : { db::Dialect::Sqlite, db::Dialect::Postgres }) {
             auto q = compile(R"({"table": "customers", "select": ["id"], "where": {"or": [
                 {"field": "first_name", "op": "eq", "value": "Ann"},
                 {"field": "tenant_id", "op": "eq", "value": 8}]}})",
@@ -816,7 +893,8 @@ private Q_SLOTS:
             QVERIFY2(q, show(q));
             const auto parts = whereConjuncts(q->sql);
             QCOMPARE(parts.size(), std::size_t(3));
-            QCOMPARE(parts[0], std::string("\"tenant_id\" = ") + (d == db::Dialect::Postgres ? "$1" : "?"));
+            QCOMPARE(parts[0],
+                     std::string("\"tenant_id\" = ") + (d == db::Dialect::Postgres ? "$1" : "?"));
             QCOMPARE(parts[1], std::string("\"deleted_at\" IS NULL"));
             QVERIFY2(wrapped(parts[2]), parts[2].c_str());
             QVERIFY2(contains(parts[2], " OR "), parts[2].c_str());
@@ -829,13 +907,14 @@ private Q_SLOTS:
         auto q = compile(R"({"table": "customers", "select": ["id"], "where": {"or": [
             {"field": "id", "op": "gt", "value": 0}, {"field": "tenant_id", "op": "eq", "value": 8}]}})");
         QVERIFY(db.run(*q, &ids, &error));
-        QCOMPARE(ids, std::vector<std::int64_t>{1});
+        QCOMPARE(ids, std::vector<std::int64_t> { 1 });
         // Tricks with is_null or not on the tenant column do not help either.
         ids.clear();
-        q = compile(R"({"table": "customers", "select": ["id"], "where": {"or": [{"not": {"field": "tenant_id",
+        q = compile(
+            R"({"table": "customers", "select": ["id"], "where": {"or": [{"not": {"field": "tenant_id",
             "op": "eq", "value": 7}}, {"field": "tenant_id", "op": "is_null", "value": false}]}})");
         QVERIFY(db.run(*q, &ids, &error));
-        QCOMPARE(ids, std::vector<std::int64_t>{1});
+        QCOMPARE(ids, std::vector<std::int64_t> { 1 });
     }
 
     void tenantValueTypes()
@@ -844,32 +923,34 @@ private Q_SLOTS:
         QVERIFY2(accounts, show(accounts));
         JCOMPARE(accounts->params.front(), Json("7")); // a text column gets the text
         // A tenant id that is not a number can match no row of an integer column: fail closed.
-        auto q = compile(Json{{"table", "orders"}}, db::Dialect::Sqlite, principal("acme"));
+        auto q = compile(Json { { "table", "orders" } }, db::Dialect::Sqlite, principal("acme"));
         QVERIFY2(q, show(q));
         QCOMPARE(whereConjuncts(q->sql).front(), std::string("1 = 0"));
-        q = compile(Json{{"table", "orders"}}, db::Dialect::Sqlite, principal("7 OR 1=1"));
+        q = compile(Json { { "table", "orders" } }, db::Dialect::Sqlite, principal("7 OR 1=1"));
         QVERIFY(q);
         QCOMPARE(whereConjuncts(q->sql).front(), std::string("1 = 0"));
         QVERIFY(!contains(q->sql, "1=1"));
         // The tenants table is scoped by its own key.
         auto t = compile(R"({"table": "tenants"})");
         QCOMPARE(whereConjuncts(t->sql).front(), std::string("\"id\" = ?"));
-        JCOMPARE(t->params, std::vector<Json>{7});
+        JCOMPARE(t->params, std::vector<Json> { 7 });
     }
 
     void noTenantMeansNoRows()
     {
-        for (const char *table : {"customers", "orders", "tenants", "accounts"}) {
-            auto r = compile(Json{{"table", table}}, db::Dialect::Sqlite, principal(""));
+        for (const char *table : { "customers", "orders", "tenants", "accounts" }) {
+            auto r = compile(Json { { "table", table } }, db::Dialect::Sqlite, principal(""));
             QVERIFY2(!r, table);
             QCOMPARE(r.error().code, ErrorCode::TenantScopeRequired);
         }
         // A table the policy leaves unscoped answers.
-        QVERIFY(compile(Json{{"table", "audit_log"}}, db::Dialect::Sqlite, principal("")));
+        QVERIFY(compile(Json { { "table", "audit_log" } }, db::Dialect::Sqlite, principal("")));
         // The dev profile is no exception.
-        auto dev = makePolicy(R"({"version": 1, "extends": "dev", "defaults": {"tenant_column": "tenant_id"},
+        auto dev = makePolicy(
+            R"({"version": 1, "extends": "dev", "defaults": {"tenant_column": "tenant_id"},
             "tables": {"orders": {}}})");
-        auto r = QueryCompiler(*dev, db::Dialect::Sqlite).compileQuery(parse(R"({"table": "orders"})"), principal(""));
+        auto r = QueryCompiler(*dev, db::Dialect::Sqlite)
+                     .compileQuery(parse(R"({"table": "orders"})"), principal(""));
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::TenantScopeRequired);
     }
@@ -884,8 +965,9 @@ private Q_SLOTS:
         std::vector<std::int64_t> ids;
         std::string error;
         QVERIFY(db.run(*q, &ids, &error));
-        QCOMPARE(ids, (std::vector<std::int64_t>{1, 2, 3, 4})); // not tenant 8's, not u-8's
-        auto anon = compile(Json{{"table", "orders"}}, db::Dialect::Sqlite, principal("7", ""));
+        QCOMPARE(ids, (std::vector<std::int64_t> { 1, 2, 3, 4 })); // not tenant 8's, not u-8's
+        auto anon =
+            compile(Json { { "table", "orders" } }, db::Dialect::Sqlite, principal("7", ""));
         QVERIFY(!anon);
         QCOMPARE(anon.error().code, ErrorCode::TenantScopeRequired);
     }
@@ -900,33 +982,39 @@ private Q_SLOTS:
         std::vector<std::int64_t> ids;
         std::string error;
         QVERIFY(db.run(*q, &ids, &error));
-        QCOMPARE(ids, std::vector<std::int64_t>{1});
+        QCOMPARE(ids, std::vector<std::int64_t> { 1 });
     }
 
     void primaryKeyTieBreak()
     {
         using Terms = std::vector<std::string>;
-        auto q = compile(R"({"table": "orders", "order_by": [{"field": "status", "direction": "desc"}]})");
-        QCOMPARE(orderTerms(q->sql), (Terms{"\"status\" DESC", "\"id\" ASC"}));
+        auto q = compile(
+            R"({"table": "orders", "order_by": [{"field": "status", "direction": "desc"}]})");
+        QCOMPARE(orderTerms(q->sql), (Terms { "\"status\" DESC", "\"id\" ASC" }));
         q = compile(R"({"table": "orders", "order_by": [{"field": "id", "direction": "desc"}]})");
-        QCOMPARE(orderTerms(q->sql), (Terms{"\"id\" DESC"}));
-        q = compile(R"({"table": "orders", "order_by": [{"field": "total_cents"}, {"field": "status"}]})");
-        QCOMPARE(orderTerms(q->sql), (Terms{"\"total_cents\" ASC", "\"status\" ASC", "\"id\" ASC"}));
+        QCOMPARE(orderTerms(q->sql), (Terms { "\"id\" DESC" }));
+        q = compile(
+            R"({"table": "orders", "order_by": [{"field": "total_cents"}, {"field": "status"}]})");
+        QCOMPARE(orderTerms(q->sql),
+                 (Terms { "\"total_cents\" ASC", "\"status\" ASC", "\"id\" ASC" }));
         q = compile(R"({"table": "orders"})");
-        QCOMPARE(orderTerms(q->sql), (Terms{"\"id\" ASC"}));
+        QCOMPARE(orderTerms(q->sql), (Terms { "\"id\" ASC" }));
         // The order is stable on both engines: the same terms whatever the dialect.
-        QCOMPARE(orderTerms(compile(R"({"table": "orders", "order_by": [{"field": "status"}]})", db::Dialect::Postgres)->sql),
-                 (Terms{"\"status\" ASC", "\"id\" ASC"}));
+        QCOMPARE(orderTerms(compile(R"({"table": "orders", "order_by": [{"field": "status"}]})",
+                                    db::Dialect::Postgres)
+                                ->sql),
+                 (Terms { "\"status\" ASC", "\"id\" ASC" }));
 
         // Unknown sort fields are refused, never silently dropped.
         auto r = compile(R"({"table": "orders", "order_by": [{"field": "nope"}]})");
         QCOMPARE(r.error().code, ErrorCode::FieldNotAllowed);
-        for (const char *bad : {R"([{"field": "id", "direction": "up"}])", R"([{"field": "id"}, {"field": "id"}])",
-                                R"([{"field": "id", "direction": "asc; DROP TABLE orders"}])", R"({"field": "id"})",
-                                R"(["id"])", R"([{"field": "id", "nulls": "first"}])",
-                                R"([{"field": "id"}, {"field": "status"}, {"field": "total_cents"},
-                                    {"field": "placed_at"}, {"field": "customer_id"}, {"field": "owner_id"}])"}) {
-            Json args = {{"table", "orders"}, {"order_by", parse(bad)}};
+        for (const char *bad :
+             { R"([{"field": "id", "direction": "up"}])", R"([{"field": "id"}, {"field": "id"}])",
+               R"([{"field": "id", "direction": "asc; DROP TABLE orders"}])", R"({"field": "id"})",
+               R"(["id"])", R"([{"field": "id", "nulls": "first"}])",
+               R"([{"field": "id"}, {"field": "status"}, {"field": "total_cents"},
+                                    {"field": "placed_at"}, {"field": "customer_id"}, {"field": "owner_id"}])" }) {
+            Json args = { { "table", "orders" }, { "order_by", parse(bad) } };
             auto e = compile(args);
             QVERIFY2(!e, bad);
             QCOMPARE(e.error().code, ErrorCode::InvalidArgument);
@@ -939,11 +1027,14 @@ private Q_SLOTS:
         QVERIFY2(q, show(q));
         QCOMPARE(q->take, std::int64_t(100));
         QVERIFY(q->takeClamped);
-        QVERIFY2(contains(q->sql, "LIMIT 101"), q->sql.c_str()); // one more tells whether more exist
+        QVERIFY2(contains(q->sql, "LIMIT 101"),
+                 q->sql.c_str()); // one more tells whether more exist
         bool decided = false;
         for (const Json &d : q->decisions)
-            decided = decided || (d.value("kind", std::string()) == "budget" && d.value("budget", std::string()) == "max_rows"
-                                  && d.value("limit", 0) == 100 && d.value("requested", 0) == 1000);
+            decided = decided
+                || (d.value("kind", std::string()) == "budget"
+                    && d.value("budget", std::string()) == "max_rows" && d.value("limit", 0) == 100
+                    && d.value("requested", 0) == 1000);
         QVERIFY2(decided, q->decisions.dump().c_str());
 
         q = compile(R"({"table": "orders", "take": 5})");
@@ -956,8 +1047,8 @@ private Q_SLOTS:
         QCOMPARE(q->take, std::int64_t(100));
         QVERIFY(!q->takeClamped);
         QCOMPARE(q->timeoutMs, 2000);
-        for (const char *bad : {"0", "-1", "\"5\"", "2.5", "true", "[5]"}) {
-            Json args = {{"table", "orders"}, {"take", parse(bad)}};
+        for (const char *bad : { "0", "-1", "\"5\"", "2.5", "true", "[5]" }) {
+            Json args = { { "table", "orders" }, { "take", parse(bad) } };
             auto r = compile(args);
             QVERIFY2(!r, bad);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
@@ -965,8 +1056,8 @@ private Q_SLOTS:
         // A table budget sets the cap.
         auto small = makePolicy(R"({"version": 1, "tables": {"audit_log": {"budget": {"max_rows": 3,
             "statement_timeout_ms": 250}}}})");
-        auto s = QueryCompiler(*small, db::Dialect::Sqlite).compileQuery(parse(R"({"table": "audit_log", "take": 4})"),
-                                                                         principal());
+        auto s = QueryCompiler(*small, db::Dialect::Sqlite)
+                     .compileQuery(parse(R"({"table": "audit_log", "take": 4})"), principal());
         QCOMPARE(s->take, std::int64_t(3));
         QVERIFY(s->takeClamped);
         QCOMPARE(s->timeoutMs, 250);
@@ -974,14 +1065,16 @@ private Q_SLOTS:
 
     void defaultSelectHasPermittedColumnsOnly()
     {
-        for (auto d : {db::Dialect::Sqlite, db::Dialect::Postgres}) {
+        for (auto d : { db::Dialect::Sqlite, db::Dialect::Postgres }) {
             auto q = compile(R"({"table": "customers"})", d);
             QVERIFY2(q, show(q));
             std::vector<std::string> names;
             for (const ColumnView *c : q->columns)
                 names.push_back(c->name());
-            const std::vector<std::string> expected{"id", "tenant_id", "first_name", "last_name", "email", "phone",
-                                                    "national_id", "notes", "score", "vip", "created_at", "deleted_at"};
+            const std::vector<std::string> expected { "id",          "tenant_id",  "first_name",
+                                                      "last_name",   "email",      "phone",
+                                                      "national_id", "notes",      "score",
+                                                      "vip",         "created_at", "deleted_at" };
             QCOMPARE(names, expected);
             for (const auto &denied : deniedNames())
                 QVERIFY2(!contains(q->sql, denied), q->sql.c_str());
@@ -989,12 +1082,13 @@ private Q_SLOTS:
             for (const Json &dec : q->decisions)
                 if (dec.value("kind", std::string()) == "redact")
                     redacted.insert(dec.value("field", std::string()));
-            QCOMPARE(redacted, (std::set<std::string>{"email", "phone", "national_id", "last_name"}));
+            QCOMPARE(redacted,
+                     (std::set<std::string> { "email", "phone", "national_id", "last_name" }));
         }
         // select: null is the default select; an empty list or a "*" is not a field list.
         QVERIFY(compile(R"({"table": "customers", "select": null})"));
-        for (const char *bad : {R"([])", R"("*")", R"(["id", "id"])", R"([1])"}) {
-            Json args = {{"table", "customers"}, {"select", parse(bad)}};
+        for (const char *bad : { R"([])", R"("*")", R"(["id", "id"])", R"([1])" }) {
+            Json args = { { "table", "customers" }, { "select", parse(bad) } };
             auto r = compile(args);
             QVERIFY2(!r, bad);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
@@ -1002,70 +1096,94 @@ private Q_SLOTS:
         auto star = compile(R"({"table": "customers", "select": ["*"]})");
         QCOMPARE(star.error().code, ErrorCode::FieldNotAllowed);
         // The select cap.
-        auto narrow = makePolicy(R"({"version": 1, "tables": {"audit_log": {"budget": {"max_select_fields": 1}}}})");
+        auto narrow = makePolicy(
+            R"({"version": 1, "tables": {"audit_log": {"budget": {"max_select_fields": 1}}}})");
         auto r = QueryCompiler(*narrow, db::Dialect::Sqlite)
-                     .compileQuery(parse(R"({"table": "audit_log", "select": ["id", "event"]})"), principal());
+                     .compileQuery(parse(R"({"table": "audit_log", "select": ["id", "event"]})"),
+                                   principal());
         QCOMPARE(r.error().code, ErrorCode::BudgetExceeded);
     }
 
     void injectionIsRejectedOrBound()
     {
-        const std::vector<std::string> evilNames{"id; DROP TABLE x", "\"id\" OR 1=1 --", "id\"--", "id) OR (1=1",
-                                                 "id/*", "ID", " id", "id ", "orders.id", "\"password_hash\"",
-                                                 std::string("id\0x", 4)};
+        const std::vector<std::string> evilNames { "id; DROP TABLE x",
+                                                   "\"id\" OR 1=1 --",
+                                                   "id\"--",
+                                                   "id) OR (1=1",
+                                                   "id/*",
+                                                   "ID",
+                                                   " id",
+                                                   "id ",
+                                                   "orders.id",
+                                                   "\"password_hash\"",
+                                                   std::string("id\0x", 4) };
         for (const auto &name : evilNames) {
-            for (const Json &args : {Json{{"table", "orders"}, {"select", Json::array({name})}},
-                                     Json{{"table", "orders"}, {"where", {{"field", name}, {"op", "eq"}, {"value", 1}}}},
-                                     Json{{"table", "orders"}, {"order_by", Json::array({Json{{"field", name}}})}}}) {
-                for (auto d : {db::Dialect::Sqlite, db::Dialect::Postgres}) {
+            for (const Json &args :
+                 { Json { { "table", "orders" }, { "select", Json::array({ name }) } },
+                   Json { { "table", "orders" },
+                          { "where", { { "field", name }, { "op", "eq" }, { "value", 1 } } } },
+                   Json { { "table", "orders" },
+                          { "order_by", Json::array({ Json { { "field", name } } }) } } }) {
+                for (auto d : { db::Dialect::Sqlite, db::Dialect::Postgres }) {
                     auto r = compile(args, d);
                     QVERIFY2(!r, name.c_str());
                     QCOMPARE(r.error().code, ErrorCode::FieldNotAllowed);
                 }
             }
         }
-        for (const char *op : {"eq OR 1=1", "=", "EQ", "like", "raw", "eq;", ""}) {
-            Json args = {{"table", "orders"}, {"where", {{"field", "id"}, {"op", op}, {"value", 1}}}};
+        for (const char *op : { "eq OR 1=1", "=", "EQ", "like", "raw", "eq;", "" }) {
+            Json args = { { "table", "orders" },
+                          { "where", { { "field", "id" }, { "op", op }, { "value", 1 } } } };
             auto r = compile(args);
             QVERIFY2(!r, op);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
             std::string hints;
             for (const auto &h : r.error().hints)
                 hints += h;
-            QVERIFY2(contains(hints, "between") && contains(hints, "is_null"), hints.c_str()); // lists the operators
+            QVERIFY2(contains(hints, "between") && contains(hints, "is_null"),
+                     hints.c_str()); // lists the operators
         }
         // Values are parameters, whatever they contain.
         const std::string evilValue = "x' OR '1'='1'; DROP TABLE orders; --";
-        for (auto d : {db::Dialect::Sqlite, db::Dialect::Postgres}) {
-            for (const char *op : {"eq", "contains", "startswith", "in"}) {
-                Json value = std::string(op) == "in" ? Json::array({evilValue}) : Json(evilValue);
-                Json args = {{"table", "orders"}, {"where", {{"field", "status"}, {"op", op}, {"value", value}}}};
+        for (auto d : { db::Dialect::Sqlite, db::Dialect::Postgres }) {
+            for (const char *op : { "eq", "contains", "startswith", "in" }) {
+                Json value = std::string(op) == "in" ? Json::array({ evilValue }) : Json(evilValue);
+                Json args = { { "table", "orders" },
+                              { "where",
+                                { { "field", "status" }, { "op", op }, { "value", value } } } };
                 auto q = compile(args, d);
                 QVERIFY2(q, show(q));
                 QVERIFY2(!contains(q->sql, "DROP") && !contains(q->sql, "'1'"), q->sql.c_str());
             }
         }
         // Table names and unknown arguments.
-        QCOMPARE(compile(R"({"table": "orders; DROP TABLE orders"})").error().code, ErrorCode::ModelNotAllowed);
-        QCOMPARE(compile(R"({"table": "orders", "sql": "SELECT 1"})").error().code, ErrorCode::InvalidArgument);
-        QCOMPARE(compile(R"({"table": "orders", "raw_where": "1=1"})").error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(compile(R"({"table": "orders; DROP TABLE orders"})").error().code,
+                 ErrorCode::ModelNotAllowed);
+        QCOMPARE(compile(R"({"table": "orders", "sql": "SELECT 1"})").error().code,
+                 ErrorCode::InvalidArgument);
+        QCOMPARE(compile(R"({"table": "orders", "raw_where": "1=1"})").error().code,
+                 ErrorCode::InvalidArgument);
         // Identifier quoting doubles embedded quotes.
         QCOMPARE(QueryCompiler::quoteIdentifier("a\"b"), std::string("\"a\"\"b\""));
         // And the SQLite statement survives the evil value.
         SqliteDb db;
         std::string error;
-        QVERIFY(db.run(*compile(Json{{"table", "orders"}, {"where", {{"field", "status"}, {"op", "eq"}, {"value", evilValue}}}}),
-                       nullptr, &error));
+        QVERIFY(db.run(
+            *compile(Json {
+                { "table", "orders" },
+                { "where", { { "field", "status" }, { "op", "eq" }, { "value", evilValue } } } }),
+            nullptr, &error));
     }
 
     void argumentsThatAreNotAnObject()
     {
-        for (const char *bad : {"[]", "[{\"table\": \"orders\"}]", "\"orders\"", "null", "5"}) {
+        for (const char *bad : { "[]", "[{\"table\": \"orders\"}]", "\"orders\"", "null", "5" }) {
             Result<CompiledQuery> r = Error(ErrorCode::Internal, "threw");
             try {
                 r = compile(parse(bad));
             } catch (const std::exception &e) {
-                QFAIL(qPrintable(QStringLiteral("threw for %1: %2").arg(QLatin1String(bad), QLatin1String(e.what()))));
+                QFAIL(qPrintable(QStringLiteral("threw for %1: %2")
+                                     .arg(QLatin1String(bad), QLatin1String(e.what()))));
             }
             QVERIFY2(!r, bad);
             QCOMPARE(r.error().code, ErrorCode::InvalidArgument);
@@ -1073,36 +1191,53 @@ private Q_SLOTS:
     }
 
     // Many generated queries over the policy: whatever compiles never names a denied column and
-    // always carries the row scopes; whatever fails fails with a stable code and names nothing hidden.
+    // always carries the row scopes; whatever fails fails with a stable code and names nothing
+    // hidden.
     void propertyRandomQueries()
     {
         const unsigned seed = qEnvironmentVariableIsSet("WARDEN_TEST_SEED")
             ? qEnvironmentVariable("WARDEN_TEST_SEED").toUInt()
-            : std::random_device{}();
+            : std::random_device {}();
         qInfo("seed %u (set WARDEN_TEST_SEED to replay)", seed);
         std::mt19937 rng(seed);
-        auto pick = [&](const auto &v) -> const auto & { return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)]; };
-        auto chance = [&](int percent) { return std::uniform_int_distribution<int>(0, 99)(rng) < percent; };
+        auto pick = [&](const auto &v) -> const auto &
+        {
+            return v[std::uniform_int_distribution<std::size_t>(0, v.size() - 1)(rng)];
+        };
+        auto chance = [&](int percent) {
+            return std::uniform_int_distribution<int>(0, 99)(rng) < percent;
+        };
 
-        const std::vector<std::string> tables{"customers", "customers", "customers", "orders", "orders", "tenants",
-                                              "accounts",  "audit_log", "hidden_stuff", "internal_cfg", "nope"};
+        const std::vector<std::string> tables { "customers",    "customers", "customers",
+                                                "orders",       "orders",    "tenants",
+                                                "accounts",     "audit_log", "hidden_stuff",
+                                                "internal_cfg", "nope" };
         std::vector<std::string> ops = QueryCompiler::operators();
-        for (const char *bogus : {"like", "EQ", "eq OR 1=1", "regex"})
+        for (const char *bogus : { "like", "EQ", "eq OR 1=1", "regex" })
             ops.push_back(bogus);
-        const std::vector<std::string> extraFields{"nope", "ID", "tenant_id ", "\"id\"", "id; --", "*"};
-        const std::vector<std::string> strings{"a", "50%", "_x_", "\\", "O'Brien", "\"q\"", "", "2024-01-01", "ümlaut"};
-        const std::set<ErrorCode> stableCodes{ErrorCode::InvalidArgument, ErrorCode::FieldNotAllowed,
-                                              ErrorCode::ModelNotAllowed, ErrorCode::BudgetExceeded,
-                                              ErrorCode::TenantScopeRequired};
+        const std::vector<std::string> extraFields { "nope",   "ID",     "tenant_id ",
+                                                     "\"id\"", "id; --", "*" };
+        const std::vector<std::string> strings { "a",     "50%", "_x_",        "\\",    "O'Brien",
+                                                 "\"q\"", "",    "2024-01-01", "ümlaut" };
+        const std::set<ErrorCode> stableCodes {
+            ErrorCode::InvalidArgument, ErrorCode::FieldNotAllowed, ErrorCode::ModelNotAllowed,
+            ErrorCode::BudgetExceeded, ErrorCode::TenantScopeRequired
+        };
 
         auto randomScalar = [&]() -> Json {
             switch (std::uniform_int_distribution<int>(0, 5)(rng)) {
-            case 0: return std::uniform_int_distribution<int>(-5, 500)(rng);
-            case 1: return std::uniform_real_distribution<double>(-10, 10)(rng);
-            case 2: return pick(strings);
-            case 3: return chance(50);
-            case 4: return nullptr;
-            default: return std::uniform_int_distribution<int>(0, 3)(rng);
+            case 0:
+                return std::uniform_int_distribution<int>(-5, 500)(rng);
+            case 1:
+                return std::uniform_real_distribution<double>(-10, 10)(rng);
+            case 2:
+                return pick(strings);
+            case 3:
+                return chance(50);
+            case 4:
+                return nullptr;
+            default:
+                return std::uniform_int_distribution<int>(0, 3)(rng);
             }
         };
         auto randomValue = [&]() -> Json {
@@ -1134,9 +1269,11 @@ private Q_SLOTS:
                 const int kind = std::uniform_int_distribution<int>(0, depth > 4 ? 0 : 9)(rng);
                 if (kind <= 5) {
                     Json c = Json::object();
-                    // Mostly plausible conditions (so that many compile), sometimes anything at all.
+                    // Mostly plausible conditions (so that many compile), sometimes anything at
+                    // all.
                     const std::string field = chance(90) ? pick(fields) : pick(extraFields);
-                    const std::string op = chance(90) ? pick(QueryCompiler::operators()) : pick(ops);
+                    const std::string op =
+                        chance(90) ? pick(QueryCompiler::operators()) : pick(ops);
                     c["field"] = field;
                     c["op"] = op;
                     if (chance(3))
@@ -1164,7 +1301,7 @@ private Q_SLOTS:
                             list.push_back(typed());
                         c["value"] = list;
                     } else if (op == "between") {
-                        c["value"] = Json::array({typed(), typed()});
+                        c["value"] = Json::array({ typed(), typed() });
                     } else if (op == "contains" || op == "startswith" || op == "endswith") {
                         c["value"] = pick(strings);
                     } else {
@@ -1177,11 +1314,11 @@ private Q_SLOTS:
                 for (int i = 0; i < n; ++i)
                     items.push_back(randomCond(depth + 1));
                 if (kind == 6)
-                    return Json{{"and", items}};
+                    return Json { { "and", items } };
                 if (kind == 7)
-                    return Json{{"or", items}};
+                    return Json { { "or", items } };
                 if (kind == 8)
-                    return Json{{"not", items.front()}};
+                    return Json { { "not", items.front() } };
                 return items;
             };
 
@@ -1192,7 +1329,8 @@ private Q_SLOTS:
                 std::set<std::string> used;
                 const int n = std::uniform_int_distribution<int>(1, 5)(rng);
                 for (int i = 0; i < n; ++i)
-                    if (auto f = chance(92) ? pick(fields) : pick(extraFields); used.insert(f).second)
+                    if (auto f = chance(92) ? pick(fields) : pick(extraFields);
+                        used.insert(f).second)
                         sel.push_back(f);
                 args["select"] = sel;
             }
@@ -1203,8 +1341,10 @@ private Q_SLOTS:
                 std::set<std::string> used;
                 const int n = std::uniform_int_distribution<int>(1, 3)(rng);
                 for (int i = 0; i < n; ++i)
-                    if (auto f = chance(92) ? pick(fields) : pick(extraFields); used.insert(f).second)
-                        ob.push_back({{"field", f}, {"direction", chance(50) ? "asc" : "desc"}});
+                    if (auto f = chance(92) ? pick(fields) : pick(extraFields);
+                        used.insert(f).second)
+                        ob.push_back(
+                            { { "field", f }, { "direction", chance(50) ? "asc" : "desc" } });
                 args["order_by"] = ob;
             }
             if (chance(30))
@@ -1213,12 +1353,14 @@ private Q_SLOTS:
 
             auto lite = compile(args, db::Dialect::Sqlite, who);
             auto pg = compile(args, db::Dialect::Postgres, who);
-            const std::string context = "seed " + std::to_string(seed) + " #" + std::to_string(iter) + ": " + args.dump();
+            const std::string context =
+                "seed " + std::to_string(seed) + " #" + std::to_string(iter) + ": " + args.dump();
             QVERIFY2(lite.ok() == pg.ok(), context.c_str());
             if (!lite) {
                 ++failed;
                 QCOMPARE(lite.error().code, pg.error().code);
-                QVERIFY2(stableCodes.count(lite.error().code), (context + " -> " + allText(lite.error())).c_str());
+                QVERIFY2(stableCodes.count(lite.error().code),
+                         (context + " -> " + allText(lite.error())).c_str());
                 QVERIFY2(!lite.error().message.empty(), context.c_str());
                 const std::string argsText = args.dump();
                 for (const std::string &hidden : deniedNames()) {
@@ -1226,7 +1368,8 @@ private Q_SLOTS:
                         QVERIFY2(!contains(h, hidden), (context + " -> hint " + h).c_str());
                     // The message may repeat what the caller wrote, never more.
                     if (!contains(argsText, hidden))
-                        QVERIFY2(!contains(allText(lite.error()), hidden), (context + " -> " + allText(lite.error())).c_str());
+                        QVERIFY2(!contains(allText(lite.error()), hidden),
+                                 (context + " -> " + allText(lite.error())).c_str());
                 }
                 for (const std::string &hidden : invisibleTables()) {
                     for (const auto &h : lite.error().hints)
@@ -1237,36 +1380,45 @@ private Q_SLOTS:
             ++compiled;
             const TableView *view = m_policy->table(tableName, who);
             QVERIFY2(view, context.c_str());
-            for (const CompiledQuery *q : {&*lite, &*pg}) {
+            for (const CompiledQuery *q : { &*lite, &*pg }) {
                 // Every identifier is the table or a column this caller may see.
                 for (const std::string &id : quotedIdentifiers(q->sql)) {
                     QVERIFY2(!deniedNames().count(id), (context + " -> " + q->sql).c_str());
-                    QVERIFY2(id == tableName || view->column(id), (context + " -> " + q->sql).c_str());
+                    QVERIFY2(id == tableName || view->column(id),
+                             (context + " -> " + q->sql).c_str());
                 }
                 // Masked columns that are not filterable appear only in the select list.
                 const std::string afterFrom = q->sql.substr(q->sql.find(" FROM "));
                 for (const std::string &u : unfilterableNames())
-                    QVERIFY2(!contains(afterFrom, "\"" + u + "\""), (context + " -> " + q->sql).c_str());
-                // Row scopes are top-level conjuncts; the caller's filter is one parenthesised group.
+                    QVERIFY2(!contains(afterFrom, "\"" + u + "\""),
+                             (context + " -> " + q->sql).c_str());
+                // Row scopes are top-level conjuncts; the caller's filter is one parenthesised
+                // group.
                 const auto parts = whereConjuncts(q->sql);
                 const std::string ph = q == &*lite ? "?" : "$1";
                 if (!view->tenantColumn.empty()) {
                     QVERIFY2(!parts.empty(), (context + " -> " + q->sql).c_str());
                     QVERIFY2(parts[0] == "\"" + view->tenantColumn + "\" = " + ph,
                              (context + " -> " + q->sql).c_str());
-                    JCOMPARE(q->params.front(), view->tenantColumn == "tenant_id" && tableName == "accounts"
-                                                    ? Json("7")
-                                                    : Json(7));
+                    JCOMPARE(q->params.front(),
+                             view->tenantColumn == "tenant_id" && tableName == "accounts"
+                                 ? Json("7")
+                                 : Json(7));
                 }
                 if (!view->softDeleteColumn.empty())
-                    QVERIFY2(std::find(parts.begin(), parts.end(), "\"" + view->softDeleteColumn + "\" IS NULL") != parts.end(),
+                    QVERIFY2(std::find(parts.begin(), parts.end(),
+                                       "\"" + view->softDeleteColumn + "\" IS NULL")
+                                 != parts.end(),
                              (context + " -> " + q->sql).c_str());
                 if (args.contains("where")) {
                     QVERIFY2(wrapped(parts.back()), (context + " -> " + q->sql).c_str());
-                    QCOMPARE(int(std::count_if(parts.begin(), parts.end(), [](const std::string &p) { return wrapped(p); })), 1);
+                    QCOMPARE(int(std::count_if(parts.begin(), parts.end(),
+                                               [](const std::string &p) { return wrapped(p); })),
+                             1);
                 }
                 for (const auto &p : parts)
-                    QVERIFY2(wrapped(p) || !contains(p, " OR "), (context + " -> " + q->sql).c_str());
+                    QVERIFY2(wrapped(p) || !contains(p, " OR "),
+                             (context + " -> " + q->sql).c_str());
                 // Placeholders match the parameters, in order.
                 const auto ps = placeholders(q->sql);
                 QCOMPARE(ps.size(), q->params.size());
@@ -1278,7 +1430,8 @@ private Q_SLOTS:
             }
             // And the SQLite statement is valid and runs.
             std::string error;
-            QVERIFY2(db.run(*lite, nullptr, &error), (context + " -> " + lite->sql + ": " + error).c_str());
+            QVERIFY2(db.run(*lite, nullptr, &error),
+                     (context + " -> " + lite->sql + ": " + error).c_str());
         }
         qInfo("%d compiled, %d refused", compiled, failed);
         // The generator must exercise both paths substantially for the property to mean anything.

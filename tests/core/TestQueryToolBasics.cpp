@@ -30,11 +30,13 @@ CREATE VIEW slow_numbers_patient AS SELECT * FROM slow_numbers;
 
 Json testPolicy(Json demo)
 {
-    demo["tables"]["order_items"] = {{"read", false}};
+    demo["tables"]["order_items"] = { { "read", false } };
     // Not tenant data: the explicit opt-out from the default tenant column.
-    demo["tables"]["slow_numbers"] = {{"tenant_column", nullptr}, {"budget", {{"statement_timeout_ms", 50}}}};
-    demo["tables"]["slow_numbers_patient"] = {{"tenant_column", nullptr},
-                                              {"budget", {{"statement_timeout_ms", 600000}}}};
+    demo["tables"]["slow_numbers"] = { { "tenant_column", nullptr },
+                                       { "budget", { { "statement_timeout_ms", 50 } } } };
+    demo["tables"]["slow_numbers_patient"] = {
+        { "tenant_column", nullptr }, { "budget", { { "statement_timeout_ms", 600000 } } }
+    };
     return demo;
 }
 
@@ -51,7 +53,8 @@ std::string code(const Json &toolResult)
 std::vector<std::int64_t> ids(const Json &toolResult)
 {
     std::vector<std::int64_t> out;
-    if (!toolResult.contains("structuredContent") || !toolResult["structuredContent"].contains("rows"))
+    if (!toolResult.contains("structuredContent")
+        || !toolResult["structuredContent"].contains("rows"))
         return out;
     for (const Json &row : toolResult["structuredContent"]["rows"])
         out.push_back(row.at("id").get<std::int64_t>());
@@ -60,7 +63,8 @@ std::vector<std::int64_t> ids(const Json &toolResult)
 
 std::size_t rowCount(const Json &toolResult)
 {
-    if (!toolResult.contains("structuredContent") || !toolResult["structuredContent"].contains("rows"))
+    if (!toolResult.contains("structuredContent")
+        || !toolResult["structuredContent"].contains("rows"))
         return std::size_t(-1);
     return toolResult["structuredContent"]["rows"].size();
 }
@@ -80,8 +84,9 @@ std::string joinIds(const std::vector<std::int64_t> &v)
 
 } // namespace
 
-#define JCOMPARE(actual, expected)                                                                           \
-    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()), QByteArray::fromStdString(Json(expected).dump()))
+#define JCOMPARE(actual, expected)                                                                 \
+    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()),                                       \
+             QByteArray::fromStdString(Json(expected).dump()))
 
 class TestQueryToolBasics : public QObject
 {
@@ -99,7 +104,8 @@ class TestQueryToolBasics : public QObject
     // The id of tenant 2's n-th live order: "id <= that" is a filter with a known answer.
     std::int64_t nthOrderId(int n)
     {
-        return m_db->integer("SELECT id FROM orders WHERE tenant_id = 2 AND deleted_at IS NULL ORDER BY id LIMIT 1 OFFSET "
+        return m_db->integer("SELECT id FROM orders WHERE tenant_id = 2 AND deleted_at IS NULL "
+                             "ORDER BY id LIMIT 1 OFFSET "
                              + std::to_string(n - 1));
     }
 
@@ -142,7 +148,8 @@ private Q_SLOTS:
         for (const Json &alt : where["anyOf"])
             if (alt.contains("properties") && alt["properties"].contains("op"))
                 opEnum = alt["properties"]["op"]["enum"];
-        JCOMPARE(opEnum, QueryCompiler::operators()); // the operator list is advertised, not free-form
+        JCOMPARE(opEnum,
+                 QueryCompiler::operators()); // the operator list is advertised, not free-form
         QCOMPARE((*tool)["inputSchema"].value("additionalProperties", true), false);
         QVERIFY((*tool)["outputSchema"].is_object());
         QCOMPARE((*tool)["annotations"].value("readOnlyHint", false), true);
@@ -150,55 +157,68 @@ private Q_SLOTS:
 
     void returnsOnlyThePrincipalsTenantRows()
     {
-        for (const char *tenant : {"1", "2", "3"}) {
+        for (const char *tenant : { "1", "2", "3" }) {
             McpClient client(m_world.server(), tenantPrincipal(tenant));
-            const Json r = query({{"table", "users"}}, &client);
+            const Json r = query({ { "table", "users" } }, &client);
             QVERIFY2(!r.value("isError", true), r.dump().c_str());
-            const auto expected = m_db->ids(std::string("SELECT id FROM users WHERE tenant_id = ") + tenant + " ORDER BY id");
+            const auto expected = m_db->ids(std::string("SELECT id FROM users WHERE tenant_id = ")
+                                            + tenant + " ORDER BY id");
             QVERIFY(!expected.empty());
             QCOMPARE(ids(r), expected);
             for (const Json &row : r["structuredContent"]["rows"]) {
                 QCOMPARE(row["tenant_id"].get<std::int64_t>(), std::stoll(tenant));
-                QVERIFY2(!row.contains("password_hash") && !row.contains("api_token"), row.dump().c_str());
+                QVERIFY2(!row.contains("password_hash") && !row.contains("api_token"),
+                         row.dump().c_str());
             }
         }
         // Orders interleave across tenants: the same id range holds other tenants' rows, and
         // none of them come back.
         const std::int64_t bound = nthOrderId(60);
-        const Json r = query({{"table", "orders"}, {"where", {{"field", "id"}, {"op", "lte"}, {"value", bound}}}});
+        const Json r =
+            query({ { "table", "orders" },
+                    { "where", { { "field", "id" }, { "op", "lte" }, { "value", bound } } } });
         QVERIFY2(!r.value("isError", true), r.dump().c_str());
-        const auto expected = m_db->ids("SELECT id FROM orders WHERE tenant_id = 2 AND deleted_at IS NULL AND id <= "
-                                        + std::to_string(bound) + " ORDER BY id");
+        const auto expected =
+            m_db->ids("SELECT id FROM orders WHERE tenant_id = 2 AND deleted_at IS NULL AND id <= "
+                      + std::to_string(bound) + " ORDER BY id");
         QCOMPARE(expected.size(), std::size_t(60));
         QCOMPARE(ids(r), expected);
-        QVERIFY(m_db->integer("SELECT count(*) FROM orders WHERE id <= " + std::to_string(bound)) > 60);
+        QVERIFY(m_db->integer("SELECT count(*) FROM orders WHERE id <= " + std::to_string(bound))
+                > 60);
         for (const Json &row : r["structuredContent"]["rows"])
             QCOMPARE(row["tenant_id"].get<std::int64_t>(), std::int64_t(2));
     }
 
     void aCallerFilterCannotWidenTheTenantScope()
     {
-        const std::int64_t foreign = m_db->integer("SELECT min(id) FROM orders WHERE tenant_id = 1");
-        const Json r = query({{"table", "orders"}, {"where", {{"or", {{{"field", "tenant_id"}, {"op", "eq"}, {"value", 1}},
-                                                                      {{"field", "id"}, {"op", "eq"}, {"value", foreign}}}}}}});
+        const std::int64_t foreign =
+            m_db->integer("SELECT min(id) FROM orders WHERE tenant_id = 1");
+        const Json r =
+            query({ { "table", "orders" },
+                    { "where",
+                      { { "or",
+                          { { { "field", "tenant_id" }, { "op", "eq" }, { "value", 1 } },
+                            { { "field", "id" }, { "op", "eq" }, { "value", foreign } } } } } } });
         QVERIFY2(!r.value("isError", true), r.dump().c_str());
         QCOMPARE(rowCount(r), std::size_t(0));
         // The tenants table is scoped by its own key.
-        const Json t = query({{"table", "tenants"}});
-        QCOMPARE(ids(t), std::vector<std::int64_t>{2});
+        const Json t = query({ { "table", "tenants" } });
+        QCOMPARE(ids(t), std::vector<std::int64_t> { 2 });
     }
 
     void maskedAndHashedValues()
     {
-        const auto live = m_db->rows("SELECT id, email, phone, national_id, last_name, date_of_birth FROM customers "
-                                     "WHERE tenant_id = 2 AND deleted_at IS NULL ORDER BY id LIMIT 40");
+        const auto live = m_db->rows(
+            "SELECT id, email, phone, national_id, last_name, date_of_birth FROM customers "
+            "WHERE tenant_id = 2 AND deleted_at IS NULL ORDER BY id LIMIT 40");
         QCOMPARE(live.size(), std::size_t(40));
         Json idList = Json::array();
         for (const auto &row : live)
             idList.push_back(row[0]);
-        const Json r = query({{"table", "customers"},
-                              {"select", {"id", "email", "phone", "national_id", "last_name", "date_of_birth"}},
-                              {"where", {{"field", "id"}, {"op", "in"}, {"value", idList}}}});
+        const Json r = query(
+            { { "table", "customers" },
+              { "select", { "id", "email", "phone", "national_id", "last_name", "date_of_birth" } },
+              { "where", { { "field", "id" }, { "op", "in" }, { "value", idList } } } });
         QVERIFY2(!r.value("isError", true), r.dump().c_str());
         const Json &rows = r["structuredContent"]["rows"];
         QCOMPARE(rows.size(), live.size());
@@ -226,80 +246,94 @@ private Q_SLOTS:
             } else {
                 ++hashed;
                 const std::string h = row["national_id"].get<std::string>();
-                QCOMPARE(QByteArray::fromStdString(h), QByteArray::fromStdString(redactor.hash(raw[3].get<std::string>())));
+                QCOMPARE(QByteArray::fromStdString(h),
+                         QByteArray::fromStdString(redactor.hash(raw[3].get<std::string>())));
                 QVERIFY(h.find(raw[3].get<std::string>()) == std::string::npos);
             }
             const std::string last = row["last_name"].get<std::string>();
             QVERIFY2(last != raw[4].get<std::string>(), last.c_str());
             if (!raw[5].is_null()) {
                 const std::string dob = row["date_of_birth"].get<std::string>();
-                QCOMPARE(QByteArray::fromStdString(dob), QByteArray::fromStdString(raw[5].get<std::string>().substr(0, 4) + "-**-**"));
+                QCOMPARE(
+                    QByteArray::fromStdString(dob),
+                    QByteArray::fromStdString(raw[5].get<std::string>().substr(0, 4) + "-**-**"));
             }
         }
         QVERIFY(hashed > 0);
         // A hashed column is no filter: no dictionary probing through where.
-        const Json probe = query({{"table", "customers"},
-                                  {"where", {{"field", "national_id"}, {"op", "eq"}, {"value", "x"}}}});
+        const Json probe = query(
+            { { "table", "customers" },
+              { "where", { { "field", "national_id" }, { "op", "eq" }, { "value", "x" } } } });
         QCOMPARE(code(probe), std::string("FIELD_NOT_ALLOWED"));
     }
 
     void softDeletedCustomersAreAbsent()
     {
-        const auto deleted = m_db->ids("SELECT id FROM customers WHERE tenant_id = 2 AND deleted_at IS NOT NULL ORDER BY id LIMIT 50");
+        const auto deleted = m_db->ids("SELECT id FROM customers WHERE tenant_id = 2 AND "
+                                       "deleted_at IS NOT NULL ORDER BY id LIMIT 50");
         QVERIFY(deleted.size() >= 10);
         Json list = Json::array();
         for (auto id : deleted)
             list.push_back(id);
-        const Json r = query({{"table", "customers"}, {"where", {{"field", "id"}, {"op", "in"}, {"value", list}}}});
+        const Json r =
+            query({ { "table", "customers" },
+                    { "where", { { "field", "id" }, { "op", "in" }, { "value", list } } } });
         QVERIFY2(!r.value("isError", true), r.dump().c_str());
         QCOMPARE(rowCount(r), std::size_t(0));
         // Asking for deleted rows explicitly does not bring them back either.
-        const Json r2 = query({{"table", "customers"}, {"where", {{"field", "deleted_at"}, {"op", "is_null"}, {"value", false}}}});
+        const Json r2 =
+            query({ { "table", "customers" },
+                    { "where",
+                      { { "field", "deleted_at" }, { "op", "is_null" }, { "value", false } } } });
         QCOMPARE(rowCount(r2), std::size_t(0));
         // A window of ids holds exactly the live ones.
         const std::int64_t last = deleted.back();
-        const Json r3 = query({{"table", "customers"}, {"select", {"id"}},
-                               {"where", {{"field", "id"}, {"op", "lte"}, {"value", last}}}});
-        const auto live = m_db->ids("SELECT id FROM customers WHERE tenant_id = 2 AND deleted_at IS NULL AND id <= "
-                                    + std::to_string(last) + " ORDER BY id LIMIT 100");
+        const Json r3 =
+            query({ { "table", "customers" },
+                    { "select", { "id" } },
+                    { "where", { { "field", "id" }, { "op", "lte" }, { "value", last } } } });
+        const auto live = m_db->ids(
+            "SELECT id FROM customers WHERE tenant_id = 2 AND deleted_at IS NULL AND id <= "
+            + std::to_string(last) + " ORDER BY id LIMIT 100");
         QCOMPARE(ids(r3), live);
     }
 
     void takeHasMoreAndTruncated()
     {
         // A large table needs a filter (broad-query guard); this one still matches thousands.
-        const Json many = {{"field", "id"}, {"op", "gt"}, {"value", 0}};
-        Json r = query({{"table", "orders"}});
+        const Json many = { { "field", "id" }, { "op", "gt" }, { "value", 0 } };
+        Json r = query({ { "table", "orders" } });
         QCOMPARE(code(r), std::string("QUERY_REJECTED"));
         // More rows than max_rows (100) and no take: the budget cut the answer short.
-        r = query({{"table", "orders"}, {"where", many}});
+        r = query({ { "table", "orders" }, { "where", many } });
         QVERIFY2(!r.value("isError", true), r.dump().c_str());
         QCOMPARE(rowCount(r), std::size_t(100));
         QCOMPARE(r["structuredContent"]["has_more"].get<bool>(), true);
         QCOMPARE(r["structuredContent"]["truncated"].get<bool>(), true);
         // take 5: the caller chose the page size; more exist but nothing was truncated.
-        r = query({{"table", "orders"}, {"where", many}, {"take", 5}});
+        r = query({ { "table", "orders" }, { "where", many }, { "take", 5 } });
         QCOMPARE(rowCount(r), std::size_t(5));
         QCOMPARE(r["structuredContent"]["has_more"].get<bool>(), true);
         QCOMPARE(r["structuredContent"]["truncated"].get<bool>(), false);
         QVERIFY(r["structuredContent"]["next_cursor"].is_string());
         // take above max_rows is clamped, and that is a truncation.
-        r = query({{"table", "orders"}, {"where", many}, {"take", 1000}});
+        r = query({ { "table", "orders" }, { "where", many }, { "take", 1000 } });
         QCOMPARE(rowCount(r), std::size_t(100));
         QCOMPARE(r["structuredContent"]["truncated"].get<bool>(), true);
         // Exactly a page: no false "has_more" on a full last page.
         const auto users = m_db->integer("SELECT count(*) FROM users WHERE tenant_id = 2");
-        r = query({{"table", "users"}, {"take", users}});
+        r = query({ { "table", "users" }, { "take", users } });
         QCOMPARE(rowCount(r), std::size_t(users));
         QCOMPARE(r["structuredContent"]["has_more"].get<bool>(), false);
         QCOMPARE(r["structuredContent"]["truncated"].get<bool>(), false);
         QVERIFY(r["structuredContent"]["next_cursor"].is_null());
-        r = query({{"table", "users"}});
+        r = query({ { "table", "users" } });
         QCOMPARE(r["structuredContent"]["has_more"].get<bool>(), false);
         QCOMPARE(r["structuredContent"]["truncated"].get<bool>(), false);
         // Exactly max_rows matching rows without take: complete, not truncated.
         const std::int64_t bound = nthOrderId(100);
-        r = query({{"table", "orders"}, {"where", {{"field", "id"}, {"op", "lte"}, {"value", bound}}}});
+        r = query({ { "table", "orders" },
+                    { "where", { { "field", "id" }, { "op", "lte" }, { "value", bound } } } });
         QCOMPARE(rowCount(r), std::size_t(100));
         QCOMPARE(r["structuredContent"]["has_more"].get<bool>(), false);
         QCOMPARE(r["structuredContent"]["truncated"].get<bool>(), false);
@@ -308,13 +342,16 @@ private Q_SLOTS:
     void orderingIsStableAndPagesAreComplete()
     {
         const std::int64_t bound = nthOrderId(45);
-        const Json args = {{"table", "orders"}, {"select", {"id", "status"}},
-                           {"where", {{"field", "id"}, {"op", "lte"}, {"value", bound}}},
-                           {"order_by", {{{"field", "status"}, {"direction", "desc"}}}}};
+        const Json args = { { "table", "orders" },
+                            { "select", { "id", "status" } },
+                            { "where", { { "field", "id" }, { "op", "lte" }, { "value", bound } } },
+                            { "order_by",
+                              { { { "field", "status" }, { "direction", "desc" } } } } };
         const Json first = query(args);
         QVERIFY2(!first.value("isError", true), first.dump().c_str());
-        const auto expected = m_db->ids("SELECT id FROM orders WHERE tenant_id = 2 AND deleted_at IS NULL AND id <= "
-                                        + std::to_string(bound) + " ORDER BY status DESC, id ASC");
+        const auto expected =
+            m_db->ids("SELECT id FROM orders WHERE tenant_id = 2 AND deleted_at IS NULL AND id <= "
+                      + std::to_string(bound) + " ORDER BY status DESC, id ASC");
         QCOMPARE(ids(first), expected);
         JCOMPARE(query(args)["structuredContent"]["rows"], first["structuredContent"]["rows"]);
 
@@ -340,7 +377,8 @@ private Q_SLOTS:
         auto refusal = [&](const Json &args) {
             const Json r = query(args);
             if (!r.value("isError", false))
-                qWarning("expected a refusal for %s: %s", args.dump().c_str(), r.dump().substr(0, 300).c_str());
+                qWarning("expected a refusal for %s: %s", args.dump().c_str(),
+                         r.dump().substr(0, 300).c_str());
             return r;
         };
         auto without = [](std::string text, const std::string &name) {
@@ -348,29 +386,39 @@ private Q_SLOTS:
                 text.replace(at, name.size(), "X");
             return text;
         };
-        const Json missing = refusal({{"table", "users"}, {"select", {"id", "no_such_column"}}});
+        const Json missing =
+            refusal({ { "table", "users" }, { "select", { "id", "no_such_column" } } });
         QCOMPARE(code(missing), std::string("FIELD_NOT_ALLOWED"));
-        for (const char *hidden : {"password_hash", "api_token"}) {
-            const Json r = refusal({{"table", "users"}, {"select", {"id", hidden}}});
+        for (const char *hidden : { "password_hash", "api_token" }) {
+            const Json r = refusal({ { "table", "users" }, { "select", { "id", hidden } } });
             QCOMPARE(code(r), std::string("FIELD_NOT_ALLOWED"));
-            QCOMPARE(QByteArray::fromStdString(without(r["structuredContent"]["error"].dump(), hidden)),
-                     QByteArray::fromStdString(without(missing["structuredContent"]["error"].dump(), "no_such_column")));
-            const Json where = refusal({{"table", "users"}, {"where", {{"field", hidden}, {"op", "startswith"}, {"value", "a"}}}});
+            QCOMPARE(
+                QByteArray::fromStdString(without(r["structuredContent"]["error"].dump(), hidden)),
+                QByteArray::fromStdString(
+                    without(missing["structuredContent"]["error"].dump(), "no_such_column")));
+            const Json where = refusal(
+                { { "table", "users" },
+                  { "where", { { "field", hidden }, { "op", "startswith" }, { "value", "a" } } } });
             QCOMPARE(code(where), std::string("FIELD_NOT_ALLOWED"));
-            const Json order = refusal({{"table", "users"}, {"order_by", {{{"field", hidden}}}}});
+            const Json order =
+                refusal({ { "table", "users" }, { "order_by", { { { "field", hidden } } } } });
             QCOMPARE(code(order), std::string("FIELD_NOT_ALLOWED"));
         }
         // Hints and text never name the hidden columns.
         const std::string text = missing["content"][0]["text"].get<std::string>();
         QVERIFY2(text.rfind("FIELD_NOT_ALLOWED", 0) == 0, text.c_str());
-        for (const char *hidden : {"password_hash", "api_token"}) {
+        for (const char *hidden : { "password_hash", "api_token" }) {
             QVERIFY2(text.find(hidden) == std::string::npos, text.c_str());
             QVERIFY(missing["structuredContent"]["error"].dump().find(hidden) == std::string::npos);
         }
         // Masked columns: not filterable, not sortable.
-        QCOMPARE(code(refusal({{"table", "customers"}, {"where", {{"field", "email"}, {"op", "startswith"}, {"value", "a"}}}})),
+        QCOMPARE(code(refusal(
+                     { { "table", "customers" },
+                       { "where",
+                         { { "field", "email" }, { "op", "startswith" }, { "value", "a" } } } })),
                  std::string("FIELD_NOT_ALLOWED"));
-        QCOMPARE(code(refusal({{"table", "customers"}, {"order_by", {{{"field", "last_name"}}}}})),
+        QCOMPARE(code(refusal({ { "table", "customers" },
+                                { "order_by", { { { "field", "last_name" } } } } })),
                  std::string("FIELD_NOT_ALLOWED"));
     }
 
@@ -383,47 +431,57 @@ private Q_SLOTS:
             Json args;
             const char *code;
         };
-        const std::vector<Case> cases{
-            {{{"table", "orders"}, {"where", {{"field", "id"}, {"op", "gt"}, {"value", 0}}}, {"take", "ten"}},
-             "INVALID_ARGUMENT"},
-            {{{"table", "orders"}}, "QUERY_REJECTED"},
-            {{{"table", "orders"}, {"where", {{"field", "id"}, {"op", "eq OR 1=1"}, {"value", 1}}}}, "INVALID_ARGUMENT"},
-            {{{"table", "orders"}, {"where", {{"field", "id"}, {"op", "eq"}, {"value", "1; DROP TABLE orders"}}}},
-             "INVALID_ARGUMENT"},
-            {{{"table", "no_such_table"}}, "MODEL_NOT_ALLOWED"},
-            {{{"table", "order_items"}}, "MODEL_NOT_ALLOWED"},
-            {{{"table", "orders"}, {"where", {{"field", "id"}, {"op", "gt"}, {"value", 0}}}, {"cursor", "forged"}},
-             "INVALID_CURSOR"},
+        const std::vector<Case> cases {
+            { { { "table", "orders" },
+                { "where", { { "field", "id" }, { "op", "gt" }, { "value", 0 } } },
+                { "take", "ten" } },
+              "INVALID_ARGUMENT" },
+            { { { "table", "orders" } }, "QUERY_REJECTED" },
+            { { { "table", "orders" },
+                { "where", { { "field", "id" }, { "op", "eq OR 1=1" }, { "value", 1 } } } },
+              "INVALID_ARGUMENT" },
+            { { { "table", "orders" },
+                { "where",
+                  { { "field", "id" }, { "op", "eq" }, { "value", "1; DROP TABLE orders" } } } },
+              "INVALID_ARGUMENT" },
+            { { { "table", "no_such_table" } }, "MODEL_NOT_ALLOWED" },
+            { { { "table", "order_items" } }, "MODEL_NOT_ALLOWED" },
+            { { { "table", "orders" },
+                { "where", { { "field", "id" }, { "op", "gt" }, { "value", 0 } } },
+                { "cursor", "forged" } },
+              "INVALID_CURSOR" },
         };
         for (const Case &c : cases) {
             const Json r = query(c.args);
             QVERIFY2(r.value("isError", false), c.args.dump().c_str());
             QVERIFY2(code(r) == c.code, (c.args.dump() + " -> " + r.dump()).c_str());
             const Json &error = r["structuredContent"]["error"];
-            for (const char *key : {"code", "message", "hints", "details"})
+            for (const char *key : { "code", "message", "hints", "details" })
                 QVERIFY2(error.contains(key), key);
             const auto problems = schemaProblems(schema, r["structuredContent"]);
             QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().c_str());
         }
         // An invisible table and a missing one answer alike, and hints name visible tables only.
-        const Json a = query({{"table", "order_items"}})["structuredContent"]["error"];
-        const Json b = query({{"table", "no_such_table"}})["structuredContent"]["error"];
+        const Json a = query({ { "table", "order_items" } })["structuredContent"]["error"];
+        const Json b = query({ { "table", "no_such_table" } })["structuredContent"]["error"];
         QCOMPARE(dump(a["hints"]), dump(b["hints"]));
         QVERIFY(a["hints"].dump().find("order_items") == std::string::npos);
         QVERIFY(a["hints"].dump().find("orders") != std::string::npos);
         // And a success validates against the output schema.
-        const Json ok = query({{"table", "orders"}, {"where", {{"field", "id"}, {"op", "gt"}, {"value", 0}}}, {"take", 3}});
+        const Json ok = query({ { "table", "orders" },
+                                { "where", { { "field", "id" }, { "op", "gt" }, { "value", 0 } } },
+                                { "take", 3 } });
         const auto problems = schemaProblems(schema, ok["structuredContent"]);
         QVERIFY2(problems.empty(), problems.empty() ? "" : problems.front().c_str());
-        for (const char *key : {"rows", "next_cursor", "has_more", "truncated"})
+        for (const char *key : { "rows", "next_cursor", "has_more", "truncated" })
             QVERIFY2(ok["structuredContent"].contains(key), key);
     }
 
     void aPrincipalWithoutTenantGetsNothing()
     {
         McpClient anonymous(m_world.server(), tenantPrincipal(""));
-        for (const char *table : {"orders", "customers", "users", "tenants"}) {
-            const Json r = query({{"table", table}}, &anonymous);
+        for (const char *table : { "orders", "customers", "users", "tenants" }) {
+            const Json r = query({ { "table", table } }, &anonymous);
             QCOMPARE(code(r), std::string("TENANT_SCOPE_REQUIRED"));
         }
     }
@@ -432,35 +490,42 @@ private Q_SLOTS:
     {
         QElapsedTimer timer;
         timer.start();
-        const Json r = query({{"table", "slow_numbers"}, {"where", {{"field", "label"}, {"op", "contains"}, {"value", "zzz"}}}});
+        const Json r = query(
+            { { "table", "slow_numbers" },
+              { "where", { { "field", "label" }, { "op", "contains" }, { "value", "zzz" } } } });
         const qint64 elapsed = timer.elapsed();
         QCOMPARE(code(r), std::string("QUERY_TIMEOUT"));
-        QVERIFY2(elapsed < 10000, std::to_string(elapsed).c_str()); // the engine stopped it, not the scan's end
+        QVERIFY2(elapsed < 10000,
+                 std::to_string(elapsed).c_str()); // the engine stopped it, not the scan's end
         const std::string everything = r.dump();
-        for (const char *leak : {"sqlite", "SQLITE", "interrupt", "RECURSIVE", "SELECT"})
+        for (const char *leak : { "sqlite", "SQLITE", "interrupt", "RECURSIVE", "SELECT" })
             QVERIFY2(everything.find(leak) == std::string::npos, everything.c_str());
         // The connection is reusable afterwards.
-        const Json after = query({{"table", "tenants"}});
+        const Json after = query({ { "table", "tenants" } });
         QVERIFY2(!after.value("isError", true), after.dump().c_str());
-        QCOMPARE(ids(after), std::vector<std::int64_t>{2});
+        QCOMPARE(ids(after), std::vector<std::int64_t> { 2 });
     }
 
     void cancelStopsARunningQuery()
     {
-        Json params = {{"name", "db_query"},
-                       {"arguments", {{"table", "slow_numbers_patient"},
-                                      {"where", {{"field", "label"}, {"op", "contains"}, {"value", "zzz"}}}}}};
+        Json params = {
+            { "name", "db_query" },
+            { "arguments",
+              { { "table", "slow_numbers_patient" },
+                { "where", { { "field", "label" }, { "op", "contains" }, { "value", "zzz" } } } } }
+        };
         Json id;
         auto slow = m_globex->start("tools/call", params, &id);
         QTest::qWait(300); // on the (only) worker by now
         QVERIFY2(!slow->finished, slow->response.dump().c_str());
         QCOMPARE(m_world.pool().queuedJobs(), std::size_t(0));
-        m_globex->notify("notifications/cancelled", {{"requestId", id}, {"reason", "test"}});
+        m_globex->notify("notifications/cancelled", { { "requestId", id }, { "reason", "test" } });
         QVERIFY(slow->abandoned);
         // The single worker is free again at once: the scan (minutes) was interrupted.
         QElapsedTimer timer;
         timer.start();
-        auto next = m_globex->start("tools/call", {{"name", "db_query"}, {"arguments", {{"table", "tenants"}}}});
+        auto next = m_globex->start(
+            "tools/call", { { "name", "db_query" }, { "arguments", { { "table", "tenants" } } } });
         QTRY_VERIFY_WITH_TIMEOUT(next->finished, 10000);
         QVERIFY2(timer.elapsed() < 10000, std::to_string(timer.elapsed()).c_str());
         QCOMPARE(next->response["result"].value("isError", true), false);

@@ -4,14 +4,13 @@
 #include <QHttpServerResponder>
 #include <QPointer>
 #include <QTcpSocket>
+#include <QTimer>
 
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
-
-class QTimer;
 
 namespace warden {
 
@@ -32,7 +31,9 @@ private:
     QPointer<QTcpSocket> m_socket;
     QByteArray m_sessionId;
     bool m_ended = false;
-    QTimer *m_keepAlive = nullptr;
+    // Parented to the socket, which QHttpServer deletes when the peer hangs up: a QPointer
+    // so a writer outliving its socket never touches the deleted timer.
+    QPointer<QTimer> m_keepAlive;
 };
 
 // An SSE stream of one session (a POST's answer, or the standalone GET stream) with an

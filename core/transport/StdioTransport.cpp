@@ -134,8 +134,12 @@ void StdioTransport::readLoop(int fd)
                 continue;
             if (!discarding) {
                 pending.append(buf + start, i - start);
-                QMetaObject::invokeMethod(this, [this, line = std::move(pending)]() mutable { onLine(std::move(line)); },
-                                          Qt::QueuedConnection);
+                // A line that arrived whole in one read is held to the same cap.
+                if (std::int64_t(pending.size()) > m_maxLineBytes)
+                    QMetaObject::invokeMethod(this, [this] { onOversizedLine(); }, Qt::QueuedConnection);
+                else
+                    QMetaObject::invokeMethod(this, [this, line = std::move(pending)]() mutable { onLine(std::move(line)); },
+                                              Qt::QueuedConnection);
                 pending = std::string();
             }
             discarding = false;

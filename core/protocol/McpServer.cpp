@@ -73,6 +73,10 @@ std::optional<std::size_t> McpServer::decodeListCursor(const std::string &list, 
         return std::nullopt;
     if (!crypto::constantTimeEqual(mac, crypto::hmacSha256(m_cursorKey, payload).substr(0, 16)))
         return std::nullopt;
+    // Base64 leaves unused bits in the last character: only the spelling we issued counts,
+    // so an edited cursor is refused even when it decodes to the same bytes.
+    if (cursor != crypto::base64UrlEncode(payload) + "." + crypto::base64UrlEncode(mac))
+        return std::nullopt;
     const std::string prefix = list + ":";
     if (payload.compare(0, prefix.size(), prefix) != 0)
         return std::nullopt;

@@ -1,0 +1,424 @@
+// The built warden-server spawned with QProcess: usage and configuration errors and their
+// exit codes (DESIGN.md: 0 ok, 2 usage/config, 1 anything else), and a real stdio session
+// (only JSON-RPC on stdout, oversized and malformed lines, exit on stdin EOF).
+#include "common/StrictJson.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <optional>
+#include <set>
+
+using namespace warden;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    bool finished = false;
+    QByteArray out;
+    QByteArray err;
+};
+
+std::optional<Json> parseLine(const QByteArray &line)
+{
+    auto r = StrictJson::parse(std::string_view(line.constData(), std::size_t(line.size())));
+    if (!r)
+        return std::nullopt;
+    return *r;
+}
+
+// Kills the process it guards unless it already ended: no test leaves a server behind.
+struct ProcessGuard
+{
+    QProcess &p;
+    ~ProcessGuard()
+    {
+        if (p.state() != QProcess::NotRunning) {
+            p.kill();
+            p.waitForFinished(5000);
+        }
+    }
+};
+
+} // namespace
+
+class TestServerCommandLine : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir { QDir::tempPath() + QStringLiteral("/warden-cli-XXXXXX") };
+    QString m_config; // the demo configuration
+    QString m_smallConfig; // the demo with a small stdio line cap
+    static constexpr int kMaxLine = 4096;
+
+    QProcessEnvironment environment() const
+    {
+        // Never touch the user's real data folders (the default demo lives there).
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("HOME"), m_dir.path() + QStringLiteral("/home"));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path() + QStringLiteral("/home/data"));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"),
+                   m_dir.path() + QStringLiteral("/home/config"));
+        return env;
+    }
+
+    void startServer(QProcess &p, const QStringList &args) const
+    {
+        p.setProgram(QStringLiteral(WARDEN_SERVER_BINARY));
+        p.setArguments(args);
+        p.setProcessEnvironment(environment());
+        p.start();
+    }
+
+    Run run(const QStringList &args, int timeoutMs = 30000) const
+    {
+        QProcess p;
+        ProcessGuard guard { p };
+        startServer(p, args);
+        Run r;
+        if (!p.waitForStarted(10000))
+            return r;
+        p.closeWriteChannel();
+        r.finished = p.waitForFinished(timeoutMs);
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+
+    QString writeConfig(const QString &name, const QByteArray &text) const
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            qFatal("cannot write %s", qPrintable(path));
+        f.write(text);
+        return path;
+    }
+
+    // Reads one stdout line (without the newline), or nullopt after `ms`.
+    static std::optional<QByteArray> readLine(QProcess &p, QByteArray &buffer, int ms = 10000)
+    {
+        QElapsedTimer t;
+        t.start();
+        for (;;) {
+            const qsizetype nl = buffer.indexOf('\n');
+            if (nl >= 0) {
+                QByteArray line = buffer.left(nl);
+                buffer.remove(0, nl + 1);
+                return line;
+            }
+            if (t.elapsed() > ms || p.state() == QProcess::NotRunning) {
+                buffer += p.readAllStandardOutput();
+                if (buffer.indexOf('\n') >= 0)
+                    continue;
+                return std::nullopt;
+            }
+            p.waitForReadyRead(50);
+            buffer += p.readAllStandardOutput();
+        }
+    }
+
+    static Json readMessage(QProcess &p, QByteArray &buffer)
+    {
+        const auto line = readLine(p, buffer);
+        if (!line) {
+            qWarning("no line on stdout; stderr: %s", p.readAllStandardError().constData());
+            return Json(nullptr);
+        }
+        const auto j = parseLine(*line);
+        if (!j || !j->is_object() || j->value("jsonrpc", std::string()) != "2.0")
+            qWarning("stdout carried a non JSON-RPC line: %s", line->left(300).constData());
+        return j ? *j : Json(nullptr);
+    }
+
+    static void writeLine(QProcess &p, const Json &message)
+    {
+        p.write(QByteArray::fromStdString(StrictJson::dump(message)) + '\n');
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(QFileInfo::exists(QStringLiteral(WARDEN_SERVER_BINARY)));
+        const Run demo = run({ QStringLiteral("demo"), QStringLiteral("create"),
+                               m_dir.filePath(QStringLiteral("shop.db")) },
+                             120000);
+        QVERIFY2(demo.finished && demo.exitCode == 0, demo.err.constData());
+        m_config = m_dir.filePath(QStringLiteral("warden.json"));
+        QVERIFY2(QFileInfo::exists(m_config), demo.out.constData());
+
+        // The same configuration with a small stdio line cap.
+        QFile f(m_config);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        auto doc = StrictJson::parse(f.readAll().toStdString());
+        QVERIFY(doc);
+        Json config = *doc;
+        config["transports"]["stdio"] = Json { { "max_line_bytes", kMaxLine } };
+        m_smallConfig =
+            writeConfig(QStringLiteral("small.json"), QByteArray::fromStdString(config.dump(2)));
+    }
+
+    void versionAndHelp()
+    {
+        Run r = run({ QStringLiteral("--version") });
+        QVERIFY(r.finished);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.startsWith("warden-server " WARDEN_VERSION), r.out.constData());
+        r = run({ QStringLiteral("--help") });
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("--stdio"));
+        QVERIFY(r.out.contains("--http"));
+        QVERIFY(r.err.isEmpty());
+    }
+
+    void usageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QByteArray>("mentions");
+        QTest::newRow("unknown option")
+            << QStringList { QStringLiteral("--frobnicate") } << QByteArray("--frobnicate");
+        QTest::newRow("unknown option after transport")
+            << QStringList { QStringLiteral("--stdio"), QStringLiteral("--turbo") }
+            << QByteArray("--turbo");
+        QTest::newRow("no transport") << QStringList {} << QByteArray("--stdio");
+        QTest::newRow("config without file")
+            << QStringList { QStringLiteral("--config") } << QByteArray("--config");
+        QTest::newRow("http without port")
+            << QStringList { QStringLiteral("--http") } << QByteArray("--http");
+        QTest::newRow("unknown command")
+            << QStringList { QStringLiteral("frob") } << QByteArray("frob");
+    }
+    void usageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QByteArray, mentions);
+        const Run r = run(args);
+        QVERIFY(r.finished);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(mentions), r.err.constData());
+        QVERIFY2(r.out.isEmpty(), r.out.constData());
+    }
+
+    void missingConfigFile()
+    {
+        const QString missing = m_dir.filePath(QStringLiteral("nope/absent.json"));
+        const Run r = run({ QStringLiteral("--config"), missing, QStringLiteral("--stdio") });
+        QVERIFY(r.finished);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("absent.json"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void invalidConfig()
+    {
+        QFile f(m_config);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        Json config = *StrictJson::parse(f.readAll().toStdString());
+        config["transports"]["http"]["max_body_bytes"] = "big";
+        const QString path =
+            writeConfig(QStringLiteral("invalid.json"), QByteArray::fromStdString(config.dump(2)));
+        const Run r = run({ QStringLiteral("--config"), path, QStringLiteral("--stdio") });
+        QVERIFY(r.finished);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("/transports/http/max_body_bytes"), r.err.constData());
+        QVERIFY(r.out.isEmpty());
+
+        const QString broken = writeConfig(QStringLiteral("broken.json"), "{\"version\": 1,");
+        const Run b = run(
+            { QStringLiteral("--config"), broken, QStringLiteral("--http"), QStringLiteral("0") });
+        QCOMPARE(b.exitCode, 2);
+        QVERIFY(!b.err.isEmpty());
+
+        const Run badListen = run({ QStringLiteral("--config"), m_config, QStringLiteral("--http"),
+                                    QStringLiteral("nope:x") });
+        QCOMPARE(badListen.exitCode, 2);
+        QVERIFY2(badListen.err.contains("nope:x"), badListen.err.constData());
+    }
+
+    void httpPortInUse()
+    {
+        QTcpServer blocker;
+        QVERIFY(blocker.listen(QHostAddress::LocalHost, 0));
+        const QString port = QString::number(blocker.serverPort());
+        const Run r = run({ QStringLiteral("--config"), m_config, QStringLiteral("--http"),
+                            QStringLiteral("127.0.0.1:") + port },
+                          20000);
+        QVERIFY2(r.finished, "the server must exit, not wait");
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(port.toUtf8()), r.err.constData());
+        QVERIFY2(r.err.contains("--http"), r.err.constData());
+    }
+
+    void httpRemoteWithoutAuthRefused()
+    {
+        const Run r = run({ QStringLiteral("--config"), m_config, QStringLiteral("--http"),
+                            QStringLiteral("0.0.0.0:0") },
+                          20000);
+        QVERIFY(r.finished);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("allow_remote"), r.err.constData());
+    }
+
+    void stdioSession()
+    {
+        QProcess p;
+        ProcessGuard guard { p };
+        startServer(p, { QStringLiteral("--config"), m_smallConfig, QStringLiteral("--stdio") });
+        QVERIFY(p.waitForStarted(10000));
+        QByteArray buffer;
+
+        writeLine(p,
+                  Json { { "jsonrpc", "2.0" },
+                         { "id", 0 },
+                         { "method", "initialize" },
+                         { "params",
+                           Json { { "protocolVersion", "2025-11-25" },
+                                  { "capabilities", Json::object() },
+                                  { "clientInfo",
+                                    Json { { "name", "cli-test" }, { "version", "1" } } } } } });
+        Json m = readMessage(p, buffer);
+        QCOMPARE(m["id"].get<int>(), 0);
+        QCOMPARE(m["result"]["protocolVersion"].get<std::string>(), std::string("2025-11-25"));
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "method", "notifications/initialized" } });
+
+        // An oversized line is refused with -32600 and the session goes on; a line far
+        // larger than any read buffer is skipped whole.
+        for (const qsizetype size : { qsizetype(kMaxLine + 100), qsizetype(300 * 1024) }) {
+            const QByteArray big =
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\""
+                + QByteArray(size, 'x') + "\"}}\n";
+            p.write(big);
+            m = readMessage(p, buffer);
+            QCOMPARE(m["error"]["code"].get<int>(), -32600);
+            QVERIFY(m["id"].is_null());
+            writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 2 }, { "method", "ping" } });
+            m = readMessage(p, buffer);
+            QCOMPARE(m["id"].get<int>(), 2);
+            QCOMPARE(m["result"].dump(), std::string("{}"));
+        }
+
+        // A parse error: -32700 with id null, and the session goes on.
+        p.write("{\"jsonrpc\":\"2.0\",\"id\":3,\n");
+        m = readMessage(p, buffer);
+        QCOMPARE(m["error"]["code"].get<int>(), -32700);
+        QVERIFY(m.contains("id"));
+        QVERIFY(m["id"].is_null());
+
+        // A batch: -32600.
+        p.write("[{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}]\n");
+        m = readMessage(p, buffer);
+        QCOMPARE(m["error"]["code"].get<int>(), -32600);
+
+        // A message split across writes is read once whole; blank lines are ignored.
+        p.write("\n");
+        p.write("{\"jsonrpc\":\"2.0\",\"id\":5,");
+        p.waitForBytesWritten(1000);
+        QTest::qWait(100);
+        p.write("\"method\":\"tools/list\"}\r\n");
+        m = readMessage(p, buffer);
+        QCOMPARE(m["id"].get<int>(), 5);
+        QVERIFY(m["result"]["tools"].is_array());
+        QVERIFY(!m["result"]["tools"].empty());
+
+        // Closing stdin ends the process promptly and cleanly.
+        p.waitForBytesWritten(1000);
+        QElapsedTimer t;
+        t.start();
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(5000));
+        const qint64 elapsed = t.elapsed();
+        QVERIFY2(elapsed < 1000,
+                 qPrintable(QStringLiteral("exited %1 ms after stdin closed").arg(elapsed)));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 0);
+
+        // Nothing on stdout but JSON-RPC messages, one per line.
+        buffer += p.readAllStandardOutput();
+        for (const QByteArray &line : buffer.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            const auto j = parseLine(line);
+            QVERIFY2(j && j->is_object() && j->value("jsonrpc", std::string()) == "2.0",
+                     line.left(200).constData());
+        }
+    }
+
+    void stdioExitsOnImmediateEof()
+    {
+        // A client that starts the server and closes stdin at once.
+        QProcess p;
+        ProcessGuard guard { p };
+        startServer(p, { QStringLiteral("--config"), m_config, QStringLiteral("--stdio") });
+        QVERIFY(p.waitForStarted(10000));
+        QTest::qWait(300); // let it finish starting
+        QElapsedTimer t;
+        t.start();
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(5000));
+        QVERIFY2(t.elapsed() < 1000, QByteArray::number(t.elapsed()).constData());
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY2(p.readAllStandardOutput().isEmpty(), "no banner or log on stdout");
+    }
+
+    void stdioStdoutCarriesOnlyJsonRpc()
+    {
+        // Even with debug logging on, logs go to stderr.
+        QFile f(m_config);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        Json config = *StrictJson::parse(f.readAll().toStdString());
+        config["log_level"] = "debug";
+        const QString path =
+            writeConfig(QStringLiteral("debug.json"), QByteArray::fromStdString(config.dump(2)));
+        QProcess p;
+        ProcessGuard guard { p };
+        startServer(p, { QStringLiteral("--config"), path, QStringLiteral("--stdio") });
+        QVERIFY(p.waitForStarted(10000));
+        writeLine(
+            p,
+            Json { { "jsonrpc", "2.0" },
+                   { "id", 1 },
+                   { "method", "initialize" },
+                   { "params",
+                     Json { { "protocolVersion", "2025-06-18" },
+                            { "capabilities", Json::object() },
+                            { "clientInfo", Json { { "name", "c" }, { "version", "1" } } } } } });
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "method", "notifications/initialized" } });
+        writeLine(p,
+                  Json { { "jsonrpc", "2.0" },
+                         { "id", 2 },
+                         { "method", "tools/call" },
+                         { "params",
+                           Json { { "name", "db_describe_schema" },
+                                  { "arguments", Json::object() } } } });
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 3 }, { "method", "nope" } });
+        QByteArray buffer;
+        std::set<int> ids;
+        for (int i = 0; i < 3; ++i) {
+            const Json m = readMessage(p, buffer);
+            QVERIFY(m.is_object());
+            if (m.contains("id") && m["id"].is_number_integer())
+                ids.insert(m["id"].get<int>());
+        }
+        QCOMPARE(ids, (std::set<int> { 1, 2, 3 }));
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(5000));
+        buffer += p.readAllStandardOutput();
+        for (const QByteArray &line : buffer.split('\n'))
+            if (!line.isEmpty())
+                QVERIFY2(parseLine(line).has_value(), line.left(200).constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerCommandLine)
+#include "TestServerCommandLine.moc"

@@ -1,5 +1,6 @@
 #include "Policy.h"
 
+#include "RelationBuilder.h"
 #include "common/JsonChecker.h"
 #include "common/JsonPointer.h"
 #include "common/StrictJson.h"
@@ -262,7 +263,7 @@ Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, con
                 continue;
             }
             const Json &t = it.value();
-            if (!c.checkObject(t, ptr, {"read", "write", "tenant_column", "owner_column", "soft_delete_column", "columns", "budget"}))
+            if (!c.checkObject(t, ptr, {"read", "write", "tenant_column", "owner_column", "soft_delete_column", "columns", "relations", "budget"}))
                 continue;
             TableView view;
             view.info = info;
@@ -359,6 +360,10 @@ Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, con
         }
     }
 
+    // Relations need every table's columns, so they come after all tables.
+    if (tables && tables->is_object())
+        policy->m_relations = RelationBuilder::build(c, *tables, policy->m_tables);
+
     if (!c.ok())
         return Error(ErrorCode::ConfigInvalid, c.report());
     policy->m_document = document;
@@ -381,6 +386,37 @@ std::vector<const TableView *> Policy::tables(const Principal &) const
         if (t.readable)
             out.push_back(&t);
     return out;
+}
+
+std::vector<RelationView> Policy::relations(const std::string &tableName, const Principal &principal) const
+{
+    std::vector<RelationView> out;
+    const TableView *source = table(tableName, principal);
+    const auto it = m_relations.find(tableName);
+    if (!source || it == m_relations.end())
+        return out;
+    // Checked per call against this caller's views of both tables, so a relation never
+    // leads to a table, or through a column, that the caller cannot see or filter.
+    for (const Relation &r : it->second) {
+        const TableView *target = table(r.target, principal);
+        if (!target)
+            continue;
+        const ColumnView *from = source->column(r.column);
+        const ColumnView *to = target->column(r.targetColumn);
+        if (!from || !to || !from->filterable || !to->filterable)
+            continue;
+        out.push_back({&r, source, target, from, to});
+    }
+    return out;
+}
+
+std::optional<RelationView> Policy::relation(const std::string &tableName, const std::string &name,
+                                             const Principal &principal) const
+{
+    for (const RelationView &r : relations(tableName, principal))
+        if (r.name() == name)
+            return r;
+    return std::nullopt;
 }
 
 } // namespace warden

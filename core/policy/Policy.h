@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Principal.h"
+#include "Relation.h"
 #include "common/Json.h"
 #include "common/Result.h"
 #include "db/Schema.h"
@@ -86,6 +87,12 @@ public:
     const TableView *table(const std::string &name, const Principal &principal) const;
     std::vector<const TableView *> tables(const Principal &principal) const;
 
+    // Relations of `table` this caller may follow (see RelationView); empty if the table is
+    // not visible. relation() is one of them by name, or nullopt.
+    std::vector<RelationView> relations(const std::string &table, const Principal &principal) const;
+    std::optional<RelationView> relation(const std::string &table, const std::string &name,
+                                         const Principal &principal) const;
+
     const Json &document() const { return m_document; }
     const db::Schema &schema() const { return m_schema; }
     // SHA-256 (hex) of the canonical document: the policy version recorded with every call.
@@ -102,6 +109,7 @@ private:
     std::string m_versionHash;
     std::string m_profile;
     std::vector<TableView> m_tables;
+    std::map<std::string, std::vector<Relation>> m_relations; // by source table
 };
 
 } // namespace warden

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "IncludeCompiler.h"
 #include "common/Json.h"
 #include "common/Result.h"
 #include "db/Connection.h"
@@ -28,6 +29,7 @@ struct CompiledQuery
     std::vector<Json> params;
     const TableView *table = nullptr;
     std::vector<const ColumnView *> columns; // result columns: the visible ones, then hidden sort keys
+                                             // and the link columns includes need
     std::size_t visibleColumns = 0;          // how many of `columns` the caller asked for
     std::vector<OrderKey> orderKeys;
     bool cursorable = false;                 // the sort ends with the full primary key
@@ -36,6 +38,7 @@ struct CompiledQuery
     bool takeClamped = false;                // the caller asked for more than max_rows
     int timeoutMs = 0;
     Json decisions = Json::array();          // every policy decision, for explain and audit
+    std::vector<IncludePlan> includes;       // fetched for the returned rows, level by level
 };
 
 // Compiles the structured query DSL (DESIGN.md "Tool arguments") into SQL for one dialect.

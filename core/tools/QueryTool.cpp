@@ -1,5 +1,6 @@
 #include "QueryTool.h"
 
+#include "RowFetcher.h"
 #include "db/DatabasePool.h"
 #include "policy/Redactor.h"
 #include "protocol/RequestContext.h"
@@ -30,6 +31,26 @@ Json QueryTool::conditionSchema()
                                    {{"type", "array"}}})}};
 }
 
+Json QueryTool::includeSchema()
+{
+    // Nested includes repeat this shape; like conditions, the recursion is described in
+    // prose rather than with a $ref.
+    return {{"type", "array"},
+            {"description", "Related rows to return with each row: [{relation, select?, where?, take?, include?}]. "
+                            "relation is a name from db_describe_schema's relations; a many_to_one relation comes back "
+                            "as an object (or null), a one_to_many relation as a list of at most take rows per row. "
+                            "include nests further, up to the table's include depth. Related rows obey the same "
+                            "row scopes, column rules and limits as rows you query directly."},
+            {"items", {{"type", "object"},
+                       {"required", {"relation"}},
+                       {"properties", {{"relation", {{"type", "string"}}},
+                                       {"select", {{"type", "array"}, {"items", {{"type", "string"}}}, {"minItems", 1}}},
+                                       {"where", conditionSchema()},
+                                       {"take", {{"type", "integer"}, {"minimum", 1}}},
+                                       {"include", {{"type", "array"}, {"items", {{"type", "object"}}}}}}},
+                       {"additionalProperties", false}}}};
+}
+
 Json QueryTool::definition() const
 {
     Json d = Json::object();
@@ -52,6 +73,7 @@ Json QueryTool::definition() const
                                  {"additionalProperties", false}}}}},
         {"take", {{"type", "integer"}, {"minimum", 1}, {"description", "Maximum rows to return (capped by the table's max_rows)"}}},
         {"cursor", {{"type", "string"}, {"description", "next_cursor from the previous page of the same query"}}},
+        {"include", includeSchema()},
     };
     input["additionalProperties"] = false;
     d["inputSchema"] = std::move(input);
@@ -62,7 +84,7 @@ Json QueryTool::definition() const
         "rows": {"type": "array", "items": {"type": "object"}},
         "next_cursor": {"type": ["string", "null"]},
         "has_more": {"type": "boolean", "description": "More rows match than were returned"},
-        "truncated": {"type": "boolean", "description": "The row limit cut the result short"}
+        "truncated": {"type": "boolean", "description": "A row limit cut the result (or an include) short"}
       }
     })"));
     d["annotations"] = {{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
@@ -85,37 +107,22 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
         [ctx, policy, redactor, cursors, q = std::move(compiled).value(), explicitTake](db::Connection &conn) {
             if (ctx->isCancelled())
                 return;
-            db::QueryOptions options;
-            options.timeoutMs = q.timeoutMs;
-            options.maxRows = q.take + 1; // one more tells us whether more rows exist
-            auto rs = conn.query(q.sql, q.params, options);
-            if (!rs) {
-                ctx->respondToolError(rs.error());
+            auto page = RowFetcher::run(conn, q, *redactor);
+            if (!page) {
+                ctx->respondToolError(page.error());
                 return;
             }
-            const std::size_t n = std::min<std::size_t>(rs->rows.size(), std::size_t(q.take));
-            Json rows = Json::array();
-            for (std::size_t r = 0; r < n; ++r) {
-                Json row = Json::object();
-                const auto &values = rs->rows[r];
-                for (std::size_t c = 0; c < q.visibleColumns && c < values.size(); ++c)
-                    row[q.columns[c]->name()] = redactor->apply(*q.columns[c], values[c]);
-                rows.push_back(std::move(row));
-            }
-            const bool hasMore = rs->rows.size() > std::size_t(q.take) || rs->moreRowsAvailable;
             Json result = Json::object();
-            result["rows"] = std::move(rows);
+            const bool any = !page->rows.empty();
+            result["rows"] = std::move(page->rows);
             result["next_cursor"] = nullptr;
-            if (hasMore && n > 0 && q.cursorable && cursors) {
+            if (page->hasMore && any && q.cursorable && cursors) {
                 // The position is the last returned row's raw sort-key values, sealed in
                 // the cursor (never shown to the caller).
-                Json position = Json::array();
-                for (const auto &k : q.orderKeys)
-                    position.push_back(rs->rows[n - 1][k.resultIndex]);
-                result["next_cursor"] = cursors->encode(q.cursorBinding, position);
+                result["next_cursor"] = cursors->encode(q.cursorBinding, page->position);
             }
-            result["has_more"] = hasMore;
-            result["truncated"] = hasMore && (!explicitTake || q.takeClamped);
+            result["has_more"] = page->hasMore;
+            result["truncated"] = (page->hasMore && (!explicitTake || q.takeClamped)) || page->includesTruncated;
             ctx->respondToolResult(std::move(result));
         },
         [ctx] { ctx->respondToolError(Error(ErrorCode::Cancelled, "the query was cancelled before it started")); });

@@ -5,7 +5,7 @@
 
 namespace warden {
 
-// db_query: a structured, policy-compiled read (select, where, order_by, take).
+// db_query: a structured, policy-compiled read (select, where, order_by, take, cursor, include).
 class QueryTool : public Tool
 {
 public:
@@ -15,6 +15,8 @@ public:
     void call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments) override;
 
     static Json conditionSchema();
+    // The `include` argument, shared with db_get.
+    static Json includeSchema();
 
 private:
     const ToolServices &m_services;

@@ -16,14 +16,6 @@ const char *accessName(ColumnAction a)
     return "allow";
 }
 
-std::string singular(const std::string &column)
-{
-    // customer_id → customer; anything else keeps its name.
-    if (column.size() > 3 && column.compare(column.size() - 3, 3, "_id") == 0)
-        return column.substr(0, column.size() - 3);
-    return column;
-}
-
 } // namespace
 
 Json SchemaDescription::describeTable(const Policy &policy, const TableView &table, const Principal &principal)
@@ -41,22 +33,11 @@ Json SchemaDescription::describeTable(const Policy &policy, const TableView &tab
             col["tags"] = c.tags;
         cols.push_back(std::move(col));
     }
-    // Relations from foreign keys, in both directions, between tables this caller can see,
-    // through columns it can see.
+    // Exactly the relations db_query and db_get accept in `include` for this caller.
     Json rels = Json::array();
-    for (const auto &fk : table.info->foreignKeys) {
-        const TableView *target = policy.table(fk.refTable, principal);
-        if (target && table.column(fk.column) && target->column(fk.refColumn))
-            rels.push_back({{"name", singular(fk.column)}, {"target", fk.refTable}, {"kind", "many_to_one"},
-                            {"via", fk.column}});
-    }
-    for (const TableView *other : policy.tables(principal)) {
-        for (const auto &fk : other->info->foreignKeys) {
-            if (fk.refTable != table.name() || !other->column(fk.column) || !table.column(fk.refColumn))
-                continue;
-            rels.push_back({{"name", other->name()}, {"target", other->name()}, {"kind", "one_to_many"}, {"via", fk.column}});
-        }
-    }
+    for (const RelationView &r : policy.relations(table.name(), principal))
+        rels.push_back({{"name", r.name()}, {"target", r.target->name()}, {"kind", Relation::kindName(r.kind())},
+                        {"via", r.column->name()}, {"target_column", r.targetColumn->name()}});
     Json scopes = Json::array();
     if (!table.tenantColumn.empty())
         scopes.push_back("tenant");
@@ -114,7 +95,8 @@ Json SchemaDescription::outputSchema()
               "properties": {
                 "name": {"type": "string"}, "target": {"type": "string"},
                 "kind": {"type": "string", "enum": ["many_to_one", "one_to_many"]},
-                "via": {"type": "string"}
+                "via": {"type": "string", "description": "the linking field of this table"},
+                "target_column": {"type": "string", "description": "the linking field of the target table"}
               }
             }},
             "row_scopes": {"type": "array", "items": {"type": "string"}},

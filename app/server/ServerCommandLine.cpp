@@ -5,12 +5,16 @@
 #include "config/ServerConfig.h"
 #include "db/DatabasePool.h"
 #include "demo/DemoDataset.h"
+#include "common/StrictJson.h"
 #include "policy/Policy.h"
+#include "policy/PolicyDiff.h"
+#include "server/PolicyHistory.h"
 #include "server/Server.h"
 #include "transport/StdioTransport.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 
@@ -33,6 +37,9 @@ const char *kUsage =
     "  warden-server demo create PATH [--postgres CONNINFO] [--overwrite] [--reader-role ROLE]\n"
     "                                                        write the demo database, policy and config\n"
     "  warden-server policy check FILE [--config FILE]       validate a policy, print errors with JSON pointers\n"
+    "  warden-server policy diff OLD NEW [--json] [--config FILE]\n"
+    "                                                        what changed between two policies (files or history versions)\n"
+    "  warden-server policy history [--config FILE]          the versions the configured policy has had\n"
     "  warden-server --version | --help\n"
     "\n"
     "Without --config, the bundled demo in the user's data folder is used (created on first use).\n"
@@ -134,10 +141,116 @@ int demoCommand(const QStringList &args)
     return kExitOk;
 }
 
+// The history of the configured policy file; nullptr with a message when there is none yet.
+std::unique_ptr<PolicyHistory> openHistory(const ServerConfig &config)
+{
+    const QString path = config.policyHistoryPath.isEmpty() ? PolicyHistory::defaultPath() : config.policyHistoryPath;
+    if (!QFileInfo::exists(path)) {
+        std::cerr << "warden-server: no policy history at " << path.toStdString()
+                  << " yet; a server records one when it loads the policy\n";
+        return nullptr;
+    }
+    auto history = PolicyHistory::open(path, config.policyPath);
+    if (!history) {
+        std::cerr << "warden-server: " << history.error().message << "\n";
+        return nullptr;
+    }
+    return std::move(history).value();
+}
+
+int policyHistoryCommand(const QString &configPath)
+{
+    auto config = loadConfig(configPath);
+    if (!config) {
+        std::cerr << "warden-server: " << config.error().message << "\n";
+        return kExitUsage;
+    }
+    const auto history = openHistory(*config);
+    if (!history)
+        return kExitFailure;
+    const auto versions = history->versions();
+    std::cout << "Policy " << config->policyPath.toStdString() << ": " << versions.size() << " version"
+              << (versions.size() == 1 ? "" : "s") << " in " << history->databasePath().toStdString() << "\n";
+    for (std::size_t i = 0; i < versions.size(); ++i) {
+        const auto &v = versions[i];
+        std::cout << "  " << v.hash.substr(0, 16) << "  " << v.loadedAt.toString(Qt::ISODateWithMs).toStdString() << "  "
+                  << v.source.toStdString();
+        if (i > 0) {
+            const auto n = PolicyDiff::compare(versions[i - 1].document, v.document).size();
+            std::cout << "  (" << n << (n == 1 ? " change)" : " changes)");
+        }
+        std::cout << "\n";
+    }
+    return kExitOk;
+}
+
+int policyDiffCommand(const QStringList &args, const QString &configPath)
+{
+    // diff OLD NEW [--json]: each side a policy file or a version (hash prefix) from the history
+    QStringList sides;
+    bool json = false;
+    for (const QString &a : args) {
+        if (a == QLatin1String("--json"))
+            json = true;
+        else if (a.startsWith(QLatin1String("--")))
+            return usageError("unknown option " + a.toStdString() + " for policy diff");
+        else
+            sides << a;
+    }
+    if (sides.size() != 2)
+        return usageError("usage: warden-server policy diff OLD NEW [--json] [--config FILE]");
+    std::unique_ptr<PolicyHistory> history;
+    Json documents[2];
+    for (int i = 0; i < 2; ++i) {
+        const QString &side = sides[i];
+        if (QFileInfo::exists(side)) {
+            QFile file(side);
+            if (!file.open(QIODevice::ReadOnly)) {
+                std::cerr << "warden-server: cannot read " << side.toStdString() << ": " << file.errorString().toStdString() << "\n";
+                return kExitFailure;
+            }
+            auto doc = StrictJson::parse(file.readAll().toStdString());
+            if (!doc) {
+                std::cerr << "warden-server: " << side.toStdString() << " is not valid JSON: " << doc.error().message << "\n";
+                return kExitUsage;
+            }
+            documents[i] = std::move(doc).value();
+            continue;
+        }
+        if (!history) {
+            auto config = loadConfig(configPath);
+            if (!config) {
+                std::cerr << "warden-server: " << config.error().message << "\n";
+                return kExitUsage;
+            }
+            history = openHistory(*config);
+            if (!history)
+                return kExitUsage;
+        }
+        auto version = history->find(side.toStdString());
+        if (!version) {
+            std::cerr << "warden-server: " << side.toStdString() << " is neither a file nor a known version: "
+                      << version.error().message << "\n";
+            return kExitUsage;
+        }
+        documents[i] = version->document;
+    }
+    const auto changes = PolicyDiff::compare(documents[0], documents[1]);
+    if (json)
+        std::cout << PolicyDiff::toJson(changes).dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    else
+        std::cout << PolicyDiff::render(changes);
+    return kExitOk;
+}
+
 int policyCommand(const QStringList &args, const QString &configPath)
 {
+    if (!args.isEmpty() && args[0] == QLatin1String("diff"))
+        return policyDiffCommand(args.mid(1), configPath);
+    if (args.size() == 1 && args[0] == QLatin1String("history"))
+        return policyHistoryCommand(configPath);
     if (args.size() != 2 || args[0] != QLatin1String("check"))
-        return usageError("usage: warden-server policy check FILE [--config FILE]");
+        return usageError("usage: warden-server policy check|diff|history ... (see --help)");
     // The policy is checked against the schema of the configured database.
     auto config = loadConfig(configPath);
     if (!config) {

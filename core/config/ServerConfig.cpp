@@ -30,8 +30,9 @@ constexpr qint64 kMaxFileBytes = 1024 * 1024;
 constexpr std::array<std::string_view, 7> kLogLevels = { "trace", "debug",    "info", "warning",
                                                          "error", "critical", "off" };
 
-const Keys kRootKeys = { "version", "mode",       "log_level",      "database",
-                         "policy",  "transports", "local_principal" };
+const Keys kRootKeys = { "version",    "mode",           "log_level", "database", "policy",
+                         "transports", "local_principal", "policy_history", "secrets" };
+const Keys kSecretsKeys = { "hash_key", "cursor_key" };
 const Keys kDatabaseKeys = { "driver", "path",     "host",    "port",      "dbname",
                              "user",   "password", "sslmode", "pool_size", "connect_timeout_ms" };
 const Keys kPostgresOnlyKeys = {
@@ -133,8 +134,11 @@ public:
         readDatabase(config.database);
         if (auto policy = m_check.string(m_doc, "", "policy", Presence::Required))
             config.policyPath = resolvePath(m_baseDir, *policy);
+        if (auto history = m_check.string(m_doc, "", "policy_history"))
+            config.policyHistoryPath = resolvePath(m_baseDir, *history);
         readTransports(config);
         readPrincipal(config.localPrincipal);
+        readSecrets(config.secrets);
         if (!m_check.ok())
             return failure();
         return config;
@@ -252,6 +256,50 @@ private:
                                + ", not the password itself (the value is not shown); "
                                  "put the password in the environment or the OS keychain "
                                  "and reference it here");
+    }
+
+    // Like the password: references only, and a key pasted here is never quoted back.
+    void readKeyReference(const Json &object, const std::string &at, std::string_view key,
+                          QString &target)
+    {
+        const Json *value = m_check.member(object, at, key);
+        if (!value)
+            return;
+        const std::string where = jsonPointerJoin(at, key);
+        const std::string form = "a secret reference such as env:WARDEN_HASH_KEY or "
+                                 "keychain:warden/hash-key";
+        if (!value->is_string()) {
+            m_check.addProblem(where,
+                               "must be " + form + ", got " + JsonChecker::describe(*value, true));
+            return;
+        }
+        const QString text = toQString(value->get_ref<const std::string &>());
+        auto ref = SecretRef::parse(text);
+        if (ref) {
+            target = ref->toString();
+            return;
+        }
+        if (SecretRef::hasKnownScheme(text)) {
+            m_check.addProblem(where, "is not a valid secret reference: " + ref.error().message);
+            return;
+        }
+        m_check.addProblem(where,
+                           "must be " + form
+                               + ", not the key itself (the value is not shown); put the key "
+                                 "in the environment or the OS keychain and reference it here");
+    }
+
+    void readSecrets(SecretsConfig &secrets)
+    {
+        const Json *object = m_check.objectMember(m_doc, "", "secrets", kSecretsKeys);
+        if (!object)
+            return;
+        const std::string at = "/secrets";
+        readKeyReference(*object, at, "hash_key", secrets.hashKeyRef);
+        readKeyReference(*object, at, "cursor_key", secrets.cursorKeyRef);
+        if (!secrets.hashKeyRef.isEmpty() && secrets.hashKeyRef == secrets.cursorKeyRef)
+            m_check.addProblem(at + "/cursor_key",
+                               "names the same secret as hash_key; give each key its own secret");
     }
 
     void readTransports(ServerConfig &config)
@@ -500,6 +548,8 @@ Json ServerConfig::toJson() const
 
     if (!policyPath.isEmpty())
         root["policy"] = policyPath.toStdString();
+    if (!policyHistoryPath.isEmpty())
+        root["policy_history"] = policyHistoryPath.toStdString();
 
     Json h = Json::object();
     h["enabled"] = http.enabled;
@@ -522,6 +572,15 @@ Json ServerConfig::toJson() const
     principal["roles"] = toJsonArray(localPrincipal.roles);
     principal["scopes"] = toJsonArray(localPrincipal.scopes);
     root["local_principal"] = std::move(principal);
+
+    if (!secrets.hashKeyRef.isEmpty() || !secrets.cursorKeyRef.isEmpty()) {
+        Json keys = Json::object();
+        if (!secrets.hashKeyRef.isEmpty())
+            keys["hash_key"] = secrets.hashKeyRef.toStdString();
+        if (!secrets.cursorKeyRef.isEmpty())
+            keys["cursor_key"] = secrets.cursorKeyRef.toStdString();
+        root["secrets"] = std::move(keys);
+    }
     return root;
 }
 

@@ -72,6 +72,16 @@ struct PrincipalConfig
     bool operator==(const PrincipalConfig &) const = default;
 };
 
+// Keys the server needs beyond the database password, as secret references. Left out, the
+// server makes random keys for each run (hashed values then differ from run to run).
+struct SecretsConfig
+{
+    QString hashKeyRef;   // secrets.hash_key: the HMAC key of hashed columns
+    QString cursorKeyRef; // secrets.cursor_key: seals db_query cursors
+
+    bool operator==(const SecretsConfig &) const = default;
+};
+
 struct ServerConfig
 {
     enum class Mode { Production, Development };
@@ -79,6 +89,8 @@ struct ServerConfig
     QString filePath;                // where it was loaded from (empty for defaults)
     DatabaseConfig database;
     QString policyPath;              // absolute after loading
+    QString policyHistoryPath;       // absolute after loading; empty: PolicyHistory::defaultPath()
+    SecretsConfig secrets;
     HttpConfig http;
     StdioConfig stdio;
     PrincipalConfig localPrincipal;

@@ -1,5 +1,6 @@
 #include "Server.h"
 
+#include "PolicyHistory.h"
 #include "PolicyStore.h"
 #include "common/Resources.h"
 #include "crypto/Crypto.h"
@@ -29,6 +30,30 @@ namespace warden {
 
 struct Server::Engine
 {
+namespace {
+
+// A key needs enough entropy to stand in for a random 256-bit one; 16 bytes is the floor.
+constexpr std::size_t kMinKeyBytes = 16;
+constexpr std::size_t kRandomKeyBytes = 32;
+
+// The key behind a `secrets` reference, or a random one for this run when none is configured.
+// Messages name the reference, never the secret.
+Result<std::string> serverKey(const QString &reference, const char *name)
+{
+    if (reference.isEmpty())
+        return crypto::randomBytes(kRandomKeyBytes);
+    auto secret = resolveSecret(QStringView(reference));
+    if (!secret)
+        return Error(secret.error().code, std::string("secrets.") + name + ": " + secret.error().message);
+    if (secret->size() < kMinKeyBytes)
+        return Error(ErrorCode::ConfigInvalid,
+                     std::string("secrets.") + name + ": the secret behind " + reference.toStdString() + " is shorter than "
+                         + std::to_string(kMinKeyBytes)
+                         + " bytes; use 32 random bytes or more, e.g. the output of `openssl rand -base64 32`");
+    return std::string(secret->view());
+}
+
+} // namespace
     std::unique_ptr<db::DatabasePool> pool;
     std::unique_ptr<PolicyStore> policies;
     ToolServices services;
@@ -88,6 +113,11 @@ int Server::sessionCount() const
 quint16 Server::httpPort() const
 {
     return m_http ? m_http->port() : 0;
+PolicyStore *Server::policyStore() const
+{
+    return m_engine ? m_engine->policies.get() : nullptr;
+}
+
 }
 
 void Server::setState(State state)
@@ -137,6 +167,22 @@ Status Server::build()
     std::string password;
     if (m_config.database.driver == DatabaseConfig::Driver::Postgres && !m_config.database.passwordRef.isEmpty()) {
         auto secret = resolveSecret(QStringView(m_config.database.passwordRef));
+    // Resolved first: a reference that cannot be resolved should stop the start before
+    // anything else is opened.
+    auto hashKey = serverKey(m_config.secrets.hashKeyRef, "hash_key");
+    if (!hashKey)
+        return hashKey.takeError();
+    auto cursorKey = serverKey(m_config.secrets.cursorKeyRef, "cursor_key");
+    if (!cursorKey)
+        return cursorKey.takeError();
+    // Without configured keys the keys are made for this run: hashes stay keyed (no offline
+    // dictionary attack) but change with every start, and a restart invalidates cursors.
+    if (m_config.secrets.hashKeyRef.isEmpty())
+        spdlog::warn("secrets.hash_key is not configured: hashed columns use a key made for this run, so "
+                     "hashed values are not comparable across restarts (docs/configuration.md, \"secrets\")");
+    if (m_config.secrets.cursorKeyRef.isEmpty())
+        spdlog::info("secrets.cursor_key is not configured: db_query cursors do not survive a restart");
+
         if (!secret)
             return Error(secret.error().code, "database.password: " + secret.error().message);
         password = std::string(secret->view());
@@ -147,18 +193,23 @@ Status Server::build()
         return pool.takeError();
     m_engine->pool = std::move(pool).value();
 
-    auto policy = Policy::load(m_config.policyPath.toStdString(), m_engine->pool->schema());
-    if (!policy)
-        return policy.takeError();
-    m_engine->policies = std::make_unique<PolicyStore>(std::move(policy).value());
+    m_engine->policies = std::make_unique<PolicyStore>(m_engine->pool->schema());
+    const bool historyConfigured = !m_config.policyHistoryPath.isEmpty();
+    auto history = PolicyHistory::open(historyConfigured ? m_config.policyHistoryPath : PolicyHistory::defaultPath(),
+                                       m_config.policyPath);
+    if (history)
+        m_engine->policies->setHistory(std::move(history).value());
+    else if (historyConfigured)
+        return history.takeError();
+    else // the default place is a convenience; serving must not depend on it
+        spdlog::warn("{}; policy versions are kept in memory only", history.error().message);
+    if (auto s = m_engine->policies->load(m_config.policyPath); !s)
+        return s;
 
-    // Until a hash key is configured in the secret store, hashed values use a key made for
-    // this run: still keyed (no offline dictionary attack), but not comparable across runs.
     m_engine->services.pool = m_engine->pool.get();
     m_engine->services.policies = m_engine->policies.get();
-    m_engine->services.redactor = std::make_shared<Redactor>(crypto::randomBytes(32));
-    // Cursors are sealed with a key made for this run: a restart invalidates open cursors.
-    m_engine->services.cursors = std::make_shared<CursorCodec>(crypto::randomBytes(32));
+    m_engine->services.redactor = std::make_shared<Redactor>(std::move(hashKey).value());
+    m_engine->services.cursors = std::make_shared<CursorCodec>(std::move(cursorKey).value());
 
     auto tools = std::make_unique<ToolRegistry>();
     tools->add(std::make_shared<DescribeSchemaTool>(m_engine->services));

@@ -11,6 +11,7 @@
 namespace warden {
 
 class McpServer;
+class PolicyStore;
 class StdioTransport;
 class HttpTransport;
 
@@ -40,6 +41,8 @@ public:
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
+    // The policy facade (current version, hot reload, history); nullptr unless running.
+    PolicyStore *policyStore() const;
 
     // Synchronous start for the command line: returns the error that stopped it.
     Status startNow();

@@ -662,6 +662,54 @@ private Q_SLOTS:
         QVERIFY(q(g.error().message).contains(QStringLiteral("larger than 1 MiB")));
     }
 
+    // secrets.* are references like database.password; policy_history is a path.
+    void secretsAndPolicyHistory()
+    {
+        Json doc = parse(fixture("postgres.json"));
+        auto plain = ServerConfig::fromJson(doc, QStringLiteral("/base"));
+        QVERIFY(plain.ok());
+        QVERIFY(plain->policyHistoryPath.isEmpty());
+        QVERIFY(plain->secrets.hashKeyRef.isEmpty() && plain->secrets.cursorKeyRef.isEmpty());
+        QVERIFY(!plain->toJson().contains("secrets") && !plain->toJson().contains("policy_history"));
+
+        doc["policy_history"] = "state/history.db";
+        doc["secrets"] = Json { { "hash_key", "env:WARDEN_HASH_KEY" },
+                                { "cursor_key", "keychain:warden/cursor-key" } };
+        auto r = ServerConfig::fromJson(doc, QStringLiteral("/base"));
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+        QCOMPARE(r->policyHistoryPath, QStringLiteral("/base/state/history.db"));
+        QCOMPARE(r->secrets.hashKeyRef, QStringLiteral("env:WARDEN_HASH_KEY"));
+        QCOMPARE(r->secrets.cursorKeyRef, QStringLiteral("keychain:warden/cursor-key"));
+        auto again = ServerConfig::fromJson(r->toJson(), QStringLiteral("/elsewhere"));
+        QVERIFY(again.ok());
+        QVERIFY(*again == *r);
+
+        auto problem = [&](const Json &secrets) {
+            Json d = parse(fixture("postgres.json"));
+            d["secrets"] = secrets;
+            auto bad = ServerConfig::fromJson(d, QStringLiteral("/base"));
+            return bad.ok() ? QString() : q(bad.error().message);
+        };
+        const QString literal = problem(Json { { "hash_key", "0123456789abcdef-key-material" } });
+        QVERIFY2(literal.startsWith(QStringLiteral("/secrets/hash_key: must be a secret reference")),
+                 qPrintable(literal));
+        QVERIFY(literal.contains(QStringLiteral("not the key itself")));
+        QVERIFY(!literal.contains(QStringLiteral("key-material")));
+        QVERIFY(problem(Json { { "cursor_key", "env:lower" } })
+                    .startsWith(QStringLiteral("/secrets/cursor_key: is not a valid secret reference")));
+        QVERIFY(problem(Json { { "hash_key", "env:K" }, { "cursor_key", "env:K" } })
+                    .startsWith(QStringLiteral("/secrets/cursor_key: names the same secret as hash_key")));
+        QVERIFY(problem(Json { { "hash", "env:K" } })
+                    .contains(QStringLiteral("/secrets/hash: unknown key; did you mean \"hash_key\"?")));
+        QVERIFY(problem(Json { { "hash_key", 5 } })
+                    .startsWith(QStringLiteral("/secrets/hash_key: must be a secret reference")));
+        QVERIFY(!problem(Json::array()).isEmpty());
+
+        Json d = parse(fixture("postgres.json"));
+        d["policy_history"] = "";
+        QVERIFY(!ServerConfig::fromJson(d, QStringLiteral("/base")).ok());
+    }
+
     void logLevels()
     {
         QCOMPARE(
@@ -687,6 +735,9 @@ private Q_SLOTS:
             ServerConfig::fromJson(parse(fixture("full-sqlite.json")), QStringLiteral("/b"));
         QVERIFY(pg.ok() && lite.ok());
         pg->localPrincipal.tenantId = QStringLiteral("t");
+        pg->policyHistoryPath = QStringLiteral("/b/history.db");
+        pg->secrets.hashKeyRef = QStringLiteral("env:H");
+        pg->secrets.cursorKeyRef = QStringLiteral("env:C");
         const Json full = pg->toJson();
         std::set<std::string> dbKeys = keysOf(full.at("database"));
         dbKeys.insert("path");
@@ -701,6 +752,7 @@ private Q_SLOTS:
                  keysOf(full.at("transports").at("http")));
         QCOMPARE(propertyNames(s.at("properties").at("local_principal")),
                  keysOf(full.at("local_principal")));
+        QCOMPARE(propertyNames(s.at("properties").at("secrets")), keysOf(full.at("secrets")));
 
         // additionalProperties: false on every object type (if/then conditions are not types)
         int objectTypes = 0;
@@ -718,7 +770,7 @@ private Q_SLOTS:
                 }
             };
         walk(s, "");
-        QCOMPARE(objectTypes, 6); // root, database, transports, stdio, http, local_principal
+        QCOMPARE(objectTypes, 7); // root, database, transports, stdio, http, local_principal, secrets
     }
 
     // Every complete example in docs/configuration.md must load.

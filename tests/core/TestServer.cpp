@@ -1,0 +1,286 @@
+// The in-process Server as its callers see it: started from a real configuration file over a
+// real SQLite database, spoken to over Streamable HTTP on 127.0.0.1. Covers the keys it takes
+// from the secret store (secrets.hash_key / cursor_key), hot policy reload reaching tool calls,
+// and the policy history file.
+
+#include "common/StrictJson.h"
+#include "config/ServerConfig.h"
+#include "crypto/Crypto.h"
+#include "server/PolicyStore.h"
+#include "server/Server.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <sqlite3.h>
+
+using namespace warden;
+
+namespace {
+
+const char *const kHashKeyVar = "WARDEN_TEST_HASH_KEY";
+const char *const kCursorKeyVar = "WARDEN_TEST_CURSOR_KEY";
+const QByteArray kHashKey = "test-hash-key-0123456789abcdef-0123456789";
+const QByteArray kCursorKey = "test-cursor-key-0123456789abcdef-012345678";
+const std::string kNationalId = "123-45-6789";
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
+}
+
+Json policyDoc(const std::string &nationalIdAction)
+{
+    return Json{{"version", 1},
+                {"tables", Json{{"people", Json{{"columns", Json{{"national_id", Json{{"action", nationalIdAction}}}}}}}}}};
+}
+
+// A minimal MCP client over Streamable HTTP (JSON responses).
+class McpClient
+{
+public:
+    explicit McpClient(quint16 port) : m_url(QStringLiteral("http://127.0.0.1:%1/mcp").arg(port)) {}
+
+    bool open()
+    {
+        const Json init = post(Json{{"jsonrpc", "2.0"},
+                                    {"id", 0},
+                                    {"method", "initialize"},
+                                    {"params", Json{{"protocolVersion", "2025-11-25"},
+                                                    {"capabilities", Json::object()},
+                                                    {"clientInfo", Json{{"name", "TestServer"}, {"version", "1"}}}}}});
+        if (!init.contains("result") || m_session.isEmpty())
+            return false;
+        post(Json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
+        return true;
+    }
+
+    // structuredContent of a tool result (an {"error": ...} object for tool errors).
+    Json callTool(const std::string &name, const Json &arguments)
+    {
+        const Json reply = post(Json{{"jsonrpc", "2.0"},
+                                     {"id", ++m_id},
+                                     {"method", "tools/call"},
+                                     {"params", Json{{"name", name}, {"arguments", arguments}}}});
+        if (!reply.contains("result"))
+            return Json{{"protocol_error", reply}};
+        return reply["result"].value("structuredContent", Json::object());
+    }
+
+private:
+    Json post(const Json &message)
+    {
+        QNetworkRequest request(m_url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setRawHeader("Accept", "application/json, text/event-stream");
+        if (!m_session.isEmpty()) {
+            request.setRawHeader("Mcp-Session-Id", m_session);
+            request.setRawHeader("MCP-Protocol-Version", "2025-11-25");
+        }
+        QNetworkReply *reply = m_nam.post(request, QByteArray::fromStdString(message.dump()));
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(15000, &loop, &QEventLoop::quit);
+        if (!reply->isFinished())
+            loop.exec();
+        if (m_session.isEmpty())
+            m_session = reply->rawHeader("Mcp-Session-Id");
+        const QByteArray body = reply->readAll();
+        reply->deleteLater();
+        auto json = StrictJson::parse(body.toStdString());
+        return json ? *json : Json::object();
+    }
+
+    QNetworkAccessManager m_nam;
+    QUrl m_url;
+    QByteArray m_session;
+    int m_id = 0;
+};
+
+} // namespace
+
+class TestServer : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
+
+    // warden.json next to people.db and policy.json; `secrets` goes in as given.
+    ServerConfig config(const Json &secrets = Json()) const
+    {
+        Json doc = Json{{"version", 1},
+                        {"database", Json{{"driver", "sqlite"}, {"path", "people.db"}, {"pool_size", 1}}},
+                        {"policy", "policy.json"},
+                        {"policy_history", "state/policy-history.db"},
+                        {"transports", Json{{"http", Json{{"enabled", true}, {"listen", "127.0.0.1:0"}}}}}};
+        if (!secrets.is_null())
+            doc["secrets"] = secrets;
+        if (!writeFile(path("warden.json"), QByteArray::fromStdString(doc.dump(2))))
+            qFatal("cannot write the configuration");
+        auto c = ServerConfig::load(path("warden.json"));
+        if (!c)
+            qFatal("configuration refused: %s", c.error().message.c_str());
+        return *c;
+    }
+
+    // national_id of person 1 as a fresh server start shows it.
+    std::string nationalIdSeenByANewServer(const ServerConfig &c)
+    {
+        Server server(c, Server::Options{});
+        const Status s = server.startNow();
+        if (!s) {
+            qWarning("start failed: %s", s.error().message.c_str());
+            return {};
+        }
+        McpClient client(server.httpPort());
+        if (!client.open())
+            return {};
+        const Json r = client.callTool("db_query", Json{{"table", "people"}, {"select", Json::array({"national_id"})},
+                                                         {"where", Json{{"field", "id"}, {"op", "eq"}, {"value", 1}}}});
+        const Json rows = r.value("rows", Json::array());
+        if (rows.size() != 1) {
+            qWarning("unexpected result %s", r.dump().c_str());
+            return {};
+        }
+        return rows[0].value("national_id", std::string());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(path("people.db")).constData(), &db), SQLITE_OK);
+        const char *sql = "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, national_id TEXT);"
+                          "INSERT INTO people VALUES (1, 'Ada', '123-45-6789'), (2, 'Bob', '987-65-4321'),"
+                          " (3, 'Cy', '555-55-5555');";
+        QCOMPARE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+
+    void init()
+    {
+        QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(policyDoc("hash").dump(2))));
+        qputenv(kHashKeyVar, kHashKey);
+        qputenv(kCursorKeyVar, kCursorKey);
+    }
+
+    void hashIsStableAcrossStartsWithAConfiguredKey()
+    {
+        const ServerConfig c = config(Json{{"hash_key", std::string("env:") + kHashKeyVar}});
+        QCOMPARE(c.secrets.hashKeyRef, QString::fromLatin1("env:") + QString::fromLatin1(kHashKeyVar));
+        const std::string first = nationalIdSeenByANewServer(c);
+        const std::string second = nationalIdSeenByANewServer(c);
+        QVERIFY(!first.empty());
+        QCOMPARE(q(second), q(first));
+        // It is HMAC-SHA256 under the configured secret, reproducible by whoever holds the key.
+        QCOMPARE(q(first), q("hmac-sha256:" + crypto::toHex(crypto::hmacSha256(kHashKey.toStdString(), kNationalId))));
+    }
+
+    void hashChangesPerRunWithoutAKey()
+    {
+        const ServerConfig c = config();
+        const std::string first = nationalIdSeenByANewServer(c);
+        const std::string second = nationalIdSeenByANewServer(c);
+        QVERIFY(q(first).startsWith(QStringLiteral("hmac-sha256:")));
+        QVERIFY(q(second).startsWith(QStringLiteral("hmac-sha256:")));
+        QVERIFY(first != second);
+    }
+
+    void cursorsSurviveARestartWithAConfiguredKey()
+    {
+        for (const bool configured : {true, false}) {
+            const ServerConfig c = configured ? config(Json{{"cursor_key", std::string("env:") + kCursorKeyVar}}) : config();
+            const Json query = Json{{"table", "people"}, {"select", Json::array({"id"})}, {"take", 1}};
+            std::string cursor;
+            {
+                Server server(c, Server::Options{});
+                QVERIFY(server.startNow().ok());
+                McpClient client(server.httpPort());
+                QVERIFY(client.open());
+                const Json page = client.callTool("db_query", query);
+                QVERIFY2(page.value("next_cursor", Json()).is_string(), page.dump().c_str());
+                cursor = page["next_cursor"].get<std::string>();
+            }
+            Server restarted(c, Server::Options{});
+            QVERIFY(restarted.startNow().ok());
+            McpClient client(restarted.httpPort());
+            QVERIFY(client.open());
+            Json next = query;
+            next["cursor"] = cursor;
+            const Json page = client.callTool("db_query", next);
+            if (configured) {
+                QVERIFY2(page.contains("rows"), page.dump().c_str());
+                QCOMPARE(QString::fromStdString(page["rows"][0]["id"].dump()), QStringLiteral("2"));
+            } else {
+                QCOMPARE(q(page["error"]["code"].get<std::string>()), QStringLiteral("INVALID_CURSOR"));
+            }
+        }
+    }
+
+    void unresolvableReferenceStopsTheStart()
+    {
+        qunsetenv(kHashKeyVar);
+        Server server(config(Json{{"hash_key", std::string("env:") + kHashKeyVar}}), Server::Options{});
+        const Status s = server.startNow();
+        QVERIFY(!s.ok());
+        QVERIFY2(q(s.error().message).startsWith(QStringLiteral("secrets.hash_key: ")), s.error().message.c_str());
+        QVERIFY2(q(s.error().message).contains(QString::fromLatin1(kHashKeyVar)), s.error().message.c_str());
+        QCOMPARE(server.state(), ServerInterface::State::Failed);
+        QVERIFY(!server.policyStore());
+
+        // A key too short to be a key is refused, without showing it.
+        qputenv(kCursorKeyVar, "short-key");
+        Server weak(config(Json{{"cursor_key", std::string("env:") + kCursorKeyVar}}), Server::Options{});
+        const Status w = weak.startNow();
+        QVERIFY(!w.ok());
+        QVERIFY2(q(w.error().message).contains(QStringLiteral("secrets.cursor_key")), w.error().message.c_str());
+        QVERIFY2(q(w.error().message).contains(QStringLiteral("shorter than 16 bytes")), w.error().message.c_str());
+        QVERIFY(!q(w.error().message).contains(QStringLiteral("short-key")));
+    }
+
+    void policyEditReachesNewCalls()
+    {
+        Server server(config(Json{{"hash_key", std::string("env:") + kHashKeyVar}}), Server::Options{});
+        QVERIFY(server.startNow().ok());
+        PolicyStore *store = server.policyStore();
+        QVERIFY(store);
+        store->setReloadDelay(std::chrono::milliseconds(50));
+        QSignalSpy changed(store, &PolicyStore::policyChanged);
+        McpClient client(server.httpPort());
+        QVERIFY(client.open());
+        const Json query = Json{{"table", "people"}, {"select", Json::array({"national_id"})},
+                                {"where", Json{{"field", "id"}, {"op", "eq"}, {"value", 1}}}};
+        QVERIFY(q(client.callTool("db_query", query)["rows"][0]["national_id"].get<std::string>())
+                    .startsWith(QStringLiteral("hmac-sha256:")));
+
+        QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(policyDoc("allow").dump(2))));
+        QTRY_COMPARE(changed.size(), 1);
+        QCOMPARE(q(client.callTool("db_query", query)["rows"][0]["national_id"].get<std::string>()), q(kNationalId));
+
+        // Recorded in the configured history file, not in the user's data folder.
+        QVERIFY(QFile::exists(path("state/policy-history.db")));
+        QVERIFY(store->versions().size() >= 2);
+        QCOMPARE(store->versions().back().source, QStringLiteral("reload"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServer)
+#include "TestServer.moc"

@@ -59,6 +59,8 @@ public:
     using ArrayRule = JsonArrayRule;
 
     explicit JsonChecker(const Json &root);
+    // The checker keeps a reference to the document: a temporary would dangle.
+    explicit JsonChecker(Json &&) = delete;
 
     const Json &root() const { return m_root; }
 

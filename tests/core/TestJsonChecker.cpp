@@ -72,7 +72,8 @@ private Q_SLOTS:
         JsonChecker c(doc);
         QVERIFY(!c.objectMember(doc, "", "a", { "x" }));
         QCOMPARE(c.report(), std::string("/a: must be an object, got an array"));
-        JsonChecker root(Json(5));
+        const Json five(5);
+        JsonChecker root(five);
         QVERIFY(!root.checkObject(root.root(), "", {}));
         QCOMPARE(root.report(), std::string("(root): must be an object, got 5"));
     }

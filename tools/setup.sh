@@ -42,7 +42,7 @@ packages=(
     # libraries
     nlohmann-json3-dev libspdlog-dev libsqlite3-dev libjwt-dev libssl-dev libpq-dev libpg-query-dev
     # test peers: a throwaway PostgreSQL, the real keychain, an X server for screenshots
-    postgresql gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth python3
+    postgresql gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth python3 python3-jsonschema
     # packaging checks
     desktop-file-utils appstream
 )

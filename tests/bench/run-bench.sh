@@ -41,9 +41,9 @@ if [ ! -x "$toolbox" ]; then
     echo "run-bench.sh: no Toolbox binary at $toolbox (cd tests/clients && npm ci); Warden only" >&2
 fi
 
-c1_calls=$((5000 / scale))
-c8_calls=$((20000 / scale))
-stdio_calls=$((5000 / scale))
+c1_calls=$((10000 / scale))
+c8_calls=$((40000 / scale))
+stdio_calls=$((10000 / scale))
 warmup=$((500 / scale))
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/warden-bench.XXXXXX")
@@ -162,7 +162,18 @@ toolbox_http() { run "$1" --url "$toolbox_url" --pid "$toolbox_pid" --tool custo
 
 echo "$("$server" --version 2>&1 | head -1) (build dir $(basename "$build"), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 [ "$have_toolbox" = 1 ] && echo "MCP Toolbox for Databases $toolbox_version"
-echo "machine: $(nproc) cores, $(uname -r); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+# Other work on the machine skews every figure: say how idle it was just before the runs.
+cpu_idle_percent() {
+    local a b
+    read -ra a < <(head -1 /proc/stat)
+    sleep 2
+    read -ra b < <(head -1 /proc/stat)
+    local total=0 i
+    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
+    echo $((100 * (b[4] + b[5] - a[4] - a[5]) / (total > 0 ? total : 1)))
+}
+echo "machine: $(nproc) cores, $(uname -r); CPU idle before the runs: $(cpu_idle_percent)%," \
+    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "lookup: one customer by primary key, ids drawn at random from tenant acme's live customers"
 [ -n "$tenant_override" ] && echo "note: Warden runs with local_principal.tenant_id = \"$tenant_override\" (--tenant-id)"
 echo
@@ -181,7 +192,7 @@ fi
 
 # --- comparison ----------------------------------------------------------------------------
 echo
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "CPU idle after the runs: $(cpu_idle_percent)%"
 awk -v have_toolbox="$have_toolbox" '
 function field(line, key,   n, i, kv) {
     n = split(line, kv, " ")

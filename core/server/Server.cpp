@@ -27,9 +27,6 @@
 #include <spdlog/spdlog.h>
 
 namespace warden {
-
-struct Server::Engine
-{
 namespace {
 
 // A key needs enough entropy to stand in for a random 256-bit one; 16 bytes is the floor.
@@ -54,6 +51,9 @@ Result<std::string> serverKey(const QString &reference, const char *name)
 }
 
 } // namespace
+
+struct Server::Engine
+{
     std::unique_ptr<db::DatabasePool> pool;
     std::unique_ptr<PolicyStore> policies;
     ToolServices services;
@@ -110,14 +110,14 @@ int Server::sessionCount() const
     return (m_http ? m_http->sessionCount() : 0) + (m_stdio ? 1 : 0);
 }
 
-quint16 Server::httpPort() const
-{
-    return m_http ? m_http->port() : 0;
 PolicyStore *Server::policyStore() const
 {
     return m_engine ? m_engine->policies.get() : nullptr;
 }
 
+quint16 Server::httpPort() const
+{
+    return m_http ? m_http->port() : 0;
 }
 
 void Server::setState(State state)
@@ -164,9 +164,6 @@ Status Server::build()
 {
     m_engine = std::make_unique<Engine>();
 
-    std::string password;
-    if (m_config.database.driver == DatabaseConfig::Driver::Postgres && !m_config.database.passwordRef.isEmpty()) {
-        auto secret = resolveSecret(QStringView(m_config.database.passwordRef));
     // Resolved first: a reference that cannot be resolved should stop the start before
     // anything else is opened.
     auto hashKey = serverKey(m_config.secrets.hashKeyRef, "hash_key");
@@ -183,6 +180,9 @@ Status Server::build()
     if (m_config.secrets.cursorKeyRef.isEmpty())
         spdlog::info("secrets.cursor_key is not configured: db_query cursors do not survive a restart");
 
+    std::string password;
+    if (m_config.database.driver == DatabaseConfig::Driver::Postgres && !m_config.database.passwordRef.isEmpty()) {
+        auto secret = resolveSecret(QStringView(m_config.database.passwordRef));
         if (!secret)
             return Error(secret.error().code, "database.password: " + secret.error().message);
         password = std::string(secret->view());

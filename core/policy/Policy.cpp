@@ -42,7 +42,7 @@ void readBudget(JsonChecker &c, const Json &parent, const std::string &ptr, Budg
     const Json *obj = c.objectMember(parent, ptr, "budget",
                                      {"max_rows", "max_select_fields", "max_include_depth", "statement_timeout_ms",
                                       "max_cost", "broad_query_guard", "broad_query_min_rows", "max_in_list",
-                                      "max_filter_nodes", "max_filter_depth"});
+                                      "max_filter_nodes", "max_filter_depth", "min_group_size"});
     if (!obj)
         return;
     const std::string p = jsonPointerJoin(ptr, "budget");
@@ -66,6 +66,8 @@ void readBudget(JsonChecker &c, const Json &parent, const std::string &ptr, Budg
         b.maxFilterNodes = int(*v);
     if (auto v = c.integer(*obj, p, "max_filter_depth", 1, 32))
         b.maxFilterDepth = int(*v);
+    if (auto v = c.integer(*obj, p, "min_group_size", 1, 1000000))
+        b.minGroupSize = *v;
 }
 
 struct ColumnSpec

@@ -38,6 +38,7 @@ struct Budget
     int maxInList = 500;
     int maxFilterNodes = 64;
     int maxFilterDepth = 6;
+    std::int64_t minGroupSize = 1; // db_aggregate drops groups of fewer rows (small-cell suppression)
 };
 
 // What one column is for a caller. Denied columns never get a view: they do not exist.

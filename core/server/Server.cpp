@@ -17,7 +17,10 @@
 #include "tools/ConformanceFixtures.h"
 #define WARDEN_HAVE_FIXTURES 1
 #endif
+#include "tools/AggregateTool.h"
 #include "tools/DescribeSchemaTool.h"
+#include "tools/ExplainTool.h"
+#include "tools/GetTool.h"
 #include "tools/QueryTool.h"
 #include "tools/SchemaResources.h"
 #include "tools/ToolRegistry.h"
@@ -214,6 +217,9 @@ Status Server::build()
     auto tools = std::make_unique<ToolRegistry>();
     tools->add(std::make_shared<DescribeSchemaTool>(m_engine->services));
     tools->add(std::make_shared<QueryTool>(m_engine->services));
+    tools->add(std::make_shared<GetTool>(m_engine->services));
+    tools->add(std::make_shared<AggregateTool>(m_engine->services));
+    tools->add(std::make_shared<ExplainTool>(m_engine->services));
     auto resources = std::make_unique<ResourceCatalog>();
     resources->add(std::make_shared<SchemaResources>(m_engine->services));
     auto prompts = std::make_unique<PromptCatalog>();

@@ -1,8 +1,11 @@
 #pragma once
 
 // The demo shop in a temporary directory behind the real database pool, policy, redactor and
-// read tools, driven through an MCP session the way a client drives them. Shared by the tool
+// read tools, driven through an MCP session the way a client drives them. Every result is
+// checked against its tool's outputSchema (with DemoToolWorld's validator). Shared by the tool
 // tests; each test binary builds its own copy of the demo database.
+
+#include "DemoToolWorld.h"
 
 #include "common/StrictJson.h"
 #include "config/ServerConfig.h"
@@ -19,7 +22,10 @@
 #include "protocol/ResourceCatalog.h"
 #include "query/CursorCodec.h"
 #include "server/PolicyStore.h"
+#include "tools/AggregateTool.h"
 #include "tools/DescribeSchemaTool.h"
+#include "tools/ExplainTool.h"
+#include "tools/GetTool.h"
 #include "tools/QueryTool.h"
 #include "tools/ToolRegistry.h"
 #include "tools/ToolServices.h"
@@ -31,6 +37,7 @@
 #include <sqlite3.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -74,15 +81,22 @@ public:
         return p;
     }
 
-    // Opens the pool on `databasePath` and compiles `policy` against it.
+    // Opens the pool on the SQLite file `databasePath` and compiles `policy` against it.
     void open(const QString &databasePath, const Json &policy, const Principal &principal = tenant("1"))
     {
-        close();
-        m_path = databasePath;
         DatabaseConfig config;
         config.driver = DatabaseConfig::Driver::Sqlite;
         config.path = databasePath;
-        auto pool = db::DatabasePool::open(config, std::string(), 2);
+        open(config, std::string(), policy, principal);
+    }
+
+    // Opens the pool on any configured database (`password` for PostgreSQL).
+    void open(const DatabaseConfig &config, const std::string &password, const Json &policy,
+              const Principal &principal = tenant("1"))
+    {
+        close();
+        m_path = config.path;
+        auto pool = db::DatabasePool::open(config, password, 2);
         if (!pool)
             qFatal("pool: %s", pool.error().message.c_str());
         m_pool = std::move(pool).value();
@@ -93,6 +107,9 @@ public:
         auto tools = std::make_unique<ToolRegistry>();
         tools->add(std::make_shared<DescribeSchemaTool>(m_services));
         tools->add(std::make_shared<QueryTool>(m_services));
+        tools->add(std::make_shared<GetTool>(m_services));
+        tools->add(std::make_shared<AggregateTool>(m_services));
+        tools->add(std::make_shared<ExplainTool>(m_services));
         m_server = std::make_unique<McpServer>(McpServer::Options{}, std::move(tools), std::make_unique<ResourceCatalog>(),
                                                std::make_unique<PromptCatalog>());
         setPrincipal(principal);
@@ -118,6 +135,16 @@ public:
         request("initialize", Json::parse(R"({"protocolVersion":"2025-11-25","capabilities":{},
             "clientInfo":{"name":"test","version":"1"}})"));
         m_session->handle(message(Json::parse(R"({"method":"notifications/initialized","jsonrpc":"2.0"})")), nullptr);
+        m_definitions.clear();
+        for (const Json &t : request("tools/list", Json::object()).value("result", Json()).value("tools", Json::array()))
+            m_definitions[t["name"].get<std::string>()] = t;
+    }
+
+    // The tool's definition from tools/list (null if it is not listed).
+    Json definition(const std::string &name) const
+    {
+        const auto it = m_definitions.find(name);
+        return it == m_definitions.end() ? Json() : it->second;
     }
 
     void close()
@@ -139,7 +166,17 @@ public:
         params["name"] = name;
         params["arguments"] = arguments;
         const Json r = request("tools/call", std::move(params), timeoutMs);
-        return r.value("result", Json());
+        const Json result = r.value("result", Json());
+        // Clients validate structuredContent against outputSchema, errors included.
+        const Json schema = definition(name).value("outputSchema", Json());
+        if (result.contains("structuredContent") && !schema.is_null()) {
+            std::vector<std::string> problems;
+            test::validateSchema(schema, result["structuredContent"], "", problems);
+            if (!problems.empty())
+                QTest::qFail(("structuredContent of " + name + " does not match its outputSchema: " + problems.front()).c_str(),
+                             __FILE__, __LINE__);
+        }
+        return result;
     }
 
     // structuredContent of a successful call; fails the test (empty object) otherwise.
@@ -249,6 +286,7 @@ private:
     ToolServices m_services;
     std::unique_ptr<McpServer> m_server;
     std::unique_ptr<McpSession> m_session;
+    std::map<std::string, Json> m_definitions;
     int m_nextId = 1;
 };
 

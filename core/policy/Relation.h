@@ -13,15 +13,18 @@ struct Relation
 {
     enum class Kind { ManyToOne, OneToMany };
 
-    std::string name;         // the key the related rows appear under
+    std::string name; // the key the related rows appear under
     Kind kind = Kind::ManyToOne;
-    std::string table;        // where the relation starts
-    std::string column;       // the link column on `table`
+    std::string table; // where the relation starts
+    std::string column; // the link column on `table`
     std::string target;
     std::string targetColumn; // the link column on `target`
-    bool declared = false;    // from the policy rather than a foreign key
+    bool declared = false; // from the policy rather than a foreign key
 
-    static const char *kindName(Kind kind) { return kind == Kind::ManyToOne ? "many_to_one" : "one_to_many"; }
+    static const char *kindName(Kind kind)
+    {
+        return kind == Kind::ManyToOne ? "many_to_one" : "one_to_many";
+    }
 };
 
 // A relation as one caller may follow it: both tables visible to it, both link columns
@@ -31,7 +34,7 @@ struct RelationView
     const Relation *relation = nullptr;
     const TableView *source = nullptr;
     const TableView *target = nullptr;
-    const ColumnView *column = nullptr;       // on source
+    const ColumnView *column = nullptr; // on source
     const ColumnView *targetColumn = nullptr; // on target
 
     const std::string &name() const { return relation->name; }

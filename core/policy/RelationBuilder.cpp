@@ -44,7 +44,8 @@ std::string singleKey(const TableView &t)
 }
 
 // Whether `column` of `table` can carry a relation; records a problem at `pointer` if not.
-bool checkLinkColumn(JsonChecker &c, const std::string &pointer, const TableView &table, const std::string &column)
+bool checkLinkColumn(JsonChecker &c, const std::string &pointer, const TableView &table,
+                     const std::string &column)
 {
     if (!table.info->column(column)) {
         std::vector<std::string_view> names;
@@ -58,14 +59,17 @@ bool checkLinkColumn(JsonChecker &c, const std::string &pointer, const TableView
     }
     const ColumnView *view = table.column(column);
     if (!view) {
-        c.addProblem(pointer, "column \"" + column + "\" of \"" + table.name()
-                                  + "\" is denied; a relation links only through columns callers can see");
+        c.addProblem(pointer,
+                     "column \"" + column + "\" of \"" + table.name()
+                         + "\" is denied; a relation links only through columns callers can see");
         return false;
     }
     if (!view->filterable) {
-        c.addProblem(pointer, "column \"" + column + "\" of \"" + table.name()
-                                  + "\" is masked or hashed and not filterable; a relation links only through "
-                                    "filterable columns (joining on it would reveal which rows share a value)");
+        c.addProblem(
+            pointer,
+            "column \"" + column + "\" of \"" + table.name()
+                + "\" is masked or hashed and not filterable; a relation links only through "
+                  "filterable columns (joining on it would reveal which rows share a value)");
         return false;
     }
     return true;
@@ -107,8 +111,9 @@ bool RelationBuilder::isSafeName(const std::string &name)
     return true;
 }
 
-std::map<std::string, std::vector<Relation>> RelationBuilder::build(JsonChecker &c, const Json &tablesDocument,
-                                                                    const std::vector<TableView> &tables)
+std::map<std::string, std::vector<Relation>>
+RelationBuilder::build(JsonChecker &c, const Json &tablesDocument,
+                       const std::vector<TableView> &tables)
 {
     // Derived: every single-column foreign key between two listed tables, both ways.
     std::map<std::string, std::vector<Candidate>> candidates;
@@ -123,12 +128,18 @@ std::map<std::string, std::vector<Relation>> RelationBuilder::build(JsonChecker 
             if (!parent || fk.refColumn.empty() || !parent->info->column(fk.refColumn))
                 continue;
             Candidate up;
-            up.relation = {std::string(), Relation::Kind::ManyToOne, t.name(), fk.column, parent->name(), fk.refColumn, false};
+            up.relation = { std::string(),  Relation::Kind::ManyToOne,
+                            t.name(),       fk.column,
+                            parent->name(), fk.refColumn,
+                            false };
             up.preferred = endsWithId(fk.column) ? stripId(fk.column) : parent->name();
             up.fallback = up.preferred + "_" + parent->name();
             candidates[t.name()].push_back(std::move(up));
             Candidate down;
-            down.relation = {std::string(), Relation::Kind::OneToMany, parent->name(), fk.refColumn, t.name(), fk.column, false};
+            down.relation = { std::string(),  Relation::Kind::OneToMany,
+                              parent->name(), fk.refColumn,
+                              t.name(),       fk.column,
+                              false };
             down.preferred = t.name();
             down.fallback = t.name() + "_by_" + stripId(fk.column);
             candidates[parent->name()].push_back(std::move(down));
@@ -151,8 +162,9 @@ std::map<std::string, std::vector<Relation>> RelationBuilder::build(JsonChecker 
             continue;
         const std::string rsptr = jsonPointerJoin(tptr, "relations");
         if (!rels->is_object()) {
-            c.addProblem(rsptr, "must be an object mapping relation names to {\"allow\": false} or to "
-                                "{\"target\", \"kind\", \"via\", \"target_column\"}");
+            c.addProblem(rsptr,
+                         "must be an object mapping relation names to {\"allow\": false} or to "
+                         "{\"target\", \"kind\", \"via\", \"target_column\"}");
             continue;
         }
         std::vector<Relation> &list = result[table->name()];
@@ -160,23 +172,26 @@ std::map<std::string, std::vector<Relation>> RelationBuilder::build(JsonChecker 
             const std::string &name = ri.key();
             const std::string rptr = jsonPointerJoin(rsptr, name);
             const Json &spec = ri.value();
-            if (!c.checkObject(spec, rptr, {"allow", "target", "kind", "via", "target_column"}))
+            if (!c.checkObject(spec, rptr, { "allow", "target", "kind", "via", "target_column" }))
                 continue;
             const std::optional<bool> allow = c.boolean(spec, rptr, "allow");
-            auto existing = std::find_if(list.begin(), list.end(), [&](const Relation &r) { return r.name == name; });
-            const bool declares = spec.contains("target") || spec.contains("kind") || spec.contains("via")
-                || spec.contains("target_column");
+            auto existing = std::find_if(list.begin(), list.end(),
+                                         [&](const Relation &r) { return r.name == name; });
+            const bool declares = spec.contains("target") || spec.contains("kind")
+                || spec.contains("via") || spec.contains("target_column");
             if (!declares) {
                 if (existing == list.end() || existing->declared) {
                     std::vector<std::string_view> derived;
                     for (const auto &r : list)
                         if (!r.declared)
                             derived.push_back(r.name);
-                    std::string msg = "no relation \"" + name + "\" comes from a foreign key of \"" + table->name() + "\"";
+                    std::string msg = "no relation \"" + name + "\" comes from a foreign key of \""
+                        + table->name() + "\"";
                     if (auto s = JsonChecker::suggest(name, derived))
                         msg += "; did you mean \"" + *s + "\"?";
                     else if (!derived.empty())
-                        msg += " (those that do: " + JsonChecker::joinList(derived, " and ", true) + ")";
+                        msg += " (those that do: " + JsonChecker::joinList(derived, " and ", true)
+                            + ")";
                     msg += "; to declare one, give \"target\", \"kind\" and its columns";
                     c.addProblem(rptr, msg);
                 } else if (allow && !*allow) {
@@ -186,22 +201,28 @@ std::map<std::string, std::vector<Relation>> RelationBuilder::build(JsonChecker 
             }
             bool ok = true;
             if (!isSafeName(name)) {
-                c.addProblem(rptr, "a relation name is a letter or underscore followed by letters, digits or "
-                                   "underscores (at most 63), e.g. \"billing_customer\"");
+                c.addProblem(
+                    rptr,
+                    "a relation name is a letter or underscore followed by letters, digits or "
+                    "underscores (at most 63), e.g. \"billing_customer\"");
                 ok = false;
             } else if (table->column(name)) {
-                c.addProblem(rptr, "\"" + name + "\" is also a column of \"" + table->name()
-                                       + "\"; related rows appear under the relation's name, so pick another");
+                c.addProblem(
+                    rptr,
+                    "\"" + name + "\" is also a column of \"" + table->name()
+                        + "\"; related rows appear under the relation's name, so pick another");
                 ok = false;
             }
-            const auto kindName = c.enumString(spec, rptr, "kind", {"many_to_one", "one_to_many"});
+            const auto kindName =
+                c.enumString(spec, rptr, "kind", { "many_to_one", "one_to_many" });
             const auto target = c.string(spec, rptr, "target", P::Required);
             auto via = c.string(spec, rptr, "via");
             auto targetColumn = c.string(spec, rptr, "target_column");
             if (spec.contains("kind") && !kindName)
                 continue;
-            const Relation::Kind kind = kindName.value_or("many_to_one") == "one_to_many" ? Relation::Kind::OneToMany
-                                                                                          : Relation::Kind::ManyToOne;
+            const Relation::Kind kind = kindName.value_or("many_to_one") == "one_to_many"
+                ? Relation::Kind::OneToMany
+                : Relation::Kind::ManyToOne;
             if (!target)
                 continue;
             const TableView *targetTable = findTable(tables, *target);
@@ -209,7 +230,8 @@ std::map<std::string, std::vector<Relation>> RelationBuilder::build(JsonChecker 
                 std::vector<std::string_view> listed;
                 for (const auto &t : tables)
                     listed.push_back(t.name());
-                std::string msg = "\"" + *target + "\" is not a table of this policy; a relation leads only to a listed table";
+                std::string msg = "\"" + *target
+                    + "\" is not a table of this policy; a relation leads only to a listed table";
                 if (auto s = JsonChecker::suggest(*target, listed))
                     msg += "; did you mean \"" + *s + "\"?";
                 c.addProblem(jsonPointerJoin(rptr, "target"), msg);
@@ -219,45 +241,56 @@ std::map<std::string, std::vector<Relation>> RelationBuilder::build(JsonChecker 
             // primary key of its table.
             if (kind == Relation::Kind::ManyToOne) {
                 if (!via) {
-                    c.addProblem(rptr, "\"via\" is required for a many_to_one relation: the column of \"" + table->name()
-                                           + "\" that holds the key of \"" + targetTable->name() + "\"");
+                    c.addProblem(rptr,
+                                 "\"via\" is required for a many_to_one relation: the column of \""
+                                     + table->name() + "\" that holds the key of \""
+                                     + targetTable->name() + "\"");
                     continue;
                 }
                 if (!targetColumn) {
                     targetColumn = singleKey(*targetTable);
                     if (targetColumn->empty()) {
-                        c.addProblem(rptr, "give \"target_column\": \"" + targetTable->name()
-                                               + "\" has no single-column primary key to default to");
+                        c.addProblem(rptr,
+                                     "give \"target_column\": \"" + targetTable->name()
+                                         + "\" has no single-column primary key to default to");
                         continue;
                     }
                 }
             } else {
                 if (!targetColumn) {
-                    c.addProblem(rptr, "\"target_column\" is required for a one_to_many relation: the column of \""
-                                           + targetTable->name() + "\" that holds the key of \"" + table->name() + "\"");
+                    c.addProblem(
+                        rptr,
+                        "\"target_column\" is required for a one_to_many relation: the column of \""
+                            + targetTable->name() + "\" that holds the key of \"" + table->name()
+                            + "\"");
                     continue;
                 }
                 if (!via) {
                     via = singleKey(*table);
                     if (via->empty()) {
-                        c.addProblem(rptr, "give \"via\": \"" + table->name()
-                                               + "\" has no single-column primary key to default to");
+                        c.addProblem(rptr,
+                                     "give \"via\": \"" + table->name()
+                                         + "\" has no single-column primary key to default to");
                         continue;
                     }
                 }
             }
             const std::string viaPtr = spec.contains("via") ? jsonPointerJoin(rptr, "via") : rptr;
-            const std::string targetPtr = spec.contains("target_column") ? jsonPointerJoin(rptr, "target_column") : rptr;
+            const std::string targetPtr =
+                spec.contains("target_column") ? jsonPointerJoin(rptr, "target_column") : rptr;
             ok = checkLinkColumn(c, viaPtr, *table, *via) && ok;
             ok = checkLinkColumn(c, targetPtr, *targetTable, *targetColumn) && ok;
             if (!ok)
                 continue;
-            Relation r{name, kind, table->name(), *via, targetTable->name(), *targetColumn, true};
+            Relation r {
+                name, kind, table->name(), *via, targetTable->name(), *targetColumn, true
+            };
             if (allow && !*allow) {
                 if (existing != list.end())
                     list.erase(existing);
             } else if (existing != list.end()) {
-                *existing = std::move(r); // a declaration replaces the derived relation of that name
+                *existing =
+                    std::move(r); // a declaration replaces the derived relation of that name
             } else {
                 list.push_back(std::move(r));
             }

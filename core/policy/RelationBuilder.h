@@ -17,16 +17,17 @@ struct TableView;
 // key column without "_id" (orders.customer_id → "customer"; a column without "_id" gives the
 // target table's name), one_to_many named after the child table (customers → "orders"). A
 // name two relations want, or that a visible column has, falls back to a longer one:
-// "<name>_<target>" for many_to_one, "<child>_by_<column without _id>" for one_to_many. Then the policy's `tables.<t>.relations` switch
-// derived relations off ({"allow": false}) or declare new ones, checked against the schema
-// with a JSON pointer per problem. Which relations a caller may follow is decided per call
-// (Policy::relations): both tables visible, both link columns visible and filterable.
+// "<name>_<target>" for many_to_one, "<child>_by_<column without _id>" for one_to_many. Then the
+// policy's `tables.<t>.relations` switch derived relations off ({"allow": false}) or declare new
+// ones, checked against the schema with a JSON pointer per problem. Which relations a caller may
+// follow is decided per call (Policy::relations): both tables visible, both link columns visible
+// and filterable.
 class RelationBuilder
 {
 public:
     // `tablesDocument` is the policy's /tables object, `tables` the tables compiled from it.
-    static std::map<std::string, std::vector<Relation>> build(JsonChecker &checker, const Json &tablesDocument,
-                                                              const std::vector<TableView> &tables);
+    static std::map<std::string, std::vector<Relation>>
+    build(JsonChecker &checker, const Json &tablesDocument, const std::vector<TableView> &tables);
 
     // A letter or underscore, then letters, digits or underscores; at most 63 bytes.
     static bool isSafeName(const std::string &name);

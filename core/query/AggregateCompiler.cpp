@@ -42,21 +42,25 @@ std::string joined(const std::vector<std::string> &parts, const char *separator)
 
 const std::vector<std::string> &AggregateCompiler::operations()
 {
-    static const std::vector<std::string> ops{"count", "count_distinct", "sum", "avg", "min", "max"};
+    static const std::vector<std::string> ops { "count", "count_distinct", "sum", "avg", "min",
+                                                "max" };
     return ops;
 }
 
-Result<CompiledAggregate> AggregateCompiler::compile(const Json &args, const Principal &principal) const
+Result<CompiledAggregate> AggregateCompiler::compile(const Json &args,
+                                                     const Principal &principal) const
 {
     static const char *arguments = "Arguments: table, metrics, where, group_by, min_group_size";
     if (!args.is_object())
         return Error(ErrorCode::InvalidArgument,
-                     "the arguments must be an object such as {\"table\": \"orders\", \"metrics\": [{\"op\": \"count\"}]}",
-                     {arguments}, Json{{"pointer", ""}});
-    static const std::set<std::string> known{"table", "metrics", "where", "group_by", "min_group_size"};
+                     "the arguments must be an object such as {\"table\": \"orders\", \"metrics\": "
+                     "[{\"op\": \"count\"}]}",
+                     { arguments }, Json { { "pointer", "" } });
+    static const std::set<std::string> known { "table", "metrics", "where", "group_by",
+                                               "min_group_size" };
     for (auto it = args.begin(); it != args.end(); ++it)
         if (!known.count(it.key()))
-            return invalid("/" + jsonPointerEscape(it.key()), "unknown argument", {arguments});
+            return invalid("/" + jsonPointerEscape(it.key()), "unknown argument", { arguments });
     auto readable = compile::readableTable(m_policy, args, principal);
     if (!readable)
         return readable.takeError();
@@ -87,15 +91,20 @@ Result<CompiledAggregate> AggregateCompiler::compile(const Json &args, const Pri
                 return invalid(ptr, "\"" + f + "\" is grouped on twice");
             a.groupBy.push_back(col);
             if (col->action != ColumnAction::Allow)
-                a.decisions.push_back({{"kind", "redact"}, {"table", table.name()}, {"field", f},
-                                       {"action", col->action == ColumnAction::Mask ? "mask" : "hash"}});
+                a.decisions.push_back(
+                    { { "kind", "redact" },
+                      { "table", table.name() },
+                      { "field", f },
+                      { "action", col->action == ColumnAction::Mask ? "mask" : "hash" } });
         }
     }
 
     // metrics
     if (!args.contains("metrics") || !args["metrics"].is_array() || args["metrics"].empty())
-        return invalid("/metrics", "is required: a non-empty list of {op, field?, as?}, e.g. [{\"op\": \"count\"}]",
-                       {"Operations: " + joinNames(operations())});
+        return invalid(
+            "/metrics",
+            "is required: a non-empty list of {op, field?, as?}, e.g. [{\"op\": \"count\"}]",
+            { "Operations: " + joinNames(operations()) });
     const Json &metrics = args["metrics"];
     for (std::size_t i = 0; i < metrics.size(); ++i) {
         const std::string ptr = jsonPointerJoin(std::string("/metrics"), i);
@@ -104,11 +113,13 @@ Result<CompiledAggregate> AggregateCompiler::compile(const Json &args, const Pri
             return invalid(ptr, "must be {\"op\": ..., \"field\"?: ..., \"as\"?: ...}");
         for (auto it = m.begin(); it != m.end(); ++it)
             if (it.key() != "op" && it.key() != "field" && it.key() != "as")
-                return invalid(jsonPointerJoin(ptr, it.key()), "unknown key; a metric has \"op\", \"field\" and \"as\"");
+                return invalid(jsonPointerJoin(ptr, it.key()),
+                               "unknown key; a metric has \"op\", \"field\" and \"as\"");
         const auto &ops = operations();
         if (!m.contains("op") || !m["op"].is_string()
             || std::find(ops.begin(), ops.end(), m["op"].get<std::string>()) == ops.end())
-            return invalid(jsonPointerJoin(ptr, "op"), "must be one of " + joinNames(ops), {"Operations: " + joinNames(ops)});
+            return invalid(jsonPointerJoin(ptr, "op"), "must be one of " + joinNames(ops),
+                           { "Operations: " + joinNames(ops) });
         CompiledAggregate::Metric metric;
         metric.op = m["op"].get<std::string>();
         const std::string fptr = jsonPointerJoin(ptr, "field");
@@ -127,28 +138,41 @@ Result<CompiledAggregate> AggregateCompiler::compile(const Json &args, const Pri
             const std::string access = col->action == ColumnAction::Mask ? "masked" : "hashed";
             // An aggregate of the raw values would reveal what the mask or hash hides; the
             // number of distinct values compares raw values, as a filter does.
-            if (metric.op == "sum" || metric.op == "avg" || metric.op == "min" || metric.op == "max")
+            if (metric.op == "sum" || metric.op == "avg" || metric.op == "min"
+                || metric.op == "max")
                 return Error(ErrorCode::FieldNotAllowed,
-                             fptr + ": \"" + metric.op + "\" would reveal values of \"" + col->name() + "\", which is " + access,
-                             {"Fields you can " + metric.op + ": "
-                              + joinNames(namesWhere(table, [](const ColumnView &c) { return c.action == ColumnAction::Allow; }))},
-                             Json{{"pointer", fptr}, {"field", col->name()}, {"table", table.name()}});
+                             fptr + ": \"" + metric.op + "\" would reveal values of \""
+                                 + col->name() + "\", which is " + access,
+                             { "Fields you can " + metric.op + ": "
+                               + joinNames(namesWhere(table,
+                                                      [](const ColumnView &c) {
+                                                          return c.action == ColumnAction::Allow;
+                                                      })) },
+                             Json { { "pointer", fptr },
+                                    { "field", col->name() },
+                                    { "table", table.name() } });
             if (metric.op == "count_distinct" && !col->filterable)
                 return Error(ErrorCode::FieldNotAllowed,
-                             fptr + ": \"count_distinct\" compares values of \"" + col->name() + "\", which is " + access
-                                 + " and not filterable",
-                             {"Use \"count\", or count_distinct a filterable field"},
-                             Json{{"pointer", fptr}, {"field", col->name()}, {"table", table.name()}});
+                             fptr + ": \"count_distinct\" compares values of \"" + col->name()
+                                 + "\", which is " + access + " and not filterable",
+                             { "Use \"count\", or count_distinct a filterable field" },
+                             Json { { "pointer", fptr },
+                                    { "field", col->name() },
+                                    { "table", table.name() } });
         }
         if ((metric.op == "sum" || metric.op == "avg") && !isNumeric(*col))
-            return invalid(fptr, "\"" + metric.op + "\" needs a number field; \"" + col->name() + "\" is " + col->info->type,
-                           {"Number fields: " + joinNames(namesWhere(table, [](const ColumnView &c) {
-                                return c.action == ColumnAction::Allow && isNumeric(c);
-                            }))});
+            return invalid(
+                fptr,
+                "\"" + metric.op + "\" needs a number field; \"" + col->name() + "\" is "
+                    + col->info->type,
+                { "Number fields: " + joinNames(namesWhere(table, [](const ColumnView &c) {
+                      return c.action == ColumnAction::Allow && isNumeric(c);
+                  })) });
         if (m.contains("as") && !m["as"].is_null()) {
             if (!m["as"].is_string() || !RelationBuilder::isSafeName(m["as"].get<std::string>()))
                 return invalid(jsonPointerJoin(ptr, "as"),
-                               "must be a name of letters, digits and underscores that starts with a letter or underscore "
+                               "must be a name of letters, digits and underscores that starts with "
+                               "a letter or underscore "
                                "(at most 63), e.g. \"orders\"");
             metric.name = m["as"].get<std::string>();
         } else {
@@ -156,15 +180,20 @@ Result<CompiledAggregate> AggregateCompiler::compile(const Json &args, const Pri
         }
         if (!names.insert(metric.name).second)
             return invalid(m.contains("as") ? jsonPointerJoin(ptr, "as") : ptr,
-                           "\"" + metric.name + "\" names another metric or a group_by field; give this metric an \"as\" name");
+                           "\"" + metric.name
+                               + "\" names another metric or a group_by field; give this metric an "
+                                 "\"as\" name");
         a.metrics.push_back(std::move(metric));
     }
     if (int(a.metrics.size() + a.groupBy.size()) > budget.maxSelectFields)
-        return Error(ErrorCode::BudgetExceeded,
-                     "/metrics: " + std::to_string(a.metrics.size() + a.groupBy.size())
-                         + " metrics and group fields; the limit is " + std::to_string(budget.maxSelectFields),
-                     {"Ask for at most " + std::to_string(budget.maxSelectFields) + " metrics and group fields together"},
-                     Json{{"budget", "max_select_fields"}, {"limit", budget.maxSelectFields}});
+        return Error(
+            ErrorCode::BudgetExceeded,
+            "/metrics: " + std::to_string(a.metrics.size() + a.groupBy.size())
+                + " metrics and group fields; the limit is "
+                + std::to_string(budget.maxSelectFields),
+            { "Ask for at most " + std::to_string(budget.maxSelectFields)
+              + " metrics and group fields together" },
+            Json { { "budget", "max_select_fields" }, { "limit", budget.maxSelectFields } });
 
     // k: the stricter of the caller's wish and the policy's floor.
     std::int64_t requested = 1;
@@ -176,9 +205,11 @@ Result<CompiledAggregate> AggregateCompiler::compile(const Json &args, const Pri
     }
     a.minGroupSize = std::max(requested, budget.minGroupSize);
     if (a.minGroupSize > 1)
-        a.decisions.push_back({{"kind", "suppression"}, {"min_group_size", a.minGroupSize},
-                               {"source", budget.minGroupSize >= requested ? "policy" : "request"},
-                               {"detail", "groups of fewer rows are dropped and counted in suppressed_groups"}});
+        a.decisions.push_back(
+            { { "kind", "suppression" },
+              { "min_group_size", a.minGroupSize },
+              { "source", budget.minGroupSize >= requested ? "policy" : "request" },
+              { "detail", "groups of fewer rows are dropped and counted in suppressed_groups" } });
 
     SqlBuilder b(m_dialect, table, budget);
     auto scopes = b.rowScopes(principal, a.decisions);
@@ -205,11 +236,17 @@ Result<CompiledAggregate> AggregateCompiler::compile(const Json &args, const Pri
         else if (m.op == "count_distinct")
             expr = "COUNT(DISTINCT " + quote(m.column->name()) + ")";
         else
-            expr = (m.op == "sum" ? "SUM(" : m.op == "avg" ? "AVG(" : m.op == "min" ? "MIN(" : "MAX(") + quote(m.column->name()) + ")";
+            expr = (m.op == "sum"       ? "SUM("
+                        : m.op == "avg" ? "AVG("
+                        : m.op == "min" ? "MIN("
+                                        : "MAX(")
+                + quote(m.column->name()) + ")";
         selected.push_back(expr + " AS " + quote(m.name));
     }
-    const std::string from = " FROM " + quote(table.name()) + (predicates.empty() ? std::string() : " WHERE " + joined(predicates, " AND "));
-    const std::string grouping = groupTerms.empty() ? std::string() : " GROUP BY " + joined(groupTerms, ", ");
+    const std::string from = " FROM " + quote(table.name())
+        + (predicates.empty() ? std::string() : " WHERE " + joined(predicates, " AND "));
+    const std::string grouping =
+        groupTerms.empty() ? std::string() : " GROUP BY " + joined(groupTerms, ", ");
     std::string having;
     a.params = b.takeParams();
     if (a.minGroupSize > 1) {
@@ -217,8 +254,8 @@ Result<CompiledAggregate> AggregateCompiler::compile(const Json &args, const Pri
         const std::string k = SqlBuilder::placeholder(m_dialect, a.params.size() + 1);
         having = " HAVING COUNT(*) >= " + k;
         if (!a.groupBy.empty()) {
-            a.suppressedSql = "SELECT COUNT(*) FROM (SELECT 1 AS \"one\"" + from + grouping + " HAVING COUNT(*) < " + k
-                + ") AS \"warden_small_groups\"";
+            a.suppressedSql = "SELECT COUNT(*) FROM (SELECT 1 AS \"one\"" + from + grouping
+                + " HAVING COUNT(*) < " + k + ") AS \"warden_small_groups\"";
             a.suppressedParams = a.params;
             a.suppressedParams.push_back(a.minGroupSize);
         }
@@ -226,7 +263,8 @@ Result<CompiledAggregate> AggregateCompiler::compile(const Json &args, const Pri
     }
     a.sql = "SELECT " + joined(selected, ", ") + from + grouping + having;
     if (!orderTerms.empty())
-        a.sql += " ORDER BY " + joined(orderTerms, ", ") + " LIMIT " + std::to_string(a.maxGroups + 1);
+        a.sql +=
+            " ORDER BY " + joined(orderTerms, ", ") + " LIMIT " + std::to_string(a.maxGroups + 1);
     return a;
 }
 

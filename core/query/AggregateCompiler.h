@@ -17,20 +17,20 @@ struct CompiledAggregate
 {
     struct Metric
     {
-        std::string name;                  // the key in each group ("count", "sum_total_cents", or `as`)
-        std::string op;                    // count, count_distinct, sum, avg, min, max
+        std::string name; // the key in each group ("count", "sum_total_cents", or `as`)
+        std::string op; // count, count_distinct, sum, avg, min, max
         const ColumnView *column = nullptr; // nullptr: count(*)
     };
 
-    std::string sql;                       // result columns: the group columns, then the metrics
+    std::string sql; // result columns: the group columns, then the metrics
     std::vector<Json> params;
-    std::string suppressedSql;             // counts the groups dropped as too small (grouped, k > 1)
+    std::string suppressedSql; // counts the groups dropped as too small (grouped, k > 1)
     std::vector<Json> suppressedParams;
     const TableView *table = nullptr;
     std::vector<const ColumnView *> groupBy;
     std::vector<Metric> metrics;
-    std::int64_t maxGroups = 0;            // groups returned at most; the statement fetches one more
-    std::int64_t minGroupSize = 1;         // k: groups of fewer rows are dropped
+    std::int64_t maxGroups = 0; // groups returned at most; the statement fetches one more
+    std::int64_t minGroupSize = 1; // k: groups of fewer rows are dropped
     int timeoutMs = 0;
     Json decisions = Json::array();
 };
@@ -44,7 +44,11 @@ struct CompiledAggregate
 class AggregateCompiler
 {
 public:
-    AggregateCompiler(const Policy &policy, db::Dialect dialect) : m_policy(policy), m_dialect(dialect) {}
+    AggregateCompiler(const Policy &policy, db::Dialect dialect)
+        : m_policy(policy)
+        , m_dialect(dialect)
+    {
+    }
 
     Result<CompiledAggregate> compile(const Json &arguments, const Principal &principal) const;
 

@@ -21,7 +21,8 @@ int equalityTerms(const std::string &detail)
     if (open == std::string::npos)
         return 0;
     int n = 0;
-    for (std::size_t i = detail.find('=', open); i != std::string::npos; i = detail.find('=', i + 1))
+    for (std::size_t i = detail.find('=', open); i != std::string::npos;
+         i = detail.find('=', i + 1))
         if (i > 0 && detail[i - 1] != '<' && detail[i - 1] != '>' && detail[i - 1] != '!')
             ++n;
     return n;
@@ -33,7 +34,8 @@ std::string CostEstimator::model(db::Dialect dialect)
 {
     if (dialect == db::Dialect::Postgres)
         return "postgres: EXPLAIN (FORMAT JSON) total cost in planner units";
-    return "sqlite: rows read per EXPLAIN QUERY PLAN (SCAN = table rows, SEARCH = rows per key from sqlite_stat1 or "
+    return "sqlite: rows read per EXPLAIN QUERY PLAN (SCAN = table rows, SEARCH = rows per key "
+           "from sqlite_stat1 or "
            "10, range-only SEARCH = a quarter of the table, rowid or primary-key lookup = 1)";
 }
 
@@ -68,24 +70,28 @@ double CostEstimator::sqliteLineCost(const std::string &detail, const db::Schema
     return std::min(10.0, std::max(rows, 1.0));
 }
 
-Result<CostEstimator::Estimate> CostEstimator::estimate(const std::string &sql, const std::vector<Json> &params,
-                                                        int timeoutMs)
+Result<CostEstimator::Estimate>
+CostEstimator::estimate(const std::string &sql, const std::vector<Json> &params, int timeoutMs)
 {
-    return m_conn.dialect() == db::Dialect::Postgres ? postgres(sql, params, timeoutMs) : sqlite(sql, params, timeoutMs);
+    return m_conn.dialect() == db::Dialect::Postgres ? postgres(sql, params, timeoutMs)
+                                                     : sqlite(sql, params, timeoutMs);
 }
 
-Result<CostEstimator::Estimate> CostEstimator::sqlite(const std::string &sql, const std::vector<Json> &params,
-                                                      int timeoutMs)
+Result<CostEstimator::Estimate>
+CostEstimator::sqlite(const std::string &sql, const std::vector<Json> &params, int timeoutMs)
 {
     db::QueryOptions options;
     options.timeoutMs = timeoutMs;
     if (!m_stat1) {
         m_stat1.emplace();
-        auto present = m_conn.query("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'", {}, options);
+        auto present = m_conn.query(
+            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'", {},
+            options);
         if (!present)
             return present.takeError();
         if (!present->rows.empty()) {
-            auto stats = m_conn.query("SELECT idx, stat FROM sqlite_stat1 WHERE idx IS NOT NULL", {}, options);
+            auto stats = m_conn.query("SELECT idx, stat FROM sqlite_stat1 WHERE idx IS NOT NULL",
+                                      {}, options);
             if (!stats)
                 return stats.takeError();
             for (const auto &row : stats->rows) {
@@ -121,14 +127,14 @@ Result<CostEstimator::Estimate> CostEstimator::sqlite(const std::string &sql, co
             outer->second *= perPass;
         }
         e.cost += cost;
-        e.plan.push_back({{"detail", detail}, {"cost", cost}});
+        e.plan.push_back({ { "detail", detail }, { "cost", cost } });
     }
     e.cost = std::max(e.cost, 1.0);
     return e;
 }
 
-Result<CostEstimator::Estimate> CostEstimator::postgres(const std::string &sql, const std::vector<Json> &params,
-                                                        int timeoutMs)
+Result<CostEstimator::Estimate>
+CostEstimator::postgres(const std::string &sql, const std::vector<Json> &params, int timeoutMs)
 {
     db::QueryOptions options;
     options.timeoutMs = timeoutMs;
@@ -137,18 +143,20 @@ Result<CostEstimator::Estimate> CostEstimator::postgres(const std::string &sql, 
     if (!plan)
         return plan.takeError();
     if (plan->rows.empty() || plan->rows[0].empty() || !plan->rows[0][0].is_string())
-        return Error(ErrorCode::Internal, "the database returned no plan to estimate the cost from");
+        return Error(ErrorCode::Internal,
+                     "the database returned no plan to estimate the cost from");
     const Json doc = Json::parse(plan->rows[0][0].get<std::string>(), nullptr, false);
-    if (!doc.is_array() || doc.empty() || !doc[0].contains("Plan") || !doc[0]["Plan"].contains("Total Cost")
-        || !doc[0]["Plan"]["Total Cost"].is_number()) {
+    if (!doc.is_array() || doc.empty() || !doc[0].contains("Plan")
+        || !doc[0]["Plan"].contains("Total Cost") || !doc[0]["Plan"]["Total Cost"].is_number()) {
         spdlog::debug("postgres: unexpected EXPLAIN output shape");
         return Error(ErrorCode::Internal, "the database returned a plan without a cost");
     }
     const Json &top = doc[0]["Plan"];
     Estimate e;
     e.cost = top["Total Cost"].get<double>();
-    e.plan.push_back({{"node", top.value("Node Type", std::string())}, {"rows", top.value("Plan Rows", Json())},
-                      {"cost", e.cost}});
+    e.plan.push_back({ { "node", top.value("Node Type", std::string()) },
+                       { "rows", top.value("Plan Rows", Json()) },
+                       { "cost", e.cost } });
     return e;
 }
 

@@ -31,9 +31,14 @@ public:
         Json plan = Json::array(); // SQLite: the plan lines; PostgreSQL: the top plan node type
     };
 
-    CostEstimator(db::Connection &connection, const db::Schema &schema) : m_conn(connection), m_schema(schema) {}
+    CostEstimator(db::Connection &connection, const db::Schema &schema)
+        : m_conn(connection)
+        , m_schema(schema)
+    {
+    }
 
-    Result<Estimate> estimate(const std::string &sql, const std::vector<Json> &params, int timeoutMs);
+    Result<Estimate> estimate(const std::string &sql, const std::vector<Json> &params,
+                              int timeoutMs);
 
     // One sentence naming the model, reported with every estimate.
     static std::string model(db::Dialect dialect);
@@ -45,7 +50,8 @@ public:
 
 private:
     Result<Estimate> sqlite(const std::string &sql, const std::vector<Json> &params, int timeoutMs);
-    Result<Estimate> postgres(const std::string &sql, const std::vector<Json> &params, int timeoutMs);
+    Result<Estimate> postgres(const std::string &sql, const std::vector<Json> &params,
+                              int timeoutMs);
 
     db::Connection &m_conn;
     const db::Schema &m_schema;

@@ -20,7 +20,8 @@ Result<Json> GetCompiler::coerceKey(const ColumnView &key, const Json &id)
             const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
             if (!s.empty() && ec == std::errc() && end == s.data() + s.size())
                 return Json(n);
-            return invalid("/id", "\"" + key.name() + "\" is an integer key; give an integer such as 42");
+            return invalid("/id",
+                           "\"" + key.name() + "\" is an integer key; give an integer such as 42");
         }
     } else if (type == "text" && (id.is_number_integer() || id.is_number_unsigned())) {
         return Json(id.dump());
@@ -32,11 +33,13 @@ Result<CompiledQuery> GetCompiler::compile(const Json &args, const Principal &pr
 {
     static const char *arguments = "Arguments: table, id, select, include";
     if (!args.is_object())
-        return Error(ErrorCode::InvalidArgument, "the arguments must be an object such as {\"table\": \"orders\", \"id\": 1}",
-                     {arguments}, Json{{"pointer", ""}});
+        return Error(ErrorCode::InvalidArgument,
+                     "the arguments must be an object such as {\"table\": \"orders\", \"id\": 1}",
+                     { arguments }, Json { { "pointer", "" } });
     for (auto it = args.begin(); it != args.end(); ++it)
-        if (it.key() != "table" && it.key() != "id" && it.key() != "select" && it.key() != "include")
-            return invalid("/" + jsonPointerEscape(it.key()), "unknown argument", {arguments});
+        if (it.key() != "table" && it.key() != "id" && it.key() != "select"
+            && it.key() != "include")
+            return invalid("/" + jsonPointerEscape(it.key()), "unknown argument", { arguments });
     auto readable = compile::readableTable(m_policy, args, principal);
     if (!readable)
         return readable.takeError();
@@ -45,11 +48,13 @@ Result<CompiledQuery> GetCompiler::compile(const Json &args, const Principal &pr
     const ColumnView *key = pk.size() == 1 ? table.column(pk.front()) : nullptr;
     if (!key || !key->filterable)
         return Error(ErrorCode::InvalidArgument,
-                     "/table: \"" + table.name() + "\" has no single-column primary key to look a row up by",
-                     {"Use db_query with a where on the fields that identify the row"},
-                     Json{{"pointer", "/table"}, {"table", table.name()}});
+                     "/table: \"" + table.name()
+                         + "\" has no single-column primary key to look a row up by",
+                     { "Use db_query with a where on the fields that identify the row" },
+                     Json { { "pointer", "/table" }, { "table", table.name() } });
     if (!args.contains("id") || args["id"].is_null())
-        return invalid("/id", "is required: the primary key value (\"" + key->name() + "\") of the row");
+        return invalid("/id",
+                       "is required: the primary key value (\"" + key->name() + "\") of the row");
     auto id = coerceKey(*key, args["id"]);
     if (!id)
         return id.takeError();
@@ -58,7 +63,7 @@ Result<CompiledQuery> GetCompiler::compile(const Json &args, const Principal &pr
     query["table"] = table.name();
     if (args.contains("select"))
         query["select"] = args["select"];
-    query["where"] = {{"field", key->name()}, {"op", "eq"}, {"value", *id}};
+    query["where"] = { { "field", key->name() }, { "op", "eq" }, { "value", *id } };
     query["take"] = 1;
     if (args.contains("include"))
         query["include"] = args["include"];
@@ -66,8 +71,11 @@ Result<CompiledQuery> GetCompiler::compile(const Json &args, const Principal &pr
     if (!q)
         return q.takeError();
     q->cursorable = false;
-    q->decisions.push_back({{"kind", "lookup"}, {"table", table.name()}, {"field", key->name()},
-                            {"detail", "one row by primary key; a hidden row answers as a missing one"}});
+    q->decisions.push_back(
+        { { "kind", "lookup" },
+          { "table", table.name() },
+          { "field", key->name() },
+          { "detail", "one row by primary key; a hidden row answers as a missing one" } });
     return q;
 }
 

@@ -12,7 +12,11 @@ namespace warden {
 class GetCompiler
 {
 public:
-    GetCompiler(const Policy &policy, db::Dialect dialect) : m_policy(policy), m_dialect(dialect) {}
+    GetCompiler(const Policy &policy, db::Dialect dialect)
+        : m_policy(policy)
+        , m_dialect(dialect)
+    {
+    }
 
     Result<CompiledQuery> compile(const Json &arguments, const Principal &principal) const;
 

@@ -33,12 +33,16 @@ std::string joined(const std::vector<std::string> &parts, const char *separator)
 
 Error depthExceeded(const std::string &pointer, int limit, int requested)
 {
-    return Error(ErrorCode::BudgetExceeded,
-                 pointer + ": includes are nested " + std::to_string(requested) + " levels deep; the limit is "
-                     + std::to_string(limit),
-                 {limit == 0 ? std::string("This table allows no includes; query related tables separately")
-                             : "Nest includes at most " + std::to_string(limit) + " levels deep"},
-                 Json{{"pointer", pointer}, {"budget", "max_include_depth"}, {"limit", limit}, {"requested", requested}});
+    return Error(
+        ErrorCode::BudgetExceeded,
+        pointer + ": includes are nested " + std::to_string(requested)
+            + " levels deep; the limit is " + std::to_string(limit),
+        { limit == 0 ? std::string("This table allows no includes; query related tables separately")
+                     : "Nest includes at most " + std::to_string(limit) + " levels deep" },
+        Json { { "pointer", pointer },
+               { "budget", "max_include_depth" },
+               { "limit", limit },
+               { "requested", requested } });
 }
 
 } // namespace
@@ -56,18 +60,18 @@ std::string IncludePlan::displaySql() const
     return sqlHead + "<parent keys>" + sqlTail;
 }
 
-Result<std::vector<IncludePlan>> IncludeCompiler::compile(const Json &include, const std::string &pointer,
-                                                          const TableView &parent,
-                                                          std::vector<const ColumnView *> &parentColumns,
-                                                          Json &decisions) const
+Result<std::vector<IncludePlan>>
+IncludeCompiler::compile(const Json &include, const std::string &pointer, const TableView &parent,
+                         std::vector<const ColumnView *> &parentColumns, Json &decisions) const
 {
     return compileLevel(include, pointer, parent, std::string(), parentColumns, 1, decisions);
 }
 
-Result<std::vector<IncludePlan>> IncludeCompiler::compileLevel(const Json &include, const std::string &pointer,
-                                                               const TableView &parent, const std::string &parentPath,
-                                                               std::vector<const ColumnView *> &parentColumns,
-                                                               int depth, Json &decisions) const
+Result<std::vector<IncludePlan>>
+IncludeCompiler::compileLevel(const Json &include, const std::string &pointer,
+                              const TableView &parent, const std::string &parentPath,
+                              std::vector<const ColumnView *> &parentColumns, int depth,
+                              Json &decisions) const
 {
     std::vector<IncludePlan> plans;
     if (include.is_null())
@@ -79,14 +83,17 @@ Result<std::vector<IncludePlan>> IncludeCompiler::compileLevel(const Json &inclu
         const std::string ptr = jsonPointerJoin(pointer, i);
         const Json &item = include[i];
         if (!item.is_object())
-            return invalid(ptr, "must be {\"relation\": name, \"select\"?, \"where\"?, \"take\"?, \"include\"?}");
+            return invalid(
+                ptr,
+                "must be {\"relation\": name, \"select\"?, \"where\"?, \"take\"?, \"include\"?}");
         for (auto it = item.begin(); it != item.end(); ++it)
-            if (it.key() != "relation" && it.key() != "select" && it.key() != "where" && it.key() != "take"
-                && it.key() != "include")
+            if (it.key() != "relation" && it.key() != "select" && it.key() != "where"
+                && it.key() != "take" && it.key() != "include")
                 return invalid(jsonPointerJoin(ptr, it.key()), "unknown key",
-                               {"An include has relation, select, where, take and include"});
+                               { "An include has relation, select, where, take and include" });
         if (!item.contains("relation") || !item["relation"].is_string())
-            return invalid(jsonPointerJoin(ptr, "relation"), "is required: a relation name from db_describe_schema");
+            return invalid(jsonPointerJoin(ptr, "relation"),
+                           "is required: a relation name from db_describe_schema");
         const std::string name = item["relation"].get<std::string>();
         const auto relation = m_policy.relation(parent.name(), name, m_principal);
         if (!relation) {
@@ -95,11 +102,14 @@ Result<std::vector<IncludePlan>> IncludeCompiler::compileLevel(const Json &inclu
             for (const RelationView &r : m_policy.relations(parent.name(), m_principal))
                 allowed.push_back(r.name());
             const std::string rptr = jsonPointerJoin(ptr, "relation");
-            return Error(ErrorCode::RelationNotAllowed,
-                         rptr + ": \"" + name + "\" is not a relation of \"" + parent.name() + "\" you can include",
-                         {allowed.empty() ? "\"" + parent.name() + "\" has no relations you can include"
-                                          : "Relations of \"" + parent.name() + "\": " + joinNames(allowed)},
-                         Json{{"pointer", rptr}, {"relation", name}, {"table", parent.name()}});
+            return Error(
+                ErrorCode::RelationNotAllowed,
+                rptr + ": \"" + name + "\" is not a relation of \"" + parent.name()
+                    + "\" you can include",
+                { allowed.empty()
+                      ? "\"" + parent.name() + "\" has no relations you can include"
+                      : "Relations of \"" + parent.name() + "\": " + joinNames(allowed) },
+                Json { { "pointer", rptr }, { "relation", name }, { "table", parent.name() } });
         }
         if (depth > m_maxDepth)
             return depthExceeded(ptr, m_maxDepth, depth);
@@ -116,7 +126,8 @@ Result<std::vector<IncludePlan>> IncludeCompiler::compileLevel(const Json &inclu
         plan.timeoutMs = target.budget.statementTimeoutMs;
         plan.parentKey = indexOf(parentColumns, relation->column);
 
-        auto columns = SqlBuilder::selectList(target, item.value("select", Json()), jsonPointerJoin(ptr, "select"), decisions);
+        auto columns = SqlBuilder::selectList(target, item.value("select", Json()),
+                                              jsonPointerJoin(ptr, "select"), decisions);
         if (!columns)
             return columns.takeError();
         plan.columns = std::move(columns).value();
@@ -140,7 +151,9 @@ Result<std::vector<IncludePlan>> IncludeCompiler::compileLevel(const Json &inclu
         if (item.contains("take") && !item["take"].is_null()) {
             const std::string tptr = jsonPointerJoin(ptr, "take");
             if (!oneToMany)
-                return invalid(tptr, "\"take\" applies to one_to_many relations; \"" + name + "\" is at most one row");
+                return invalid(tptr,
+                               "\"take\" applies to one_to_many relations; \"" + name
+                                   + "\" is at most one row");
             if (!item["take"].is_number_integer() || item["take"].get<std::int64_t>() < 1)
                 return invalid(tptr, "must be a positive integer");
             plan.explicitTake = true;
@@ -150,20 +163,26 @@ Result<std::vector<IncludePlan>> IncludeCompiler::compileLevel(const Json &inclu
         }
         if (plan.take > target.budget.maxRows) {
             plan.takeClamped = true;
-            decisions.push_back({{"kind", "budget"}, {"budget", "max_rows"}, {"include", plan.path},
-                                 {"limit", target.budget.maxRows}, {"requested", plan.take}});
+            decisions.push_back({ { "kind", "budget" },
+                                  { "budget", "max_rows" },
+                                  { "include", plan.path },
+                                  { "limit", target.budget.maxRows },
+                                  { "requested", plan.take } });
             plan.take = target.budget.maxRows;
         }
 
-        Json decision = {{"kind", "include"}, {"relation", name}, {"path", plan.path}, {"table", target.name()},
-                         {"relation_kind", Relation::kindName(plan.kind)}};
+        Json decision = { { "kind", "include" },
+                          { "relation", name },
+                          { "path", plan.path },
+                          { "table", target.name() },
+                          { "relation_kind", Relation::kindName(plan.kind) } };
         if (oneToMany)
             decision["take_per_parent"] = plan.take;
         decisions.push_back(std::move(decision));
 
         if (item.contains("include") && !item["include"].is_null()) {
-            auto nested = compileLevel(item["include"], jsonPointerJoin(ptr, "include"), target, plan.path, plan.columns,
-                                       depth + 1, decisions);
+            auto nested = compileLevel(item["include"], jsonPointerJoin(ptr, "include"), target,
+                                       plan.path, plan.columns, depth + 1, decisions);
             if (!nested)
                 return nested.takeError();
             plan.includes = std::move(nested).value();
@@ -184,17 +203,22 @@ Result<std::vector<IncludePlan>> IncludeCompiler::compileLevel(const Json &inclu
         const std::string where = " WHERE " + joined(predicates, " AND ");
         // A many_to_one through the target's key has one row per parent; anything else is
         // capped per parent with ROW_NUMBER() (SQLite 3.25+ and PostgreSQL alike).
-        const bool byKey = target.primaryKey().size() == 1 && target.primaryKey().front() == relation->targetColumn->name();
+        const bool byKey = target.primaryKey().size() == 1
+            && target.primaryKey().front() == relation->targetColumn->name();
         if (!oneToMany && byKey) {
-            plan.sqlHead = "SELECT " + list + " FROM " + QueryCompiler::quoteIdentifier(target.name()) + where;
+            plan.sqlHead =
+                "SELECT " + list + " FROM " + QueryCompiler::quoteIdentifier(target.name()) + where;
             plan.sqlTail = ") ORDER BY " + link;
         } else {
-            const std::int64_t perParent = oneToMany ? plan.take + 1 : 1; // one more tells whether more exist
-            const std::string order = keyOrder.empty() ? std::string() : " ORDER BY " + joined(keyOrder, ", ");
-            plan.sqlHead = "SELECT " + list + " FROM (SELECT " + list + ", ROW_NUMBER() OVER (PARTITION BY " + link + order
-                + ") AS \"warden_rn\" FROM " + QueryCompiler::quoteIdentifier(target.name()) + where;
-            plan.sqlTail = ")) AS \"warden_related\" WHERE \"warden_rn\" <= " + std::to_string(perParent) + " ORDER BY "
-                + link + ", \"warden_rn\"";
+            const std::int64_t perParent =
+                oneToMany ? plan.take + 1 : 1; // one more tells whether more exist
+            const std::string order =
+                keyOrder.empty() ? std::string() : " ORDER BY " + joined(keyOrder, ", ");
+            plan.sqlHead = "SELECT " + list + " FROM (SELECT " + list
+                + ", ROW_NUMBER() OVER (PARTITION BY " + link + order + ") AS \"warden_rn\" FROM "
+                + QueryCompiler::quoteIdentifier(target.name()) + where;
+            plan.sqlTail = ")) AS \"warden_related\" WHERE \"warden_rn\" <= "
+                + std::to_string(perParent) + " ORDER BY " + link + ", \"warden_rn\"";
         }
         plan.params = b.takeParams();
         plans.push_back(std::move(plan));

@@ -18,23 +18,23 @@ namespace warden {
 // rules) and its row cap are all inside the statement.
 struct IncludePlan
 {
-    std::string name;                        // the relation: the key the rows appear under
-    std::string path;                        // "customer.orders": where it sits in the result
+    std::string name; // the relation: the key the rows appear under
+    std::string path; // "customer.orders": where it sits in the result
     Relation::Kind kind = Relation::Kind::ManyToOne;
-    const TableView *table = nullptr;        // the related table
-    std::size_t parentKey = 0;               // the parent's link column (index in its result columns)
+    const TableView *table = nullptr; // the related table
+    std::size_t parentKey = 0; // the parent's link column (index in its result columns)
     std::vector<const ColumnView *> columns; // visible ones first, then hidden link columns
     std::size_t visibleColumns = 0;
-    std::size_t linkColumn = 0;              // this table's link column (index in `columns`)
-    std::int64_t take = 1;                   // rows per parent (one_to_many)
+    std::size_t linkColumn = 0; // this table's link column (index in `columns`)
+    std::int64_t take = 1; // rows per parent (one_to_many)
     bool takeClamped = false;
     bool explicitTake = false;
     int timeoutMs = 0;
     db::Dialect dialect = db::Dialect::Sqlite;
-    std::string sqlHead;                     // everything before the IN list's placeholders
-    std::string sqlTail;                     // everything after them
-    std::vector<Json> params;                // bound before the parents' keys
-    std::vector<IncludePlan> includes;       // nested, fetched for this level's rows
+    std::string sqlHead; // everything before the IN list's placeholders
+    std::string sqlTail; // everything after them
+    std::vector<Json> params; // bound before the parents' keys
+    std::vector<IncludePlan> includes; // nested, fetched for this level's rows
 
     // The statement for `keys` parent keys; its parameters are `params` then the keys.
     std::string sql(std::size_t keys) const;
@@ -52,21 +52,28 @@ public:
     // Parent keys bound per statement; more parents take more statements of this size.
     static constexpr std::size_t maxKeysPerStatement = 500;
 
-    IncludeCompiler(const Policy &policy, db::Dialect dialect, const Principal &principal, int maxDepth)
-        : m_policy(policy), m_dialect(dialect), m_principal(principal), m_maxDepth(maxDepth)
+    IncludeCompiler(const Policy &policy, db::Dialect dialect, const Principal &principal,
+                    int maxDepth)
+        : m_policy(policy)
+        , m_dialect(dialect)
+        , m_principal(principal)
+        , m_maxDepth(maxDepth)
     {
     }
 
     // Compiles `include` (found at `pointer`) for rows of `parent`. The parent's link columns
     // are looked up in `parentColumns`, or appended to it (the caller returns them hidden).
-    Result<std::vector<IncludePlan>> compile(const Json &include, const std::string &pointer, const TableView &parent,
-                                             std::vector<const ColumnView *> &parentColumns, Json &decisions) const;
+    Result<std::vector<IncludePlan>> compile(const Json &include, const std::string &pointer,
+                                             const TableView &parent,
+                                             std::vector<const ColumnView *> &parentColumns,
+                                             Json &decisions) const;
 
 private:
     Result<std::vector<IncludePlan>> compileLevel(const Json &include, const std::string &pointer,
-                                                  const TableView &parent, const std::string &parentPath,
-                                                  std::vector<const ColumnView *> &parentColumns, int depth,
-                                                  Json &decisions) const;
+                                                  const TableView &parent,
+                                                  const std::string &parentPath,
+                                                  std::vector<const ColumnView *> &parentColumns,
+                                                  int depth, Json &decisions) const;
 
     const Policy &m_policy;
     db::Dialect m_dialect;

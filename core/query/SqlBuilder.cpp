@@ -11,9 +11,11 @@
 namespace warden {
 namespace compile {
 
-Error invalid(const std::string &pointer, const std::string &message, std::vector<std::string> hints)
+Error invalid(const std::string &pointer, const std::string &message,
+              std::vector<std::string> hints)
 {
-    return Error(ErrorCode::InvalidArgument, pointer + ": " + message, std::move(hints), Json{{"pointer", pointer}});
+    return Error(ErrorCode::InvalidArgument, pointer + ": " + message, std::move(hints),
+                 Json { { "pointer", pointer } });
 }
 
 std::vector<std::string> fieldNames(const TableView &t, bool filterableOnly)
@@ -35,16 +37,19 @@ std::string joinNames(const std::vector<std::string> &names, std::size_t max)
     return out;
 }
 
-Error noSuchField(const std::string &pointer, const std::string &field, const TableView &t, bool filterContext)
+Error noSuchField(const std::string &pointer, const std::string &field, const TableView &t,
+                  bool filterContext)
 {
     const auto names = fieldNames(t, filterContext);
     return Error(ErrorCode::FieldNotAllowed,
-                 pointer + ": \"" + field + "\" is not a " + (filterContext ? "filterable " : "") + "field of \""
-                     + t.name() + "\"",
-                 {"Allowed fields: " + joinNames(names)}, Json{{"pointer", pointer}, {"field", field}, {"table", t.name()}});
+                 pointer + ": \"" + field + "\" is not a " + (filterContext ? "filterable " : "")
+                     + "field of \"" + t.name() + "\"",
+                 { "Allowed fields: " + joinNames(names) },
+                 Json { { "pointer", pointer }, { "field", field }, { "table", t.name() } });
 }
 
-Result<const TableView *> readableTable(const Policy &policy, const Json &args, const Principal &principal)
+Result<const TableView *> readableTable(const Policy &policy, const Json &args,
+                                        const Principal &principal)
 {
     if (!args.contains("table") || !args["table"].is_string())
         return invalid("/table", "is required: the name of a table from db_describe_schema");
@@ -54,8 +59,10 @@ Result<const TableView *> readableTable(const Policy &policy, const Json &args, 
         std::vector<std::string> names;
         for (const auto *t : policy.tables(principal))
             names.push_back(t->name());
-        return Error(ErrorCode::ModelNotAllowed, "/table: there is no table \"" + tableName + "\" you can read",
-                     {"Tables: " + joinNames(names)}, Json{{"pointer", "/table"}, {"table", tableName}});
+        return Error(ErrorCode::ModelNotAllowed,
+                     "/table: there is no table \"" + tableName + "\" you can read",
+                     { "Tables: " + joinNames(names) },
+                     Json { { "pointer", "/table" }, { "table", tableName } });
     }
     return table;
 }
@@ -63,8 +70,8 @@ Result<const TableView *> readableTable(const Policy &policy, const Json &args, 
 } // namespace compile
 
 using compile::invalid;
-using compile::noSuchField;
 using compile::joinNames;
+using compile::noSuchField;
 
 std::string SqlBuilder::placeholder(db::Dialect dialect, std::size_t index)
 {
@@ -81,11 +88,13 @@ Result<Json> SqlBuilder::coerce(const ColumnView &col, const Json &v, const std:
 {
     const std::string &type = col.info->type;
     if (v.is_null())
-        return invalid(ptr, "null is not a value to compare with; use {\"op\": \"is_null\", \"value\": true}");
+        return invalid(
+            ptr, "null is not a value to compare with; use {\"op\": \"is_null\", \"value\": true}");
     if (type == "integer") {
         if (v.is_number_integer())
             return v;
-        if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>() && std::fabs(v.get<double>()) < 9e15)
+        if (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>()
+            && std::fabs(v.get<double>()) < 9e15)
             return Json(std::int64_t(v.get<double>()));
         return invalid(ptr, "\"" + col.name() + "\" is an integer field; give an integer");
     }
@@ -109,17 +118,25 @@ Result<Json> SqlBuilder::coerce(const ColumnView &col, const Json &v, const std:
 Result<std::string> SqlBuilder::condition(const Json &cond, const std::string &ptr, int depth)
 {
     if (depth > m_budget.maxFilterDepth)
-        return Error(ErrorCode::BudgetExceeded, ptr + ": the filter is nested deeper than " + std::to_string(m_budget.maxFilterDepth) + " levels",
-                     {"Flatten the filter or split the question into several queries"},
-                     Json{{"budget", "max_filter_depth"}, {"limit", m_budget.maxFilterDepth}});
+        return Error(
+            ErrorCode::BudgetExceeded,
+            ptr + ": the filter is nested deeper than " + std::to_string(m_budget.maxFilterDepth)
+                + " levels",
+            { "Flatten the filter or split the question into several queries" },
+            Json { { "budget", "max_filter_depth" }, { "limit", m_budget.maxFilterDepth } });
     if (++m_nodes > m_budget.maxFilterNodes)
-        return Error(ErrorCode::BudgetExceeded, ptr + ": the filter has more than " + std::to_string(m_budget.maxFilterNodes) + " conditions",
-                     {"Use \"in\" for lists of values, or split the query"},
-                     Json{{"budget", "max_filter_nodes"}, {"limit", m_budget.maxFilterNodes}});
+        return Error(
+            ErrorCode::BudgetExceeded,
+            ptr + ": the filter has more than " + std::to_string(m_budget.maxFilterNodes)
+                + " conditions",
+            { "Use \"in\" for lists of values, or split the query" },
+            Json { { "budget", "max_filter_nodes" }, { "limit", m_budget.maxFilterNodes } });
     if (cond.is_array())
         return group(cond, ptr, "AND", depth);
     if (!cond.is_object())
-        return invalid(ptr, "a condition is {field, op, value}, {and: [...]}, {or: [...]}, {not: {...}} or a list (all must hold)");
+        return invalid(ptr,
+                       "a condition is {field, op, value}, {and: [...]}, {or: [...]}, {not: {...}} "
+                       "or a list (all must hold)");
     if (cond.contains("and") || cond.contains("or") || cond.contains("not")) {
         if (cond.size() != 1)
             return invalid(ptr, "a group has exactly one key: \"and\", \"or\" or \"not\"");
@@ -135,7 +152,8 @@ Result<std::string> SqlBuilder::condition(const Json &cond, const std::string &p
     return comparison(cond, ptr);
 }
 
-Result<std::string> SqlBuilder::group(const Json &items, const std::string &ptr, const char *joiner, int depth)
+Result<std::string> SqlBuilder::group(const Json &items, const std::string &ptr, const char *joiner,
+                                      int depth)
 {
     if (!items.is_array() || items.empty())
         return invalid(ptr, "must be a non-empty list of conditions");
@@ -153,11 +171,13 @@ Result<std::string> SqlBuilder::comparison(const Json &cond, const std::string &
 {
     for (auto it = cond.begin(); it != cond.end(); ++it)
         if (it.key() != "field" && it.key() != "op" && it.key() != "value")
-            return invalid(jsonPointerJoin(ptr, it.key()), "unknown key; a condition has \"field\", \"op\" and \"value\"");
+            return invalid(jsonPointerJoin(ptr, it.key()),
+                           "unknown key; a condition has \"field\", \"op\" and \"value\"");
     if (!cond.contains("field") || !cond["field"].is_string())
         return invalid(ptr, "needs \"field\" (a field name)");
     if (!cond.contains("op") || !cond["op"].is_string())
-        return invalid(ptr, "needs \"op\"", {"Operators: " + joinNames(QueryCompiler::operators())});
+        return invalid(ptr, "needs \"op\"",
+                       { "Operators: " + joinNames(QueryCompiler::operators()) });
     const std::string field = cond["field"].get<std::string>();
     const std::string op = cond["op"].get<std::string>();
     const ColumnView *col = m_table.column(field);
@@ -165,15 +185,17 @@ Result<std::string> SqlBuilder::comparison(const Json &cond, const std::string &
         return noSuchField(jsonPointerJoin(ptr, "field"), field, m_table, true);
     const auto &ops = QueryCompiler::operators();
     if (std::find(ops.begin(), ops.end(), op) == ops.end())
-        return invalid(jsonPointerJoin(ptr, "op"), "unknown operator \"" + op + "\"", {"Operators: " + joinNames(ops)});
+        return invalid(jsonPointerJoin(ptr, "op"), "unknown operator \"" + op + "\"",
+                       { "Operators: " + joinNames(ops) });
     const std::string column = QueryCompiler::quoteIdentifier(field);
     const std::string vptr = jsonPointerJoin(ptr, "value");
     if (!cond.contains("value"))
         return invalid(ptr, "needs \"value\"");
     const Json &v = cond["value"];
 
-    static const std::map<std::string, std::string> simple{{"eq", "="}, {"ne", "<>"}, {"lt", "<"},
-                                                           {"lte", "<="}, {"gt", ">"}, {"gte", ">="}};
+    static const std::map<std::string, std::string> simple { { "eq", "=" }, { "ne", "<>" },
+                                                             { "lt", "<" }, { "lte", "<=" },
+                                                             { "gt", ">" }, { "gte", ">=" } };
     if (auto s = simple.find(op); s != simple.end()) {
         auto value = coerce(*col, v, vptr);
         if (!value)
@@ -190,8 +212,10 @@ Result<std::string> SqlBuilder::comparison(const Json &cond, const std::string &
             return invalid(vptr, "\"" + op + "\" takes a non-empty list of values");
         if (int(v.size()) > m_budget.maxInList)
             return Error(ErrorCode::BudgetExceeded,
-                         vptr + ": the list has " + std::to_string(v.size()) + " values; the limit is " + std::to_string(m_budget.maxInList),
-                         {"Split the values over several queries"}, Json{{"budget", "max_in_list"}, {"limit", m_budget.maxInList}});
+                         vptr + ": the list has " + std::to_string(v.size())
+                             + " values; the limit is " + std::to_string(m_budget.maxInList),
+                         { "Split the values over several queries" },
+                         Json { { "budget", "max_in_list" }, { "limit", m_budget.maxInList } });
         std::string list;
         for (std::size_t i = 0; i < v.size(); ++i) {
             auto value = coerce(*col, v[i], jsonPointerJoin(vptr, i));
@@ -217,14 +241,18 @@ Result<std::string> SqlBuilder::comparison(const Json &cond, const std::string &
     if (!v.is_string())
         return invalid(vptr, "\"" + op + "\" takes a string");
     if (col->info->type != "text")
-        return invalid(jsonPointerJoin(ptr, "op"), "\"" + op + "\" works on text fields; \"" + field + "\" is " + col->info->type);
+        return invalid(jsonPointerJoin(ptr, "op"),
+                       "\"" + op + "\" works on text fields; \"" + field + "\" is "
+                           + col->info->type);
     std::string escaped;
     for (char ch : v.get<std::string>()) {
         if (ch == '%' || ch == '_' || ch == '\\')
             escaped += '\\';
         escaped += ch;
     }
-    const std::string pattern = op == "contains" ? "%" + escaped + "%" : op == "startswith" ? escaped + "%" : "%" + escaped;
+    const std::string pattern = op == "contains" ? "%" + escaped + "%"
+        : op == "startswith"                     ? escaped + "%"
+                                                 : "%" + escaped;
     const char *like = m_dialect == db::Dialect::Postgres ? " ILIKE " : " LIKE ";
     return column + like + param(pattern) + " ESCAPE '\\'";
 }
@@ -237,9 +265,11 @@ Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principa
     if (!table.tenantColumn.empty()) {
         if (principal.tenantId.empty())
             return Error(ErrorCode::TenantScopeRequired,
-                         "\"" + table.name() + "\" is scoped by tenant and this caller has no tenant",
-                         {"Authenticate as a principal with a tenant, or ask an operator to set local_principal.tenant_id"},
-                         Json{{"table", table.name()}});
+                         "\"" + table.name()
+                             + "\" is scoped by tenant and this caller has no tenant",
+                         { "Authenticate as a principal with a tenant, or ask an operator to set "
+                           "local_principal.tenant_id" },
+                         Json { { "table", table.name() } });
         const db::ColumnInfo *info = table.info->column(table.tenantColumn);
         Json tenant = principal.tenantId;
         if (info->type == "integer") {
@@ -252,27 +282,41 @@ Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principa
                 tenant = nullptr;
             }
         }
-        predicates.push_back(tenant.is_null() ? std::string("1 = 0") : quote(table.tenantColumn) + " = " + param(tenant));
-        decisions.push_back({{"kind", "scope"}, {"scope", "tenant"}, {"table", table.name()}, {"field", table.tenantColumn},
-                             {"source", "principal.tenant"}});
+        predicates.push_back(tenant.is_null() ? std::string("1 = 0")
+                                              : quote(table.tenantColumn) + " = " + param(tenant));
+        decisions.push_back({ { "kind", "scope" },
+                              { "scope", "tenant" },
+                              { "table", table.name() },
+                              { "field", table.tenantColumn },
+                              { "source", "principal.tenant" } });
     }
     if (!table.ownerColumn.empty()) {
         if (principal.userId.empty())
-            return Error(ErrorCode::TenantScopeRequired, "\"" + table.name() + "\" is scoped by owner and this caller has no user id",
-                         {}, Json{{"table", table.name()}});
+            return Error(ErrorCode::TenantScopeRequired,
+                         "\"" + table.name()
+                             + "\" is scoped by owner and this caller has no user id",
+                         {}, Json { { "table", table.name() } });
         predicates.push_back(quote(table.ownerColumn) + " = " + param(principal.userId));
-        decisions.push_back({{"kind", "scope"}, {"scope", "owner"}, {"table", table.name()}, {"field", table.ownerColumn},
-                             {"source", "principal.user"}});
+        decisions.push_back({ { "kind", "scope" },
+                              { "scope", "owner" },
+                              { "table", table.name() },
+                              { "field", table.ownerColumn },
+                              { "source", "principal.user" } });
     }
     if (!table.softDeleteColumn.empty()) {
         predicates.push_back(quote(table.softDeleteColumn) + " IS NULL");
-        decisions.push_back({{"kind", "scope"}, {"scope", "soft_delete"}, {"table", table.name()}, {"field", table.softDeleteColumn}});
+        decisions.push_back({ { "kind", "scope" },
+                              { "scope", "soft_delete" },
+                              { "table", table.name() },
+                              { "field", table.softDeleteColumn } });
     }
     return predicates;
 }
 
-Result<std::vector<const ColumnView *>> SqlBuilder::selectList(const TableView &table, const Json &sel,
-                                                               const std::string &selPtr, Json &decisions)
+Result<std::vector<const ColumnView *>> SqlBuilder::selectList(const TableView &table,
+                                                               const Json &sel,
+                                                               const std::string &selPtr,
+                                                               Json &decisions)
 {
     const Budget &budget = table.budget;
     std::vector<const ColumnView *> columns;
@@ -294,19 +338,28 @@ Result<std::vector<const ColumnView *>> SqlBuilder::selectList(const TableView &
         }
         if (int(columns.size()) > budget.maxSelectFields)
             return Error(ErrorCode::BudgetExceeded,
-                         selPtr + ": " + std::to_string(columns.size()) + " fields selected; the limit is " + std::to_string(budget.maxSelectFields),
-                         {"Select at most " + std::to_string(budget.maxSelectFields) + " fields"},
-                         Json{{"budget", "max_select_fields"}, {"limit", budget.maxSelectFields}, {"requested", columns.size()}});
+                         selPtr + ": " + std::to_string(columns.size())
+                             + " fields selected; the limit is "
+                             + std::to_string(budget.maxSelectFields),
+                         { "Select at most " + std::to_string(budget.maxSelectFields) + " fields" },
+                         Json { { "budget", "max_select_fields" },
+                                { "limit", budget.maxSelectFields },
+                                { "requested", columns.size() } });
     } else {
         for (const auto &c : table.columns)
             if (int(columns.size()) < budget.maxSelectFields)
                 columns.push_back(&c);
-        decisions.push_back({{"kind", "select"}, {"table", table.name()}, {"detail", "default select: every permitted field"}});
+        decisions.push_back({ { "kind", "select" },
+                              { "table", table.name() },
+                              { "detail", "default select: every permitted field" } });
     }
     for (const ColumnView *c : columns)
         if (c->action != ColumnAction::Allow)
-            decisions.push_back({{"kind", "redact"}, {"table", table.name()}, {"field", c->name()},
-                                 {"action", c->action == ColumnAction::Mask ? "mask" : "hash"}});
+            decisions.push_back(
+                { { "kind", "redact" },
+                  { "table", table.name() },
+                  { "field", c->name() },
+                  { "action", c->action == ColumnAction::Mask ? "mask" : "hash" } });
     return columns;
 }
 

@@ -14,14 +14,17 @@ namespace warden {
 // Errors and hints the compilers share, worded the same wherever a caller meets them.
 namespace compile {
 
-Error invalid(const std::string &pointer, const std::string &message, std::vector<std::string> hints = {});
+Error invalid(const std::string &pointer, const std::string &message,
+              std::vector<std::string> hints = {});
 std::vector<std::string> fieldNames(const TableView &t, bool filterableOnly);
 std::string joinNames(const std::vector<std::string> &names, std::size_t max = 25);
 // The same answer for "no such column" and "denied column": a denied column must not be
 // distinguishable from a missing one.
-Error noSuchField(const std::string &pointer, const std::string &field, const TableView &t, bool filterContext);
+Error noSuchField(const std::string &pointer, const std::string &field, const TableView &t,
+                  bool filterContext);
 // args["table"] as a table this caller may read, or the error every read tool gives.
-Result<const TableView *> readableTable(const Policy &policy, const Json &args, const Principal &principal);
+Result<const TableView *> readableTable(const Policy &policy, const Json &args,
+                                        const Principal &principal);
 
 } // namespace compile
 
@@ -33,7 +36,9 @@ class SqlBuilder
 {
 public:
     SqlBuilder(db::Dialect dialect, const TableView &table, const Budget &budget)
-        : m_dialect(dialect), m_table(table), m_budget(budget)
+        : m_dialect(dialect)
+        , m_table(table)
+        , m_budget(budget)
     {
     }
 
@@ -54,14 +59,15 @@ public:
 
     // The columns `select` names (null: every permitted column up to max_select_fields),
     // with the default-select and redaction decisions.
-    static Result<std::vector<const ColumnView *>> selectList(const TableView &table, const Json &select,
-                                                              const std::string &ptr, Json &decisions);
+    static Result<std::vector<const ColumnView *>>
+    selectList(const TableView &table, const Json &select, const std::string &ptr, Json &decisions);
 
     // The placeholder of the 1-based parameter `index`.
     static std::string placeholder(db::Dialect dialect, std::size_t index);
 
 private:
-    Result<std::string> group(const Json &items, const std::string &ptr, const char *joiner, int depth);
+    Result<std::string> group(const Json &items, const std::string &ptr, const char *joiner,
+                              int depth);
     Result<std::string> comparison(const Json &cond, const std::string &ptr);
 
     db::Dialect m_dialect;

@@ -14,26 +14,43 @@ Json AggregateTool::definition() const
     Json d = Json::object();
     d["name"] = name();
     d["title"] = "Aggregate a table";
-    d["description"] = "Counts, sums, averages, minimums and maximums over the rows of one table you may read, "
-                       "optionally grouped. group_by takes filterable fields; sum, avg, min and max take fields shown "
-                       "as they are (not masked or hashed). Groups with fewer rows than min_group_size (or the "
-                       "policy's minimum) are left out and counted in suppressed_groups.";
+    d["description"] =
+        "Counts, sums, averages, minimums and maximums over the rows of one table you may read, "
+        "optionally grouped. group_by takes filterable fields; sum, avg, min and max take fields "
+        "shown "
+        "as they are (not masked or hashed). Groups with fewer rows than min_group_size (or the "
+        "policy's minimum) are left out and counted in suppressed_groups.";
     Json input = Json::object();
     input["type"] = "object";
-    input["required"] = Json::array({"table", "metrics"});
+    input["required"] = Json::array({ "table", "metrics" });
     input["properties"] = {
-        {"table", {{"type", "string"}, {"description", "Table name from db_describe_schema"}}},
-        {"metrics", {{"type", "array"}, {"minItems", 1},
-                     {"items", {{"type", "object"}, {"required", {"op"}},
-                                {"properties", {{"op", {{"type", "string"}, {"enum", AggregateCompiler::operations()}}},
-                                                {"field", {{"type", "string"}, {"description", "count without a field counts rows"}}},
-                                                {"as", {{"type", "string"}, {"pattern", "^[A-Za-z_][A-Za-z0-9_]{0,62}$"},
-                                                        {"description", "Name of the metric in each group (default op_field)"}}}}},
-                                {"additionalProperties", false}}}}},
-        {"where", QueryTool::conditionSchema()},
-        {"group_by", {{"type", "array"}, {"items", {{"type", "string"}}}, {"minItems", 1}}},
-        {"min_group_size", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000000},
-                            {"description", "Leave out groups with fewer rows than this"}}},
+        { "table",
+          { { "type", "string" }, { "description", "Table name from db_describe_schema" } } },
+        { "metrics",
+          { { "type", "array" },
+            { "minItems", 1 },
+            { "items",
+              { { "type", "object" },
+                { "required", { "op" } },
+                { "properties",
+                  { { "op", { { "type", "string" }, { "enum", AggregateCompiler::operations() } } },
+                    { "field",
+                      { { "type", "string" },
+                        { "description", "count without a field counts rows" } } },
+                    { "as",
+                      { { "type", "string" },
+                        { "pattern", "^[A-Za-z_][A-Za-z0-9_]{0,62}$" },
+                        { "description",
+                          "Name of the metric in each group (default op_field)" } } } } },
+                { "additionalProperties", false } } } } },
+        { "where", QueryTool::conditionSchema() },
+        { "group_by",
+          { { "type", "array" }, { "items", { { "type", "string" } } }, { "minItems", 1 } } },
+        { "min_group_size",
+          { { "type", "integer" },
+            { "minimum", 1 },
+            { "maximum", 1000000 },
+            { "description", "Leave out groups with fewer rows than this" } } },
     };
     input["additionalProperties"] = false;
     d["inputSchema"] = std::move(input);
@@ -47,14 +64,18 @@ Json AggregateTool::definition() const
         "truncated": {"type": "boolean", "description": "More groups exist than the row limit returns"}
       }
     })"));
-    d["annotations"] = {{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
+    d["annotations"] = { { "readOnlyHint", true },
+                         { "destructiveHint", false },
+                         { "idempotentHint", true },
+                         { "openWorldHint", false } };
     return d;
 }
 
 void AggregateTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments)
 {
     auto policy = m_services.policies->current();
-    auto compiled = AggregateCompiler(*policy, m_services.pool->dialect()).compile(arguments, ctx->principal());
+    auto compiled =
+        AggregateCompiler(*policy, m_services.pool->dialect()).compile(arguments, ctx->principal());
     if (!compiled) {
         ctx->respondToolError(compiled.error());
         return;
@@ -103,10 +124,14 @@ void AggregateTool::call(const std::shared_ptr<RequestContext> &ctx, const Json 
             Json result = Json::object();
             result["groups"] = std::move(groups);
             result["suppressed_groups"] = suppressed;
-            result["truncated"] = rs->rows.size() > std::size_t(a.maxGroups) || rs->moreRowsAvailable;
+            result["truncated"] =
+                rs->rows.size() > std::size_t(a.maxGroups) || rs->moreRowsAvailable;
             ctx->respondToolResult(std::move(result));
         },
-        [ctx] { ctx->respondToolError(Error(ErrorCode::Cancelled, "the aggregate was cancelled before it started")); });
+        [ctx] {
+            ctx->respondToolError(
+                Error(ErrorCode::Cancelled, "the aggregate was cancelled before it started"));
+        });
     ctx->setCancelHandler([job] { job->cancel(); });
 }
 

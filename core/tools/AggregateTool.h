@@ -10,7 +10,10 @@ namespace warden {
 class AggregateTool : public Tool
 {
 public:
-    explicit AggregateTool(const ToolServices &services) : m_services(services) {}
+    explicit AggregateTool(const ToolServices &services)
+        : m_services(services)
+    {
+    }
     std::string name() const override { return "db_aggregate"; }
     Json definition() const override;
     void call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments) override;

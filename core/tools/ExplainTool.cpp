@@ -15,13 +15,13 @@ namespace {
 // One statement the explained call would run, and how often at most.
 struct Statement
 {
-    std::string role;       // main, include, suppressed_groups
-    std::string path;       // includes: where the rows go
-    std::string sql;        // estimated
+    std::string role; // main, include, suppressed_groups
+    std::string path; // includes: where the rows go
+    std::string sql; // estimated
     std::vector<Json> params;
-    std::string shownSql;   // reported
+    std::string shownSql; // reported
     Json shownParams = Json::array();
-    double times = 1;       // includes: one parent key's cost times the parent rows there can be
+    double times = 1; // includes: one parent key's cost times the parent rows there can be
     int timeoutMs = 0;
 };
 
@@ -86,10 +86,11 @@ Json ExplainTool::definition() const
     Json d = Json::object();
     d["name"] = name();
     d["title"] = "Explain a read";
-    d["description"] = "Shows what db_query, db_get or db_aggregate would do with the given arguments, without "
-                       "running it: the SQL and its parameters, every policy decision (row scopes added, fields "
-                       "masked or hashed, limits applied, cursor use) and the estimated cost. A call the tool "
-                       "would refuse is refused here with the same error.";
+    d["description"] =
+        "Shows what db_query, db_get or db_aggregate would do with the given arguments, without "
+        "running it: the SQL and its parameters, every policy decision (row scopes added, fields "
+        "masked or hashed, limits applied, cursor use) and the estimated cost. A call the tool "
+        "would refuse is refused here with the same error.";
     d["inputSchema"] = Json::parse(R"({
       "type": "object",
       "required": ["tool", "arguments"],
@@ -122,7 +123,10 @@ Json ExplainTool::definition() const
         }}
       }
     })"));
-    d["annotations"] = {{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
+    d["annotations"] = { { "readOnlyHint", true },
+                         { "destructiveHint", false },
+                         { "idempotentHint", true },
+                         { "openWorldHint", false } };
     return d;
 }
 
@@ -131,21 +135,25 @@ void ExplainTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &a
     static const char *tools = "Tools: db_query, db_get, db_aggregate";
     for (auto it = arguments.begin(); it != arguments.end(); ++it)
         if (it.key() != "tool" && it.key() != "arguments") {
-            ctx->respondToolError(Error(ErrorCode::InvalidArgument, "/" + it.key() + ": unknown argument",
-                                        {"Arguments: tool, arguments"}, Json{{"pointer", "/" + it.key()}}));
+            ctx->respondToolError(
+                Error(ErrorCode::InvalidArgument, "/" + it.key() + ": unknown argument",
+                      { "Arguments: tool, arguments" }, Json { { "pointer", "/" + it.key() } }));
             return;
         }
-    const std::string tool = arguments.contains("tool") && arguments["tool"].is_string() ? arguments["tool"].get<std::string>()
-                                                                                           : std::string();
+    const std::string tool = arguments.contains("tool") && arguments["tool"].is_string()
+        ? arguments["tool"].get<std::string>()
+        : std::string();
     if (tool != "db_query" && tool != "db_get" && tool != "db_aggregate") {
-        ctx->respondToolError(Error(ErrorCode::InvalidArgument, "/tool: give the name of the read tool to explain",
-                                    {tools}, Json{{"pointer", "/tool"}}));
+        ctx->respondToolError(Error(ErrorCode::InvalidArgument,
+                                    "/tool: give the name of the read tool to explain", { tools },
+                                    Json { { "pointer", "/tool" } }));
         return;
     }
     if (!arguments.contains("arguments") || !arguments["arguments"].is_object()) {
-        ctx->respondToolError(Error(ErrorCode::InvalidArgument,
-                                    "/arguments: give the arguments you would pass to " + tool + ", as an object",
-                                    {}, Json{{"pointer", "/arguments"}}));
+        ctx->respondToolError(
+            Error(ErrorCode::InvalidArgument,
+                  "/arguments: give the arguments you would pass to " + tool + ", as an object", {},
+                  Json { { "pointer", "/arguments" } }));
         return;
     }
     const Json &args = arguments["arguments"];
@@ -169,10 +177,13 @@ void ExplainTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &a
             statements.push_back(std::move(s));
         }
         decisions = std::move(a->decisions);
-        decisions.push_back({{"kind", "limit"}, {"groups", a->maxGroups}, {"statement_timeout_ms", a->timeoutMs}});
+        decisions.push_back({ { "kind", "limit" },
+                              { "groups", a->maxGroups },
+                              { "statement_timeout_ms", a->timeoutMs } });
     } else {
         auto q = tool == "db_get" ? GetCompiler(*policy, dialect).compile(args, principal)
-                                  : QueryCompiler(*policy, dialect, m_services.cursors.get()).compileQuery(args, principal);
+                                  : QueryCompiler(*policy, dialect, m_services.cursors.get())
+                                        .compileQuery(args, principal);
         if (!q) {
             ctx->respondToolError(q.error());
             return;
@@ -180,11 +191,13 @@ void ExplainTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &a
         statements.push_back(mainStatement(q->sql, q->params, q->timeoutMs));
         addIncludes(statements, q->includes, double(q->take));
         decisions = std::move(q->decisions);
-        decisions.push_back({{"kind", "limit"}, {"rows", q->take}, {"statement_timeout_ms", q->timeoutMs}});
+        decisions.push_back(
+            { { "kind", "limit" }, { "rows", q->take }, { "statement_timeout_ms", q->timeoutMs } });
     }
 
     auto job = m_services.pool->submit(
-        [ctx, policy, statements = std::move(statements), decisions = std::move(decisions)](db::Connection &conn) mutable {
+        [ctx, policy, statements = std::move(statements),
+         decisions = std::move(decisions)](db::Connection &conn) mutable {
             if (ctx->isCancelled())
                 return;
             CostEstimator estimator(conn, policy->schema());
@@ -211,7 +224,7 @@ void ExplainTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &a
                 shown.push_back(std::move(st));
             }
             const std::string model = CostEstimator::model(conn.dialect());
-            decisions.push_back({{"kind", "cost"}, {"estimated", total}, {"model", model}});
+            decisions.push_back({ { "kind", "cost" }, { "estimated", total }, { "model", model } });
             Json result = Json::object();
             result["sql"] = shown[0]["sql"];
             result["parameters"] = shown[0]["parameters"];
@@ -221,7 +234,10 @@ void ExplainTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &a
             result["statements"] = std::move(shown);
             ctx->respondToolResult(std::move(result));
         },
-        [ctx] { ctx->respondToolError(Error(ErrorCode::Cancelled, "the explanation was cancelled before it started")); });
+        [ctx] {
+            ctx->respondToolError(
+                Error(ErrorCode::Cancelled, "the explanation was cancelled before it started"));
+        });
     ctx->setCancelHandler([job] { job->cancel(); });
 }
 

@@ -11,7 +11,10 @@ namespace warden {
 class ExplainTool : public Tool
 {
 public:
-    explicit ExplainTool(const ToolServices &services) : m_services(services) {}
+    explicit ExplainTool(const ToolServices &services)
+        : m_services(services)
+    {
+    }
     std::string name() const override { return "db_explain"; }
     Json definition() const override;
     void call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments) override;

@@ -15,18 +15,26 @@ Json GetTool::definition() const
     Json d = Json::object();
     d["name"] = name();
     d["title"] = "Get one row by key";
-    d["description"] = "Reads one row of a table by its primary key, with the same column rules and row scopes as "
-                       "db_query, and optionally its related rows (include). A row that does not exist and a row you "
-                       "may not see both answer found: false.";
+    d["description"] =
+        "Reads one row of a table by its primary key, with the same column rules and row scopes as "
+        "db_query, and optionally its related rows (include). A row that does not exist and a row "
+        "you "
+        "may not see both answer found: false.";
     Json input = Json::object();
     input["type"] = "object";
-    input["required"] = Json::array({"table", "id"});
+    input["required"] = Json::array({ "table", "id" });
     input["properties"] = {
-        {"table", {{"type", "string"}, {"description", "Table name from db_describe_schema"}}},
-        {"id", {{"type", {"integer", "number", "string"}}, {"description", "The primary key value of the row"}}},
-        {"select", {{"type", "array"}, {"items", {{"type", "string"}}}, {"minItems", 1},
-                    {"description", "Fields to return; default: every field you may see"}}},
-        {"include", QueryTool::includeSchema()},
+        { "table",
+          { { "type", "string" }, { "description", "Table name from db_describe_schema" } } },
+        { "id",
+          { { "type", { "integer", "number", "string" } },
+            { "description", "The primary key value of the row" } } },
+        { "select",
+          { { "type", "array" },
+            { "items", { { "type", "string" } } },
+            { "minItems", 1 },
+            { "description", "Fields to return; default: every field you may see" } } },
+        { "include", QueryTool::includeSchema() },
     };
     input["additionalProperties"] = false;
     d["inputSchema"] = std::move(input);
@@ -38,14 +46,18 @@ Json GetTool::definition() const
         "found": {"type": "boolean"}
       }
     })"));
-    d["annotations"] = {{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
+    d["annotations"] = { { "readOnlyHint", true },
+                         { "destructiveHint", false },
+                         { "idempotentHint", true },
+                         { "openWorldHint", false } };
     return d;
 }
 
 void GetTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments)
 {
     auto policy = m_services.policies->current();
-    auto compiled = GetCompiler(*policy, m_services.pool->dialect()).compile(arguments, ctx->principal());
+    auto compiled =
+        GetCompiler(*policy, m_services.pool->dialect()).compile(arguments, ctx->principal());
     if (!compiled) {
         ctx->respondToolError(compiled.error());
         return;
@@ -66,7 +78,10 @@ void GetTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &argum
             result["found"] = found;
             ctx->respondToolResult(std::move(result));
         },
-        [ctx] { ctx->respondToolError(Error(ErrorCode::Cancelled, "the lookup was cancelled before it started")); });
+        [ctx] {
+            ctx->respondToolError(
+                Error(ErrorCode::Cancelled, "the lookup was cancelled before it started"));
+        });
     ctx->setCancelHandler([job] { job->cancel(); });
 }
 

@@ -10,7 +10,10 @@ namespace warden {
 class GetTool : public Tool
 {
 public:
-    explicit GetTool(const ToolServices &services) : m_services(services) {}
+    explicit GetTool(const ToolServices &services)
+        : m_services(services)
+    {
+    }
     std::string name() const override { return "db_get"; }
     Json definition() const override;
     void call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments) override;

@@ -27,8 +27,8 @@ std::string keyOf(const Json &v)
     return "j:" + v.dump();
 }
 
-Json redactedRow(const std::vector<const ColumnView *> &columns, std::size_t visible, const std::vector<Json> &values,
-                 const Redactor &redactor)
+Json redactedRow(const std::vector<const ColumnView *> &columns, std::size_t visible,
+                 const std::vector<Json> &values, const Redactor &redactor)
 {
     Json row = Json::object();
     for (std::size_t c = 0; c < visible && c < values.size(); ++c)
@@ -38,7 +38,8 @@ Json redactedRow(const std::vector<const ColumnView *> &columns, std::size_t vis
 
 } // namespace
 
-Result<RowFetcher::Page> RowFetcher::run(db::Connection &conn, const CompiledQuery &q, const Redactor &redactor)
+Result<RowFetcher::Page> RowFetcher::run(db::Connection &conn, const CompiledQuery &q,
+                                         const Redactor &redactor)
 {
     db::QueryOptions options;
     options.timeoutMs = q.timeoutMs;
@@ -70,8 +71,9 @@ Result<RowFetcher::Page> RowFetcher::run(db::Connection &conn, const CompiledQue
 }
 
 Status RowFetcher::attach(db::Connection &conn, const std::vector<IncludePlan> &plans,
-                          const std::vector<const std::vector<Json> *> &parentRaw, const std::vector<Json *> &parentRows,
-                          const Redactor &redactor, bool &truncated)
+                          const std::vector<const std::vector<Json> *> &parentRaw,
+                          const std::vector<Json *> &parentRows, const Redactor &redactor,
+                          bool &truncated)
 {
     for (const IncludePlan &plan : plans) {
         // The distinct, non-null link values of the parents, in first-seen order.
@@ -84,9 +86,11 @@ Status RowFetcher::attach(db::Connection &conn, const std::vector<IncludePlan> &
         }
         std::vector<std::vector<Json>> related;
         for (std::size_t at = 0; at < keys.size(); at += IncludeCompiler::maxKeysPerStatement) {
-            const std::size_t count = std::min(IncludeCompiler::maxKeysPerStatement, keys.size() - at);
+            const std::size_t count =
+                std::min(IncludeCompiler::maxKeysPerStatement, keys.size() - at);
             std::vector<Json> params = plan.params;
-            params.insert(params.end(), keys.begin() + std::ptrdiff_t(at), keys.begin() + std::ptrdiff_t(at + count));
+            params.insert(params.end(), keys.begin() + std::ptrdiff_t(at),
+                          keys.begin() + std::ptrdiff_t(at + count));
             db::QueryOptions options;
             options.timeoutMs = plan.timeoutMs;
             auto rs = conn.query(plan.sql(count), params, options);
@@ -125,7 +129,9 @@ Status RowFetcher::attach(db::Connection &conn, const std::vector<IncludePlan> &
             const auto found = v.is_null() ? byKey.end() : byKey.find(keyOf(v));
             Json &parent = *parentRows[p];
             if (plan.kind == Relation::Kind::ManyToOne) {
-                parent[plan.name] = found == byKey.end() || found->second.empty() ? Json(nullptr) : rows[found->second.front()];
+                parent[plan.name] = found == byKey.end() || found->second.empty()
+                    ? Json(nullptr)
+                    : rows[found->second.front()];
             } else {
                 Json list = Json::array();
                 if (found != byKey.end())

@@ -82,7 +82,8 @@ public:
     }
 
     // Opens the pool on the SQLite file `databasePath` and compiles `policy` against it.
-    void open(const QString &databasePath, const Json &policy, const Principal &principal = tenant("1"))
+    void open(const QString &databasePath, const Json &policy,
+              const Principal &principal = tenant("1"))
     {
         DatabaseConfig config;
         config.driver = DatabaseConfig::Driver::Sqlite;
@@ -110,7 +111,8 @@ public:
         tools->add(std::make_shared<GetTool>(m_services));
         tools->add(std::make_shared<AggregateTool>(m_services));
         tools->add(std::make_shared<ExplainTool>(m_services));
-        m_server = std::make_unique<McpServer>(McpServer::Options{}, std::move(tools), std::make_unique<ResourceCatalog>(),
+        m_server = std::make_unique<McpServer>(McpServer::Options {}, std::move(tools),
+                                               std::make_unique<ResourceCatalog>(),
                                                std::make_unique<PromptCatalog>());
         setPrincipal(principal);
     }
@@ -134,9 +136,13 @@ public:
         m_session = m_server->createSession(QStringLiteral("test"), principal);
         request("initialize", Json::parse(R"({"protocolVersion":"2025-11-25","capabilities":{},
             "clientInfo":{"name":"test","version":"1"}})"));
-        m_session->handle(message(Json::parse(R"({"method":"notifications/initialized","jsonrpc":"2.0"})")), nullptr);
+        m_session->handle(
+            message(Json::parse(R"({"method":"notifications/initialized","jsonrpc":"2.0"})")),
+            nullptr);
         m_definitions.clear();
-        for (const Json &t : request("tools/list", Json::object()).value("result", Json()).value("tools", Json::array()))
+        for (const Json &t : request("tools/list", Json::object())
+                                 .value("result", Json())
+                                 .value("tools", Json::array()))
             m_definitions[t["name"].get<std::string>()] = t;
     }
 
@@ -173,7 +179,9 @@ public:
             std::vector<std::string> problems;
             test::validateSchema(schema, result["structuredContent"], "", problems);
             if (!problems.empty())
-                QTest::qFail(("structuredContent of " + name + " does not match its outputSchema: " + problems.front()).c_str(),
+                QTest::qFail(("structuredContent of " + name
+                              + " does not match its outputSchema: " + problems.front())
+                                 .c_str(),
                              __FILE__, __LINE__);
         }
         return result;
@@ -208,7 +216,8 @@ public:
     {
         sqlite3 *db = nullptr;
         std::vector<std::vector<Json>> rows;
-        if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK)
+        if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READWRITE, nullptr)
+            != SQLITE_OK)
             qFatal("open %s", qPrintable(path));
         sqlite3_stmt *st = nullptr;
         if (sqlite3_prepare_v2(db, statement.c_str(), -1, &st, nullptr) != SQLITE_OK)
@@ -218,10 +227,18 @@ public:
             std::vector<Json> row;
             for (int c = 0; c < sqlite3_column_count(st); ++c) {
                 switch (sqlite3_column_type(st, c)) {
-                case SQLITE_INTEGER: row.emplace_back(std::int64_t(sqlite3_column_int64(st, c))); break;
-                case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(st, c)); break;
-                case SQLITE_NULL: row.emplace_back(nullptr); break;
-                default: row.emplace_back(std::string(reinterpret_cast<const char *>(sqlite3_column_text(st, c))));
+                case SQLITE_INTEGER:
+                    row.emplace_back(std::int64_t(sqlite3_column_int64(st, c)));
+                    break;
+                case SQLITE_FLOAT:
+                    row.emplace_back(sqlite3_column_double(st, c));
+                    break;
+                case SQLITE_NULL:
+                    row.emplace_back(nullptr);
+                    break;
+                default:
+                    row.emplace_back(
+                        std::string(reinterpret_cast<const char *>(sqlite3_column_text(st, c))));
                 }
             }
             rows.push_back(std::move(row));
@@ -236,14 +253,15 @@ public:
     static std::int64_t sqlInt(const QString &path, const std::string &statement)
     {
         const auto rows = sql(path, statement);
-        return rows.empty() || !rows[0][0].is_number_integer() ? -1 : rows[0][0].get<std::int64_t>();
+        return rows.empty() || !rows[0][0].is_number_integer() ? -1
+                                                               : rows[0][0].get<std::int64_t>();
     }
 
 private:
     class Recording : public Outbound
     {
     public:
-        void send(const Json &) override {}
+        void send(const Json &) override { }
         void finish(const Json &r) override
         {
             response = r;
@@ -277,7 +295,7 @@ private:
         t.start();
         while (!out->finished && t.elapsed() < timeoutMs)
             QTest::qWait(2);
-        return out->finished ? out->response : Json{{"timeout", true}};
+        return out->finished ? out->response : Json { { "timeout", true } };
     }
 
     QString m_path;

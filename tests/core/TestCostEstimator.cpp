@@ -32,7 +32,8 @@ private:
 
     double statFor(const std::string &index, int prefix)
     {
-        const auto rows = DemoTools::sql(m_db, "SELECT stat FROM sqlite_stat1 WHERE idx = '" + index + "'");
+        const auto rows =
+            DemoTools::sql(m_db, "SELECT stat FROM sqlite_stat1 WHERE idx = '" + index + "'");
         std::istringstream in(rows.at(0).at(0).get<std::string>());
         double n = 0;
         for (int i = 0; i <= prefix; ++i)
@@ -62,15 +63,33 @@ private Q_SLOTS:
         t.name = "orders";
         t.estimatedRows = 1000;
         s.tables.push_back(t);
-        const std::map<std::string, std::vector<std::int64_t>> stat{{"orders_customer_idx", {1000, 25, 2}}};
+        const std::map<std::string, std::vector<std::int64_t>> stat { { "orders_customer_idx",
+                                                                        { 1000, 25, 2 } } };
         QCOMPARE(CostEstimator::sqliteLineCost("SCAN orders", s, stat), 1000.0);
-        QCOMPARE(CostEstimator::sqliteLineCost("SCAN orders USING COVERING INDEX orders_customer_idx", s, stat), 1000.0);
-        QCOMPARE(CostEstimator::sqliteLineCost("SEARCH orders USING INTEGER PRIMARY KEY (rowid=?)", s, stat), 1.0);
-        QCOMPARE(CostEstimator::sqliteLineCost("SEARCH orders USING INDEX orders_customer_idx (customer_id=?)", s, stat), 25.0);
-        QCOMPARE(CostEstimator::sqliteLineCost("SEARCH orders USING INDEX orders_customer_idx (customer_id=? AND status=?)", s, stat), 2.0);
-        QCOMPARE(CostEstimator::sqliteLineCost("SEARCH orders USING INDEX orders_customer_idx (customer_id=? AND id>?)", s, stat), 25.0);
-        QCOMPARE(CostEstimator::sqliteLineCost("SEARCH orders USING INDEX unknown_idx (customer_id=?)", s, stat), 10.0);
-        QCOMPARE(CostEstimator::sqliteLineCost("SEARCH orders USING INDEX orders_placed_idx (placed_at>? AND placed_at<?)", s, stat), 250.0);
+        QCOMPARE(CostEstimator::sqliteLineCost(
+                     "SCAN orders USING COVERING INDEX orders_customer_idx", s, stat),
+                 1000.0);
+        QCOMPARE(CostEstimator::sqliteLineCost("SEARCH orders USING INTEGER PRIMARY KEY (rowid=?)",
+                                               s, stat),
+                 1.0);
+        QCOMPARE(CostEstimator::sqliteLineCost(
+                     "SEARCH orders USING INDEX orders_customer_idx (customer_id=?)", s, stat),
+                 25.0);
+        QCOMPARE(CostEstimator::sqliteLineCost(
+                     "SEARCH orders USING INDEX orders_customer_idx (customer_id=? AND status=?)",
+                     s, stat),
+                 2.0);
+        QCOMPARE(
+            CostEstimator::sqliteLineCost(
+                "SEARCH orders USING INDEX orders_customer_idx (customer_id=? AND id>?)", s, stat),
+            25.0);
+        QCOMPARE(CostEstimator::sqliteLineCost(
+                     "SEARCH orders USING INDEX unknown_idx (customer_id=?)", s, stat),
+                 10.0);
+        QCOMPARE(CostEstimator::sqliteLineCost(
+                     "SEARCH orders USING INDEX orders_placed_idx (placed_at>? AND placed_at<?)", s,
+                     stat),
+                 250.0);
         QCOMPARE(CostEstimator::sqliteLineCost("USE TEMP B-TREE FOR ORDER BY", s, stat), 0.0);
         QCOMPARE(CostEstimator::sqliteLineCost("CO-ROUTINE warden_related", s, stat), 0.0);
         QCOMPARE(CostEstimator::sqliteLineCost("SCAN warden_related", s, stat), 0.0);
@@ -82,12 +101,16 @@ private Q_SLOTS:
         const db::TableInfo *orders = m_schema.table("orders");
         QVERIFY(orders && orders->estimatedRows >= 120000);
         // A full scan reads the table; a key lookup one row; an index search its rows per key.
-        QCOMPARE(cost("SELECT \"status\" FROM \"orders\" WHERE \"status\" = ?", {"paid"}), double(orders->estimatedRows));
-        QCOMPARE(cost("SELECT * FROM \"orders\" WHERE \"id\" = ?", {7}), 1.0);
-        QCOMPARE(cost("SELECT * FROM \"orders\" WHERE \"customer_id\" = ?", {7}), statFor("orders_customer_id_idx", 1));
+        QCOMPARE(cost("SELECT \"status\" FROM \"orders\" WHERE \"status\" = ?", { "paid" }),
+                 double(orders->estimatedRows));
+        QCOMPARE(cost("SELECT * FROM \"orders\" WHERE \"id\" = ?", { 7 }), 1.0);
+        QCOMPARE(cost("SELECT * FROM \"orders\" WHERE \"customer_id\" = ?", { 7 }),
+                 statFor("orders_customer_id_idx", 1));
         // Nested loops multiply.
-        const double join = cost("SELECT * FROM orders, order_items WHERE order_items.order_id = orders.id AND orders.status = 'x'");
-        QCOMPARE(join, double(orders->estimatedRows) * (1 + statFor("order_items_order_id_idx", 1)));
+        const double join = cost("SELECT * FROM orders, order_items WHERE order_items.order_id = "
+                                 "orders.id AND orders.status = 'x'");
+        QCOMPARE(join,
+                 double(orders->estimatedRows) * (1 + statFor("order_items_order_id_idx", 1)));
         // A statement that would fail to run is still only planned: an error, not a crash.
         CostEstimator estimator(*m_conn, m_schema);
         QVERIFY(!estimator.estimate("SELECT * FROM no_such_table", {}, 2000));

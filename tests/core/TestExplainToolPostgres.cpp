@@ -57,7 +57,8 @@ private:
 
     static Json policy()
     {
-        return DemoTools::demoPolicy([](Json &p) { p["defaults"]["budget"]["max_include_depth"] = 2; });
+        return DemoTools::demoPolicy(
+            [](Json &p) { p["defaults"]["budget"]["max_include_depth"] = 2; });
     }
 
     // The same call on both engines; their structured results must be identical.
@@ -78,8 +79,10 @@ private Q_SLOTS:
         if (!f.open(QIODevice::ReadOnly)) {
             if (qEnvironmentVariableIsSet("WARDEN_ALLOW_SKIP_PG"))
                 QSKIP("no PostgreSQL fixture and WARDEN_ALLOW_SKIP_PG is set");
-            QFAIL(qPrintable(QStringLiteral("the PostgreSQL fixture is missing (%1); run the test through ctest "
-                                            "so that fixture.pg.start runs").arg(path)));
+            QFAIL(qPrintable(
+                QStringLiteral("the PostgreSQL fixture is missing (%1); run the test through ctest "
+                               "so that fixture.pg.start runs")
+                    .arg(path)));
         }
         while (!f.atEnd()) {
             const QByteArray line = f.readLine().trimmed();
@@ -87,8 +90,9 @@ private Q_SLOTS:
             if (eq > 0)
                 m_env[line.left(eq).toStdString()] = line.mid(eq + 1).toStdString();
         }
-        for (const char *key : {"WARDEN_PG_HOST", "WARDEN_PG_PORT", "WARDEN_PG_READER", "WARDEN_PG_READER_PASSWORD",
-                                "WARDEN_PG_SOCKET_DIR", "WARDEN_PG_SUPERUSER"})
+        for (const char *key :
+             { "WARDEN_PG_HOST", "WARDEN_PG_PORT", "WARDEN_PG_READER", "WARDEN_PG_READER_PASSWORD",
+               "WARDEN_PG_SOCKET_DIR", "WARDEN_PG_SUPERUSER" })
             QVERIFY2(m_env.count(key), key);
 
         m_dbname = "warden_read_" + std::to_string(QRandomGenerator::global()->bounded(1u << 30));
@@ -119,19 +123,24 @@ private Q_SLOTS:
 
     void explainsWithThePlannersCost()
     {
-        const Json r = m_pg.ok("db_explain", Json::parse(R"({"tool": "db_query", "arguments": {"table": "orders",
+        const Json r = m_pg.ok("db_explain",
+                               Json::parse(R"({"tool": "db_query", "arguments": {"table": "orders",
             "where": {"field": "status", "op": "eq", "value": "paid"},
             "include": [{"relation": "customer", "select": ["id"]}, {"relation": "order_items", "take": 2}]}})"));
         QVERIFY2(r["cost_model"].get<std::string>().rfind("postgres", 0) == 0, str(r).c_str());
-        QVERIFY2(r["sql"].get<std::string>().find("\"tenant_id\" = $1") != std::string::npos, str(r["sql"]).c_str());
+        QVERIFY2(r["sql"].get<std::string>().find("\"tenant_id\" = $1") != std::string::npos,
+                 str(r["sql"]).c_str());
         QCOMPARE(r["statements"].size(), std::size_t(3));
         for (const Json &s : r["statements"]) {
             QVERIFY2(s["estimated_cost"].get<double>() > 0, str(s).c_str());
             QVERIFY(!s["plan"].empty());
         }
-        const Json get = m_pg.ok("db_explain", Json::parse(R"({"tool": "db_get", "arguments": {"table": "orders", "id": 5}})"));
+        const Json get = m_pg.ok(
+            "db_explain",
+            Json::parse(R"({"tool": "db_get", "arguments": {"table": "orders", "id": 5}})"));
         QVERIFY(get["estimated_cost"].get<double>() > 0);
-        const Json agg = m_pg.ok("db_explain", Json::parse(R"({"tool": "db_aggregate", "arguments": {"table": "orders",
+        const Json agg = m_pg.ok(
+            "db_explain", Json::parse(R"({"tool": "db_aggregate", "arguments": {"table": "orders",
             "group_by": ["status"], "metrics": [{"op": "count"}, {"op": "count_distinct", "field": "customer_id"}],
             "min_group_size": 3}})"));
         QCOMPARE(agg["statements"].size(), std::size_t(2));
@@ -146,17 +155,25 @@ private Q_SLOTS:
             "include": [{"relation": "customer", "select": ["id", "first_name", "email", "last_name"]},
                         {"relation": "order_items", "select": ["id", "quantity"], "take": 2,
                          "include": [{"relation": "product", "select": ["id", "sku", "price_cents"]}]}]})");
-        same("db_query", R"({"table": "customers", "select": ["id", "city"], "where": {"field": "id", "op": "in", "value": [1, 4, 6, 3001]},
+        same(
+            "db_query",
+            R"({"table": "customers", "select": ["id", "city"], "where": {"field": "id", "op": "in", "value": [1, 4, 6, 3001]},
             "include": [{"relation": "orders", "select": ["id", "status"], "where": {"field": "status", "op": "ne", "value": "paid"},
                          "take": 5}]})");
-        same("db_get", R"({"table": "orders", "id": 7, "select": ["id", "status"], "include": [{"relation": "customer", "select": ["id"]}]})");
+        same(
+            "db_get",
+            R"({"table": "orders", "id": 7, "select": ["id", "status"], "include": [{"relation": "customer", "select": ["id"]}]})");
         same("db_get", R"({"table": "orders", "id": "3"})"); // another tenant's row
         same("db_aggregate", R"({"table": "orders", "group_by": ["status"],
             "metrics": [{"op": "count"}, {"op": "sum", "field": "total_cents"}, {"op": "max", "field": "total_cents"},
                         {"op": "count_distinct", "field": "customer_id"}]})");
-        same("db_aggregate", R"({"table": "orders", "group_by": ["customer_id"], "metrics": [{"op": "count", "as": "n"}],
+        same(
+            "db_aggregate",
+            R"({"table": "orders", "group_by": ["customer_id"], "metrics": [{"op": "count", "as": "n"}],
             "min_group_size": 62})");
-        same("db_aggregate", R"({"table": "order_items", "metrics": [{"op": "count"}], "min_group_size": 1000000})");
+        same(
+            "db_aggregate",
+            R"({"table": "order_items", "metrics": [{"op": "count"}], "min_group_size": 1000000})");
     }
 };
 

@@ -168,13 +168,18 @@ std::shared_ptr<PoolJob> DatabasePool::submit(PoolJob::Work work, std::function<
         }
     };
     std::shared_ptr<PoolJob> job(new PoolJob(std::move(work), std::move(onDropped), unqueue));
+    bool queued = false;
     {
         std::lock_guard lock(m_state->mutex);
         if (!m_state->stopping) {
             m_state->queue.push_back(job);
-            m_state->wake.notify_one();
-            return job;
+            queued = true;
         }
+    }
+    if (queued) {
+        // Notify after unlocking: a woken worker must not block at once on our mutex.
+        m_state->wake.notify_one();
+        return job;
     }
     job->drop();
     return job;

@@ -18,6 +18,13 @@ using Builder = SqlBuilder;
 
 } // namespace
 
+std::string CompiledQuery::binding() const
+{
+    if (cursorBinding.empty())
+        cursorBinding = CursorCodec::binding(bindingPrincipal, bindingTenant, bindingShape, bindingPolicyVersion);
+    return cursorBinding;
+}
+
 const std::vector<std::string> &QueryCompiler::operators()
 {
     static const std::vector<std::string> ops{"eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "is_null",
@@ -151,17 +158,22 @@ Result<CompiledQuery> QueryCompiler::compileQuery(const Json &args, const Princi
     }
 
     // The binding ties a cursor to this caller, this query's shape and this policy version.
-    Json shape = args;
-    shape.erase("cursor");
-    shape.erase("take");
-    q.cursorBinding = CursorCodec::binding(principal.userId, principal.tenantId, shape, m_policy.versionHash());
+    // Computing it hashes the canonical query, so it is done only when a cursor is read here
+    // or written after the fetch (CompiledQuery::binding()).
+    q.bindingShape = args;
+    q.bindingShape.erase("cursor");
+    q.bindingShape.erase("take");
+    q.bindingPrincipal = principal.userId;
+    q.bindingTenant = principal.tenantId;
+    q.bindingPolicyVersion = m_policy.versionHash();
     if (args.contains("cursor") && !args["cursor"].is_null()) {
+        q.cursorBinding = q.binding();
         if (!args["cursor"].is_string())
             return invalid("/cursor", "must be the next_cursor string of a previous page");
         if (!m_cursors || !q.cursorable)
             return Error(ErrorCode::InvalidCursor, "/cursor: this query cannot be paged with a cursor",
                          {"Start again without a cursor"});
-        auto position = m_cursors->decode(args["cursor"].get<std::string>(), q.cursorBinding);
+        auto position = m_cursors->decode(args["cursor"].get<std::string>(), q.binding());
         if (!position)
             return position.takeError();
         if (!position->is_array() || position->size() != q.orderKeys.size())

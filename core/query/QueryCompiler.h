@@ -33,7 +33,13 @@ struct CompiledQuery
     std::size_t visibleColumns = 0;          // how many of `columns` the caller asked for
     std::vector<OrderKey> orderKeys;
     bool cursorable = false;                 // the sort ends with the full primary key
-    std::string cursorBinding;
+    // What a cursor for this query is bound to; binding() hashes it on first use.
+    Json bindingShape;
+    std::string bindingPrincipal;
+    std::string bindingTenant;
+    std::string bindingPolicyVersion;
+    mutable std::string cursorBinding;
+    std::string binding() const;
     std::int64_t take = 0;                   // rows to return (the statement fetches take + 1)
     bool takeClamped = false;                // the caller asked for more than max_rows
     int timeoutMs = 0;

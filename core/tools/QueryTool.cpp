@@ -93,20 +93,24 @@ Json QueryTool::definition() const
 
 void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments)
 {
+    // Compiling is cheap but not free: it runs on the worker with the statement, keeping the
+    // event loop for transport work. The policy snapshot is taken now, when the call starts.
     auto policy = m_services.policies->current();
-    QueryCompiler compiler(*policy, m_services.pool->dialect(), m_services.cursors.get());
-    auto compiled = compiler.compileQuery(arguments, ctx->principal());
-    if (!compiled) {
-        ctx->respondToolError(compiled.error());
-        return;
-    }
     const bool explicitTake = arguments.contains("take") && !arguments["take"].is_null();
     auto redactor = m_services.redactor;
     auto cursors = m_services.cursors;
+    const db::Dialect dialect = m_services.pool->dialect();
     auto job = m_services.pool->submit(
-        [ctx, policy, redactor, cursors, q = std::move(compiled).value(), explicitTake](db::Connection &conn) {
+        [ctx, policy, redactor, cursors, dialect, arguments, explicitTake](db::Connection &conn) {
             if (ctx->isCancelled())
                 return;
+            QueryCompiler compiler(*policy, dialect, cursors.get());
+            auto compiled = compiler.compileQuery(arguments, ctx->principal());
+            if (!compiled) {
+                ctx->respondToolError(compiled.error());
+                return;
+            }
+            const CompiledQuery &q = *compiled;
             auto page = RowFetcher::run(conn, q, *redactor);
             if (!page) {
                 ctx->respondToolError(page.error());
@@ -119,7 +123,7 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
             if (page->hasMore && any && q.cursorable && cursors) {
                 // The position is the last returned row's raw sort-key values, sealed in
                 // the cursor (never shown to the caller).
-                result["next_cursor"] = cursors->encode(q.cursorBinding, page->position);
+                result["next_cursor"] = cursors->encode(q.binding(), page->position);
             }
             result["has_more"] = page->hasMore;
             result["truncated"] = (page->hasMore && (!explicitTake || q.takeClamped)) || page->includesTruncated;

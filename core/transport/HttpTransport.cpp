@@ -119,6 +119,7 @@ public:
                 m_responder->writeHeader(kSessionHeader, m_sessionId);
             m_responder->writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("no-store"));
             m_responder->writeBody(body.data(), qint64(body.size()));
+            m_socket->flush(); // now, not on the next event-loop pass
             if (auto *guard = SocketGuard::of(m_socket))
                 guard->responseDone();
             return;

@@ -13,10 +13,7 @@
 #include "protocol/ResourceCatalog.h"
 #include "query/CursorCodec.h"
 #include "secrets/SecretStore.h"
-#if __has_include("tools/ConformanceFixtures.h")
 #include "tools/ConformanceFixtures.h"
-#define WARDEN_HAVE_FIXTURES 1
-#endif
 #include "tools/AggregateTool.h"
 #include "tools/DescribeSchemaTool.h"
 #include "tools/ExplainTool.h"
@@ -224,10 +221,8 @@ Status Server::build()
     resources->add(std::make_shared<SchemaResources>(m_engine->services));
     auto prompts = std::make_unique<PromptCatalog>();
     addWorkflowPrompts(*prompts, m_engine->services);
-#ifdef WARDEN_HAVE_FIXTURES
     if (m_options.conformanceFixtures)
         addConformanceFixtures(*tools, *resources, *prompts);
-#endif
 
     McpServer::Options mcpOptions;
     mcpOptions.instructions = "Warden gives governed, read-only access to a SQL database. Start with "

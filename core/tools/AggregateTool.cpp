@@ -64,10 +64,7 @@ Json AggregateTool::definition() const
         "truncated": {"type": "boolean", "description": "More groups exist than the row limit returns"}
       }
     })"));
-    d["annotations"] = { { "readOnlyHint", true },
-                         { "destructiveHint", false },
-                         { "idempotentHint", true },
-                         { "openWorldHint", false } };
+    d["annotations"] = toolschema::readOnlyAnnotations();
     return d;
 }
 

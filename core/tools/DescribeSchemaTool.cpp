@@ -20,7 +20,7 @@ Json DescribeSchemaTool::definition() const
       "additionalProperties": false
     })");
     d["outputSchema"] = toolschema::outputSchema(SchemaDescription::outputSchema());
-    d["annotations"] = {{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
+    d["annotations"] = toolschema::readOnlyAnnotations();
     return d;
 }
 

@@ -123,10 +123,7 @@ Json ExplainTool::definition() const
         }}
       }
     })"));
-    d["annotations"] = { { "readOnlyHint", true },
-                         { "destructiveHint", false },
-                         { "idempotentHint", true },
-                         { "openWorldHint", false } };
+    d["annotations"] = toolschema::readOnlyAnnotations();
     return d;
 }
 

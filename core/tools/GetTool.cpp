@@ -46,10 +46,7 @@ Json GetTool::definition() const
         "found": {"type": "boolean"}
       }
     })"));
-    d["annotations"] = { { "readOnlyHint", true },
-                         { "destructiveHint", false },
-                         { "idempotentHint", true },
-                         { "openWorldHint", false } };
+    d["annotations"] = toolschema::readOnlyAnnotations();
     return d;
 }
 

@@ -87,7 +87,7 @@ Json QueryTool::definition() const
         "truncated": {"type": "boolean", "description": "A row limit cut the result (or an include) short"}
       }
     })"));
-    d["annotations"] = {{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
+    d["annotations"] = toolschema::readOnlyAnnotations();
     return d;
 }
 

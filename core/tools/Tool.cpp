@@ -32,6 +32,11 @@ Json outputSchema(Json successSchema)
     return s;
 }
 
+Json readOnlyAnnotations()
+{
+    return {{"readOnlyHint", true}, {"destructiveHint", false}, {"idempotentHint", true}, {"openWorldHint", false}};
+}
+
 Json successResult(const Json &structured, std::string text)
 {
     if (text.empty())

@@ -30,6 +30,8 @@ Json errorEnvelope();
 // Wraps a success schema so structuredContent validates for results and errors alike
 // (clients validate structuredContent against outputSchema even when isError is set).
 Json outputSchema(Json successSchema);
+// The annotations every read-only tool declares (readOnly, idempotent, closed world).
+Json readOnlyAnnotations();
 // The CallToolResult for a success and for an Error.
 Json successResult(const Json &structured, std::string text = {});
 Json errorResult(const Error &error);

@@ -67,6 +67,7 @@ private:
 
     DatabasePool(std::shared_ptr<State> state, Dialect dialect, AccessMode access);
     static void workerLoop(State &state, Worker &worker);
+    static std::shared_ptr<PoolJob> takeJob(State &state);
     static void stop(State &state, Shutdown mode);
 
     std::shared_ptr<State> m_state;

@@ -301,6 +301,12 @@ Result<DemoSummary> DemoDataset::create(const DemoOptions &options)
         summary.configPath = dir.filePath(kConfigFileName);
     }
 
+    // SQLite's side files of whatever database had this name (a read-only reader of a WAL
+    // database leaves -wal/-shm behind) belong to that database: SQLite would replay an old
+    // WAL onto the new file and corrupt it.
+    for (const char *suffix : { "-wal", "-shm", "-journal" })
+        QFile::remove(targetPath + QLatin1String(suffix));
+
     // QFile::rename never replaces an existing file, which keeps the no-overwrite promise
     // even if the target appeared meanwhile; std::filesystem::rename replaces atomically.
     bool renamed = false;

@@ -133,7 +133,7 @@ void McpSession::handle(rpc::Message message, std::shared_ptr<Outbound> out)
     }
 }
 
-void McpSession::answer(const std::shared_ptr<Outbound> &out, const rpc::Message &request, Json response,
+void McpSession::answer(const std::shared_ptr<Outbound> &out, const rpc::Message &request, const Json &response,
                         const std::string &outcome, std::chrono::steady_clock::time_point started)
 {
     if (out)
@@ -497,10 +497,7 @@ void McpSession::deliverResponse(RequestContext &ctx, const Json &response, cons
         return; // cancelled or the session closed: no response (spec: SHOULD NOT respond)
     ctx.markDelivered();
     m_inFlight.erase(idKey(ctx.id()));
-    rpc::Message m;
-    m.method = ctx.method();
-    m.params = ctx.params();
-    answer(ctx.outbound(), m, response, outcome, ctx.started());
+    answer(ctx.outbound(), ctx.message(), response, outcome, ctx.started());
 }
 
 void McpSession::deliverRelated(RequestContext &ctx, const Json &message)

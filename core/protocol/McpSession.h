@@ -75,7 +75,7 @@ private:
     void handleRequest(rpc::Message message, std::shared_ptr<Outbound> out);
     void handleNotification(const rpc::Message &message);
     void handleResponse(const rpc::Message &message);
-    void answer(const std::shared_ptr<Outbound> &out, const rpc::Message &request, Json response,
+    void answer(const std::shared_ptr<Outbound> &out, const rpc::Message &request, const Json &response,
                 const std::string &outcome, std::chrono::steady_clock::time_point started);
 
     Json onInitialize(const Json &params, bool &ok);

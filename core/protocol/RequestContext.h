@@ -36,6 +36,7 @@ public:
     const Json &id() const { return m_message.id; }
     const std::string &method() const { return m_message.method; }
     const Json &params() const { return m_message.params; }
+    const rpc::Message &message() const { return m_message; }
     const Principal &principal() const { return m_principal; }
     std::chrono::steady_clock::time_point started() const { return m_started; }
 

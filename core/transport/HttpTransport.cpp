@@ -200,8 +200,11 @@ protected:
             delete socket;
             return;
         }
-        new SocketGuard(socket, m_limits);
+        auto *guard = new SocketGuard(socket, m_limits);
+        // QAbstractHttpServer takes the socket, and connects its readyRead handler, from
+        // pendingConnectionAvailable, which addPendingConnection emits before it returns.
         addPendingConnection(socket);
+        guard->watchAfterHandlers();
     }
 
 private:

@@ -43,13 +43,17 @@ void SocketGuard::onReadyRead()
         reject(413, "Payload Too Large", "Request body too large: the limit is set by transports.http.max_body_bytes");
         return;
     }
-    QPointer<QTcpSocket> sock(m_socket);
-    QMetaObject::invokeMethod(
-        this, [this, sock] {
-            if (sock)
-                m_unreadAfterHandlers = sock->bytesAvailable();
-        },
-        Qt::QueuedConnection);
+}
+
+void SocketGuard::watchAfterHandlers()
+{
+    // Slots run in connection order, so this one runs after the HTTP layer's handler.
+    connect(m_socket, &QTcpSocket::readyRead, this, &SocketGuard::afterHandlers, Qt::UniqueConnection);
+}
+
+void SocketGuard::afterHandlers()
+{
+    m_unreadAfterHandlers = m_socket->bytesAvailable();
 }
 
 void SocketGuard::requestArrived()

@@ -29,6 +29,11 @@ public:
 
     static SocketGuard *of(QTcpSocket *socket);
 
+    // Call once the HTTP layer has connected its own readyRead handler (after the socket is
+    // handed over): from then on the guard learns, right after that handler, how much of the
+    // buffer it left unread. Until then nothing is left unread, as nothing reads the socket.
+    void watchAfterHandlers();
+
     // The HTTP layer parsed a whole request: its handler owns the connection now.
     void requestArrived();
     // The response (JSON or a finished stream) is complete: wait for the next request.
@@ -42,6 +47,7 @@ private:
     enum class Phase { Idle, Receiving, Busy, Rejected };
 
     void onReadyRead();
+    void afterHandlers();
     void onTimeout();
     void reject(int status, const char *reason, const char *message);
 

@@ -175,6 +175,73 @@ private Q_SLOTS:
         }
     }
 
+    // Jobs submitted one at a time, with gaps around the idle workers' spin window (none,
+    // shorter, longer): every one must be picked up, whether a worker is spinning, just gave
+    // up spinning, or sleeps. A lost wake-up would leave a job queued for ever.
+    void jobsAtAnyPaceAreAllPickedUp()
+    {
+        auto pool = openPool(4);
+        QVERIFY(pool);
+        const std::chrono::microseconds gaps[] = { std::chrono::microseconds(0),
+                                                   std::chrono::microseconds(5),
+                                                   std::chrono::microseconds(45),
+                                                   std::chrono::microseconds(60),
+                                                   std::chrono::microseconds(400) };
+        for (int i = 0; i < 500; ++i) {
+            std::this_thread::sleep_for(gaps[i % 5]);
+            auto job = pool->submit([](Connection &c) { (void)c.query("SELECT 1", noParams, QueryOptions {}); });
+            QVERIFY2(job->waitFor(std::chrono::seconds(5)), "a submitted job was never started");
+        }
+    }
+
+    void concurrentSubmittersLoseNoJob()
+    {
+        auto pool = openPool(3);
+        QVERIFY(pool);
+        std::atomic<int> ran { 0 };
+        std::vector<std::thread> submitters;
+        std::mutex handlesMutex;
+        std::vector<std::shared_ptr<PoolJob>> handles;
+        for (int t = 0; t < 4; ++t) {
+            submitters.emplace_back([&, t] {
+                for (int i = 0; i < 300; ++i) {
+                    auto job = pool->submit([&ran](Connection &) { ++ran; });
+                    {
+                        std::lock_guard lock(handlesMutex);
+                        handles.push_back(std::move(job));
+                    }
+                    if ((i + t) % 7 == 0)
+                        std::this_thread::sleep_for(std::chrono::microseconds(30 * t));
+                }
+            });
+        }
+        for (auto &t : submitters)
+            t.join();
+        for (const auto &h : handles)
+            QVERIFY(h->waitFor(std::chrono::seconds(10)));
+        QCOMPARE(ran.load(), 1200);
+    }
+
+    // A long job occupies one worker; a job submitted meanwhile runs on another at once
+    // instead of waiting behind it.
+    void shortJobDoesNotWaitBehindLongOne()
+    {
+        auto pool = openPool(2);
+        QVERIFY(pool);
+        Gate gate;
+        auto longJob = pool->submit([&](Connection &) { gate.enterAndWait(); });
+        QVERIFY(gate.waitEntered());
+        for (int i = 0; i < 20; ++i) {
+            auto shortJob = pool->submit([](Connection &) {});
+            QVERIFY2(shortJob->waitFor(std::chrono::seconds(5)), "a short job waited behind a long one");
+            if (i % 2)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        QCOMPARE(longJob->state(), PoolJob::State::Running);
+        gate.open();
+        QVERIFY(longJob->waitFor(std::chrono::seconds(5)));
+    }
+
     void startsJobsInSubmissionOrder()
     {
         auto pool = openPool(1);

@@ -1,0 +1,284 @@
+#include "AuditStore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <sqlite3.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace warden::audit {
+
+namespace {
+
+constexpr const char *kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS audit_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO audit_meta(key, value) VALUES ('format', '1');
+CREATE TABLE IF NOT EXISTS audit_records(
+  seq INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  instance TEXT NOT NULL,
+  session TEXT, principal TEXT, tenant TEXT, tool TEXT, outcome TEXT, error_code TEXT,
+  body TEXT NOT NULL,
+  prev_hash BLOB NOT NULL, hash BLOB NOT NULL, mac BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_records_time ON audit_records(time_ms);
+CREATE INDEX IF NOT EXISTS audit_records_principal ON audit_records(principal, seq);
+CREATE INDEX IF NOT EXISTS audit_records_tenant ON audit_records(tenant, seq);
+CREATE INDEX IF NOT EXISTS audit_records_tool ON audit_records(tool, seq);
+CREATE INDEX IF NOT EXISTS audit_records_outcome ON audit_records(outcome, seq);
+CREATE INDEX IF NOT EXISTS audit_records_error ON audit_records(error_code, seq);
+CREATE INDEX IF NOT EXISTS audit_records_session ON audit_records(session, seq);
+CREATE TABLE IF NOT EXISTS audit_checkpoints(
+  seq INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  reason TEXT NOT NULL,
+  signature BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS audit_head(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  signature BLOB NOT NULL);
+)sql";
+
+Error storeError(sqlite3 *db, const QString &path, const std::string &doing)
+{
+    const int code = db ? sqlite3_extended_errcode(db) : SQLITE_CANTOPEN;
+    // The SQLite message names the failure class (disk full, read-only, I/O error), never
+    // any record content; the path is the operator's own configuration.
+    std::string why = db ? sqlite3_errmsg(db) : "cannot open";
+    return Error(ErrorCode::AuditUnavailable, "the audit store " + path.toStdString() + " failed while "
+                                                  + doing + ": " + why + " (SQLite code "
+                                                  + std::to_string(code) + ")");
+}
+
+struct Statement
+{
+    sqlite3_stmt *stmt = nullptr;
+    ~Statement() { sqlite3_finalize(stmt); }
+};
+
+void bindOptional(sqlite3_stmt *stmt, int index, const std::optional<std::string> &value)
+{
+    if (value)
+        sqlite3_bind_text(stmt, index, value->data(), int(value->size()), SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(stmt, index);
+}
+
+void bindBlob(sqlite3_stmt *stmt, int index, const std::string &bytes)
+{
+    sqlite3_bind_blob(stmt, index, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+}
+
+std::optional<std::string> stringField(const Json &object, const char *key)
+{
+    if (!object.is_object())
+        return std::nullopt;
+    const auto it = object.find(key);
+    if (it == object.end() || !it->is_string())
+        return std::nullopt;
+    return it->get<std::string>();
+}
+
+} // namespace
+
+IndexedColumns indexedColumns(const Json &body)
+{
+    IndexedColumns c;
+    c.kind = stringField(body, "kind").value_or(std::string());
+    c.instance = stringField(body, "instance").value_or(std::string());
+    c.timeMs = body.value("time_ms", std::int64_t(0));
+    c.session = stringField(body, "session");
+    if (const auto p = body.find("principal"); p != body.end()) {
+        c.principal = stringField(*p, "user");
+        c.tenant = stringField(*p, "tenant");
+    }
+    c.tool = stringField(body, "target");
+    c.outcome = stringField(body, "outcome");
+    c.errorCode = stringField(body, "error_code");
+    return c;
+}
+
+AuditStore::AuditStore(QString path, Mode mode, std::string vfs, int lockFd)
+    : m_path(std::move(path))
+    , m_mode(mode)
+    , m_vfs(std::move(vfs))
+    , m_lockFd(lockFd)
+{
+}
+
+AuditStore::~AuditStore()
+{
+    sqlite3_close_v2(m_db);
+    if (m_lockFd >= 0)
+        ::close(m_lockFd); // releases the flock
+}
+
+Result<std::unique_ptr<AuditStore>> AuditStore::open(const QString &path, Mode mode, const std::string &vfs)
+{
+    int lockFd = -1;
+    if (mode == Mode::Writer) {
+        if (!QDir().mkpath(QFileInfo(path).absolutePath()))
+            return Error(ErrorCode::AuditUnavailable,
+                         "cannot create the folder of the audit store " + path.toStdString());
+        const QByteArray lockPath = QFile::encodeName(path + QStringLiteral(".lock"));
+        lockFd = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (lockFd < 0)
+            return Error(ErrorCode::AuditUnavailable, "cannot open the audit store's lock file "
+                                                          + lockPath.toStdString());
+        if (::flock(lockFd, LOCK_EX | LOCK_NB) != 0) {
+            ::close(lockFd);
+            return Error(ErrorCode::AuditUnavailable,
+                         "the audit store " + path.toStdString()
+                             + " is in use by another Warden server; give each server its own "
+                               "audit.path (one writer per chain)");
+        }
+    }
+    std::unique_ptr<AuditStore> store(new AuditStore(path, mode, vfs, lockFd));
+    if (auto s = store->openDatabase(); !s)
+        return s.error();
+    return store;
+}
+
+Status AuditStore::reopen()
+{
+    sqlite3_close_v2(m_db);
+    m_db = nullptr;
+    return openDatabase();
+}
+
+Status AuditStore::openDatabase()
+{
+    const int flags = m_mode == Mode::Writer ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+                                             : SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX;
+    const QByteArray encoded = QFile::encodeName(m_path);
+    const int rc = sqlite3_open_v2(encoded.constData(), &m_db, flags, m_vfs.empty() ? nullptr : m_vfs.c_str());
+    if (rc != SQLITE_OK)
+        return storeError(m_db, m_path, "opening");
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, 2000);
+    if (m_mode == Mode::Writer) {
+        // FULL: every commit is fsynced before it returns; WAL keeps readers (the console's
+        // viewer, verify, export) from blocking the writer.
+        for (const char *pragma : { "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+                                    "PRAGMA trusted_schema = OFF" }) {
+            if (sqlite3_exec(m_db, pragma, nullptr, nullptr, nullptr) != SQLITE_OK)
+                return storeError(m_db, m_path, "setting it up");
+        }
+        if (sqlite3_exec(m_db, kSchema, nullptr, nullptr, nullptr) != SQLITE_OK)
+            return storeError(m_db, m_path, "creating its tables");
+    } else {
+        sqlite3_exec(m_db, "PRAGMA query_only = ON", nullptr, nullptr, nullptr);
+    }
+    return {};
+}
+
+Result<AuditStore::Tail> AuditStore::readTail() const
+{
+    Statement s;
+    if (sqlite3_prepare_v2(m_db, "SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1", -1, &s.stmt,
+                           nullptr)
+        != SQLITE_OK)
+        return storeError(m_db, m_path, "reading the last record");
+    Tail tail;
+    tail.hash = zeroHash();
+    const int rc = sqlite3_step(s.stmt);
+    if (rc == SQLITE_ROW) {
+        tail.seq = sqlite3_column_int64(s.stmt, 0);
+        tail.hash.assign(static_cast<const char *>(sqlite3_column_blob(s.stmt, 1)),
+                         std::size_t(sqlite3_column_bytes(s.stmt, 1)));
+    } else if (rc != SQLITE_DONE) {
+        return storeError(m_db, m_path, "reading the last record");
+    }
+    return tail;
+}
+
+Status AuditStore::append(const std::vector<AuditRecord> &records, const Checkpoint &head,
+                          const std::optional<Checkpoint> &checkpoint)
+{
+    if (sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return storeError(m_db, m_path, "starting a transaction");
+    auto fail = [&](const std::string &doing) {
+        Error e = storeError(m_db, m_path, doing);
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return e;
+    };
+    {
+        Statement insert;
+        if (sqlite3_prepare_v2(m_db,
+                               "INSERT INTO audit_records(seq, time_ms, kind, instance, session, principal, "
+                               "tenant, tool, outcome, error_code, body, prev_hash, hash, mac) "
+                               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                               -1, &insert.stmt, nullptr)
+            != SQLITE_OK)
+            return fail("preparing an insert");
+        for (const AuditRecord &r : records) {
+            const IndexedColumns c = indexedColumns(r.body);
+            const std::string body = canonicalForm(r.body);
+            sqlite3_reset(insert.stmt);
+            sqlite3_bind_int64(insert.stmt, 1, r.seq);
+            sqlite3_bind_int64(insert.stmt, 2, c.timeMs);
+            sqlite3_bind_text(insert.stmt, 3, c.kind.data(), int(c.kind.size()), SQLITE_TRANSIENT);
+            sqlite3_bind_text(insert.stmt, 4, c.instance.data(), int(c.instance.size()), SQLITE_TRANSIENT);
+            bindOptional(insert.stmt, 5, c.session);
+            bindOptional(insert.stmt, 6, c.principal);
+            bindOptional(insert.stmt, 7, c.tenant);
+            bindOptional(insert.stmt, 8, c.tool);
+            bindOptional(insert.stmt, 9, c.outcome);
+            bindOptional(insert.stmt, 10, c.errorCode);
+            sqlite3_bind_text(insert.stmt, 11, body.data(), int(body.size()), SQLITE_TRANSIENT);
+            bindBlob(insert.stmt, 12, r.prevHash);
+            bindBlob(insert.stmt, 13, r.hash);
+            bindBlob(insert.stmt, 14, r.mac);
+            // A duplicate seq (another writer got in despite the lock) fails the whole batch:
+            // the chain is never forked.
+            if (sqlite3_step(insert.stmt) != SQLITE_DONE)
+                return fail("writing record " + std::to_string(r.seq));
+        }
+    }
+    if (checkpoint) {
+        Statement insert;
+        if (sqlite3_prepare_v2(m_db,
+                               "INSERT OR REPLACE INTO audit_checkpoints(seq, time_ms, hash, reason, signature) "
+                               "VALUES (?,?,?,?,?)",
+                               -1, &insert.stmt, nullptr)
+            != SQLITE_OK)
+            return fail("preparing a checkpoint");
+        sqlite3_bind_int64(insert.stmt, 1, checkpoint->seq);
+        sqlite3_bind_int64(insert.stmt, 2, checkpoint->timeMs);
+        bindBlob(insert.stmt, 3, checkpoint->hash);
+        sqlite3_bind_text(insert.stmt, 4, checkpoint->reason.data(), int(checkpoint->reason.size()), SQLITE_TRANSIENT);
+        bindBlob(insert.stmt, 5, checkpoint->signature);
+        if (sqlite3_step(insert.stmt) != SQLITE_DONE)
+            return fail("writing a checkpoint");
+    }
+    {
+        Statement upsert;
+        if (sqlite3_prepare_v2(m_db,
+                               "INSERT OR REPLACE INTO audit_head(id, seq, time_ms, hash, signature) "
+                               "VALUES (1,?,?,?,?)",
+                               -1, &upsert.stmt, nullptr)
+            != SQLITE_OK)
+            return fail("preparing the head");
+        sqlite3_bind_int64(upsert.stmt, 1, head.seq);
+        sqlite3_bind_int64(upsert.stmt, 2, head.timeMs);
+        bindBlob(upsert.stmt, 3, head.hash);
+        bindBlob(upsert.stmt, 4, head.signature);
+        if (sqlite3_step(upsert.stmt) != SQLITE_DONE)
+            return fail("writing the head");
+    }
+    // COMMIT with synchronous=FULL returns only after the WAL is fsynced. If it fails (an
+    // fsync error included) the transaction is treated as lost: the caller reopens the store
+    // and re-reads the tail from disk instead of retrying and assuming.
+    if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return fail("committing");
+    return {};
+}
+
+} // namespace warden::audit

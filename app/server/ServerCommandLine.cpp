@@ -6,6 +6,9 @@
 #include "db/DatabasePool.h"
 #include "demo/DemoDataset.h"
 #include "common/StrictJson.h"
+#include "audit/ArgumentSanitizer.h"
+#include "audit/AuditKeys.h"
+#include "audit/AuditVerifier.h"
 #include "policy/Policy.h"
 #include "policy/PolicyDiff.h"
 #include "server/PolicyHistory.h"
@@ -40,6 +43,8 @@ const char *kUsage =
     "  warden-server policy diff OLD NEW [--json] [--config FILE]\n"
     "                                                        what changed between two policies (files or history versions)\n"
     "  warden-server policy history [--config FILE]          the versions the configured policy has had\n"
+    "  warden-server audit verify [--config FILE]            check the audit trail: \"intact\" or where it breaks\n"
+    "  warden-server audit hash VALUE [--config FILE]        the HMAC a sensitive VALUE is stored as in the trail\n"
     "  warden-server --version | --help\n"
     "\n"
     "Without --config, the bundled demo in the user's data folder is used (created on first use).\n"
@@ -243,6 +248,52 @@ int policyDiffCommand(const QStringList &args, const QString &configPath)
     return kExitOk;
 }
 
+int auditCommand(const QStringList &args, const QString &configPath)
+{
+    const QString sub = args.value(0);
+    if ((sub != QLatin1String("verify") || args.size() != 1) && (sub != QLatin1String("hash") || args.size() != 2))
+        return usageError("usage: warden-server audit verify | audit hash VALUE  [--config FILE]");
+    auto config = loadConfig(configPath);
+    if (!config) {
+        std::cerr << "warden-server: " << config.error().message << "\n";
+        return kExitUsage;
+    }
+    auto keys = Server::auditKeys(*config);
+    if (!keys) {
+        std::cerr << "warden-server: " << keys.error().message << "\n";
+        return kExitUsage;
+    }
+    if (sub == QLatin1String("hash")) {
+        const QString value = args[1];
+        std::cout << audit::ArgumentSanitizer::hmacOf(Json(value.toStdString()), *keys) << "\n";
+        return kExitOk;
+    }
+    const QString path = Server::auditPath(*config);
+    if (!QFileInfo::exists(path)) {
+        std::cerr << "warden-server: no audit trail at " << path.toStdString() << " yet\n";
+        return kExitFailure;
+    }
+    std::int64_t lastShown = 0;
+    auto report = audit::AuditVerifier::verify(path, *keys, [&lastShown](std::int64_t done, std::int64_t total) {
+        if (done - lastShown >= 200000 || done == total) {
+            std::cerr << "verified " << done << " of " << total << " records\n";
+            lastShown = done;
+        }
+        return true;
+    });
+    if (!report) {
+        std::cerr << "warden-server: " << report.error().message << "\n";
+        return kExitFailure;
+    }
+    if (report->intact) {
+        std::cout << "intact: " << report->records << " records (" << report->firstSeq << " to " << report->lastSeq
+                  << "), " << report->checkpoints << " signed checkpoints\n";
+        return kExitOk;
+    }
+    std::cout << "broken at record " << report->firstBadSeq << ": " << report->problem << "\n";
+    return kExitFailure;
+}
+
 int policyCommand(const QStringList &args, const QString &configPath)
 {
     if (!args.isEmpty() && args[0] == QLatin1String("diff"))
@@ -323,6 +374,11 @@ int ServerCommandLine::run(QCoreApplication &app)
         QStringList rest = args.mid(at + 1);
         if (command == QLatin1String("demo"))
             return demoCommand(rest);
+        if (command == QLatin1String("audit")) {
+            rest.removeAll(QStringLiteral("--config"));
+            rest.removeAll(configPath);
+            return auditCommand(rest, configPath);
+        }
         if (command == QLatin1String("policy")) {
             rest.removeAll(QStringLiteral("--config"));
             rest.removeAll(configPath);

@@ -1,7 +1,6 @@
 #include "AuditLog.h"
 
 #include "AuditStore.h"
-#include "crypto/Crypto.h"
 
 #include <spdlog/spdlog.h>
 
@@ -80,9 +79,6 @@ struct AuditLog::State
 
     // Writer thread only.
     std::unique_ptr<AuditStore> store;
-    AuditStore::Tail tail;
-    std::int64_t sinceCheckpoint = 0;
-    Clock::time_point lastCheckpoint = Clock::now();
 
     std::thread writer;
     std::thread watchdog;
@@ -110,7 +106,11 @@ struct AuditLog::State
 
 bool AuditLog::State::reopen()
 {
-    if (auto s = store->reopen(); !s) {
+    // Healthy again only after a real durable write: reopening alone proves nothing.
+    Status s = store->reopen();
+    if (s)
+        s = store->probe();
+    if (!s) {
         setHealth(false, QString::fromStdString(s.error().message));
         return false;
     }
@@ -119,78 +119,47 @@ bool AuditLog::State::reopen()
         setHealth(false, QString::fromStdString(t.error().message));
         return false;
     }
-    tail = *t;
-    lastSeq = tail.seq;
+    lastSeq = t->seq;
     setHealth(true, {});
     return true;
 }
 
 void AuditLog::State::commit(std::deque<std::shared_ptr<Pending>> &batch)
 {
-    std::vector<AuditRecord> records;
+    std::vector<Json> bodies;
     std::vector<std::shared_ptr<Pending>> owners;
-    records.reserve(batch.size());
+    bodies.reserve(batch.size());
     owners.reserve(batch.size());
     bool stop = false;
-    std::string prev = tail.hash;
-    std::int64_t seq = tail.seq;
     for (auto &p : batch) {
         if (p->settled.load()) // timed out before we got to it: its call was refused
             continue;
-        AuditRecord r;
-        r.seq = ++seq;
-        r.body = std::move(p->body);
-        r.body["seq"] = r.seq;
-        r.prevHash = prev;
-        const std::string input = chainInput(prev, r.body);
-        r.hash = crypto::sha256(input);
-        r.mac = keys.recordMac(input);
-        prev = r.hash;
-        stop = stop || r.kind() == kind::ServerStop;
-        records.push_back(std::move(r));
+        stop = stop || p->body.value("kind", std::string()) == kind::ServerStop;
+        bodies.push_back(std::move(p->body));
         owners.push_back(p);
     }
-    if (records.empty())
+    if (bodies.empty())
         return;
-    const AuditRecord &last = records.back();
-    Checkpoint head;
-    head.seq = last.seq;
-    head.timeMs = last.timeMs();
-    head.hash = last.hash;
-    head.reason = "head";
-    head.signature = keys.signCheckpoint(head.seq, head.hash, head.timeMs, head.reason);
-    std::optional<Checkpoint> periodic;
-    sinceCheckpoint += std::int64_t(records.size());
-    const auto now = Clock::now();
-    if (stop || sinceCheckpoint >= options.checkpointEveryRecords
-        || now - lastCheckpoint >= std::chrono::milliseconds(options.checkpointIntervalMs)) {
-        periodic = head;
-        periodic->reason = stop ? "stop" : "periodic";
-        periodic->signature = keys.signCheckpoint(head.seq, head.hash, head.timeMs, periodic->reason);
-    }
-    const Status written = store->append(records, head, periodic);
+    AuditStore::CheckpointPolicy policy;
+    policy.everyRecords = options.checkpointEveryRecords;
+    policy.intervalMs = options.checkpointIntervalMs;
+    auto written = store->append(std::move(bodies), keys, policy, stop);
     if (!written) {
-        // Never retried and assumed: whatever the failed commit left is re-read from disk.
-        const QString why = QString::fromStdString(written.error().message);
+        // Never retried and assumed: the store is reopened and the tail re-read from disk.
+        // Unhealthy before anyone hears of the refusal; the writer loop reopens the store and
+        // probes it until a durable write works again.
+        setHealth(false, QString::fromStdString(written.error().message));
         for (auto &p : owners)
             p->settle(unavailable("the commit failed"));
-        setHealth(false, why);
-        reopen();
         return;
     }
-    if (periodic) {
-        sinceCheckpoint = 0;
-        lastCheckpoint = now;
-    }
-    tail.seq = last.seq;
-    tail.hash = last.hash;
-    lastSeq = last.seq;
-    const std::int64_t first = records.front().seq;
+    const std::vector<AuditRecord> &records = *written;
+    lastSeq = records.back().seq;
     for (std::size_t i = 0; i < owners.size(); ++i)
         owners[i]->settle(records[i].seq);
     if (!healthy.load())
         setHealth(true, {});
-    Q_EMIT owner->recordsCommitted(first, last.seq);
+    Q_EMIT owner->recordsCommitted(records.front().seq, records.back().seq);
 }
 
 void AuditLog::State::writerLoop()
@@ -243,9 +212,10 @@ void AuditLog::State::watchdogLoop()
             lock.unlock();
             const std::string why = "a write took longer than audit.write_timeout_ms ("
                                     + std::to_string(options.writeTimeoutMs) + " ms)";
+            // Unhealthy before anyone hears of the refusal.
+            setHealth(false, QString::fromStdString("the audit store is not answering: " + why));
             for (auto &p : late)
                 p->settle(unavailable(why));
-            setHealth(false, QString::fromStdString("the audit store is not answering: " + why));
             lock.lock();
             continue;
         }
@@ -271,7 +241,6 @@ Result<std::unique_ptr<AuditLog>> AuditLog::open(Options options, AuditKeys keys
         return tail.takeError();
     auto state = std::make_shared<State>(std::move(options), std::move(keys));
     state->store = std::move(*store);
-    state->tail = *tail;
     state->lastSeq = tail->seq;
     std::unique_ptr<AuditLog> log(new AuditLog(state));
     state->writer = std::thread([s = state.get()] { s->writerLoop(); });
@@ -299,6 +268,7 @@ void AuditLog::close()
     s.tick.notify_all();
     if (s.watchdog.joinable())
         s.watchdog.join();
+    s.store.reset(); // the file is free for others (verify, backup) once closed
 }
 
 void AuditLog::append(Json body, Done done)

@@ -1,14 +1,13 @@
 #include "AuditStore.h"
 
+#include "crypto/Crypto.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 
 #include <sqlite3.h>
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 namespace warden::audit {
 
@@ -105,42 +104,23 @@ IndexedColumns indexedColumns(const Json &body)
     return c;
 }
 
-AuditStore::AuditStore(QString path, Mode mode, std::string vfs, int lockFd)
+AuditStore::AuditStore(QString path, Mode mode, std::string vfs)
     : m_path(std::move(path))
     , m_mode(mode)
     , m_vfs(std::move(vfs))
-    , m_lockFd(lockFd)
 {
 }
 
 AuditStore::~AuditStore()
 {
     sqlite3_close_v2(m_db);
-    if (m_lockFd >= 0)
-        ::close(m_lockFd); // releases the flock
 }
 
 Result<std::unique_ptr<AuditStore>> AuditStore::open(const QString &path, Mode mode, const std::string &vfs)
 {
-    int lockFd = -1;
-    if (mode == Mode::Writer) {
-        if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-            return Error(ErrorCode::AuditUnavailable,
-                         "cannot create the folder of the audit store " + path.toStdString());
-        const QByteArray lockPath = QFile::encodeName(path + QStringLiteral(".lock"));
-        lockFd = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (lockFd < 0)
-            return Error(ErrorCode::AuditUnavailable, "cannot open the audit store's lock file "
-                                                          + lockPath.toStdString());
-        if (::flock(lockFd, LOCK_EX | LOCK_NB) != 0) {
-            ::close(lockFd);
-            return Error(ErrorCode::AuditUnavailable,
-                         "the audit store " + path.toStdString()
-                             + " is in use by another Warden server; give each server its own "
-                               "audit.path (one writer per chain)");
-        }
-    }
-    std::unique_ptr<AuditStore> store(new AuditStore(path, mode, vfs, lockFd));
+    if (mode == Mode::Writer && !QDir().mkpath(QFileInfo(path).absolutePath()))
+        return Error(ErrorCode::AuditUnavailable, "cannot create the folder of the audit store " + path.toStdString());
+    std::unique_ptr<AuditStore> store(new AuditStore(path, mode, vfs));
     if (auto s = store->openDatabase(); !s)
         return s.error();
     return store;
@@ -151,6 +131,20 @@ Status AuditStore::reopen()
     sqlite3_close_v2(m_db);
     m_db = nullptr;
     return openDatabase();
+}
+
+Status AuditStore::probe()
+{
+    if (sqlite3_exec(m_db,
+                     "BEGIN IMMEDIATE; INSERT OR REPLACE INTO audit_meta(key, value) VALUES ('probe', "
+                     "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')); COMMIT;",
+                     nullptr, nullptr, nullptr)
+        != SQLITE_OK) {
+        Error e = storeError(m_db, m_path, "checking that it is writable");
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return e;
+    }
+    return {};
 }
 
 Status AuditStore::openDatabase()
@@ -199,9 +193,11 @@ Result<AuditStore::Tail> AuditStore::readTail() const
     return tail;
 }
 
-Status AuditStore::append(const std::vector<AuditRecord> &records, const Checkpoint &head,
-                          const std::optional<Checkpoint> &checkpoint)
+Result<std::vector<AuditRecord>> AuditStore::append(std::vector<Json> bodies, const AuditKeys &keys,
+                                                    const CheckpointPolicy &policy, bool forceCheckpoint)
 {
+    // IMMEDIATE takes SQLite's write lock first: another writer's commit cannot slip in
+    // between reading the tail and linking to it.
     if (sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
         return storeError(m_db, m_path, "starting a transaction");
     auto fail = [&](const std::string &doing) {
@@ -209,6 +205,54 @@ Status AuditStore::append(const std::vector<AuditRecord> &records, const Checkpo
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         return e;
     };
+    auto tail = readTail();
+    if (!tail) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return tail.takeError();
+    }
+    std::vector<AuditRecord> records;
+    records.reserve(bodies.size());
+    std::string prev = tail->hash;
+    std::int64_t seq = tail->seq;
+    for (Json &body : bodies) {
+        AuditRecord r;
+        r.seq = ++seq;
+        r.body = std::move(body);
+        r.body["seq"] = r.seq;
+        r.prevHash = prev;
+        const std::string input = chainInput(prev, r.body);
+        r.hash = crypto::sha256(input);
+        r.mac = keys.recordMac(input);
+        prev = r.hash;
+        records.push_back(std::move(r));
+    }
+    if (records.empty()) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return records;
+    }
+    const AuditRecord &last = records.back();
+    Checkpoint head;
+    head.seq = last.seq;
+    head.timeMs = last.timeMs();
+    head.hash = last.hash;
+    head.reason = "head";
+    head.signature = keys.signCheckpoint(head.seq, head.hash, head.timeMs, head.reason);
+    std::optional<Checkpoint> checkpoint;
+    {
+        Statement latest;
+        sqlite3_prepare_v2(m_db, "SELECT seq, time_ms FROM audit_checkpoints ORDER BY seq DESC LIMIT 1", -1,
+                           &latest.stmt, nullptr);
+        std::int64_t cpSeq = 0, cpTime = 0;
+        if (latest.stmt && sqlite3_step(latest.stmt) == SQLITE_ROW) {
+            cpSeq = sqlite3_column_int64(latest.stmt, 0);
+            cpTime = sqlite3_column_int64(latest.stmt, 1);
+        }
+        if (forceCheckpoint || last.seq - cpSeq >= policy.everyRecords || head.timeMs - cpTime >= policy.intervalMs) {
+            checkpoint = head;
+            checkpoint->reason = forceCheckpoint ? "stop" : "periodic";
+            checkpoint->signature = keys.signCheckpoint(head.seq, head.hash, head.timeMs, checkpoint->reason);
+        }
+    }
     {
         Statement insert;
         if (sqlite3_prepare_v2(m_db,
@@ -236,8 +280,7 @@ Status AuditStore::append(const std::vector<AuditRecord> &records, const Checkpo
             bindBlob(insert.stmt, 12, r.prevHash);
             bindBlob(insert.stmt, 13, r.hash);
             bindBlob(insert.stmt, 14, r.mac);
-            // A duplicate seq (another writer got in despite the lock) fails the whole batch:
-            // the chain is never forked.
+            // A duplicate seq would fail the whole batch: the chain is never forked.
             if (sqlite3_step(insert.stmt) != SQLITE_DONE)
                 return fail("writing record " + std::to_string(r.seq));
         }
@@ -258,6 +301,7 @@ Status AuditStore::append(const std::vector<AuditRecord> &records, const Checkpo
         if (sqlite3_step(insert.stmt) != SQLITE_DONE)
             return fail("writing a checkpoint");
     }
+    const Checkpoint &headRow = head;
     {
         Statement upsert;
         if (sqlite3_prepare_v2(m_db,
@@ -266,10 +310,10 @@ Status AuditStore::append(const std::vector<AuditRecord> &records, const Checkpo
                                -1, &upsert.stmt, nullptr)
             != SQLITE_OK)
             return fail("preparing the head");
-        sqlite3_bind_int64(upsert.stmt, 1, head.seq);
-        sqlite3_bind_int64(upsert.stmt, 2, head.timeMs);
-        bindBlob(upsert.stmt, 3, head.hash);
-        bindBlob(upsert.stmt, 4, head.signature);
+        sqlite3_bind_int64(upsert.stmt, 1, headRow.seq);
+        sqlite3_bind_int64(upsert.stmt, 2, headRow.timeMs);
+        bindBlob(upsert.stmt, 3, headRow.hash);
+        bindBlob(upsert.stmt, 4, headRow.signature);
         if (sqlite3_step(upsert.stmt) != SQLITE_DONE)
             return fail("writing the head");
     }
@@ -278,7 +322,7 @@ Status AuditStore::append(const std::vector<AuditRecord> &records, const Checkpo
     // and re-reads the tail from disk instead of retrying and assuming.
     if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
         return fail("committing");
-    return {};
+    return records;
 }
 
 } // namespace warden::audit

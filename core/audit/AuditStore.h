@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditKeys.h"
 #include "AuditRecord.h"
 #include "common/Result.h"
 
@@ -52,9 +53,11 @@ struct Checkpoint
 // Indexes: time_ms; (principal, seq); (tenant, seq); (tool, seq); (outcome, seq);
 // (error_code, seq); (session, seq).
 //
-// One writer per store: the writer holds an exclusive advisory lock (flock) on
-// "<file>.lock" for as long as it is open; a second writer is refused, never forks the chain.
-// Readers (verify, query, export) open the file read-only and need no lock.
+// One chain per store, never forked: several processes (the console and a server a desktop
+// client launched, say) may write to one store, and their commits are serialised by SQLite's
+// write lock (BEGIN IMMEDIATE). Each commit reads the tail inside its transaction and links
+// its records to it, so the chain continues wherever the other writer left it; the instance
+// field says which server wrote what. Readers (verify, query, export) open it read-only.
 class AuditStore
 {
 public:
@@ -77,28 +80,37 @@ public:
     const QString &path() const { return m_path; }
     sqlite3 *handle() const { return m_db; }
 
-    // Closes and reopens the database (the writer's lock stays held): after a failed
-    // commit, the state on disk is all that counts.
+    // Closes and reopens the database: after a failed commit, the state on disk is all that
+    // counts.
     Status reopen();
+
+    // A durable write that leaves the chain alone: whether the store takes commits again.
+    Status probe();
 
     // The last record on disk (read from the file, never from memory).
     Result<Tail> readTail() const;
 
-    // Appends records (seq already assigned, consecutive after the tail), the new head and
-    // an optional periodic checkpoint in one durable transaction. On any error nothing is
-    // committed.
-    Status append(const std::vector<AuditRecord> &records, const Checkpoint &head,
-                  const std::optional<Checkpoint> &checkpoint);
+    struct CheckpointPolicy
+    {
+        std::int64_t everyRecords = 1000;
+        std::int64_t intervalMs = 60000;
+    };
+
+    // In one durable transaction: reads the tail, links `bodies` to it (seq, prev_hash, hash,
+    // mac), writes them, the signed head, and a periodic checkpoint when one is due (or
+    // `forceCheckpoint`, e.g. at a server stop). Returns the records as written; on any error
+    // nothing is committed.
+    Result<std::vector<AuditRecord>> append(std::vector<Json> bodies, const AuditKeys &keys,
+                                            const CheckpointPolicy &policy, bool forceCheckpoint = false);
 
 private:
-    AuditStore(QString path, Mode mode, std::string vfs, int lockFd);
+    AuditStore(QString path, Mode mode, std::string vfs);
     Status openDatabase();
 
     QString m_path;
     Mode m_mode;
     std::string m_vfs;
     sqlite3 *m_db = nullptr;
-    int m_lockFd = -1;
 };
 
 // Filter columns derived from a body, as the store writes them and the verifier re-checks.

@@ -31,8 +31,9 @@ constexpr std::array<std::string_view, 7> kLogLevels = { "trace", "debug",    "i
                                                          "error", "critical", "off" };
 
 const Keys kRootKeys = { "version",    "mode",           "log_level", "database", "policy",
-                         "transports", "local_principal", "policy_history", "secrets" };
-const Keys kSecretsKeys = { "hash_key", "cursor_key" };
+                         "transports", "local_principal", "policy_history", "secrets", "audit" };
+const Keys kSecretsKeys = { "hash_key", "cursor_key", "audit_key" };
+const Keys kAuditKeys = { "path", "write_timeout_ms", "checkpoint_every_records", "checkpoint_interval_ms" };
 const Keys kDatabaseKeys = { "driver", "path",     "host",    "port",      "dbname",
                              "user",   "password", "sslmode", "pool_size", "connect_timeout_ms" };
 const Keys kPostgresOnlyKeys = {
@@ -139,6 +140,7 @@ public:
         readTransports(config);
         readPrincipal(config.localPrincipal);
         readSecrets(config.secrets);
+        readAudit(config.audit);
         if (!m_check.ok())
             return failure();
         return config;
@@ -297,9 +299,29 @@ private:
         const std::string at = "/secrets";
         readKeyReference(*object, at, "hash_key", secrets.hashKeyRef);
         readKeyReference(*object, at, "cursor_key", secrets.cursorKeyRef);
+        readKeyReference(*object, at, "audit_key", secrets.auditKeyRef);
         if (!secrets.hashKeyRef.isEmpty() && secrets.hashKeyRef == secrets.cursorKeyRef)
             m_check.addProblem(at + "/cursor_key",
                                "names the same secret as hash_key; give each key its own secret");
+        if (!secrets.auditKeyRef.isEmpty()
+            && (secrets.auditKeyRef == secrets.hashKeyRef || secrets.auditKeyRef == secrets.cursorKeyRef))
+            m_check.addProblem(at + "/audit_key", "names the same secret as another key; give each key its own secret");
+    }
+
+    void readAudit(AuditConfig &audit)
+    {
+        const Json *object = m_check.objectMember(m_doc, "", "audit", kAuditKeys);
+        if (!object)
+            return;
+        const std::string at = "/audit";
+        if (auto path = m_check.string(*object, at, "path"))
+            audit.path = resolvePath(m_baseDir, *path);
+        if (auto ms = m_check.integer(*object, at, "write_timeout_ms", kMinTimeoutMs, 60000))
+            audit.writeTimeoutMs = *ms;
+        if (auto n = m_check.integer(*object, at, "checkpoint_every_records", 1, 1000000))
+            audit.checkpointEveryRecords = *n;
+        if (auto ms = m_check.integer(*object, at, "checkpoint_interval_ms", 1000, 24 * 60 * 60 * 1000))
+            audit.checkpointIntervalMs = *ms;
     }
 
     void readTransports(ServerConfig &config)
@@ -573,13 +595,24 @@ Json ServerConfig::toJson() const
     principal["scopes"] = toJsonArray(localPrincipal.scopes);
     root["local_principal"] = std::move(principal);
 
-    if (!secrets.hashKeyRef.isEmpty() || !secrets.cursorKeyRef.isEmpty()) {
+    if (!secrets.hashKeyRef.isEmpty() || !secrets.cursorKeyRef.isEmpty() || !secrets.auditKeyRef.isEmpty()) {
         Json keys = Json::object();
         if (!secrets.hashKeyRef.isEmpty())
             keys["hash_key"] = secrets.hashKeyRef.toStdString();
         if (!secrets.cursorKeyRef.isEmpty())
             keys["cursor_key"] = secrets.cursorKeyRef.toStdString();
+        if (!secrets.auditKeyRef.isEmpty())
+            keys["audit_key"] = secrets.auditKeyRef.toStdString();
         root["secrets"] = std::move(keys);
+    }
+    if (audit != AuditConfig()) {
+        Json a = Json::object();
+        if (!audit.path.isEmpty())
+            a["path"] = audit.path.toStdString();
+        a["write_timeout_ms"] = audit.writeTimeoutMs;
+        a["checkpoint_every_records"] = audit.checkpointEveryRecords;
+        a["checkpoint_interval_ms"] = audit.checkpointIntervalMs;
+        root["audit"] = std::move(a);
     }
     return root;
 }

@@ -78,8 +78,20 @@ struct SecretsConfig
 {
     QString hashKeyRef;   // secrets.hash_key: the HMAC key of hashed columns
     QString cursorKeyRef; // secrets.cursor_key: seals db_query cursors
+    QString auditKeyRef;  // secrets.audit_key: MACs audit records, signs checkpoints, hashes values
 
     bool operator==(const SecretsConfig &) const = default;
+};
+
+// The audit trail (docs/audit.md).
+struct AuditConfig
+{
+    QString path; // absolute after loading; empty: audit.db in the user's data folder
+    std::int64_t writeTimeoutMs = 2000;
+    std::int64_t checkpointEveryRecords = 1000;
+    std::int64_t checkpointIntervalMs = 60000;
+
+    bool operator==(const AuditConfig &) const = default;
 };
 
 struct ServerConfig
@@ -91,6 +103,7 @@ struct ServerConfig
     QString policyPath;              // absolute after loading
     QString policyHistoryPath;       // absolute after loading; empty: PolicyHistory::defaultPath()
     SecretsConfig secrets;
+    AuditConfig audit;
     HttpConfig http;
     StdioConfig stdio;
     PrincipalConfig localPrincipal;

@@ -1,5 +1,7 @@
 #include "McpServer.h"
 
+#include "audit/AuditLog.h"
+
 #include "McpSession.h"
 #include "PromptCatalog.h"
 #include "ResourceCatalog.h"
@@ -53,6 +55,12 @@ std::unique_ptr<McpSession> McpServer::createSession(const QString &transport, c
 std::string McpServer::randomToken()
 {
     return crypto::base64UrlEncode(crypto::randomBytes(32));
+}
+
+void McpServer::setAudit(std::shared_ptr<audit::AuditLog> log, std::function<std::string()> policyVersion)
+{
+    m_audit = std::move(log);
+    m_policyVersion = std::move(policyVersion);
 }
 
 std::string McpServer::encodeListCursor(const std::string &list, std::size_t offset) const

@@ -8,11 +8,14 @@
 #include <QObject>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace warden {
+
+namespace audit { class AuditLog; }
 
 class McpSession;
 class PromptCatalog;
@@ -57,6 +60,12 @@ public:
     bool paginate(const std::vector<Json> &items, const Json &params, const std::string &list,
                   const char *key, Json &result) const;
 
+    // Audit: with a log set, every tools/call, resources/read and prompts/get gets a request
+    // record before it runs and an outcome record before its response is released.
+    void setAudit(std::shared_ptr<audit::AuditLog> log, std::function<std::string()> policyVersion);
+    std::shared_ptr<audit::AuditLog> auditLog() const { return m_audit; }
+    std::string policyVersion() const { return m_policyVersion ? m_policyVersion() : std::string(); }
+
     quint64 requestCount() const { return m_requests.load(); }
     quint64 errorCount() const { return m_errors.load(); }
     void countRequest(bool error);
@@ -73,6 +82,8 @@ private:
     std::unique_ptr<ResourceCatalog> m_resources;
     std::unique_ptr<PromptCatalog> m_prompts;
     std::string m_cursorKey;
+    std::shared_ptr<audit::AuditLog> m_audit;
+    std::function<std::string()> m_policyVersion;
     std::atomic<quint64> m_requests{0};
     std::atomic<quint64> m_errors{0};
 };

@@ -1,5 +1,9 @@
 #include "McpSession.h"
 
+#include "audit/ArgumentSanitizer.h"
+#include "audit/AuditLog.h"
+#include "crypto/Crypto.h"
+
 #include "McpServer.h"
 #include "Outbound.h"
 #include "PromptCatalog.h"
@@ -191,10 +195,17 @@ void McpSession::handleRequest(rpc::Message m, std::shared_ptr<Outbound> out)
         return;
     }
 
+    // The calls the audit trail records: each runs only once its request record is durable.
     if (method == "tools/call") {
         auto ctx = std::make_shared<RequestContext>(m_link, m, out, m_principal, m_protocolVersion);
         m_inFlight.emplace(key, ctx);
-        onToolsCall(ctx);
+        startAudited(ctx, &McpSession::onToolsCall);
+        return;
+    }
+    if (method == "resources/read" || method == "prompts/get") {
+        auto ctx = std::make_shared<RequestContext>(m_link, m, out, m_principal, m_protocolVersion);
+        m_inFlight.emplace(key, ctx);
+        startAudited(ctx, &McpSession::runSimpleCall);
         return;
     }
 
@@ -203,9 +214,7 @@ void McpSession::handleRequest(rpc::Message m, std::shared_ptr<Outbound> out)
         {"tools/list", &McpSession::onToolsList},
         {"resources/list", &McpSession::onResourcesList},
         {"resources/templates/list", &McpSession::onResourceTemplatesList},
-        {"resources/read", &McpSession::onResourcesRead},
         {"prompts/list", &McpSession::onPromptsList},
-        {"prompts/get", &McpSession::onPromptsGet},
         {"completion/complete", &McpSession::onComplete},
         {"logging/setLevel", &McpSession::onSetLevel},
     };
@@ -294,6 +303,115 @@ Json McpSession::onToolsList(const Json &params, bool &ok)
         return rpcFailure(rpc::InvalidParams, "invalid cursor: pass back a nextCursor from this server unchanged");
     }
     return result;
+}
+
+namespace {
+
+// What a caller learns when its request record cannot be written; the operator sees why in
+// the server's health and log.
+constexpr const char *kAuditRefusal =
+    "the audit trail cannot be written right now, so the call was refused (nothing runs unaudited); "
+    "try again later";
+
+std::string stringOr(const Json &object, const char *key)
+{
+    if (!object.is_object())
+        return {};
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+} // namespace
+
+Json McpSession::auditBase(const RequestContext &ctx) const
+{
+    Json base = Json::object();
+    // The session id is a capability over HTTP: the trail keeps a fingerprint that links a
+    // session's records without being usable to join the session.
+    base["session"] = crypto::toHex(crypto::sha256("warden-session\n" + m_id)).substr(0, 16);
+    base["transport"] = m_transport.toStdString();
+    base["client"] = Json{{"name", audit::capString(stringOr(m_clientInfo, "name"), 128)},
+                          {"version", audit::capString(stringOr(m_clientInfo, "version"), 64)}};
+    Json roles = Json::array();
+    for (const auto &r : m_principal.roles)
+        roles.push_back(audit::capString(r, 128));
+    base["principal"] = Json{{"user", audit::capString(m_principal.userId, 256)},
+                             {"tenant", audit::capString(m_principal.tenantId, 256)},
+                             {"roles", std::move(roles)},
+                             {"auth", m_principal.authMethod}};
+    base["method"] = ctx.method();
+    const Json &params = ctx.params();
+    base["target"] = audit::capString(stringOr(params, ctx.method() == "resources/read" ? "uri" : "name"), 256);
+    base["policy_version"] = m_server.policyVersion();
+    return base;
+}
+
+Json McpSession::auditArguments(const RequestContext &ctx, const audit::AuditKeys &keys) const
+{
+    const Json &params = ctx.params();
+    if (ctx.method() == "resources/read")
+        return Json::object(); // the uri is the target
+    const auto a = params.is_object() ? params.find("arguments") : params.end();
+    const Json arguments = a != params.end() ? *a : Json::object();
+    if (ctx.method() == "tools/call") {
+        Tool *tool = m_server.tools().find(stringOr(params, "name"));
+        const Principal principal = m_principal;
+        return audit::ArgumentSanitizer::sanitize(
+            arguments,
+            [&](const std::string &field) { return tool && tool->auditsInClear(arguments, principal, field); }, keys);
+    }
+    // Prompt arguments name tables and topics, not column values; credentials still hidden.
+    return audit::ArgumentSanitizer::sanitize(arguments, [](const std::string &) { return true; }, keys);
+}
+
+void McpSession::startAudited(const std::shared_ptr<RequestContext> &ctx, Runner run)
+{
+    const std::shared_ptr<audit::AuditLog> log = m_server.auditLog();
+    if (!log) {
+        (this->*run)(ctx);
+        return;
+    }
+    Json base = auditBase(*ctx);
+    Json request = base;
+    request["kind"] = std::string(audit::kind::Request);
+    request["arguments"] = auditArguments(*ctx, log->keys());
+    auto link = m_link;
+    log->append(std::move(request), [link, ctx, run, log, base = std::move(base)](const Result<std::int64_t> &seq) {
+        link->post([ctx, run, log, base, seq](McpSession &s) {
+            if (ctx->isCancelled() || ctx->isDelivered())
+                return; // cancelled while its record was written: nothing runs
+            if (!seq) {
+                if (ctx->method() == "tools/call")
+                    ctx->respondToolError(Error(ErrorCode::AuditUnavailable, kAuditRefusal));
+                else
+                    ctx->respondError(rpc::InternalError, kAuditRefusal,
+                                      Json{{"code", std::string(errorCodeName(ErrorCode::AuditUnavailable))}});
+                return;
+            }
+            ctx->bindAudit(log, base, *seq);
+            (s.*run)(ctx);
+        });
+    });
+}
+
+void McpSession::runSimpleCall(const std::shared_ptr<RequestContext> &ctx)
+{
+    const Json params = ctx->params().is_object() ? ctx->params() : Json::object();
+    bool ok = true;
+    Json result;
+    try {
+        result = ctx->method() == "resources/read" ? onResourcesRead(params, ok) : onPromptsGet(params, ok);
+    } catch (const std::exception &e) {
+        spdlog::error("internal error in {}: {}", ctx->method(), e.what());
+        ctx->respondError(rpc::InternalError, "internal error");
+        return;
+    }
+    if (!ok) {
+        ctx->respondError(result.value("code", int(rpc::InvalidParams)), result.value("message", std::string()),
+                          result.value("data", Json()));
+        return;
+    }
+    ctx->respond(std::move(result));
 }
 
 void McpSession::onToolsCall(const std::shared_ptr<RequestContext> &ctx)

@@ -16,6 +16,8 @@
 
 namespace warden {
 
+namespace audit { class AuditKeys; }
+
 class McpServer;
 class Outbound;
 class RequestContext;
@@ -77,6 +79,13 @@ private:
     void handleResponse(const rpc::Message &message);
     void answer(const std::shared_ptr<Outbound> &out, const rpc::Message &request, const Json &response,
                 const std::string &outcome, std::chrono::steady_clock::time_point started);
+
+    using Runner = void (McpSession::*)(const std::shared_ptr<RequestContext> &);
+    // Commits the call's request record, then runs it (or refuses it with AUDIT_UNAVAILABLE).
+    void startAudited(const std::shared_ptr<RequestContext> &ctx, Runner run);
+    void runSimpleCall(const std::shared_ptr<RequestContext> &ctx); // resources/read, prompts/get
+    Json auditBase(const RequestContext &ctx) const;
+    Json auditArguments(const RequestContext &ctx, const audit::AuditKeys &keys) const;
 
     Json onInitialize(const Json &params, bool &ok);
     Json onToolsList(const Json &params, bool &ok);

@@ -3,6 +3,7 @@
 #include "McpSession.h"
 #include "Outbound.h"
 #include "SessionLink.h"
+#include "audit/AuditLog.h"
 #include "tools/Tool.h"
 
 namespace warden {
@@ -91,13 +92,91 @@ void RequestContext::cancel()
         handler();
 }
 
+void RequestContext::noteForAudit(const std::string &key, Json value)
+{
+    std::lock_guard lock(m_mutex);
+    m_auditNotes[key] = std::move(value);
+}
+
+void RequestContext::bindAudit(std::shared_ptr<audit::AuditLog> log, Json baseFields, std::int64_t requestSeq)
+{
+    m_audit = std::move(log);
+    m_auditBase = std::move(baseFields);
+    m_auditRequestSeq = requestSeq;
+}
+
+namespace {
+
+// What a caller learns when the audit trail cannot be written; the operator sees why in
+// the server's health and log (the reason may name paths the caller has no business with).
+constexpr const char *kAuditRefusal =
+    "the audit trail cannot be written right now, so the call was refused (nothing runs or is released "
+    "unaudited); try again later";
+
+// The error code an outcome record names: the tool's stable code, or the JSON-RPC code.
+std::string auditErrorCode(const Json &response, const std::string &outcome)
+{
+    if (const auto e = response.find("error"); e != response.end() && e->is_object())
+        return "RPC_" + std::to_string(e->value("code", 0));
+    if (outcome != "ok")
+        return outcome;
+    const auto result = response.find("result");
+    if (result != response.end() && result->value("isError", false)) {
+        const Json *structured = result->contains("structuredContent") ? &(*result)["structuredContent"] : nullptr;
+        if (structured && structured->contains("error") && (*structured)["error"].contains("code")
+            && (*structured)["error"]["code"].is_string())
+            return (*structured)["error"]["code"].get<std::string>();
+        return "TOOL_ERROR";
+    }
+    return {};
+}
+
+} // namespace
+
 void RequestContext::finish(Json response, std::string outcome)
 {
     if (m_finished.exchange(true))
         return;
     auto self = shared_from_this();
-    m_link->post([self, response = std::move(response), outcome = std::move(outcome)](McpSession &s) {
-        s.deliverResponse(*self, response, outcome);
+    if (!m_audit || m_auditRequestSeq == 0) {
+        m_link->post([self, response = std::move(response), outcome = std::move(outcome)](McpSession &s) {
+            s.deliverResponse(*self, response, outcome);
+        });
+        return;
+    }
+    Json record = m_auditBase;
+    record["kind"] = std::string(audit::kind::Outcome);
+    record["request_seq"] = m_auditRequestSeq;
+    const std::string errorCode = auditErrorCode(response, outcome);
+    record["outcome"] = errorCode.empty() ? "ok" : "error";
+    if (!errorCode.empty())
+        record["error_code"] = errorCode;
+    record["duration_us"] = std::int64_t(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - m_started).count());
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto it = m_auditNotes.begin(); it != m_auditNotes.end(); ++it)
+            record[it.key()] = it.value();
+    }
+    // The result is released only once its outcome record is durable; otherwise it is
+    // withheld and the caller learns why.
+    m_audit->append(std::move(record), [self, response = std::move(response), outcome = std::move(outcome)](
+                                           const Result<std::int64_t> &committed) mutable {
+        if (!committed) {
+            if (self->method() == "tools/call") {
+                Json result = toolschema::errorResult(Error(ErrorCode::AuditUnavailable, kAuditRefusal));
+                if (self->protocolVersion() < "2025-06-18")
+                    result.erase("structuredContent");
+                response = rpc::makeResult(self->id(), std::move(result));
+            } else {
+                response = rpc::makeError(self->id(), rpc::InternalError, kAuditRefusal,
+                                          Json{{"code", std::string(errorCodeName(ErrorCode::AuditUnavailable))}});
+            }
+            outcome = std::string(errorCodeName(ErrorCode::AuditUnavailable));
+        }
+        self->m_link->post([self, response = std::move(response), outcome = std::move(outcome)](McpSession &s) {
+            s.deliverResponse(*self, response, outcome);
+        });
     });
 }
 

@@ -16,6 +16,7 @@
 
 namespace warden {
 
+namespace audit { class AuditLog; }
 class McpSession;
 class McpServer;
 class Outbound;
@@ -53,6 +54,15 @@ public:
     void respondToolResult(Json structured, std::string text = {});
     void respondToolError(const Error &error);
 
+    // Thread-safe: adds a field to this call's outcome record (tables, sql_fingerprint,
+    // rows, decisions...). Values must hold no secret and no row data.
+    void noteForAudit(const std::string &key, Json value);
+
+    // Session thread, before the call runs: its request record is committed as `requestSeq`;
+    // the outcome record (base fields + outcome + notes) is committed before the response is
+    // released, and if it cannot be, the result is withheld and AUDIT_UNAVAILABLE sent instead.
+    void bindAudit(std::shared_ptr<audit::AuditLog> log, Json baseFields, std::int64_t requestSeq);
+
     // Session thread only: sends a request to the client on this request's stream and calls
     // `reply` with its result or error (or with error -32000 if the session closes first).
     void requestClient(const std::string &method, Json params, ClientReply reply);
@@ -80,6 +90,10 @@ private:
     std::mutex m_mutex;
     std::function<void()> m_cancelHandler;
     double m_lastProgress = -1e300; // guarded by m_mutex
+    Json m_auditNotes = Json::object(); // guarded by m_mutex
+    std::shared_ptr<audit::AuditLog> m_audit; // set before the call runs, then read-only
+    Json m_auditBase;
+    std::int64_t m_auditRequestSeq = 0;
 };
 
 } // namespace warden

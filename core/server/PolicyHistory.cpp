@@ -1,5 +1,7 @@
 #include "PolicyHistory.h"
 
+#include "StateLocation.h"
+
 #include "common/StrictJson.h"
 
 #include <QDir>
@@ -81,10 +83,7 @@ PolicyHistory::~PolicyHistory()
 
 QString PolicyHistory::defaultPath()
 {
-    // systemd's StateDirectory= hands the service its writable folder here (":"-separated).
-    const QString state = qEnvironmentVariable("STATE_DIRECTORY").section(u':', 0, 0);
-    const QString dir = !state.isEmpty() ? state : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return QDir(dir).filePath(QStringLiteral("policy-history.db"));
+    return statePath(QStringLiteral("policy-history.db"));
 }
 
 Result<std::unique_ptr<PolicyHistory>> PolicyHistory::open(const QString &databasePath, const QString &policyPath)

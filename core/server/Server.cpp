@@ -1,7 +1,9 @@
 #include "Server.h"
 
 #include "PolicyHistory.h"
+#include "audit/AuditLog.h"
 #include "PolicyStore.h"
+#include "StateLocation.h"
 #include "common/Resources.h"
 #include "crypto/Crypto.h"
 #include "db/DatabasePool.h"
@@ -25,6 +27,8 @@
 #include "transport/StdioTransport.h"
 
 #include <spdlog/spdlog.h>
+
+#include <QCoreApplication>
 
 namespace warden {
 namespace {
@@ -54,6 +58,7 @@ Result<std::string> serverKey(const QString &reference, const char *name)
 
 struct Server::Engine
 {
+    std::shared_ptr<audit::AuditLog> audit;
     std::unique_ptr<db::DatabasePool> pool;
     std::unique_ptr<PolicyStore> policies;
     ToolServices services;
@@ -180,6 +185,10 @@ Status Server::build()
     if (m_config.secrets.cursorKeyRef.isEmpty())
         spdlog::info("secrets.cursor_key is not configured: db_query cursors do not survive a restart");
 
+    // The audit trail opens before anything can be called: nothing runs unaudited.
+    if (auto s = openAudit(); !s)
+        return s;
+
     std::string password;
     if (m_config.database.driver == DatabaseConfig::Driver::Postgres && !m_config.database.passwordRef.isEmpty()) {
         auto secret = resolveSecret(QStringView(m_config.database.passwordRef));
@@ -205,6 +214,19 @@ Status Server::build()
         spdlog::warn("{}; policy versions are kept in memory only", history.error().message);
     if (auto s = m_engine->policies->load(m_config.policyPath); !s)
         return s;
+    connect(m_engine->policies.get(), &PolicyStore::policyChanged, this,
+            [audit = m_engine->audit](const QString &oldHash, const QString &newHash) {
+                Json record = Json::object();
+                record["kind"] = std::string(audit::kind::PolicyChange);
+                record["details"] = Json{{"old_version", oldHash.toStdString()}, {"new_version", newHash.toStdString()}};
+                record["policy_version"] = newHash.toStdString();
+                // Already in force; the record is how reviewers see when. A failure is logged
+                // and shows in the audit health.
+                audit->append(std::move(record), [](const Result<std::int64_t> &r) {
+                    if (!r)
+                        spdlog::error("audit: the policy change could not be recorded: {}", r.error().message);
+                });
+            });
 
     m_engine->services.pool = m_engine->pool.get();
     m_engine->services.policies = m_engine->policies.get();
@@ -229,6 +251,10 @@ Status Server::build()
                               "db_describe_schema, then use db_query with selective filters. Masked and hashed "
                               "fields stay redacted; rows are limited to your tenant.";
     m_mcp = std::make_unique<McpServer>(mcpOptions, std::move(tools), std::move(resources), std::move(prompts));
+    m_mcp->setAudit(m_engine->audit, [policies = m_engine->policies.get()] {
+        const auto policy = policies->current();
+        return policy ? policy->versionHash() : std::string();
+    });
     connect(m_mcp.get(), &McpServer::requestCompleted, this, [this](const RequestEvent &ev) {
         Q_EMIT requestCompleted(ev);
         Q_EMIT countersChanged();
@@ -263,7 +289,80 @@ void Server::teardown()
     m_mcp.reset();
     if (m_engine && m_engine->pool)
         m_engine->pool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);
+    if (m_engine && m_engine->audit) {
+        Json record = Json::object();
+        record["kind"] = std::string(audit::kind::ServerStop);
+        if (auto r = m_engine->audit->appendAndWait(std::move(record)); !r)
+            spdlog::error("audit: the server stop could not be recorded: {}", r.error().message);
+        m_engine->audit->close();
+    }
     m_engine.reset();
+}
+
+QString Server::defaultAuditPath()
+{
+    return statePath(QStringLiteral("audit.db"));
+}
+
+audit::AuditLog *Server::auditLog() const
+{
+    return m_engine ? m_engine->audit.get() : nullptr;
+}
+
+QString Server::auditPath(const ServerConfig &config)
+{
+    return config.audit.path.isEmpty() ? defaultAuditPath() : config.audit.path;
+}
+
+Result<audit::AuditKeys> Server::auditKeys(const ServerConfig &config)
+{
+    if (config.secrets.auditKeyRef.isEmpty())
+        return Error(ErrorCode::ConfigInvalid,
+                     "secrets.audit_key is not configured: name the audit key's secret reference in the configuration "
+                     "(docs/audit.md, \"Keys\")");
+    auto secret = serverKey(config.secrets.auditKeyRef, "audit_key");
+    if (!secret)
+        return secret.takeError();
+    audit::AuditKeys keys(*secret);
+    SecretValue::wipe(secret->data(), secret->size());
+    return keys;
+}
+
+Status Server::openAudit()
+{
+    std::optional<audit::AuditKeys> keys;
+    if (m_config.secrets.auditKeyRef.isEmpty()) {
+        keys = audit::AuditKeys::ephemeralKeys();
+        spdlog::warn("secrets.audit_key is not configured: this run's audit records use a key made for the run, "
+                     "so `warden-server audit verify` cannot authenticate them after it ends (docs/audit.md)");
+    } else {
+        auto configured = auditKeys(m_config);
+        if (!configured)
+            return configured.takeError();
+        keys.emplace(std::move(*configured));
+    }
+    audit::AuditLog::Options options;
+    options.path = auditPath(m_config);
+    options.writeTimeoutMs = int(m_config.audit.writeTimeoutMs);
+    options.checkpointEveryRecords = int(m_config.audit.checkpointEveryRecords);
+    options.checkpointIntervalMs = int(m_config.audit.checkpointIntervalMs);
+    options.instance = std::string("warden-") + crypto::toHex(crypto::randomBytes(6));
+    auto log = audit::AuditLog::open(std::move(options), std::move(*keys));
+    if (!log)
+        return log.takeError();
+    m_engine->audit = std::move(*log);
+    Json record = Json::object();
+    record["kind"] = std::string(audit::kind::ServerStart);
+    Json details = Json::object();
+    details["version"] = WARDEN_VERSION;
+    details["pid"] = std::int64_t(QCoreApplication::applicationPid());
+    record["details"] = std::move(details);
+    if (auto r = m_engine->audit->appendAndWait(std::move(record)); !r)
+        return r.error();
+    connect(m_engine->audit.get(), &audit::AuditLog::healthChanged, this, [this](bool, const QString &) {
+        Q_EMIT countersChanged();
+    }, Qt::QueuedConnection);
+    return {};
 }
 
 void Server::stop()

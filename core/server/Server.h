@@ -17,6 +17,8 @@ class HttpTransport;
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
+namespace audit { class AuditLog; class AuditKeys; }
+
 class Server : public ServerInterface
 {
     Q_OBJECT
@@ -43,6 +45,13 @@ public:
     quint16 httpPort() const;
     // The policy facade (current version, hot reload, history); nullptr unless running.
     PolicyStore *policyStore() const;
+    // The audit trail's writer; nullptr unless running.
+    audit::AuditLog *auditLog() const;
+    // Where the audit trail goes when the configuration names no path.
+    static QString defaultAuditPath();
+    static QString auditPath(const ServerConfig &config);
+    // The audit keys from secrets.audit_key; an error when it is not configured or resolvable.
+    static Result<audit::AuditKeys> auditKeys(const ServerConfig &config);
 
     // Synchronous start for the command line: returns the error that stopped it.
     Status startNow();
@@ -61,6 +70,7 @@ private:
     void setState(State state);
     void fail(const QString &message);
     Status build();
+    Status openAudit();
     void teardown();
 
     ServerConfig m_config;

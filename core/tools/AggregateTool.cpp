@@ -1,5 +1,7 @@
 #include "AggregateTool.h"
 
+#include "ColumnAudit.h"
+
 #include "QueryTool.h"
 #include "db/DatabasePool.h"
 #include "policy/Redactor.h"
@@ -130,6 +132,11 @@ void AggregateTool::call(const std::shared_ptr<RequestContext> &ctx, const Json 
                 Error(ErrorCode::Cancelled, "the aggregate was cancelled before it started"));
         });
     ctx->setCancelHandler([job] { job->cancel(); });
+}
+
+bool AggregateTool::auditsInClear(const Json &arguments, const Principal &principal, const std::string &field) const
+{
+    return columnReadInClear(m_services, arguments, principal, field);
 }
 
 } // namespace warden

@@ -17,6 +17,7 @@ public:
     std::string name() const override { return "db_aggregate"; }
     Json definition() const override;
     void call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments) override;
+    bool auditsInClear(const Json &arguments, const Principal &principal, const std::string &field) const override;
 
 private:
     const ToolServices &m_services;

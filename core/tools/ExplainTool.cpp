@@ -1,5 +1,7 @@
 #include "ExplainTool.h"
 
+#include "ColumnAudit.h"
+
 #include "db/DatabasePool.h"
 #include "protocol/RequestContext.h"
 #include "query/AggregateCompiler.h"
@@ -236,6 +238,11 @@ void ExplainTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &a
                 Error(ErrorCode::Cancelled, "the explanation was cancelled before it started"));
         });
     ctx->setCancelHandler([job] { job->cancel(); });
+}
+
+bool ExplainTool::auditsInClear(const Json &arguments, const Principal &principal, const std::string &field) const
+{
+    return columnReadInClear(m_services, arguments, principal, field);
 }
 
 } // namespace warden

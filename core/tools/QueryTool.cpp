@@ -1,5 +1,7 @@
 #include "QueryTool.h"
 
+#include "ColumnAudit.h"
+
 #include "RowFetcher.h"
 #include "db/DatabasePool.h"
 #include "policy/Redactor.h"
@@ -131,6 +133,11 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
         },
         [ctx] { ctx->respondToolError(Error(ErrorCode::Cancelled, "the query was cancelled before it started")); });
     ctx->setCancelHandler([job] { job->cancel(); });
+}
+
+bool QueryTool::auditsInClear(const Json &arguments, const Principal &principal, const std::string &field) const
+{
+    return columnReadInClear(m_services, arguments, principal, field);
 }
 
 } // namespace warden

@@ -13,6 +13,7 @@ public:
     std::string name() const override { return "db_query"; }
     Json definition() const override;
     void call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments) override;
+    bool auditsInClear(const Json &arguments, const Principal &principal, const std::string &field) const override;
 
     static Json conditionSchema();
     // The `include` argument, shared with db_get.

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "common/Json.h"
+#include "policy/Principal.h"
 
 #include <memory>
 #include <string>
@@ -21,6 +22,15 @@ public:
     virtual std::string name() const = 0;
     virtual Json definition() const = 0;
     virtual void call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments) = 0;
+    // Whether values this call compares with `field` may stay readable in the audit trail:
+    // only for a column the caller reads in clear. Everything else is stored as a keyed HMAC.
+    virtual bool auditsInClear(const Json &arguments, const Principal &principal, const std::string &field) const
+    {
+        (void)arguments;
+        (void)principal;
+        (void)field;
+        return false;
+    }
 };
 
 namespace toolschema {

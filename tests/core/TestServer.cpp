@@ -3,6 +3,9 @@
 // from the secret store (secrets.hash_key / cursor_key), hot policy reload reaching tool calls,
 // and the policy history file.
 
+#include "audit/ArgumentSanitizer.h"
+#include "audit/AuditLog.h"
+#include "audit/AuditVerifier.h"
 #include "common/StrictJson.h"
 #include "config/ServerConfig.h"
 #include "crypto/Crypto.h"
@@ -28,6 +31,8 @@ namespace {
 
 const char *const kHashKeyVar = "WARDEN_TEST_HASH_KEY";
 const char *const kCursorKeyVar = "WARDEN_TEST_CURSOR_KEY";
+const char *const kAuditKeyVar = "WARDEN_TEST_AUDIT_KEY";
+const QByteArray kAuditKey = "test-audit-key-0123456789abcdef-012345678";
 const QByteArray kHashKey = "test-hash-key-0123456789abcdef-0123456789";
 const QByteArray kCursorKey = "test-cursor-key-0123456789abcdef-012345678";
 const std::string kNationalId = "123-45-6789";
@@ -122,7 +127,7 @@ class TestServer : public QObject
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
     // warden.json next to people.db and policy.json; `secrets` goes in as given.
-    ServerConfig config(const Json &secrets = Json()) const
+    ServerConfig config(const Json &secrets = Json(), const Json &audit = Json()) const
     {
         Json doc = Json{{"version", 1},
                         {"database", Json{{"driver", "sqlite"}, {"path", "people.db"}, {"pool_size", 1}}},
@@ -131,6 +136,8 @@ class TestServer : public QObject
                         {"transports", Json{{"http", Json{{"enabled", true}, {"listen", "127.0.0.1:0"}}}}}};
         if (!secrets.is_null())
             doc["secrets"] = secrets;
+        if (!audit.is_null())
+            doc["audit"] = audit;
         if (!writeFile(path("warden.json"), QByteArray::fromStdString(doc.dump(2))))
             qFatal("cannot write the configuration");
         auto c = ServerConfig::load(path("warden.json"));
@@ -180,6 +187,96 @@ private Q_SLOTS:
         QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(policyDoc("hash").dump(2))));
         qputenv(kHashKeyVar, kHashKey);
         qputenv(kCursorKeyVar, kCursorKey);
+        qputenv(kAuditKeyVar, kAuditKey);
+    }
+
+    // Each call leaves a request record before it runs and an outcome record before its
+    // result is released; a value compared with a hashed column is stored only as an HMAC.
+    void callsAreAudited()
+    {
+        const QString store = path("state/audited.db");
+        QFile::remove(store);
+        const ServerConfig c = config(Json{{"audit_key", std::string("env:") + kAuditKeyVar}},
+                                      Json{{"path", "state/audited.db"}});
+        {
+            Server server(c, Server::Options{});
+            QVERIFY(server.startNow().ok());
+            McpClient client(server.httpPort());
+            QVERIFY(client.open());
+            const Json r = client.callTool(
+                "db_query", Json{{"table", "people"},
+                                 {"select", Json::array({"id"})},
+                                 {"where", Json::array({Json{{"field", "name"}, {"op", "eq"}, {"value", "Ada"}},
+                                                        Json{{"field", "national_id"}, {"op", "eq"}, {"value", kNationalId}}})}});
+            QVERIFY2(r.contains("rows") || r.contains("error"), r.dump().c_str());
+            server.stop();
+        }
+        auto keys = Server::auditKeys(c);
+        QVERIFY(keys.ok());
+        auto report = audit::AuditVerifier::verify(store, *keys);
+        QVERIFY(report.ok());
+        QVERIFY2(report->intact, report->problem.c_str());
+        QCOMPARE(report->records, std::int64_t(4)); // start, request, outcome, stop
+
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open_v2(QFile::encodeName(store).constData(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+        std::vector<Json> bodies;
+        sqlite3_stmt *stmt = nullptr;
+        sqlite3_prepare_v2(db, "SELECT body FROM audit_records ORDER BY seq", -1, &stmt, nullptr);
+        while (sqlite3_step(stmt) == SQLITE_ROW)
+            bodies.push_back(Json::parse(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))));
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+        QCOMPARE(bodies.size(), std::size_t(4));
+        QCOMPARE(q(bodies[0]["kind"].get<std::string>()), QStringLiteral("server_start"));
+        const Json &request = bodies[1];
+        const Json &outcome = bodies[2];
+        QCOMPARE(q(request["kind"].get<std::string>()), QStringLiteral("request"));
+        QCOMPARE(q(request["target"].get<std::string>()), QStringLiteral("db_query"));
+        QCOMPARE(q(request["client"]["name"].get<std::string>()), QStringLiteral("TestServer"));
+        QVERIFY(!request["policy_version"].get<std::string>().empty());
+        const Json &where = request["arguments"]["where"];
+        QCOMPARE(q(where[0]["value"].get<std::string>()), QStringLiteral("Ada")); // an allowed column: in clear
+        QCOMPARE(q(where[1]["value"].get<std::string>()),
+                 q(audit::ArgumentSanitizer::hmacOf(Json(kNationalId), *keys))); // a hashed column: HMAC only
+        QCOMPARE(q(outcome["kind"].get<std::string>()), QStringLiteral("outcome"));
+        QCOMPARE(outcome["request_seq"].get<std::int64_t>(), request["seq"].get<std::int64_t>());
+        QVERIFY(outcome.contains("duration_us"));
+        QCOMPARE(q(bodies[3]["kind"].get<std::string>()), QStringLiteral("server_stop"));
+        // The clear value is nowhere in the store's bytes.
+        QFile raw(store);
+        QVERIFY(raw.open(QIODevice::ReadOnly));
+        QVERIFY(!raw.readAll().contains(QByteArray::fromStdString(kNationalId)));
+    }
+
+    // A trail that cannot take a record within the write timeout: the call is refused with
+    // AUDIT_UNAVAILABLE and nothing runs; once the trail is writable again, calls go through.
+    void callsAreRefusedWhileTheTrailIsBlocked()
+    {
+        const QString store = path("state/blocked.db");
+        QFile::remove(store);
+        const ServerConfig c = config(Json{{"audit_key", std::string("env:") + kAuditKeyVar}},
+                                      Json{{"path", "state/blocked.db"}, {"write_timeout_ms", 200}});
+        Server server(c, Server::Options{});
+        QVERIFY(server.startNow().ok());
+        McpClient client(server.httpPort());
+        QVERIFY(client.open());
+        const Json query{{"table", "people"}, {"select", Json::array({"id"})}};
+        QVERIFY(client.callTool("db_query", query).contains("rows"));
+
+        sqlite3 *blocker = nullptr;
+        QCOMPARE(sqlite3_open(QFile::encodeName(store).constData(), &blocker), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(blocker, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+        const Json refused = client.callTool("db_query", query);
+        QVERIFY2(refused.contains("error"), refused.dump().c_str());
+        QCOMPARE(q(refused["error"]["code"].get<std::string>()), QStringLiteral("AUDIT_UNAVAILABLE"));
+        QVERIFY(!server.auditLog()->isHealthy());
+        sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr);
+        sqlite3_close(blocker);
+
+        QTRY_VERIFY_WITH_TIMEOUT(server.auditLog()->isHealthy(), 5000);
+        QVERIFY(client.callTool("db_query", query).contains("rows"));
+        server.stop();
     }
 
     void hashIsStableAcrossStartsWithAConfiguredKey()

@@ -704,6 +704,22 @@ private Q_SLOTS:
         QVERIFY(problem(Json { { "hash_key", 5 } })
                     .startsWith(QStringLiteral("/secrets/hash_key: must be a secret reference")));
         QVERIFY(!problem(Json::array()).isEmpty());
+        QVERIFY(problem(Json { { "audit_key", "env:K" }, { "hash_key", "env:K" } })
+                    .startsWith(QStringLiteral("/secrets/audit_key: names the same secret as another key")));
+
+        Json a = parse(fixture("postgres.json"));
+        a["audit"] = Json { { "path", "trail/audit.db" }, { "write_timeout_ms", 500 } };
+        auto withAudit = ServerConfig::fromJson(a, QStringLiteral("/base"));
+        QVERIFY(withAudit.ok());
+        QCOMPARE(withAudit->audit.path, QStringLiteral("/base/trail/audit.db"));
+        QCOMPARE(withAudit->audit.writeTimeoutMs, std::int64_t(500));
+        a["audit"] = Json { { "write_timeout_ms", 5 } };
+        auto tooShort = ServerConfig::fromJson(a, QStringLiteral("/base"));
+        QVERIFY(!tooShort.ok());
+        QVERIFY2(q(tooShort.error().message).contains(QStringLiteral("/audit/write_timeout_ms")),
+                 tooShort.error().message.c_str());
+        a["audit"] = Json { { "paht", "x.db" } };
+        QVERIFY(!ServerConfig::fromJson(a, QStringLiteral("/base")).ok());
 
         Json d = parse(fixture("postgres.json"));
         d["policy_history"] = "";
@@ -738,6 +754,8 @@ private Q_SLOTS:
         pg->policyHistoryPath = QStringLiteral("/b/history.db");
         pg->secrets.hashKeyRef = QStringLiteral("env:H");
         pg->secrets.cursorKeyRef = QStringLiteral("env:C");
+        pg->secrets.auditKeyRef = QStringLiteral("env:A");
+        pg->audit.path = QStringLiteral("/b/audit.db");
         const Json full = pg->toJson();
         std::set<std::string> dbKeys = keysOf(full.at("database"));
         dbKeys.insert("path");
@@ -753,6 +771,7 @@ private Q_SLOTS:
         QCOMPARE(propertyNames(s.at("properties").at("local_principal")),
                  keysOf(full.at("local_principal")));
         QCOMPARE(propertyNames(s.at("properties").at("secrets")), keysOf(full.at("secrets")));
+        QCOMPARE(propertyNames(s.at("properties").at("audit")), keysOf(full.at("audit")));
 
         // additionalProperties: false on every object type (if/then conditions are not types)
         int objectTypes = 0;
@@ -770,7 +789,7 @@ private Q_SLOTS:
                 }
             };
         walk(s, "");
-        QCOMPARE(objectTypes, 7); // root, database, transports, stdio, http, local_principal, secrets
+        QCOMPARE(objectTypes, 8); // root, database, transports, stdio, http, local_principal, secrets, audit
     }
 
     // Every complete example in docs/configuration.md must load.

@@ -2,6 +2,8 @@
 
 #include "AuditStore.h"
 
+#include <QFileInfo>
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -316,6 +318,11 @@ AuditQuery::~AuditQuery() = default;
 
 Result<std::unique_ptr<AuditQuery>> AuditQuery::open(const QString &path)
 {
+    // Read-only, a missing file is not created: say what is wrong in the reader's words.
+    if (!QFileInfo(path).isFile())
+        return Error(ErrorCode::IoError,
+                     "cannot read the audit store " + path.toStdString()
+                         + ": there is no such file (check audit.path)");
     auto store = AuditStore::open(path, AuditStore::Mode::Reader);
     if (!store)
         return store.takeError();

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -208,7 +209,10 @@ void TestAuditQuery::openRefusesWhatIsNotAStore()
 {
     auto missing = AuditQuery::open(m_dir->filePath(QStringLiteral("nope/missing.db")));
     QVERIFY(!missing.ok());
-    QCOMPARE(missing.error().code, ErrorCode::AuditUnavailable);
+    QCOMPARE(missing.error().code, ErrorCode::IoError);
+    QVERIFY2(missing.error().message.find("no such file") != std::string::npos,
+             missing.error().message.c_str());
+    QVERIFY(!QFileInfo::exists(m_dir->filePath(QStringLiteral("nope")))); // nothing created
 
     const QString other = m_dir->filePath(QStringLiteral("other.db"));
     {

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "AuditRecord.h"
+#include "common/Result.h"
+
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace warden::audit {
+
+class AuditStore;
+
+// Which records to read. Every set field must match (AND); an unset field matches anything.
+// The string fields compare exactly against the store's filter columns (AuditStore.h).
+struct AuditFilter
+{
+    std::optional<std::int64_t> fromMs, toMs; // time_ms >= fromMs, time_ms < toMs
+    std::optional<std::int64_t> fromSeq,
+        toSeq; // seq >= fromSeq, seq < toSeq (an export pins toSeq)
+    std::optional<std::string> principal, tenant, tool, outcome, errorCode, session, kind;
+    // A substring of the canonical body (AuditRecord.h), so it matches the text as stored: a
+    // quote in a value is stored as \" and a newline as \n. Case-insensitive for ASCII letters
+    // only (SQLite LIKE); % and _ in it match themselves.
+    std::string text;
+};
+
+struct AuditPage
+{
+    std::vector<AuditRecord> records;
+    std::optional<std::int64_t> next; // pass as `after` for the next page; nullopt when done
+};
+
+// The audit trail's read side for the console's viewer, `warden-server audit export` and a
+// live tail. Opens the store read-only (no lock; the writer keeps writing) and filters, orders
+// and pages in SQL, so a viewer over millions of records holds only the page it shows.
+// Paging is keyset on seq: a page never repeats or skips a record while records are appended.
+// Not thread-safe: use one AuditQuery per thread.
+class AuditQuery
+{
+public:
+    enum class Order { NewestFirst, OldestFirst };
+
+    static constexpr int kMaxPageSize = 10000;
+
+    ~AuditQuery();
+    AuditQuery(const AuditQuery &) = delete;
+    AuditQuery &operator=(const AuditQuery &) = delete;
+
+    static Result<std::unique_ptr<AuditQuery>> open(const QString &path);
+
+    const QString &path() const;
+
+    // Up to `limit` (1..kMaxPageSize) records matching `filter` in `order`, starting after seq
+    // `after` (exclusive; nullopt for the first page).
+    Result<AuditPage> page(const AuditFilter &filter, std::optional<std::int64_t> after, int limit,
+                           Order order) const;
+    Result<std::optional<AuditRecord>> record(std::int64_t seq) const;
+    Result<std::int64_t> count(const AuditFilter &filter) const;
+    // The newest record's seq (0 when empty). A live tail polls page() with this as `after`
+    // in OldestFirst order.
+    Result<std::int64_t> lastSeq() const;
+
+    // SQLite's EXPLAIN QUERY PLAN for the statement page() runs, one line per step, for
+    // diagnostics and for tests that pin which index a filter uses.
+    Result<std::vector<std::string>> pagePlan(const AuditFilter &filter,
+                                              std::optional<std::int64_t> after, int limit,
+                                              Order order) const;
+
+private:
+    explicit AuditQuery(std::unique_ptr<AuditStore> store);
+
+    std::unique_ptr<AuditStore> m_store;
+};
+
+} // namespace warden::audit

@@ -7,7 +7,9 @@
 #include "demo/DemoDataset.h"
 #include "common/StrictJson.h"
 #include "audit/ArgumentSanitizer.h"
+#include "audit/AuditExport.h"
 #include "audit/AuditKeys.h"
+#include "audit/AuditQuery.h"
 #include "audit/AuditVerifier.h"
 #include "policy/Policy.h"
 #include "policy/PolicyDiff.h"
@@ -16,6 +18,7 @@
 #include "transport/StdioTransport.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -45,6 +48,9 @@ const char *kUsage =
     "  warden-server policy history [--config FILE]          the versions the configured policy has had\n"
     "  warden-server audit verify [--config FILE]            check the audit trail: \"intact\" or where it breaks\n"
     "  warden-server audit hash VALUE [--config FILE]        the HMAC a sensitive VALUE is stored as in the trail\n"
+    "  warden-server audit export [--format jsonl|csv] [--output FILE] [--config FILE]\n"
+    "          [--principal P] [--tenant T] [--tool X] [--outcome ok|error] [--error-code C]\n"
+    "          [--since TIME] [--until TIME] [--text S]       the filtered trail (TIME: ISO 8601, UTC)\n"
     "  warden-server --version | --help\n"
     "\n"
     "Without --config, the bundled demo in the user's data folder is used (created on first use).\n"
@@ -248,11 +254,87 @@ int policyDiffCommand(const QStringList &args, const QString &configPath)
     return kExitOk;
 }
 
+int auditExportCommand(const QStringList &args, const QString &configPath)
+{
+    audit::AuditFilter filter;
+    audit::AuditExport::Format format = audit::AuditExport::Format::Jsonl;
+    QString output;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (i + 1 >= args.size())
+            return usageError(a.toStdString() + " needs a value");
+        const QString value = args[++i];
+        const std::string v = value.toStdString();
+        auto time = [&](std::optional<std::int64_t> &into) {
+            const QDateTime t = QDateTime::fromString(value, Qt::ISODateWithMs);
+            if (!t.isValid())
+                return false;
+            into = t.toMSecsSinceEpoch();
+            return true;
+        };
+        if (a == QLatin1String("--format")) {
+            if (value == QLatin1String("csv"))
+                format = audit::AuditExport::Format::Csv;
+            else if (value != QLatin1String("jsonl"))
+                return usageError("--format is jsonl or csv");
+        } else if (a == QLatin1String("--output")) {
+            output = value;
+        } else if (a == QLatin1String("--principal")) {
+            filter.principal = v;
+        } else if (a == QLatin1String("--tenant")) {
+            filter.tenant = v;
+        } else if (a == QLatin1String("--tool")) {
+            filter.tool = v;
+        } else if (a == QLatin1String("--outcome")) {
+            filter.outcome = v;
+        } else if (a == QLatin1String("--error-code")) {
+            filter.errorCode = v;
+        } else if (a == QLatin1String("--text")) {
+            filter.text = v;
+        } else if (a == QLatin1String("--since")) {
+            if (!time(filter.fromMs))
+                return usageError("--since needs an ISO 8601 time, e.g. 2026-11-22T10:00:00Z");
+        } else if (a == QLatin1String("--until")) {
+            if (!time(filter.toMs))
+                return usageError("--until needs an ISO 8601 time, e.g. 2026-11-23T00:00:00Z");
+        } else {
+            return usageError("unknown option " + a.toStdString() + " for audit export");
+        }
+    }
+    auto config = loadConfig(configPath);
+    if (!config) {
+        std::cerr << "warden-server: " << config.error().message << "\n";
+        return kExitUsage;
+    }
+    auto query = audit::AuditQuery::open(Server::auditPath(*config));
+    if (!query) {
+        std::cerr << "warden-server: " << query.error().message << "\n";
+        return kExitFailure;
+    }
+    QFile out;
+    if (output.isEmpty() ? !out.open(stdout, QIODevice::WriteOnly) : !(out.setFileName(output), out.open(QIODevice::WriteOnly | QIODevice::Truncate))) {
+        std::cerr << "warden-server: cannot write " << (output.isEmpty() ? std::string("standard output") : output.toStdString()) << "\n";
+        return kExitFailure;
+    }
+    auto written = audit::AuditExport::write(**query, filter, format, out);
+    out.close();
+    if (!written) {
+        std::cerr << "warden-server: " << written.error().message << "\n";
+        if (!output.isEmpty())
+            QFile::remove(output); // no partial export left behind
+        return kExitFailure;
+    }
+    std::cerr << "exported " << *written << " records\n";
+    return kExitOk;
+}
+
 int auditCommand(const QStringList &args, const QString &configPath)
 {
     const QString sub = args.value(0);
+    if (sub == QLatin1String("export"))
+        return auditExportCommand(args.mid(1), configPath);
     if ((sub != QLatin1String("verify") || args.size() != 1) && (sub != QLatin1String("hash") || args.size() != 2))
-        return usageError("usage: warden-server audit verify | audit hash VALUE  [--config FILE]");
+        return usageError("usage: warden-server audit verify | audit hash VALUE | audit export ...  [--config FILE]");
     auto config = loadConfig(configPath);
     if (!config) {
         std::cerr << "warden-server: " << config.error().message << "\n";

@@ -154,32 +154,22 @@ void benchVerify(const QString &dir, std::int64_t count)
             std::printf("verify: cannot open the store: %s\n", store.error().message.c_str());
             return;
         }
-        std::string prev = zeroHash();
         const std::int64_t t0 = 1'780'000'000'000;
         const auto start = Clock::now();
+        AuditStore::CheckpointPolicy policy;
         for (std::int64_t first = 1; first <= count; first += 5000) {
-            std::vector<AuditRecord> batch;
+            std::vector<Json> bodies;
             for (std::int64_t seq = first; seq < first + 5000 && seq <= count; ++seq) {
-                AuditRecord r;
-                r.seq = seq;
-                r.body = sampleBody(seq);
-                r.body["v"] = kRecordFormatVersion;
-                r.body["time_ms"] = t0 + seq;
-                r.body["time"] = formatTime(t0 + seq);
-                r.body["instance"] = "bench";
-                r.body["key_id"] = keys.keyId();
-                r.body["seq"] = seq;
-                r.prevHash = prev;
-                const std::string input = chainInput(prev, r.body);
-                r.hash = crypto::sha256(input);
-                r.mac = keys.recordMac(input);
-                prev = r.hash;
-                batch.push_back(std::move(r));
+                Json body = sampleBody(seq);
+                body["v"] = kRecordFormatVersion;
+                body["time_ms"] = t0 + seq;
+                body["time"] = formatTime(t0 + seq);
+                body["instance"] = "bench";
+                body["key_id"] = keys.keyId();
+                bodies.push_back(std::move(body));
             }
-            const AuditRecord &last = batch.back();
-            Checkpoint head { last.seq, last.timeMs(), last.hash, "head", {} };
-            head.signature = keys.signCheckpoint(head.seq, head.hash, head.timeMs, head.reason);
-            if (auto s = (*store)->append(batch, head, std::nullopt); !s) {
+            // The store links, hashes and MACs them exactly as AuditLog's commits do.
+            if (auto s = (*store)->append(std::move(bodies), keys, policy); !s) {
                 std::printf("verify: cannot write the chain: %s\n", s.error().message.c_str());
                 return;
             }

@@ -270,6 +270,71 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("allow_remote"), r.err.constData());
     }
 
+    // A stdio session leaves an audit trail that `audit verify` finds intact, whose sensitive
+    // argument values `audit hash` can find, and that `audit export` writes out.
+    void auditCommands()
+    {
+        qputenv("WARDEN_CLI_AUDIT_KEY", "cli-audit-key-0123456789abcdef-0123");
+        QFile f(m_config);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        Json config = *StrictJson::parse(f.readAll().toStdString());
+        config["secrets"] = Json { { "audit_key", "env:WARDEN_CLI_AUDIT_KEY" } };
+        config["audit"] = Json { { "path", "cli-audit.db" } };
+        const QString audited = writeConfig(QStringLiteral("audited.json"), QByteArray::fromStdString(config.dump(2)));
+        const std::string email = "someone@example.org";
+        {
+            QProcess p;
+            ProcessGuard guard { p };
+            startServer(p, { QStringLiteral("--config"), audited, QStringLiteral("--stdio") });
+            QVERIFY(p.waitForStarted(10000));
+            QByteArray buffer;
+            writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 0 }, { "method", "initialize" },
+                                { "params", Json { { "protocolVersion", "2025-11-25" }, { "capabilities", Json::object() },
+                                                   { "clientInfo", Json { { "name", "cli-test" }, { "version", "1" } } } } } });
+            QCOMPARE(readMessage(p, buffer)["id"].get<int>(), 0);
+            writeLine(p, Json { { "jsonrpc", "2.0" }, { "method", "notifications/initialized" } });
+            writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 1 }, { "method", "tools/call" },
+                                { "params", Json { { "name", "db_query" },
+                                                   { "arguments", Json { { "table", "customers" },
+                                                                         { "where", Json { { "field", "email" }, { "op", "eq" }, { "value", email } } } } } } } });
+            const Json answer = readMessage(p, buffer);
+            QCOMPARE(answer["id"].get<int>(), 1);
+            QVERIFY2(answer.contains("result"), answer.dump().c_str());
+            p.closeWriteChannel();
+            QVERIFY(p.waitForFinished(10000));
+        }
+        const Run verify = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--config"), audited });
+        QVERIFY2(verify.exitCode == 0, verify.err.constData());
+        QVERIFY2(verify.out.startsWith("intact: 4 records"), verify.out.constData()); // start, request, outcome, stop
+
+        const Run hash = run({ QStringLiteral("audit"), QStringLiteral("hash"), QString::fromStdString(email),
+                               QStringLiteral("--config"), audited });
+        QCOMPARE(hash.exitCode, 0);
+        const QByteArray hmac = hash.out.trimmed();
+        QVERIFY2(hmac.startsWith("hmac-sha256:"), hash.out.constData());
+
+        const QString jsonl = m_dir.filePath(QStringLiteral("trail.jsonl"));
+        const Run exported = run({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--output"), jsonl,
+                                   QStringLiteral("--tool"), QStringLiteral("db_query"), QStringLiteral("--config"), audited });
+        QVERIFY2(exported.exitCode == 0, exported.err.constData());
+        QFile out(jsonl);
+        QVERIFY(out.open(QIODevice::ReadOnly));
+        const QByteArray text = out.readAll();
+        QCOMPARE(text.count('\n'), 2); // the request and its outcome
+        QVERIFY(text.contains(hmac));
+        QVERIFY(!text.contains(QByteArray::fromStdString(email)));
+
+        const Run csv = run({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--format"),
+                              QStringLiteral("csv"), QStringLiteral("--config"), audited });
+        QCOMPARE(csv.exitCode, 0);
+        QVERIFY(csv.out.startsWith("seq,time,kind"));
+
+        // Without the key nothing can be authenticated: a configuration error, said plainly.
+        const Run noKey = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--config"), m_config });
+        QCOMPARE(noKey.exitCode, 2);
+        QVERIFY2(noKey.err.contains("secrets.audit_key"), noKey.err.constData());
+    }
+
     void stdioSession()
     {
         QProcess p;

@@ -66,6 +66,16 @@ trap 'exit 130' INT TERM
     exit 1
 }
 config="$work/warden.json"
+# Warden audits every call (two durable commits each); keep the trail in the work folder.
+python3 - "$config" "$work/audit.db" <<'PY'
+import json, sys
+path, trail = sys.argv[1], sys.argv[2]
+with open(path) as f:
+    config = json.load(f)
+config["audit"] = {"path": trail}
+with open(path, "w") as f:
+    json.dump(config, f, indent=2)
+PY
 if [ -n "$tenant_override" ]; then
     sed -i -E "s/(\"tenant_id\"[[:space:]]*:[[:space:]]*)\"[^\"]*\"/\1\"$tenant_override\"/" "$config"
 fi
@@ -238,7 +248,8 @@ END {
 }' "$results"
 cat <<'EOF'
 
-Notes: the client shares the machine's cores with the server (its CPU per call is shown).
+Notes: Warden writes two durable audit records per call (request, outcome; group commit).
+The client shares the machine's cores with the server (its CPU per call is shown).
 Toolbox runs a bare parameterised SELECT; Warden applies the demo policy on every call: tenant
 scoping, soft-delete filter, column masks (last_name, email), row cap, and returns the rows both
 as structuredContent and as a text block. Toolbox applies no policy, masking or tenant scoping.

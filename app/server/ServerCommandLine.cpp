@@ -10,7 +10,9 @@
 #include "audit/AuditExport.h"
 #include "audit/AuditKeys.h"
 #include "audit/AuditQuery.h"
+#include "audit/AuditStore.h"
 #include "audit/AuditVerifier.h"
+#include "audit/CheckpointFile.h"
 #include "policy/Policy.h"
 #include "policy/PolicyDiff.h"
 #include "server/PolicyHistory.h"
@@ -23,6 +25,8 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
+
+#include <optional>
 
 #include <csignal>
 #include <cstdio>
@@ -46,7 +50,11 @@ const char *kUsage =
     "  warden-server policy diff OLD NEW [--json] [--config FILE]\n"
     "                                                        what changed between two policies (files or history versions)\n"
     "  warden-server policy history [--config FILE]          the versions the configured policy has had\n"
-    "  warden-server audit verify [--config FILE]            check the audit trail: \"intact\" or where it breaks\n"
+    "  warden-server audit verify [--checkpoints FILE] [--config FILE]\n"
+    "                                                        check the audit trail: \"intact\" or where it breaks\n"
+    "  warden-server audit checkpoints [--output FILE]       export the signed checkpoints (appends to FILE)\n"
+    "  warden-server audit purge --keep-days N | --keep-records N\n"
+    "                                                        remove old whole segments, leaving a signed checkpoint\n"
     "  warden-server audit hash VALUE [--config FILE]        the HMAC a sensitive VALUE is stored as in the trail\n"
     "  warden-server audit export [--format jsonl|csv] [--output FILE] [--config FILE]\n"
     "          [--principal P] [--tenant T] [--tool X] [--outcome ok|error] [--error-code C]\n"
@@ -328,52 +336,186 @@ int auditExportCommand(const QStringList &args, const QString &configPath)
     return kExitOk;
 }
 
-int auditCommand(const QStringList &args, const QString &configPath)
+// The audit subcommands that need the configuration and the audit key.
+struct AuditContext
 {
-    const QString sub = args.value(0);
-    if (sub == QLatin1String("export"))
-        return auditExportCommand(args.mid(1), configPath);
-    if ((sub != QLatin1String("verify") || args.size() != 1) && (sub != QLatin1String("hash") || args.size() != 2))
-        return usageError("usage: warden-server audit verify | audit hash VALUE | audit export ...  [--config FILE]");
+    ServerConfig config;
+    audit::AuditKeys keys;
+    QString path;
+};
+
+std::optional<AuditContext> auditContext(const QString &configPath, bool mustExist, int &exitCode)
+{
     auto config = loadConfig(configPath);
     if (!config) {
         std::cerr << "warden-server: " << config.error().message << "\n";
-        return kExitUsage;
+        exitCode = kExitUsage;
+        return std::nullopt;
     }
     auto keys = Server::auditKeys(*config);
     if (!keys) {
         std::cerr << "warden-server: " << keys.error().message << "\n";
-        return kExitUsage;
-    }
-    if (sub == QLatin1String("hash")) {
-        const QString value = args[1];
-        std::cout << audit::ArgumentSanitizer::hmacOf(Json(value.toStdString()), *keys) << "\n";
-        return kExitOk;
+        exitCode = kExitUsage;
+        return std::nullopt;
     }
     const QString path = Server::auditPath(*config);
-    if (!QFileInfo::exists(path)) {
+    if (mustExist && !QFileInfo::exists(path)) {
         std::cerr << "warden-server: no audit trail at " << path.toStdString() << " yet\n";
-        return kExitFailure;
+        exitCode = kExitFailure;
+        return std::nullopt;
+    }
+    return AuditContext { std::move(*config), std::move(*keys), path };
+}
+
+int auditVerifyCommand(const AuditContext &ctx, const QString &checkpointsFile)
+{
+    std::vector<audit::Checkpoint> anchors;
+    if (!checkpointsFile.isEmpty()) {
+        QFile f(checkpointsFile);
+        if (!f.open(QIODevice::ReadOnly)) {
+            std::cerr << "warden-server: cannot read " << checkpointsFile.toStdString() << "\n";
+            return kExitUsage;
+        }
+        auto read = audit::CheckpointFile::read(f);
+        if (!read) {
+            std::cerr << "warden-server: " << read.error().message << "\n";
+            return kExitUsage;
+        }
+        anchors = std::move(*read);
     }
     std::int64_t lastShown = 0;
-    auto report = audit::AuditVerifier::verify(path, *keys, [&lastShown](std::int64_t done, std::int64_t total) {
-        if (done - lastShown >= 200000 || done == total) {
-            std::cerr << "verified " << done << " of " << total << " records\n";
-            lastShown = done;
-        }
-        return true;
-    });
+    auto report = audit::AuditVerifier::verify(
+        ctx.path, ctx.keys,
+        [&lastShown](std::int64_t done, std::int64_t total) {
+            if (done - lastShown >= 200000 || done == total) {
+                std::cerr << "verified " << done << " of " << total << " records\n";
+                lastShown = done;
+            }
+            return true;
+        },
+        anchors);
     if (!report) {
         std::cerr << "warden-server: " << report.error().message << "\n";
         return kExitFailure;
     }
     if (report->intact) {
         std::cout << "intact: " << report->records << " records (" << report->firstSeq << " to " << report->lastSeq
-                  << "), " << report->checkpoints << " signed checkpoints\n";
+                  << "), " << report->checkpoints << " signed checkpoints";
+        if (!anchors.empty())
+            std::cout << ", " << anchors.size() << " exported checkpoints matched";
+        std::cout << "\n";
         return kExitOk;
     }
     std::cout << "broken at record " << report->firstBadSeq << ": " << report->problem << "\n";
     return kExitFailure;
+}
+
+int auditCheckpointsCommand(const AuditContext &ctx, const QString &output)
+{
+    auto store = audit::AuditStore::open(ctx.path, audit::AuditStore::Mode::Reader);
+    if (!store) {
+        std::cerr << "warden-server: " << store.error().message << "\n";
+        return kExitFailure;
+    }
+    auto checkpoints = (*store)->checkpoints();
+    if (!checkpoints) {
+        std::cerr << "warden-server: " << checkpoints.error().message << "\n";
+        return kExitFailure;
+    }
+    QFile out;
+    const bool opened = output.isEmpty() ? out.open(stdout, QIODevice::WriteOnly)
+                                         : (out.setFileName(output), out.open(QIODevice::WriteOnly | QIODevice::Append));
+    if (!opened) {
+        std::cerr << "warden-server: cannot write " << output.toStdString() << "\n";
+        return kExitFailure;
+    }
+    if (auto s = audit::CheckpointFile::write(*checkpoints, out); !s) {
+        std::cerr << "warden-server: " << s.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cerr << "exported " << checkpoints->size() << " checkpoints\n";
+    return kExitOk;
+}
+
+int auditPurgeCommand(const AuditContext &ctx, const QString &option, const QString &value)
+{
+    bool ok = false;
+    const qint64 n = value.toLongLong(&ok);
+    if (!ok || n < 1)
+        return usageError(option.toStdString() + " needs a whole number of at least 1");
+    auto store = audit::AuditStore::open(ctx.path, audit::AuditStore::Mode::Writer);
+    if (!store) {
+        std::cerr << "warden-server: " << store.error().message << "\n";
+        return kExitFailure;
+    }
+    std::int64_t cutoff = 0;
+    Json details = Json::object();
+    if (option == QLatin1String("--keep-days")) {
+        const std::int64_t before = QDateTime::currentMSecsSinceEpoch() - n * 24 * 60 * 60 * 1000;
+        auto seq = (*store)->lastSeqBefore(before);
+        if (!seq) {
+            std::cerr << "warden-server: " << seq.error().message << "\n";
+            return kExitFailure;
+        }
+        cutoff = *seq;
+        details["keep_days"] = n;
+    } else {
+        auto tail = (*store)->readTail();
+        if (!tail) {
+            std::cerr << "warden-server: " << tail.error().message << "\n";
+            return kExitFailure;
+        }
+        cutoff = tail->seq - n;
+        details["keep_records"] = n;
+    }
+    Json record = Json::object();
+    record["kind"] = std::string(audit::kind::Retention);
+    record["details"] = std::move(details);
+    audit::stamp(record, "warden-cli", ctx.keys.keyId());
+    auto purged = (*store)->purge(cutoff, ctx.keys, std::move(record));
+    if (!purged) {
+        std::cerr << "warden-server: " << purged.error().message << "\n";
+        return kExitFailure;
+    }
+    if (purged->throughSeq == 0) {
+        std::cout << "nothing to purge: no whole segment is old enough\n";
+        return kExitOk;
+    }
+    std::cout << "purged " << purged->removed << " records (through " << purged->throughSeq
+              << "); retention record " << purged->recordSeq << "\n";
+    return kExitOk;
+}
+
+int auditCommand(const QStringList &args, const QString &configPath)
+{
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("export"))
+        return auditExportCommand(args.mid(1), configPath);
+    int exitCode = kExitOk;
+    if (sub == QLatin1String("hash") && args.size() == 2) {
+        auto ctx = auditContext(configPath, false, exitCode);
+        if (!ctx)
+            return exitCode;
+        std::cout << audit::ArgumentSanitizer::hmacOf(Json(args[1].toStdString()), ctx->keys) << "\n";
+        return kExitOk;
+    }
+    const bool verify = sub == QLatin1String("verify")
+                        && (args.size() == 1 || (args.size() == 3 && args[1] == QLatin1String("--checkpoints")));
+    const bool checkpoints = sub == QLatin1String("checkpoints")
+                             && (args.size() == 1 || (args.size() == 3 && args[1] == QLatin1String("--output")));
+    const bool purge = sub == QLatin1String("purge") && args.size() == 3
+                       && (args[1] == QLatin1String("--keep-days") || args[1] == QLatin1String("--keep-records"));
+    if (!verify && !checkpoints && !purge)
+        return usageError("usage: warden-server audit verify [--checkpoints FILE] | hash VALUE | export ... | "
+                          "checkpoints [--output FILE] | purge --keep-days N|--keep-records N  [--config FILE]");
+    auto ctx = auditContext(configPath, true, exitCode);
+    if (!ctx)
+        return exitCode;
+    if (verify)
+        return auditVerifyCommand(*ctx, args.value(2));
+    if (checkpoints)
+        return auditCheckpointsCommand(*ctx, args.value(2));
+    return auditPurgeCommand(*ctx, args[1], args[2]);
 }
 
 int policyCommand(const QStringList &args, const QString &configPath)

@@ -143,7 +143,7 @@ void AuditLog::State::commit(std::deque<std::shared_ptr<Pending>> &batch)
     AuditStore::CheckpointPolicy policy;
     policy.everyRecords = options.checkpointEveryRecords;
     policy.intervalMs = options.checkpointIntervalMs;
-    auto written = store->append(std::move(bodies), keys, policy, stop);
+    auto written = store->append(std::move(bodies), keys, policy, stop ? "stop" : nullptr);
     if (!written) {
         // Never retried and assumed: the store is reopened and the tail re-read from disk.
         // Unhealthy before anyone hears of the refusal; the writer loop reopens the store and
@@ -285,12 +285,7 @@ void AuditLog::append(Json body, Done done)
             refused = unavailable(s.problem.toStdString());
         } else {
             // Stamped under the mutex, in queue order: times ascend with seq (barring clock steps).
-            const std::int64_t nowMs = QDateTime::currentMSecsSinceEpoch();
-            body["v"] = kRecordFormatVersion;
-            body["time_ms"] = nowMs;
-            body["time"] = formatTime(nowMs);
-            body["instance"] = s.options.instance;
-            body["key_id"] = s.keys.keyId();
+            stamp(body, s.options.instance, s.keys.keyId());
             p->body = std::move(body);
             p->deadline = Clock::now() + std::chrono::milliseconds(s.options.writeTimeoutMs);
             s.queue.push_back(p);

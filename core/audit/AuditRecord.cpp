@@ -71,6 +71,16 @@ std::string zeroHash()
     return std::string(32, '\0');
 }
 
+void stamp(Json &body, const std::string &instance, const std::string &keyId)
+{
+    const std::int64_t nowMs = QDateTime::currentMSecsSinceEpoch();
+    body["v"] = kRecordFormatVersion;
+    body["time_ms"] = nowMs;
+    body["time"] = formatTime(nowMs);
+    body["instance"] = instance;
+    body["key_id"] = keyId;
+}
+
 std::string formatTime(std::int64_t unixMs)
 {
     return QDateTime::fromMSecsSinceEpoch(unixMs, Qt::UTC)

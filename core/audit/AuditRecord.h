@@ -19,6 +19,7 @@ inline constexpr std::string_view ServerStart = "server_start";
 inline constexpr std::string_view ServerStop = "server_stop";
 inline constexpr std::string_view PolicyChange = "policy_change";
 inline constexpr std::string_view Denial = "denial";           // refused before it ran
+inline constexpr std::string_view Retention = "retention";     // old segments were purged
 } // namespace kind
 
 // One audit record as stored. `body` holds every field (docs/audit.md); the chain fields
@@ -49,6 +50,10 @@ std::string canonicalForm(const Json &body);
 std::string chainInput(std::string_view prevHash, const Json &body);
 
 std::string zeroHash(); // 32 zero bytes: the predecessor of the first record
+
+// Fills in the fields every record carries besides its own: v, time, time_ms, instance,
+// key_id (seq and the chain fields come with the commit).
+void stamp(Json &body, const std::string &instance, const std::string &keyId);
 
 // RFC 3339 UTC with milliseconds ("2026-11-22T23:59:01.123Z") from Unix milliseconds.
 std::string formatTime(std::int64_t unixMs);

@@ -194,22 +194,35 @@ Result<AuditStore::Tail> AuditStore::readTail() const
 }
 
 Result<std::vector<AuditRecord>> AuditStore::append(std::vector<Json> bodies, const AuditKeys &keys,
-                                                    const CheckpointPolicy &policy, bool forceCheckpoint)
+                                                    const CheckpointPolicy &policy, const char *forcedReason)
 {
     // IMMEDIATE takes SQLite's write lock first: another writer's commit cannot slip in
     // between reading the tail and linking to it.
     if (sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
         return storeError(m_db, m_path, "starting a transaction");
-    auto fail = [&](const std::string &doing) {
-        Error e = storeError(m_db, m_path, doing);
+    auto records = appendInTransaction(std::move(bodies), keys, policy, forcedReason);
+    if (!records) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return records;
+    }
+    // COMMIT with synchronous=FULL returns only after the WAL is fsynced. If it fails (an
+    // fsync error included) the transaction is treated as lost: the caller reopens the store
+    // and re-reads the tail from disk instead of retrying and assuming.
+    if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        Error e = storeError(m_db, m_path, "committing");
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         return e;
-    };
-    auto tail = readTail();
-    if (!tail) {
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        return tail.takeError();
     }
+    return records;
+}
+
+Result<std::vector<AuditRecord>> AuditStore::appendInTransaction(std::vector<Json> bodies, const AuditKeys &keys,
+                                                                 const CheckpointPolicy &policy, const char *forcedReason)
+{
+    auto fail = [&](const std::string &doing) { return storeError(m_db, m_path, doing); };
+    auto tail = readTail();
+    if (!tail)
+        return tail.takeError();
     std::vector<AuditRecord> records;
     records.reserve(bodies.size());
     std::string prev = tail->hash;
@@ -226,10 +239,8 @@ Result<std::vector<AuditRecord>> AuditStore::append(std::vector<Json> bodies, co
         prev = r.hash;
         records.push_back(std::move(r));
     }
-    if (records.empty()) {
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (records.empty())
         return records;
-    }
     const AuditRecord &last = records.back();
     Checkpoint head;
     head.seq = last.seq;
@@ -247,9 +258,9 @@ Result<std::vector<AuditRecord>> AuditStore::append(std::vector<Json> bodies, co
             cpSeq = sqlite3_column_int64(latest.stmt, 0);
             cpTime = sqlite3_column_int64(latest.stmt, 1);
         }
-        if (forceCheckpoint || last.seq - cpSeq >= policy.everyRecords || head.timeMs - cpTime >= policy.intervalMs) {
+        if (forcedReason || last.seq - cpSeq >= policy.everyRecords || head.timeMs - cpTime >= policy.intervalMs) {
             checkpoint = head;
-            checkpoint->reason = forceCheckpoint ? "stop" : "periodic";
+            checkpoint->reason = forcedReason ? forcedReason : "periodic";
             checkpoint->signature = keys.signCheckpoint(head.seq, head.hash, head.timeMs, checkpoint->reason);
         }
     }
@@ -317,12 +328,114 @@ Result<std::vector<AuditRecord>> AuditStore::append(std::vector<Json> bodies, co
         if (sqlite3_step(upsert.stmt) != SQLITE_DONE)
             return fail("writing the head");
     }
-    // COMMIT with synchronous=FULL returns only after the WAL is fsynced. If it fails (an
-    // fsync error included) the transaction is treated as lost: the caller reopens the store
-    // and re-reads the tail from disk instead of retrying and assuming.
-    if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-        return fail("committing");
     return records;
+}
+
+Result<std::int64_t> AuditStore::lastSeqBefore(std::int64_t timeMs) const
+{
+    Statement s;
+    if (sqlite3_prepare_v2(m_db, "SELECT max(seq) FROM audit_records WHERE time_ms < ?", -1, &s.stmt, nullptr) != SQLITE_OK)
+        return storeError(m_db, m_path, "finding old records");
+    sqlite3_bind_int64(s.stmt, 1, timeMs);
+    if (sqlite3_step(s.stmt) != SQLITE_ROW)
+        return storeError(m_db, m_path, "finding old records");
+    return sqlite3_column_int64(s.stmt, 0);
+}
+
+Result<std::vector<Checkpoint>> AuditStore::checkpoints() const
+{
+    std::vector<Checkpoint> out;
+    for (const char *sql : { "SELECT seq, time_ms, hash, reason, signature FROM audit_checkpoints ORDER BY seq",
+                             "SELECT seq, time_ms, hash, 'head', signature FROM audit_head" }) {
+        Statement s;
+        if (sqlite3_prepare_v2(m_db, sql, -1, &s.stmt, nullptr) != SQLITE_OK)
+            return storeError(m_db, m_path, "reading checkpoints");
+        while (sqlite3_step(s.stmt) == SQLITE_ROW) {
+            Checkpoint c;
+            c.seq = sqlite3_column_int64(s.stmt, 0);
+            c.timeMs = sqlite3_column_int64(s.stmt, 1);
+            c.hash.assign(static_cast<const char *>(sqlite3_column_blob(s.stmt, 2)), std::size_t(sqlite3_column_bytes(s.stmt, 2)));
+            c.reason = reinterpret_cast<const char *>(sqlite3_column_text(s.stmt, 3));
+            c.signature.assign(static_cast<const char *>(sqlite3_column_blob(s.stmt, 4)),
+                               std::size_t(sqlite3_column_bytes(s.stmt, 4)));
+            out.push_back(std::move(c));
+        }
+    }
+    return out;
+}
+
+Result<AuditStore::PurgeResult> AuditStore::purge(std::int64_t cutoffSeq, const AuditKeys &keys, Json retentionRecord)
+{
+    if (sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return storeError(m_db, m_path, "starting a transaction");
+    auto fail = [&](const std::string &doing) {
+        Error e = storeError(m_db, m_path, doing);
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return e;
+    };
+    PurgeResult result;
+    Checkpoint boundary;
+    {
+        // Whole segments only: up to the newest checkpoint at or before the cut-off.
+        Statement s;
+        if (sqlite3_prepare_v2(m_db,
+                               "SELECT c.seq, c.time_ms, c.hash FROM audit_checkpoints c "
+                               "WHERE c.seq <= ? AND EXISTS (SELECT 1 FROM audit_records r WHERE r.seq = c.seq) "
+                               "ORDER BY c.seq DESC LIMIT 1",
+                               -1, &s.stmt, nullptr)
+            != SQLITE_OK)
+            return fail("finding the segment boundary");
+        sqlite3_bind_int64(s.stmt, 1, cutoffSeq);
+        if (sqlite3_step(s.stmt) != SQLITE_ROW) {
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            return result; // no whole segment is old enough
+        }
+        boundary.seq = sqlite3_column_int64(s.stmt, 0);
+        boundary.timeMs = sqlite3_column_int64(s.stmt, 1);
+        boundary.hash.assign(static_cast<const char *>(sqlite3_column_blob(s.stmt, 2)),
+                             std::size_t(sqlite3_column_bytes(s.stmt, 2)));
+    }
+    boundary.reason = "purge";
+    boundary.signature = keys.signCheckpoint(boundary.seq, boundary.hash, boundary.timeMs, boundary.reason);
+    {
+        Statement del;
+        sqlite3_prepare_v2(m_db, "DELETE FROM audit_records WHERE seq <= ?", -1, &del.stmt, nullptr);
+        sqlite3_bind_int64(del.stmt, 1, boundary.seq);
+        if (!del.stmt || sqlite3_step(del.stmt) != SQLITE_DONE)
+            return fail("removing old records");
+        result.removed = sqlite3_changes(m_db);
+    }
+    {
+        Statement del;
+        sqlite3_prepare_v2(m_db, "DELETE FROM audit_checkpoints WHERE seq <= ?", -1, &del.stmt, nullptr);
+        sqlite3_bind_int64(del.stmt, 1, boundary.seq);
+        if (!del.stmt || sqlite3_step(del.stmt) != SQLITE_DONE)
+            return fail("removing old checkpoints");
+        Statement insert;
+        sqlite3_prepare_v2(m_db, "INSERT INTO audit_checkpoints(seq, time_ms, hash, reason, signature) VALUES (?,?,?,?,?)",
+                           -1, &insert.stmt, nullptr);
+        sqlite3_bind_int64(insert.stmt, 1, boundary.seq);
+        sqlite3_bind_int64(insert.stmt, 2, boundary.timeMs);
+        bindBlob(insert.stmt, 3, boundary.hash);
+        sqlite3_bind_text(insert.stmt, 4, boundary.reason.data(), int(boundary.reason.size()), SQLITE_TRANSIENT);
+        bindBlob(insert.stmt, 5, boundary.signature);
+        if (!insert.stmt || sqlite3_step(insert.stmt) != SQLITE_DONE)
+            return fail("writing the purge checkpoint");
+    }
+    result.throughSeq = boundary.seq;
+    retentionRecord["details"]["purged_through_seq"] = boundary.seq;
+    retentionRecord["details"]["records_removed"] = result.removed;
+    std::vector<Json> bodies;
+    bodies.push_back(std::move(retentionRecord));
+    auto written = appendInTransaction(std::move(bodies), keys, CheckpointPolicy {}, "periodic");
+    if (!written) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return written.takeError();
+    }
+    if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return fail("committing the purge");
+    result.recordSeq = written->front().seq;
+    return result;
 }
 
 } // namespace warden::audit

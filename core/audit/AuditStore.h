@@ -97,15 +97,34 @@ public:
     };
 
     // In one durable transaction: reads the tail, links `bodies` to it (seq, prev_hash, hash,
-    // mac), writes them, the signed head, and a periodic checkpoint when one is due (or
-    // `forceCheckpoint`, e.g. at a server stop). Returns the records as written; on any error
-    // nothing is committed.
+    // mac), writes them, the signed head, and a periodic checkpoint when one is due, or one
+    // with `forcedReason` (e.g. "stop" at a server stop). Returns the records as written; on
+    // any error nothing is committed.
     Result<std::vector<AuditRecord>> append(std::vector<Json> bodies, const AuditKeys &keys,
-                                            const CheckpointPolicy &policy, bool forceCheckpoint = false);
+                                            const CheckpointPolicy &policy, const char *forcedReason = nullptr);
+
+    struct PurgeResult
+    {
+        std::int64_t throughSeq = 0; // records up to here are gone; 0: nothing was due
+        std::int64_t removed = 0;
+        std::int64_t recordSeq = 0; // the retention record that says so
+    };
+    // Retention: removes whole segments (records up to the newest checkpoint at or before
+    // `cutoffSeq`), leaves a signed 'purge' checkpoint there so verification still starts from
+    // an authenticated point, and appends a `retention` record saying what was removed, all
+    // in one durable transaction.
+    Result<PurgeResult> purge(std::int64_t cutoffSeq, const AuditKeys &keys, Json retentionRecord);
+    // The highest seq older than `timeMs` (0 if none).
+    Result<std::int64_t> lastSeqBefore(std::int64_t timeMs) const;
+    // Every checkpoint and the head, oldest first.
+    Result<std::vector<Checkpoint>> checkpoints() const;
 
 private:
     AuditStore(QString path, Mode mode, std::string vfs);
     Status openDatabase();
+    // append() inside a transaction the caller opened (and commits).
+    Result<std::vector<AuditRecord>> appendInTransaction(std::vector<Json> bodies, const AuditKeys &keys,
+                                                         const CheckpointPolicy &policy, const char *forcedReason);
 
     QString m_path;
     Mode m_mode;

@@ -54,8 +54,12 @@ struct SignedPoint
 
 } // namespace
 
-Result<AuditVerifier::Report> AuditVerifier::verify(const QString &path, const AuditKeys &keys, const Progress &progress)
+Result<AuditVerifier::Report> AuditVerifier::verify(const QString &path, const AuditKeys &keys, const Progress &progress,
+                                                    const std::vector<Checkpoint> &anchors)
 {
+    std::map<std::int64_t, const Checkpoint *> anchored;
+    for (const Checkpoint &a : anchors)
+        anchored[a.seq] = &a;
     auto opened = AuditStore::open(path, AuditStore::Mode::Reader);
     if (!opened)
         return opened.takeError();
@@ -176,6 +180,8 @@ Result<AuditVerifier::Report> AuditVerifier::verify(const QString &path, const A
                                    + " differ from its signed body: they were edited");
         if (auto cp = checkpoints.find(seq); cp != checkpoints.end() && cp->second.hash != hash)
             return broken(seq, "record " + std::to_string(seq) + " differs from the signed checkpoint for it");
+        if (auto a = anchored.find(seq); a != anchored.end() && a->second->hash != hash)
+            return broken(seq, "record " + std::to_string(seq) + " differs from the exported checkpoint for it");
         prev = hash;
         report.lastSeq = seq;
         ++report.records;
@@ -203,6 +209,19 @@ Result<AuditVerifier::Report> AuditVerifier::verify(const QString &path, const A
             return broken(head->first + 1, "records after " + std::to_string(head->first)
                                                + " are not covered by the signed head: they were added by "
                                                  "someone without the audit key");
+    }
+    // Exported checkpoints: signed by this key, and inside the store or a signed purge.
+    for (const Checkpoint &a : anchors) {
+        if (!crypto::constantTimeEqual(a.signature, keys.signCheckpoint(a.seq, a.hash, a.timeMs, a.reason)))
+            return broken(a.seq, "the exported checkpoint for record " + std::to_string(a.seq)
+                                     + " is not signed by this audit key");
+        const std::int64_t purgedThrough = report.firstSeq > 0 ? report.firstSeq - 1 : 0;
+        if (a.seq <= purgedThrough)
+            continue; // removed by a signed purge
+        if (a.seq > report.lastSeq)
+            return broken(report.lastSeq + 1, "records after " + std::to_string(report.lastSeq)
+                                                  + " are missing: an exported checkpoint names record "
+                                                  + std::to_string(a.seq));
     }
     if (progress)
         progress(report.records, total);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "AuditKeys.h"
+#include "AuditStore.h"
 #include "common/Result.h"
 
 #include <QString>
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace warden::audit {
 
@@ -34,7 +36,11 @@ public:
     // progress(done, total) is called now and then; returning false stops early.
     using Progress = std::function<bool(std::int64_t done, std::int64_t total)>;
 
-    static Result<Report> verify(const QString &path, const AuditKeys &keys, const Progress &progress = {});
+    // `anchors`: checkpoints exported earlier (CheckpointFile); each must be signed by the key
+    // and match the store, or lie inside a signed purge. They catch a tail cut off together
+    // with every checkpoint inside the store that named it.
+    static Result<Report> verify(const QString &path, const AuditKeys &keys, const Progress &progress = {},
+                                 const std::vector<Checkpoint> &anchors = {});
 };
 
 } // namespace warden::audit

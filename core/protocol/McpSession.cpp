@@ -340,6 +340,8 @@ Json McpSession::auditBase(const RequestContext &ctx) const
                              {"roles", std::move(roles)},
                              {"auth", m_principal.authMethod}};
     base["method"] = ctx.method();
+    // The JSON-RPC id, as the client sent it: ties a client's log to the trail.
+    base["rpc_id"] = audit::capString(ctx.id().is_string() ? ctx.id().get<std::string>() : ctx.id().dump(), 128);
     const Json &params = ctx.params();
     base["target"] = audit::capString(stringOr(params, ctx.method() == "resources/read" ? "uri" : "name"), 256);
     base["policy_version"] = m_server.policyVersion();

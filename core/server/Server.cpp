@@ -95,6 +95,11 @@ QString Server::databaseDescription() const
     return tr("PostgreSQL %1@%2:%3/%4").arg(db.user, db.host).arg(db.port).arg(db.dbname);
 }
 
+QString Server::healthProblem() const
+{
+    return m_state == State::Running ? m_healthProblem : QString();
+}
+
 QString Server::lastError() const
 {
     return m_lastError;
@@ -284,6 +289,7 @@ Status Server::build()
 
 void Server::teardown()
 {
+    m_healthProblem.clear();
     m_stdio.reset();
     m_http.reset();
     m_mcp.reset();
@@ -359,9 +365,18 @@ Status Server::openAudit()
     record["details"] = std::move(details);
     if (auto r = m_engine->audit->appendAndWait(std::move(record)); !r)
         return r.error();
-    connect(m_engine->audit.get(), &audit::AuditLog::healthChanged, this, [this](bool, const QString &) {
-        Q_EMIT countersChanged();
-    }, Qt::QueuedConnection);
+    connect(
+        m_engine->audit.get(), &audit::AuditLog::healthChanged, this,
+        [this](bool healthy, const QString &problem) {
+            m_healthProblem = healthy ? QString()
+                                      : tr("The audit trail cannot be written, so every call is refused until it "
+                                           "can (%1). Check the disk and the audit.path setting; the server recovers "
+                                           "by itself.")
+                                            .arg(problem);
+            Q_EMIT errorOccurred(m_healthProblem);
+            Q_EMIT countersChanged();
+        },
+        Qt::QueuedConnection);
     return {};
 }
 

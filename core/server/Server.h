@@ -37,6 +37,7 @@ public:
     QString endpoint() const override;
     QString databaseDescription() const override;
     QString lastError() const override;
+    QString healthProblem() const override;
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
@@ -77,6 +78,7 @@ private:
     Options m_options;
     State m_state = State::Stopped;
     QString m_lastError;
+    QString m_healthProblem;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<McpServer> m_mcp;
     std::unique_ptr<HttpTransport> m_http;

@@ -35,6 +35,9 @@ public:
     virtual QString endpoint() const = 0;     // "http://127.0.0.1:8765/mcp", empty when stopped
     virtual QString databaseDescription() const = 0; // "SQLite /path/shop.db" (never a secret)
     virtual QString lastError() const = 0;    // what went wrong and what to do, or empty
+    // Why the running server refuses calls (the audit trail cannot be written...), or empty.
+    // Changes are announced with errorOccurred() (an empty message once healthy again).
+    virtual QString healthProblem() const = 0;
     virtual quint64 requestCount() const = 0; // JSON-RPC requests answered since start
     virtual quint64 errorCount() const = 0;   // of which protocol or tool errors
     virtual int sessionCount() const = 0;

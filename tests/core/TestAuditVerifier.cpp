@@ -1,8 +1,11 @@
 #include "TestTempRoot.h"
 #include "audit/AuditLog.h"
+#include "audit/AuditStore.h"
 #include "audit/AuditVerifier.h"
+#include "audit/CheckpointFile.h"
 #include "crypto/Crypto.h"
 
+#include <QBuffer>
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -179,6 +182,108 @@ private Q_SLOTS:
         const auto r = verified(path);
         QVERIFY2(!r.intact, "a rewritten chain went unnoticed");
         QCOMPARE(r.firstBadSeq, std::int64_t(1));
+    }
+
+    // Checkpoints exported to a second place catch what the store alone cannot: a trail
+    // wiped together with every checkpoint and head inside it.
+    void exportedCheckpointsCatchAWipedTrail()
+    {
+        const QString path = freshCopy();
+        std::vector<Checkpoint> exported;
+        {
+            auto store = AuditStore::open(path, AuditStore::Mode::Reader);
+            QVERIFY(store.ok());
+            auto cps = (*store)->checkpoints();
+            QVERIFY(cps.ok());
+            exported = *cps;
+        }
+        QCOMPARE(exported.size(), std::size_t(5)); // 1, 6, 11, 16 and the head at 20
+        QBuffer file;
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        QVERIFY(CheckpointFile::write(exported, file).ok());
+        file.seek(0);
+        auto read = CheckpointFile::read(file);
+        QVERIFY(read.ok());
+        QCOMPARE(read->size(), exported.size());
+
+        auto intact = AuditVerifier::verify(path, keys(), {}, *read);
+        QVERIFY(intact.ok() && intact->intact);
+
+        exec(path, "DELETE FROM audit_records WHERE seq >= 14; DELETE FROM audit_checkpoints WHERE seq >= 14; "
+                   "DELETE FROM audit_head;");
+        // Without the head the store alone still notices; wipe that signal too by emptying it.
+        exec(path, "DELETE FROM audit_records; DELETE FROM audit_checkpoints;");
+        auto alone = AuditVerifier::verify(path, keys());
+        QVERIFY(alone.ok());
+        QVERIFY2(alone->intact, "an empty store is all the store itself can show");
+        auto anchored = AuditVerifier::verify(path, keys(), {}, *read);
+        QVERIFY(anchored.ok());
+        QVERIFY(!anchored->intact);
+        QCOMPARE(anchored->firstBadSeq, std::int64_t(1));
+
+        // A checkpoint file signed with another key is not evidence.
+        std::vector<Checkpoint> forged = *read;
+        forged[0].signature = AuditKeys("forger-key-0123456789abcdef-0123").signCheckpoint(
+            forged[0].seq, forged[0].hash, forged[0].timeMs, forged[0].reason);
+        auto rejected = AuditVerifier::verify(freshCopy(), keys(), {}, forged);
+        QVERIFY(rejected.ok() && !rejected->intact);
+    }
+
+    void malformedCheckpointFileIsRefused()
+    {
+        QBuffer file;
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        file.write("{\"seq\": 1, \"time_ms\": 2, \"hash\": \"zz\", \"reason\": \"head\", \"signature\": \"00\"}\n");
+        file.seek(0);
+        auto r = CheckpointFile::read(file);
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().message.find("line 1") != std::string::npos, r.error().message.c_str());
+    }
+
+    // Retention removes whole segments and leaves a signed purge checkpoint: the rest still
+    // verifies, checkpoints exported before the purge still match, and the purge is recorded.
+    void purgeKeepsTheChainVerifiable()
+    {
+        const QString path = freshCopy();
+        std::vector<Checkpoint> exportedBefore;
+        AuditStore::PurgeResult purged;
+        {
+            auto store = AuditStore::open(path, AuditStore::Mode::Writer);
+            QVERIFY(store.ok());
+            exportedBefore = *(*store)->checkpoints();
+            Json record = Json::object();
+            record["kind"] = std::string(kind::Retention);
+            record["details"] = Json{{"keep_records", 8}};
+            stamp(record, "test", keys().keyId());
+            auto r = (*store)->purge(12, keys(), std::move(record)); // 12 falls inside the segment 11..15
+            QVERIFY2(r.ok(), r.ok() ? "" : r.error().message.c_str());
+            purged = *r;
+        }
+        QCOMPARE(purged.throughSeq, std::int64_t(11)); // whole segments only
+        QCOMPARE(purged.removed, std::int64_t(11));
+        QCOMPARE(purged.recordSeq, std::int64_t(21));
+        auto after = AuditVerifier::verify(path, keys(), {}, exportedBefore);
+        QVERIFY(after.ok());
+        QVERIFY2(after->intact, after->problem.c_str());
+        QCOMPARE(after->firstSeq, std::int64_t(12));
+        QCOMPARE(after->lastSeq, std::int64_t(21));
+
+        // Nothing older than the boundary is due any more.
+        {
+            auto store = AuditStore::open(path, AuditStore::Mode::Writer);
+            Json record = Json::object();
+            record["kind"] = std::string(kind::Retention);
+            stamp(record, "test", keys().keyId());
+            auto again = (*store)->purge(11, keys(), std::move(record));
+            QVERIFY(again.ok());
+            QCOMPARE(again->throughSeq, std::int64_t(0));
+        }
+
+        // Removing the purge checkpoint leaves a chain that starts from nowhere.
+        exec(path, "DELETE FROM audit_checkpoints WHERE reason = 'purge'");
+        auto broken = AuditVerifier::verify(path, keys());
+        QVERIFY(broken.ok());
+        QVERIFY(!broken->intact);
     }
 
     void wrongKeyIsNamed()

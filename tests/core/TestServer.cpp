@@ -3,6 +3,7 @@
 // from the secret store (secrets.hash_key / cursor_key), hot policy reload reaching tool calls,
 // and the policy history file.
 
+#include "../McpHttpRequest.h"
 #include "audit/ArgumentSanitizer.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditVerifier.h"
@@ -89,13 +90,7 @@ public:
 private:
     Json post(const Json &message)
     {
-        QNetworkRequest request(m_url);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        request.setRawHeader("Accept", "application/json, text/event-stream");
-        if (!m_session.isEmpty()) {
-            request.setRawHeader("Mcp-Session-Id", m_session);
-            request.setRawHeader("MCP-Protocol-Version", "2025-11-25");
-        }
+        const QNetworkRequest request = test::mcpPostRequest(m_url, m_session);
         QNetworkReply *reply = m_nam.post(request, QByteArray::fromStdString(message.dump()));
         QEventLoop loop;
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
@@ -271,10 +266,13 @@ private Q_SLOTS:
         QVERIFY2(refused.contains("error"), refused.dump().c_str());
         QCOMPARE(q(refused["error"]["code"].get<std::string>()), QStringLiteral("AUDIT_UNAVAILABLE"));
         QVERIFY(!server.auditLog()->isHealthy());
+        // The server says so, with what to do (the console shows it in its banner).
+        QTRY_VERIFY(server.healthProblem().contains(QStringLiteral("audit trail")));
         sqlite3_exec(blocker, "ROLLBACK", nullptr, nullptr, nullptr);
         sqlite3_close(blocker);
 
         QTRY_VERIFY_WITH_TIMEOUT(server.auditLog()->isHealthy(), 5000);
+        QTRY_VERIFY(server.healthProblem().isEmpty());
         QVERIFY(client.callTool("db_query", query).contains("rows"));
         server.stop();
     }

@@ -17,6 +17,7 @@ public:
     QString endpoint() const override { return m_state == State::Running ? m_endpoint : QString(); }
     QString databaseDescription() const override { return m_database; }
     QString lastError() const override { return m_lastError; }
+    QString healthProblem() const override { return {}; }
     quint64 requestCount() const override { return m_requests; }
     quint64 errorCount() const override { return m_errors; }
     int sessionCount() const override { return m_sessions; }

@@ -329,6 +329,25 @@ private Q_SLOTS:
         QCOMPARE(csv.exitCode, 0);
         QVERIFY(csv.out.startsWith("seq,time,kind"));
 
+        // Checkpoints exported to a second place, checked back; then retention.
+        const QString cps = m_dir.filePath(QStringLiteral("checkpoints.jsonl"));
+        const Run exportedCps = run({ QStringLiteral("audit"), QStringLiteral("checkpoints"), QStringLiteral("--output"),
+                                      cps, QStringLiteral("--config"), audited });
+        QVERIFY2(exportedCps.exitCode == 0, exportedCps.err.constData());
+        const Run anchored = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--checkpoints"),
+                                   cps, QStringLiteral("--config"), audited });
+        QVERIFY2(anchored.exitCode == 0 && anchored.out.contains("exported checkpoints matched"), anchored.out.constData());
+        const Run purge = run({ QStringLiteral("audit"), QStringLiteral("purge"), QStringLiteral("--keep-records"),
+                                QStringLiteral("1"), QStringLiteral("--config"), audited });
+        QVERIFY2(purge.exitCode == 0 && purge.out.startsWith("purged 1 records (through 1)"), purge.out.constData());
+        const Run afterPurge = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--checkpoints"),
+                                     cps, QStringLiteral("--config"), audited });
+        QVERIFY2(afterPurge.exitCode == 0 && afterPurge.out.startsWith("intact: 4 records (2 to 5)"),
+                 afterPurge.out.constData());
+        const Run badPurge = run({ QStringLiteral("audit"), QStringLiteral("purge"), QStringLiteral("--keep-days"),
+                                   QStringLiteral("soon"), QStringLiteral("--config"), audited });
+        QCOMPARE(badPurge.exitCode, 2);
+
         // Without the key nothing can be authenticated: a configuration error, said plainly.
         const Run noKey = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--config"), m_config });
         QCOMPARE(noKey.exitCode, 2);

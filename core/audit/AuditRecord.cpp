@@ -4,38 +4,54 @@
 
 #include <QDateTime>
 
+#include <algorithm>
+#include <vector>
+
 namespace warden::audit {
 
 namespace {
 
-// nlohmann::json (not ordered_json) keeps object keys in a std::map: bytewise sorted.
-using SortedJson = nlohmann::json;
-
-SortedJson sorted(const Json &value)
+// Writes `value` canonically into `out` without copying it: object members in bytewise key
+// order, scalars through nlohmann's dump (no whitespace, UTF-8 kept, short escapes, \u00xx
+// in lowercase; an invalid UTF-8 byte becomes U+FFFD instead of throwing).
+void writeCanonical(const Json &value, std::string &out)
 {
     if (value.is_object()) {
-        SortedJson out = SortedJson::object();
+        std::vector<std::pair<const std::string *, const Json *>> members;
+        members.reserve(value.size());
         for (auto it = value.begin(); it != value.end(); ++it)
-            out[it.key()] = sorted(it.value());
-        return out;
+            members.emplace_back(&it.key(), &it.value());
+        std::sort(members.begin(), members.end(), [](const auto &a, const auto &b) { return *a.first < *b.first; });
+        out += '{';
+        bool first = true;
+        for (const auto &[key, member] : members) {
+            if (!first)
+                out += ',';
+            first = false;
+            out += Json(*key).dump(-1, ' ', false, Json::error_handler_t::replace);
+            out += ':';
+            writeCanonical(*member, out);
+        }
+        out += '}';
+        return;
     }
     if (value.is_array()) {
-        SortedJson out = SortedJson::array();
-        for (const auto &item : value)
-            out.push_back(sorted(item));
-        return out;
+        out += '[';
+        bool first = true;
+        for (const auto &item : value) {
+            if (!first)
+                out += ',';
+            first = false;
+            writeCanonical(item, out);
+        }
+        out += ']';
+        return;
     }
-    if (value.is_string())
-        return value.get<std::string>();
-    if (value.is_boolean())
-        return value.get<bool>();
-    if (value.is_number_unsigned())
-        return value.get<std::uint64_t>();
-    if (value.is_number_integer())
-        return value.get<std::int64_t>();
-    if (value.is_number_float()) // never written by Warden; kept exact rather than dropped
-        return std::to_string(value.get<double>());
-    return nullptr;
+    if (value.is_number_float()) { // never written by Warden; kept exact rather than dropped
+        out += Json(std::to_string(value.get<double>())).dump();
+        return;
+    }
+    out += value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 } // namespace
@@ -52,17 +68,24 @@ std::int64_t AuditRecord::timeMs() const
 
 std::string canonicalForm(const Json &body)
 {
-    // dump(): no whitespace, UTF-8 passed through, short escapes and \u00xx in lowercase;
-    // error_handler::replace keeps an invalid UTF-8 byte from throwing (U+FFFD instead).
-    return sorted(body).dump(-1, ' ', false, SortedJson::error_handler_t::replace);
+    std::string out;
+    out.reserve(512);
+    writeCanonical(body, out);
+    return out;
 }
 
 std::string chainInput(std::string_view prevHash, const Json &body)
 {
+    return chainInputOfCanonical(prevHash, canonicalForm(body));
+}
+
+std::string chainInputOfCanonical(std::string_view prevHash, std::string_view canonicalBody)
+{
     std::string input = "warden-audit-v1\n";
+    input.reserve(input.size() + 65 + canonicalBody.size());
     input += crypto::toHex(prevHash);
     input += '\n';
-    input += canonicalForm(body);
+    input += canonicalBody;
     return input;
 }
 

@@ -37,6 +37,7 @@ struct AuditRecord
     std::string prevHash; // 32 raw bytes; all zero for the first record of a chain
     std::string hash; // 32 raw bytes
     std::string mac; // 32 raw bytes
+    std::string canonical; // canonicalForm(body), as stored (filled when the record is linked)
 
     std::string kind() const;
     std::int64_t timeMs() const;
@@ -48,6 +49,7 @@ std::string canonicalForm(const Json &body);
 
 // The bytes that `hash` and `mac` are computed over.
 std::string chainInput(std::string_view prevHash, const Json &body);
+std::string chainInputOfCanonical(std::string_view prevHash, std::string_view canonicalBody);
 
 std::string zeroHash(); // 32 zero bytes: the predecessor of the first record
 

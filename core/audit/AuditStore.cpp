@@ -113,7 +113,35 @@ AuditStore::AuditStore(QString path, Mode mode, std::string vfs)
 
 AuditStore::~AuditStore()
 {
+    dropCache();
     sqlite3_close_v2(m_db);
+}
+
+AuditStore::Cached::~Cached()
+{
+    if (stmt) {
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+    }
+}
+
+AuditStore::Cached AuditStore::cached(const char *sql) const
+{
+    auto it = m_cache.find(sql);
+    if (it == m_cache.end()) {
+        sqlite3_stmt *stmt = nullptr;
+        if (sqlite3_prepare_v3(m_db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK)
+            return Cached {};
+        it = m_cache.emplace(sql, stmt).first;
+    }
+    return Cached { it->second };
+}
+
+void AuditStore::dropCache()
+{
+    for (auto &[sql, stmt] : m_cache)
+        sqlite3_finalize(stmt);
+    m_cache.clear();
 }
 
 Result<std::unique_ptr<AuditStore>> AuditStore::open(const QString &path, Mode mode, const std::string &vfs)
@@ -128,6 +156,7 @@ Result<std::unique_ptr<AuditStore>> AuditStore::open(const QString &path, Mode m
 
 Status AuditStore::reopen()
 {
+    dropCache();
     sqlite3_close_v2(m_db);
     m_db = nullptr;
     return openDatabase();
@@ -175,10 +204,8 @@ Status AuditStore::openDatabase()
 
 Result<AuditStore::Tail> AuditStore::readTail() const
 {
-    Statement s;
-    if (sqlite3_prepare_v2(m_db, "SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1", -1, &s.stmt,
-                           nullptr)
-        != SQLITE_OK)
+    const Cached s = cached("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1");
+    if (!s.stmt)
         return storeError(m_db, m_path, "reading the last record");
     Tail tail;
     tail.hash = zeroHash();
@@ -233,7 +260,8 @@ Result<std::vector<AuditRecord>> AuditStore::appendInTransaction(std::vector<Jso
         r.body = std::move(body);
         r.body["seq"] = r.seq;
         r.prevHash = prev;
-        const std::string input = chainInput(prev, r.body);
+        r.canonical = canonicalForm(r.body);
+        const std::string input = chainInputOfCanonical(prev, r.canonical);
         r.hash = crypto::sha256(input);
         r.mac = keys.recordMac(input);
         prev = r.hash;
@@ -250,9 +278,7 @@ Result<std::vector<AuditRecord>> AuditStore::appendInTransaction(std::vector<Jso
     head.signature = keys.signCheckpoint(head.seq, head.hash, head.timeMs, head.reason);
     std::optional<Checkpoint> checkpoint;
     {
-        Statement latest;
-        sqlite3_prepare_v2(m_db, "SELECT seq, time_ms FROM audit_checkpoints ORDER BY seq DESC LIMIT 1", -1,
-                           &latest.stmt, nullptr);
+        const Cached latest = cached("SELECT seq, time_ms FROM audit_checkpoints ORDER BY seq DESC LIMIT 1");
         std::int64_t cpSeq = 0, cpTime = 0;
         if (latest.stmt && sqlite3_step(latest.stmt) == SQLITE_ROW) {
             cpSeq = sqlite3_column_int64(latest.stmt, 0);
@@ -265,17 +291,14 @@ Result<std::vector<AuditRecord>> AuditStore::appendInTransaction(std::vector<Jso
         }
     }
     {
-        Statement insert;
-        if (sqlite3_prepare_v2(m_db,
-                               "INSERT INTO audit_records(seq, time_ms, kind, instance, session, principal, "
-                               "tenant, tool, outcome, error_code, body, prev_hash, hash, mac) "
-                               "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                               -1, &insert.stmt, nullptr)
-            != SQLITE_OK)
+        const Cached insert = cached("INSERT INTO audit_records(seq, time_ms, kind, instance, session, principal, "
+                                     "tenant, tool, outcome, error_code, body, prev_hash, hash, mac) "
+                                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        if (!insert.stmt)
             return fail("preparing an insert");
         for (const AuditRecord &r : records) {
             const IndexedColumns c = indexedColumns(r.body);
-            const std::string body = canonicalForm(r.body);
+            const std::string &body = r.canonical;
             sqlite3_reset(insert.stmt);
             sqlite3_bind_int64(insert.stmt, 1, r.seq);
             sqlite3_bind_int64(insert.stmt, 2, c.timeMs);
@@ -297,12 +320,9 @@ Result<std::vector<AuditRecord>> AuditStore::appendInTransaction(std::vector<Jso
         }
     }
     if (checkpoint) {
-        Statement insert;
-        if (sqlite3_prepare_v2(m_db,
-                               "INSERT OR REPLACE INTO audit_checkpoints(seq, time_ms, hash, reason, signature) "
-                               "VALUES (?,?,?,?,?)",
-                               -1, &insert.stmt, nullptr)
-            != SQLITE_OK)
+        const Cached insert = cached("INSERT OR REPLACE INTO audit_checkpoints(seq, time_ms, hash, reason, signature) "
+                                     "VALUES (?,?,?,?,?)");
+        if (!insert.stmt)
             return fail("preparing a checkpoint");
         sqlite3_bind_int64(insert.stmt, 1, checkpoint->seq);
         sqlite3_bind_int64(insert.stmt, 2, checkpoint->timeMs);
@@ -314,12 +334,9 @@ Result<std::vector<AuditRecord>> AuditStore::appendInTransaction(std::vector<Jso
     }
     const Checkpoint &headRow = head;
     {
-        Statement upsert;
-        if (sqlite3_prepare_v2(m_db,
-                               "INSERT OR REPLACE INTO audit_head(id, seq, time_ms, hash, signature) "
-                               "VALUES (1,?,?,?,?)",
-                               -1, &upsert.stmt, nullptr)
-            != SQLITE_OK)
+        const Cached upsert = cached("INSERT OR REPLACE INTO audit_head(id, seq, time_ms, hash, signature) "
+                                     "VALUES (1,?,?,?,?)");
+        if (!upsert.stmt)
             return fail("preparing the head");
         sqlite3_bind_int64(upsert.stmt, 1, headRow.seq);
         sqlite3_bind_int64(upsert.stmt, 2, headRow.timeMs);

@@ -7,11 +7,13 @@
 #include <QString>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace warden::audit {
 
@@ -126,8 +128,19 @@ private:
     Result<std::vector<AuditRecord>> appendInTransaction(std::vector<Json> bodies, const AuditKeys &keys,
                                                          const CheckpointPolicy &policy, const char *forcedReason);
 
+    // A prepared statement kept for the connection's life (the writer runs the same few
+    // statements on every commit); reset and unbound when the returned guard goes.
+    struct Cached
+    {
+        sqlite3_stmt *stmt = nullptr;
+        ~Cached();
+    };
+    Cached cached(const char *sql) const;
+    void dropCache();
+
     QString m_path;
     Mode m_mode;
+    mutable std::map<const char *, sqlite3_stmt *> m_cache;
     std::string m_vfs;
     sqlite3 *m_db = nullptr;
 };

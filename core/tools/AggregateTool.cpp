@@ -1,6 +1,6 @@
 #include "AggregateTool.h"
 
-#include "ColumnAudit.h"
+#include "ToolAudit.h"
 
 #include "QueryTool.h"
 #include "db/DatabasePool.h"
@@ -87,11 +87,13 @@ void AggregateTool::call(const std::shared_ptr<RequestContext> &ctx, const Json 
             db::QueryOptions options;
             options.timeoutMs = a.timeoutMs;
             options.maxRows = a.maxGroups + 1;
+            noteCompiledForAudit(*ctx, a.table ? a.table->name() : std::string(), a.sql, a.decisions);
             auto rs = conn.query(a.sql, a.params, options);
             if (!rs) {
                 ctx->respondToolError(rs.error());
                 return;
             }
+            ctx->noteForAudit("rows", std::int64_t(std::min<std::size_t>(rs->rows.size(), std::size_t(a.maxGroups))));
             const std::size_t n = std::min<std::size_t>(rs->rows.size(), std::size_t(a.maxGroups));
             Json groups = Json::array();
             for (std::size_t r = 0; r < n; ++r) {

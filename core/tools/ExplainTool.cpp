@@ -1,6 +1,6 @@
 #include "ExplainTool.h"
 
-#include "ColumnAudit.h"
+#include "ToolAudit.h"
 
 #include "db/DatabasePool.h"
 #include "protocol/RequestContext.h"

@@ -1,6 +1,6 @@
 #include "GetTool.h"
 
-#include "ColumnAudit.h"
+#include "ToolAudit.h"
 
 #include "QueryTool.h"
 #include "RowFetcher.h"
@@ -66,11 +66,13 @@ void GetTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &argum
         [ctx, policy, redactor, q = std::move(compiled).value()](db::Connection &conn) {
             if (ctx->isCancelled())
                 return;
+            noteCompiledForAudit(*ctx, q.table ? q.table->name() : std::string(), q.sql, q.decisions);
             auto page = RowFetcher::run(conn, q, *redactor);
             if (!page) {
                 ctx->respondToolError(page.error());
                 return;
             }
+            ctx->noteForAudit("rows", std::int64_t(page->rows.size()));
             Json result = Json::object();
             const bool found = !page->rows.empty();
             result["row"] = found ? page->rows[0] : Json(nullptr);

@@ -1,6 +1,6 @@
 #include "QueryTool.h"
 
-#include "ColumnAudit.h"
+#include "ToolAudit.h"
 
 #include "RowFetcher.h"
 #include "db/DatabasePool.h"
@@ -113,11 +113,13 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
                 return;
             }
             const CompiledQuery &q = *compiled;
+            noteCompiledForAudit(*ctx, q.table ? q.table->name() : std::string(), q.sql, q.decisions);
             auto page = RowFetcher::run(conn, q, *redactor);
             if (!page) {
                 ctx->respondToolError(page.error());
                 return;
             }
+            ctx->noteForAudit("rows", std::int64_t(page->rows.size()));
             Json result = Json::object();
             const bool any = !page->rows.empty();
             result["rows"] = std::move(page->rows);

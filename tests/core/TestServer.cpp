@@ -204,6 +204,8 @@ private Q_SLOTS:
                                  {"where", Json::array({Json{{"field", "name"}, {"op", "eq"}, {"value", "Ada"}},
                                                         Json{{"field", "national_id"}, {"op", "eq"}, {"value", kNationalId}}})}});
             QVERIFY2(r.contains("rows") || r.contains("error"), r.dump().c_str());
+            const Json all = client.callTool("db_query", Json{{"table", "people"}, {"select", Json::array({"id", "national_id"})}});
+            QVERIFY2(all.contains("rows"), all.dump().c_str());
             server.stop();
         }
         auto keys = Server::auditKeys(c);
@@ -211,7 +213,7 @@ private Q_SLOTS:
         auto report = audit::AuditVerifier::verify(store, *keys);
         QVERIFY(report.ok());
         QVERIFY2(report->intact, report->problem.c_str());
-        QCOMPARE(report->records, std::int64_t(4)); // start, request, outcome, stop
+        QCOMPARE(report->records, std::int64_t(6)); // start, 2 × (request, outcome), stop
 
         sqlite3 *db = nullptr;
         QCOMPARE(sqlite3_open_v2(QFile::encodeName(store).constData(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
@@ -222,7 +224,7 @@ private Q_SLOTS:
             bodies.push_back(Json::parse(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))));
         sqlite3_finalize(stmt);
         sqlite3_close(db);
-        QCOMPARE(bodies.size(), std::size_t(4));
+        QCOMPARE(bodies.size(), std::size_t(6));
         QCOMPARE(q(bodies[0]["kind"].get<std::string>()), QStringLiteral("server_start"));
         const Json &request = bodies[1];
         const Json &outcome = bodies[2];
@@ -237,7 +239,18 @@ private Q_SLOTS:
         QCOMPARE(q(outcome["kind"].get<std::string>()), QStringLiteral("outcome"));
         QCOMPARE(outcome["request_seq"].get<std::int64_t>(), request["seq"].get<std::int64_t>());
         QVERIFY(outcome.contains("duration_us"));
-        QCOMPARE(q(bodies[3]["kind"].get<std::string>()), QStringLiteral("server_stop"));
+        // What the second call did: tables, SQL fingerprint, rows, and the policy decisions.
+        const Json &second = bodies[4];
+        QCOMPARE(q(second["kind"].get<std::string>()), QStringLiteral("outcome"));
+        QCOMPARE(q(second["outcome"].get<std::string>()), QStringLiteral("ok"));
+        QVERIFY2(second["tables"] == Json::array({"people"}), second.dump().c_str());
+        QCOMPARE(second["sql_fingerprint"].get<std::string>().size(), std::size_t(16));
+        QCOMPARE(second["rows"].get<std::int64_t>(), std::int64_t(3));
+        bool redacted = false;
+        for (const auto &d : second["decisions"])
+            redacted = redacted || (d.value("kind", "") == "redact" && d.value("field", "") == "national_id");
+        QVERIFY2(redacted, second["decisions"].dump().c_str());
+        QCOMPARE(q(bodies[5]["kind"].get<std::string>()), QStringLiteral("server_stop"));
         // The clear value is nowhere in the store's bytes.
         QFile raw(store);
         QVERIFY(raw.open(QIODevice::ReadOnly));

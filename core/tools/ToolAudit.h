@@ -8,11 +8,19 @@
 
 namespace warden {
 
+class RequestContext;
+
 // For the database tools' Tool::auditsInClear(): a value compared with `field` of the call's
 // table may stay readable in the audit trail only if the caller reads that column in clear
 // (allowed, neither masked nor hashed). A column of an included relation, an unknown table or
 // column, or no policy: not in clear.
 bool columnReadInClear(const ToolServices &services, const Json &arguments, const Principal &principal,
                        const std::string &field);
+
+// Notes what a compiled call does for its outcome record: the tables it touches, a
+// fingerprint of its SQL (SHA-256, 16 hex digits; the text itself stays out of the trail),
+// and the policy decisions taken (scopes injected, columns redacted, budgets applied).
+void noteCompiledForAudit(RequestContext &ctx, const std::string &table, const std::string &sql,
+                          const Json &decisions);
 
 } // namespace warden

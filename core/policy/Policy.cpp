@@ -202,33 +202,234 @@ Result<std::shared_ptr<const Policy>> Policy::load(const std::string &path, cons
     return policy;
 }
 
+namespace {
+
+struct GlobRule
+{
+    std::string match;
+    ColumnSpec spec;
+};
+
+// What every table of one variant (the base policy, or one role's view of it) is built from.
+struct VariantInputs
+{
+    Budget defaults;
+    std::string defaultTenant, defaultOwner, defaultSoftDelete;
+    std::vector<GlobRule> globRules;
+    std::map<std::string, ColumnAction> tagSwitches; // tag -> action for every column carrying it
+};
+
+// How much a switched action hides: when a column carries several switched tags, the most
+// hiding one wins.
+int hidingRank(ColumnAction a)
+{
+    switch (a) {
+    case ColumnAction::Allow: return 0;
+    case ColumnAction::Mask: return 1;
+    case ColumnAction::Hash: return 2;
+    case ColumnAction::Deny: return 3;
+    }
+    return 3;
+}
+
+std::map<std::string, ColumnAction> readTagSwitches(JsonChecker &c, const Json &parent, const std::string &ptr)
+{
+    std::map<std::string, ColumnAction> out;
+    const Json *tags = c.member(parent, ptr, "tags");
+    if (!tags)
+        return out;
+    const std::string at = jsonPointerJoin(ptr, "tags");
+    if (!tags->is_object()) {
+        c.addProblem(at, "must be an object mapping a tag to an action, e.g. {\"phi\": \"deny\"}");
+        return out;
+    }
+    for (auto it = tags->begin(); it != tags->end(); ++it) {
+        const auto action = c.enumString(*tags, at, it.key(), {"allow", "deny", "mask", "hash"});
+        if (action)
+            out[it.key()] = *parseAction(*action);
+    }
+    return out;
+}
+
+// Compiles the tables of one variant. Precedence per column: built-in deny, then a tag
+// switch (PHI mode) for any tag the column carries, then the table's `columns`, then the
+// first matching `column_rules` glob, then allow.
+std::vector<TableView> compileTables(JsonChecker &c, const Json &tables, const db::Schema &schema,
+                                     const VariantInputs &in)
+{
+    std::vector<TableView> out;
+    std::vector<std::string_view> schemaTables;
+    for (const auto &t : schema.tables)
+        schemaTables.push_back(t.name);
+    for (auto it = tables.begin(); it != tables.end(); ++it) {
+        const std::string ptr = jsonPointerJoin(std::string("/tables"), it.key());
+        const db::TableInfo *info = schema.table(it.key());
+        if (!info) {
+            std::string msg = "no table \"" + it.key() + "\" in the database";
+            if (auto s = JsonChecker::suggest(it.key(), schemaTables))
+                msg += "; did you mean \"" + *s + "\"?";
+            c.addProblem(ptr, msg);
+            continue;
+        }
+        const Json &t = it.value();
+        if (!c.checkObject(t, ptr, {"read", "write", "tenant_column", "owner_column", "soft_delete_column", "columns", "relations", "budget"}))
+            continue;
+        TableView view;
+        view.info = info;
+        view.readable = c.boolean(t, ptr, "read").value_or(true);
+        c.boolean(t, ptr, "write");
+        view.budget = in.defaults;
+        readBudget(c, t, ptr, view.budget);
+
+        // Row scopes: a table-level value wins; null switches a default off explicitly.
+        auto scopeColumn = [&](const char *key, const std::string &fallback, bool failClosed) -> std::string {
+            const auto m = t.find(key);
+            std::string col;
+            std::string where = jsonPointerJoin(ptr, key);
+            if (m != t.end()) {
+                if (m->is_null())
+                    return {};
+                if (!m->is_string()) {
+                    c.addProblem(where, "must be a column name or null");
+                    return {};
+                }
+                col = m->get<std::string>();
+            } else {
+                col = fallback;
+                where = ptr;
+            }
+            if (col.empty())
+                return {};
+            if (!info->column(col)) {
+                if (m == t.end() && failClosed)
+                    c.addProblem(ptr, "table \"" + info->name + "\" has no column \"" + col + "\" (defaults." + key
+                                          + "); name its " + key + " or set \"" + key
+                                          + "\": null if every tenant may see all of its rows");
+                else if (m != t.end())
+                    c.addProblem(where, "table \"" + info->name + "\" has no column \"" + col + "\"");
+                return {};
+            }
+            return col;
+        };
+        view.tenantColumn = scopeColumn("tenant_column", in.defaultTenant, true);
+        view.ownerColumn = scopeColumn("owner_column", in.defaultOwner, false);
+        view.softDeleteColumn = scopeColumn("soft_delete_column", in.defaultSoftDelete, false);
+
+        std::map<std::string, ColumnSpec> explicitSpecs;
+        if (const Json *cols = c.member(t, ptr, "columns")) {
+            if (!cols->is_object()) {
+                c.addProblem(jsonPointerJoin(ptr, "columns"), "must be an object mapping column names to rules");
+            } else {
+                const auto names = columnNames(*info);
+                for (auto ci = cols->begin(); ci != cols->end(); ++ci) {
+                    const std::string cptr = jsonPointerJoin(jsonPointerJoin(ptr, "columns"), ci.key());
+                    if (!info->column(ci.key())) {
+                        std::string msg = "table \"" + info->name + "\" has no column \"" + ci.key() + "\"";
+                        if (auto s = JsonChecker::suggest(ci.key(), names))
+                            msg += "; did you mean \"" + *s + "\"?";
+                        c.addProblem(cptr, msg);
+                        continue;
+                    }
+                    if (!c.checkObject(ci.value(), cptr, {"action", "mask", "pattern", "tags", "filterable"}))
+                        continue;
+                    if (auto spec = readColumnSpec(c, ci.value(), cptr))
+                        explicitSpecs[ci.key()] = *spec;
+                }
+            }
+        }
+
+        for (const auto &col : info->columns) {
+            ColumnSpec spec;
+            bool builtinDenied = false;
+            for (const auto &g : Policy::builtinDenyGlobs())
+                builtinDenied = builtinDenied || Policy::globMatch(g, col.name);
+            if (builtinDenied) {
+                spec.action = ColumnAction::Deny;
+            } else if (auto e = explicitSpecs.find(col.name); e != explicitSpecs.end()) {
+                spec = e->second;
+            } else {
+                for (const auto &g : in.globRules)
+                    if (Policy::globMatch(g.match, col.name)) {
+                        spec = g.spec;
+                        break;
+                    }
+            }
+            // A tag switch hides or reveals the whole class, whatever the column's own rule.
+            if (!builtinDenied) {
+                std::optional<ColumnAction> switched;
+                for (const auto &tag : spec.tags)
+                    if (auto sw = in.tagSwitches.find(tag); sw != in.tagSwitches.end())
+                        if (!switched || hidingRank(sw->second) > hidingRank(*switched))
+                            switched = sw->second;
+                if (switched && *switched != spec.action) {
+                    spec.action = *switched;
+                    spec.mask = MaskSpec{};
+                    if (spec.action == ColumnAction::Mask)
+                        spec.mask.kind = MaskSpec::Kind::Full;
+                    spec.filterable.reset();
+                }
+            }
+            if (spec.action == ColumnAction::Deny)
+                continue;
+            ColumnView cv;
+            cv.info = &col;
+            cv.action = spec.action;
+            cv.mask = spec.mask;
+            cv.tags = spec.tags;
+            cv.filterable = spec.filterable.value_or(spec.action == ColumnAction::Allow);
+            view.columns.push_back(std::move(cv));
+        }
+        out.push_back(std::move(view));
+    }
+    return out;
+}
+
+// A role's table overrides laid over the base tables: a listed table's keys replace the
+// base's, except `columns`, `relations` and `budget`, which merge entry by entry.
+Json mergeRoleTables(const Json &base, const Json &overrides)
+{
+    Json merged = base;
+    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
+        if (!merged.contains(it.key()) || !merged[it.key()].is_object() || !it.value().is_object()) {
+            merged[it.key()] = it.value();
+            continue;
+        }
+        Json &table = merged[it.key()];
+        for (auto k = it.value().begin(); k != it.value().end(); ++k) {
+            const bool mergeable = k.key() == "columns" || k.key() == "relations" || k.key() == "budget";
+            if (mergeable && table.contains(k.key()) && table[k.key()].is_object() && k.value().is_object()) {
+                for (auto e = k.value().begin(); e != k.value().end(); ++e)
+                    table[k.key()][e.key()] = e.value();
+            } else {
+                table[k.key()] = k.value();
+            }
+        }
+    }
+    return merged;
+}
+
+} // namespace
+
 Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, const db::Schema &schema)
 {
     JsonChecker c(document);
     std::shared_ptr<Policy> policy(new Policy());
     policy->m_schema = schema;
-    if (!c.checkObject(document, "", {"version", "extends", "description", "defaults", "column_rules", "tables"}))
+    if (!c.checkObject(document, "", {"version", "extends", "description", "defaults", "column_rules", "tags", "roles", "tables"}))
         return Error(ErrorCode::ConfigInvalid, c.report());
     if (auto v = c.integer(document, "", "version", 1, 1, P::Required); !v && c.ok())
         c.addProblem("/version", "must be 1");
     policy->m_profile = c.enumString(document, "", "extends", {"prod", "internal", "dev"}).value_or("prod");
     c.string(document, "", "description", P::Optional, JsonStringRule{true, false, 2000});
 
-    Budget defaults = profileBudget(policy->m_profile);
-    std::string defaultTenant, defaultOwner, defaultSoftDelete;
+    VariantInputs base;
+    base.defaults = profileBudget(policy->m_profile);
     if (const Json *d = c.objectMember(document, "", "defaults", {"tenant_column", "owner_column", "soft_delete_column", "budget"})) {
-        defaultTenant = c.string(*d, "/defaults", "tenant_column").value_or("");
-        defaultOwner = c.string(*d, "/defaults", "owner_column").value_or("");
-        defaultSoftDelete = c.string(*d, "/defaults", "soft_delete_column").value_or("");
-        readBudget(c, *d, "/defaults", defaults);
+        base.defaultTenant = c.string(*d, "/defaults", "tenant_column").value_or("");
+        base.defaultOwner = c.string(*d, "/defaults", "owner_column").value_or("");
+        base.defaultSoftDelete = c.string(*d, "/defaults", "soft_delete_column").value_or("");
+        readBudget(c, *d, "/defaults", base.defaults);
     }
-
-    struct GlobRule
-    {
-        std::string match;
-        ColumnSpec spec;
-    };
-    std::vector<GlobRule> globRules;
     if (const Json *rules = c.member(document, "", "column_rules")) {
         if (!rules->is_array()) {
             c.addProblem("/column_rules", "must be an array of {\"match\": \"*glob*\", \"action\": ...} rules");
@@ -241,130 +442,58 @@ Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, con
                 auto match = c.string(r, ptr, "match", P::Required);
                 auto spec = readColumnSpec(c, r, ptr);
                 if (match && spec)
-                    globRules.push_back({*match, *spec});
+                    base.globRules.push_back({*match, *spec});
             }
         }
     }
+    base.tagSwitches = readTagSwitches(c, document, "");
 
     const Json *tables = c.member(document, "", "tables", P::Required, "an object of table policies");
     if (tables && !tables->is_object())
         c.addProblem("/tables", "must be an object mapping table names to table policies");
-    std::vector<std::string_view> schemaTables;
-    for (const auto &t : schema.tables)
-        schemaTables.push_back(t.name);
+    const bool haveTables = tables && tables->is_object();
 
-    if (tables && tables->is_object()) {
-        for (auto it = tables->begin(); it != tables->end(); ++it) {
-            const std::string ptr = jsonPointerJoin(std::string("/tables"), it.key());
-            const db::TableInfo *info = policy->m_schema.table(it.key());
-            if (!info) {
-                std::string msg = "no table \"" + it.key() + "\" in the database";
-                if (auto s = JsonChecker::suggest(it.key(), schemaTables))
-                    msg += "; did you mean \"" + *s + "\"?";
-                c.addProblem(ptr, msg);
-                continue;
-            }
-            const Json &t = it.value();
-            if (!c.checkObject(t, ptr, {"read", "write", "tenant_column", "owner_column", "soft_delete_column", "columns", "relations", "budget"}))
-                continue;
-            TableView view;
-            view.info = info;
-            view.readable = c.boolean(t, ptr, "read").value_or(true);
-            c.boolean(t, ptr, "write");
-            view.budget = defaults;
-            readBudget(c, t, ptr, view.budget);
+    Variant baseVariant;
+    if (haveTables) {
+        baseVariant.tables = compileTables(c, *tables, policy->m_schema, base);
+        // Relations need every table's columns, so they come after all tables.
+        baseVariant.relations = RelationBuilder::build(c, *tables, baseVariant.tables);
+    }
+    policy->m_variants.push_back(std::move(baseVariant));
 
-            // Row scopes: a table-level value wins; null switches a default off explicitly.
-            auto scopeColumn = [&](const char *key, const std::string &fallback, bool failClosed) -> std::string {
-                const auto m = t.find(key);
-                std::string col;
-                std::string where = jsonPointerJoin(ptr, key);
-                if (m != t.end()) {
-                    if (m->is_null())
-                        return {};
-                    if (!m->is_string()) {
-                        c.addProblem(where, "must be a column name or null");
-                        return {};
-                    }
-                    col = m->get<std::string>();
-                } else {
-                    col = fallback;
-                    where = ptr;
-                }
-                if (col.empty())
-                    return {};
-                if (!info->column(col)) {
-                    if (m == t.end() && failClosed)
-                        c.addProblem(ptr, "table \"" + info->name + "\" has no column \"" + col + "\" (defaults." + key
-                                              + "); name its " + key + " or set \"" + key
-                                              + "\": null if every tenant may see all of its rows");
-                    else if (m != t.end())
-                        c.addProblem(where, "table \"" + info->name + "\" has no column \"" + col + "\"");
-                    return {};
-                }
-                return col;
-            };
-            view.tenantColumn = scopeColumn("tenant_column", defaultTenant, true);
-            view.ownerColumn = scopeColumn("owner_column", defaultOwner, false);
-            view.softDeleteColumn = scopeColumn("soft_delete_column", defaultSoftDelete, false);
-
-            std::map<std::string, ColumnSpec> explicitSpecs;
-            if (const Json *cols = c.member(t, ptr, "columns")) {
-                if (!cols->is_object()) {
-                    c.addProblem(jsonPointerJoin(ptr, "columns"), "must be an object mapping column names to rules");
-                } else {
-                    const auto names = columnNames(*info);
-                    for (auto ci = cols->begin(); ci != cols->end(); ++ci) {
-                        const std::string cptr = jsonPointerJoin(jsonPointerJoin(ptr, "columns"), ci.key());
-                        if (!info->column(ci.key())) {
-                            std::string msg = "table \"" + info->name + "\" has no column \"" + ci.key() + "\"";
-                            if (auto s = JsonChecker::suggest(ci.key(), names))
-                                msg += "; did you mean \"" + *s + "\"?";
-                            c.addProblem(cptr, msg);
-                            continue;
-                        }
-                        if (!c.checkObject(ci.value(), cptr, {"action", "mask", "pattern", "tags", "filterable"}))
-                            continue;
-                        if (auto spec = readColumnSpec(c, ci.value(), cptr))
-                            explicitSpecs[ci.key()] = *spec;
-                    }
-                }
-            }
-
-            for (const auto &col : info->columns) {
-                ColumnSpec spec;
-                bool builtinDenied = false;
-                for (const auto &g : builtinDenyGlobs())
-                    builtinDenied = builtinDenied || globMatch(g, col.name);
-                if (builtinDenied) {
-                    spec.action = ColumnAction::Deny;
-                } else if (auto e = explicitSpecs.find(col.name); e != explicitSpecs.end()) {
-                    spec = e->second;
-                } else {
-                    for (const auto &g : globRules)
-                        if (globMatch(g.match, col.name)) {
-                            spec = g.spec;
-                            break;
-                        }
-                }
-                if (spec.action == ColumnAction::Deny)
+    // Roles: each one a full view of its own, the base with the role's overrides laid over.
+    if (const Json *roles = c.member(document, "", "roles")) {
+        if (!roles->is_object()) {
+            c.addProblem("/roles", "must be an object mapping a role name to its overrides");
+        } else if (haveTables && c.ok()) {
+            for (auto r = roles->begin(); r != roles->end(); ++r) {
+                const std::string rptr = jsonPointerJoin(std::string("/roles"), r.key());
+                if (!c.checkObject(r.value(), rptr, {"description", "tags", "tables"}))
                     continue;
-                ColumnView cv;
-                cv.info = &col;
-                cv.action = spec.action;
-                cv.mask = spec.mask;
-                cv.tags = spec.tags;
-                cv.filterable = spec.filterable.value_or(spec.action == ColumnAction::Allow);
-                view.columns.push_back(std::move(cv));
+                c.string(r.value(), rptr, "description", P::Optional, JsonStringRule{true, false, 2000});
+                VariantInputs inputs = base;
+                for (const auto &[tag, action] : readTagSwitches(c, r.value(), rptr))
+                    inputs.tagSwitches[tag] = action;
+                const Json *overrides = c.member(r.value(), rptr, "tables");
+                if (overrides && !overrides->is_object()) {
+                    c.addProblem(jsonPointerJoin(rptr, "tables"), "must be an object mapping table names to overrides");
+                    continue;
+                }
+                const Json merged = overrides ? mergeRoleTables(*tables, *overrides) : *tables;
+                // Problems are found on the merged tables; they are reported under the role.
+                JsonChecker rc(merged);
+                Variant variant;
+                variant.role = r.key();
+                variant.tables = compileTables(rc, merged, policy->m_schema, inputs);
+                variant.relations = RelationBuilder::build(rc, merged, variant.tables);
+                if (!rc.ok()) {
+                    c.addProblem(rptr, "with this role's overrides laid over the tables: " + rc.report());
+                    continue;
+                }
+                policy->m_variants.push_back(std::move(variant));
             }
-            // Scope columns must stay usable by the engine even if hidden from callers.
-            policy->m_tables.push_back(std::move(view));
         }
     }
-
-    // Relations need every table's columns, so they come after all tables.
-    if (tables && tables->is_object())
-        policy->m_relations = RelationBuilder::build(c, *tables, policy->m_tables);
 
     if (!c.ok())
         return Error(ErrorCode::ConfigInvalid, c.report());
@@ -373,18 +502,27 @@ Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, con
     return std::shared_ptr<const Policy>(std::move(policy));
 }
 
-const TableView *Policy::table(const std::string &name, const Principal &) const
+const Policy::Variant &Policy::variantFor(const Principal &principal) const
 {
-    for (const auto &t : m_tables)
+    // The first role the policy lists that the principal has; the base policy otherwise.
+    for (std::size_t i = 1; i < m_variants.size(); ++i)
+        if (principal.hasRole(m_variants[i].role))
+            return m_variants[i];
+    return m_variants.front();
+}
+
+const TableView *Policy::table(const std::string &name, const Principal &principal) const
+{
+    for (const auto &t : variantFor(principal).tables)
         if (t.name() == name && t.readable)
             return &t;
     return nullptr;
 }
 
-std::vector<const TableView *> Policy::tables(const Principal &) const
+std::vector<const TableView *> Policy::tables(const Principal &principal) const
 {
     std::vector<const TableView *> out;
-    for (const auto &t : m_tables)
+    for (const auto &t : variantFor(principal).tables)
         if (t.readable)
             out.push_back(&t);
     return out;
@@ -394,8 +532,9 @@ std::vector<RelationView> Policy::relations(const std::string &tableName, const 
 {
     std::vector<RelationView> out;
     const TableView *source = table(tableName, principal);
-    const auto it = m_relations.find(tableName);
-    if (!source || it == m_relations.end())
+    const auto &relations = variantFor(principal).relations;
+    const auto it = relations.find(tableName);
+    if (!source || it == relations.end())
         return out;
     // Checked per call against this caller's views of both tables, so a relation never
     // leads to a table, or through a column, that the caller cannot see or filter.

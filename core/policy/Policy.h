@@ -109,8 +109,17 @@ private:
     Json m_document;
     std::string m_versionHash;
     std::string m_profile;
-    std::vector<TableView> m_tables;
-    std::map<std::string, std::vector<Relation>> m_relations; // by source table
+    // The base policy's view, then one per role (document order): a principal gets the first
+    // role it has, else the base.
+    struct Variant
+    {
+        std::string role;
+        std::vector<TableView> tables;
+        std::map<std::string, std::vector<Relation>> relations; // by source table
+    };
+    const Variant &variantFor(const Principal &principal) const;
+
+    std::vector<Variant> m_variants;
 };
 
 } // namespace warden

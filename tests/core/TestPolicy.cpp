@@ -489,6 +489,95 @@ private Q_SLOTS:
             QVERIFY(c.name() != "notes");
     }
 
+    // PHI mode: one switch hides (or reveals) every column carrying a tag, whatever the
+    // column's own rule; when several switched tags meet, the most hiding action wins.
+    void tagSwitchHidesOrRevealsAClass()
+    {
+        const char *doc = R"({"version": 1,
+            "column_rules": [{"match": "phone", "action": "mask", "mask": "phone", "tags": ["phi"]},
+                             {"match": "national_id", "action": "hash", "tags": ["phi", "pii"]},
+                             {"match": "email", "action": "allow", "tags": ["pii"]}],
+            "tags": {"phi": "deny", "pii": "mask"},
+            "tables": {"customers": {"tenant_column": null}}})";
+        auto p = compile(parse(doc));
+        QVERIFY2(p.ok(), p.ok() ? "" : p.error().message.c_str());
+        QVERIFY(!col(**p, "customers", "phone"));
+        QVERIFY(!col(**p, "customers", "national_id")); // deny beats mask
+        QCOMPARE(col(**p, "customers", "email")->action, ColumnAction::Mask);
+        QCOMPARE(col(**p, "customers", "email")->mask.kind, MaskSpec::Kind::Full);
+        QVERIFY(!col(**p, "customers", "email")->filterable);
+        QCOMPARE(col(**p, "customers", "first_name")->action, ColumnAction::Allow); // untagged
+
+        Json reveal = parse(doc);
+        reveal["tags"] = Json{{"phi", "allow"}};
+        auto r = compile(reveal);
+        QVERIFY(r.ok());
+        QCOMPARE(col(**r, "customers", "phone")->action, ColumnAction::Allow);
+        QVERIFY(col(**r, "customers", "phone")->filterable);
+        // A switch never reveals what the built-in rules deny.
+        reveal["column_rules"].push_back(Json{{"match", "api_token"}, {"action", "allow"}, {"tags", Json::array({"phi"})}});
+        auto b = compile(reveal);
+        QVERIFY(b.ok());
+        QVERIFY(!col(**b, "customers", "api_token"));
+
+        Json bad = parse(doc);
+        bad["tags"] = Json{{"phi", "shred"}};
+        QVERIFY(!lineFor(problems(bad), "/tags/phi").empty());
+    }
+
+    // Roles come from the principal; the first role the policy lists that the principal has
+    // lays its overrides (tables, columns, budgets, tag switches) over the base policy.
+    void rolesOverrideTablesColumnsAndTags()
+    {
+        auto p = compile(parse(R"({"version": 1,
+            "column_rules": [{"match": "phone", "action": "mask", "mask": "phone", "tags": ["phi"]}],
+            "tags": {"phi": "deny"},
+            "tables": {"customers": {"tenant_column": "tenant_id", "columns": {"email": {"action": "mask", "mask": "email"}}}},
+            "roles": {
+              "support": {"description": "help desk",
+                          "tables": {"customers": {"columns": {"email": {"action": "allow"}}, "budget": {"max_rows": 5}}}},
+              "clinician": {"tags": {"phi": "allow"}},
+              "auditor": {"tables": {"orders": {"tenant_column": null}}}}})"));
+        QVERIFY2(p.ok(), p.ok() ? "" : p.error().message.c_str());
+        const Policy &policy = **p;
+        auto as = [](std::vector<std::string> roles) {
+            Principal who = someone();
+            who.roles = std::move(roles);
+            return who;
+        };
+        const TableView *plain = policy.table("customers", as({}));
+        const TableView *support = policy.table("customers", as({"support"}));
+        QVERIFY(plain && support);
+        QCOMPARE(plain->column("email")->action, ColumnAction::Mask);
+        QCOMPARE(support->column("email")->action, ColumnAction::Allow);
+        QCOMPARE(support->budget.maxRows, std::int64_t(5));
+        QCOMPARE(support->tenantColumn, std::string("tenant_id")); // what the role leaves alone stays
+        QVERIFY(!plain->column("phone"));
+        QCOMPARE(policy.table("customers", as({"clinician"}))->column("phone")->action, ColumnAction::Allow);
+        // Tables: visible to the role that adds them, to no one else.
+        QVERIFY(!policy.table("orders", as({})));
+        QVERIFY(!policy.table("orders", as({"support"})));
+        QVERIFY(policy.table("orders", as({"auditor"})));
+        QCOMPARE(policy.tables(as({"auditor"})).size(), std::size_t(2));
+        // Several roles: the first one the policy lists wins.
+        QCOMPARE(policy.table("customers", as({"clinician", "support"}))->column("email")->action, ColumnAction::Allow);
+        QVERIFY(!policy.table("customers", as({"clinician", "support"}))->column("phone"));
+        QVERIFY(!policy.table("customers", as({"unknown-role"}))->column("phone"));
+    }
+
+    void roleProblemsNameTheRole()
+    {
+        const std::string report = problems(parse(R"({"version": 1,
+            "tables": {"customers": {"tenant_column": null}},
+            "roles": {"support": {"tables": {"customers": {"columns": {"emial": {"action": "allow"}}}}},
+                      "ops": {"tabels": {}},
+                      "auditor": []}})"));
+        QVERIFY2(contains(lineFor(report, "/roles/support"), "emial"), report.c_str());
+        QVERIFY2(contains(lineFor(report, "/roles/support"), "did you mean \"email\""), report.c_str());
+        QVERIFY2(!lineFor(report, "/roles/ops/tabels").empty(), report.c_str());
+        QVERIFY2(!lineFor(report, "/roles/auditor").empty(), report.c_str());
+    }
+
     void explicitColumnRuleBeatsGlobEvenToDeny()
     {
         auto p = compile(parse(R"({"version": 1,

@@ -152,7 +152,7 @@ private Q_SLOTS:
             }
         };
         walk(m_schema, "");
-        QCOMPARE(objects, 7); // root, defaults, column rule, column, table, relation, budget
+        QCOMPARE(objects, 8); // root, defaults, column rule, column, table, relation, budget, role
     }
 
     // A key added to Policy.cpp or to the schema alone fails here.
@@ -166,6 +166,8 @@ private Q_SLOTS:
         doc["tables"]["orders"]["budget"] = Json::object();
         doc["tables"]["orders"]["columns"] = Json{{"total_cents", Json{{"action", "allow"}}}};
         doc["tables"]["orders"]["relations"] = Json{{"customer", Json{{"allow", false}}}};
+        doc["tags"] = Json{{"phi", "deny"}};
+        doc["roles"] = Json{{"support", Json{{"tags", Json{{"phi", "allow"}}}, {"tables", Json::object()}}}};
         QVERIFY2(policyProblems(doc).empty(), policyProblems(doc).c_str());
 
         QCOMPARE(policyKeysAt(doc, ""), propertyNames(m_schema));
@@ -176,6 +178,7 @@ private Q_SLOTS:
         QCOMPARE(policyKeysAt(doc, "/tables/orders/budget"), propertyNames(defs.at("budget")));
         QCOMPARE(policyKeysAt(doc, "/tables/orders/columns/total_cents"), propertyNames(defs.at("column")));
         QCOMPARE(policyKeysAt(doc, "/tables/orders/relations/customer"), propertyNames(defs.at("relation")));
+        QCOMPARE(policyKeysAt(doc, "/roles/support"), propertyNames(defs.at("role")));
     }
 
     void enumsAgree()

@@ -88,6 +88,12 @@ void AggregateTool::call(const std::shared_ptr<RequestContext> &ctx, const Json 
             options.timeoutMs = a.timeoutMs;
             options.maxRows = a.maxGroups + 1;
             noteCompiledForAudit(*ctx, a.table ? a.table->name() : std::string(), a.sql, a.decisions);
+            if (a.table) {
+                if (auto cost = checkCost(conn, *policy, *a.table, a.sql, a.params, a.timeoutMs, *ctx); !cost) {
+                    ctx->respondToolError(cost.error());
+                    return;
+                }
+            }
             auto rs = conn.query(a.sql, a.params, options);
             if (!rs) {
                 ctx->respondToolError(rs.error());

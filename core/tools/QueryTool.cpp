@@ -114,6 +114,12 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
             }
             const CompiledQuery &q = *compiled;
             noteCompiledForAudit(*ctx, q.table ? q.table->name() : std::string(), q.sql, q.decisions);
+            if (q.table) {
+                if (auto cost = checkCost(conn, *policy, *q.table, q.sql, q.params, q.timeoutMs, *ctx); !cost) {
+                    ctx->respondToolError(cost.error());
+                    return;
+                }
+            }
             auto page = RowFetcher::run(conn, q, *redactor);
             if (!page) {
                 ctx->respondToolError(page.error());

@@ -2,6 +2,7 @@
 
 #include "crypto/Crypto.h"
 #include "policy/Policy.h"
+#include "query/CostEstimator.h"
 #include "protocol/RequestContext.h"
 #include "server/PolicyStore.h"
 
@@ -21,6 +22,25 @@ bool columnReadInClear(const ToolServices &services, const Json &arguments, cons
     const TableView *view = policy ? policy->table(table->get<std::string>(), principal) : nullptr;
     const ColumnView *column = view ? view->column(field) : nullptr;
     return column && column->action == ColumnAction::Allow;
+}
+
+Status checkCost(db::Connection &conn, const Policy &policy, const TableView &table, const std::string &sql,
+                 const std::vector<Json> &params, int timeoutMs, RequestContext &ctx)
+{
+    CostEstimator estimator(conn, policy.schema());
+    auto estimate = estimator.estimate(sql, params, timeoutMs);
+    if (!estimate)
+        return estimate.error(); // stable code; the estimator keeps database text out
+    const double limit = table.budget.maxCost;
+    ctx.noteForAudit("estimated_cost", std::int64_t(estimate->cost));
+    if (estimate->cost <= limit)
+        return {};
+    Error e(ErrorCode::BudgetExceeded,
+            "the estimated cost of this call (" + std::to_string(std::int64_t(estimate->cost)) + ") exceeds max_cost ("
+                + std::to_string(std::int64_t(limit)) + ") for table \"" + table.name()
+                + "\"; filter on an indexed field (such as the primary key) or ask for fewer rows");
+    e.details = Json{{"budget", "max_cost"}, {"limit", std::int64_t(limit)}, {"estimated", std::int64_t(estimate->cost)}};
+    return e;
 }
 
 void noteCompiledForAudit(RequestContext &ctx, const std::string &table, const std::string &sql, const Json &decisions)

@@ -2,13 +2,18 @@
 
 #include "ToolServices.h"
 #include "common/Json.h"
+#include "common/Result.h"
 #include "policy/Principal.h"
 
 #include <string>
+#include <vector>
 
 namespace warden {
 
+class Policy;
 class RequestContext;
+struct TableView;
+namespace db { class Connection; }
 
 // For the database tools' Tool::auditsInClear(): a value compared with `field` of the call's
 // table may stay readable in the audit trail only if the caller reads that column in clear
@@ -16,6 +21,12 @@ class RequestContext;
 // column, or no policy: not in clear.
 bool columnReadInClear(const ToolServices &services, const Json &arguments, const Principal &principal,
                        const std::string &field);
+
+// Refuses a statement whose estimated cost (the model db_explain reports) exceeds the table's
+// budget.max_cost: BUDGET_EXCEEDED before it runs, saying what to change. The estimate is
+// also a policy decision, noted for the audit trail.
+Status checkCost(db::Connection &conn, const Policy &policy, const TableView &table, const std::string &sql,
+                 const std::vector<Json> &params, int timeoutMs, RequestContext &ctx);
 
 // Notes what a compiled call does for its outcome record: the tables it touches, a
 // fingerprint of its SQL (SHA-256, 16 hex digits; the text itself stays out of the trail),

@@ -234,13 +234,27 @@ private Q_SLOTS:
         DemoTools::sql(copy,
                        "CREATE VIEW huge AS SELECT n1.x AS a, n2.x AS b, words.word AS word FROM "
                        "n1, n2, words");
+        const Json args =
+            Json::parse(R"({"table": "huge", "order_by": [{"field": "word"}], "take": 1})");
+        {
+            // Under the default max_cost the billion-row estimate is refused before it runs.
+            DemoTools guarded;
+            guarded.open(copy, DemoTools::demoPolicy([](Json &p) {
+                             p["tables"]["huge"] = { { "tenant_column", nullptr } };
+                         }));
+            QElapsedTimer t;
+            t.start();
+            const Json refused = guarded.error("db_query", args);
+            QVERIFY2(refused.is_object(), "a billion-row statement must be refused");
+            QCOMPARE(refused.value("code", std::string()), std::string("BUDGET_EXCEEDED"));
+            QVERIFY2(t.elapsed() < 500, std::to_string(t.elapsed()).c_str());
+        }
         DemoTools huge;
         huge.open(copy, DemoTools::demoPolicy([](Json &p) {
                       p["tables"]["huge"] = { { "tenant_column", nullptr },
-                                              { "budget", { { "statement_timeout_ms", 1000 } } } };
+                                              { "budget", { { "statement_timeout_ms", 1000 },
+                                                            { "max_cost", std::int64_t(1) << 50 } } } };
                   }));
-        const Json args =
-            Json::parse(R"({"table": "huge", "order_by": [{"field": "word"}], "take": 1})");
 
         QElapsedTimer t;
         t.start();

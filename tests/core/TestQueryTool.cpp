@@ -332,6 +332,28 @@ private Q_SLOTS:
         QVERIFY2(distinct.size() > 500, std::to_string(distinct.size()).c_str());
     }
 
+    // max_cost: a statement whose estimate exceeds the table's budget is refused before it
+    // runs; a cheap one (a primary-key lookup) still runs.
+    void maxCostRefusesExpensiveQueries()
+    {
+        m_tools.setPolicy(DemoTools::demoPolicy([](Json &p) {
+            p["tables"]["orders"]["budget"] = { { "max_cost", 100 } };
+        }));
+        const Json e = m_tools.error("db_query", Json::parse(R"({"table": "orders", "select": ["id"],
+            "where": {"field": "total_cents", "op": "gt", "value": 1}})"));
+        QVERIFY2(e.is_object(), "an expensive query must be refused");
+        QCOMPARE(e.value("code", std::string()), std::string("BUDGET_EXCEEDED"));
+        QCOMPARE(e["details"].value("budget", std::string()), std::string("max_cost"));
+        QVERIFY(e["details"].value("estimated", std::int64_t(0)) > 100);
+        QVERIFY(m_tools.ok("db_query", Json::parse(R"({"table": "orders", "select": ["id"],
+            "where": {"field": "id", "op": "eq", "value": 1}})")).contains("rows"));
+        const Json agg = m_tools.error("db_aggregate", Json::parse(R"({"table": "orders",
+            "metrics": [{"op": "count"}], "group_by": ["status"]})"));
+        QVERIFY2(agg.is_object(), "an expensive aggregate must be refused");
+        QCOMPARE(agg.value("code", std::string()), std::string("BUDGET_EXCEEDED"));
+        m_tools.setPolicy(DemoTools::demoPolicy());
+    }
+
     void capsIncludeDepth()
     {
         // The demo policy (prod) allows one level.

@@ -122,7 +122,7 @@ class TestServer : public QObject
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
     // warden.json next to people.db and policy.json; `secrets` goes in as given.
-    ServerConfig config(const Json &secrets = Json(), const Json &audit = Json()) const
+    ServerConfig config(const Json &secrets = Json(), const Json &audit = Json(), const Json &principal = Json()) const
     {
         Json doc = Json{{"version", 1},
                         {"database", Json{{"driver", "sqlite"}, {"path", "people.db"}, {"pool_size", 1}}},
@@ -133,6 +133,8 @@ class TestServer : public QObject
             doc["secrets"] = secrets;
         if (!audit.is_null())
             doc["audit"] = audit;
+        if (!principal.is_null())
+            doc["local_principal"] = principal;
         if (!writeFile(path("warden.json"), QByteArray::fromStdString(doc.dump(2))))
             qFatal("cannot write the configuration");
         auto c = ServerConfig::load(path("warden.json"));
@@ -362,6 +364,33 @@ private Q_SLOTS:
         QVERIFY2(q(w.error().message).contains(QStringLiteral("secrets.cursor_key")), w.error().message.c_str());
         QVERIFY2(q(w.error().message).contains(QStringLiteral("shorter than 16 bytes")), w.error().message.c_str());
         QVERIFY(!q(w.error().message).contains(QStringLiteral("short-key")));
+    }
+
+    // A role override reaches tool calls: the caller's roles come from the principal (here
+    // the configured local principal), never from arguments.
+    void roleOverridesReachToolCalls()
+    {
+        Json policy = policyDoc("hash");
+        policy["roles"] = Json{{"support", Json{{"tables", Json{{"people", Json{{"columns", Json{{"national_id", Json{{"action", "allow"}}}}}}}}}}}};
+        QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(policy.dump(2))));
+        const Json query = Json{{"table", "people"}, {"select", Json::array({"national_id"})},
+                                {"where", Json{{"field", "id"}, {"op", "eq"}, {"value", 1}}}};
+        for (const bool support : {false, true}) {
+            const Json principal{{"user_id", "u1"}, {"roles", support ? Json::array({"support"}) : Json::array()}};
+            Server server(config(Json(), Json(), principal), Server::Options{});
+            QVERIFY(server.startNow().ok());
+            McpClient client(server.httpPort());
+            QVERIFY(client.open());
+            Json args = query;
+            args["roles"] = Json::array({"support"}); // not an argument: refused, never obeyed
+            QVERIFY(client.callTool("db_query", args).contains("error"));
+            const std::string seen = client.callTool("db_query", query)["rows"][0]["national_id"].get<std::string>();
+            if (support)
+                QCOMPARE(q(seen), q(kNationalId));
+            else
+                QVERIFY(q(seen).startsWith(QStringLiteral("hmac-sha256:")));
+            server.stop();
+        }
     }
 
     void policyEditReachesNewCalls()

@@ -1,5 +1,7 @@
 #include "AuditQuery.h"
 
+#include "SqliteRow.h"
+
 #include "AuditStore.h"
 
 #include <QFileInfo>
@@ -14,11 +16,9 @@ namespace warden::audit {
 
 namespace {
 
-struct Statement
-{
-    sqlite3_stmt *stmt = nullptr;
-    ~Statement() { sqlite3_finalize(stmt); }
-};
+using sqlite::blob;
+using sqlite::Statement;
+
 
 using Value = std::variant<std::int64_t, std::string>;
 
@@ -271,13 +271,6 @@ Result<TimePlan> chooseTimePlan(sqlite3 *db, const QString &path, const AuditFil
     return inside <= crossed * kCrossingCost ? TimePlan::Window : TimePlan::Residual;
 }
 
-std::string blob(sqlite3_stmt *stmt, int column)
-{
-    const void *data = sqlite3_column_blob(stmt, column);
-    return data ? std::string(static_cast<const char *>(data),
-                              std::size_t(sqlite3_column_bytes(stmt, column)))
-                : std::string();
-}
 
 // A row of kColumns.
 Result<AuditRecord> readRecord(sqlite3_stmt *stmt, const QString &path)

@@ -1,5 +1,6 @@
 #include "AuditStore.h"
 
+#include "SqliteRow.h"
 #include "crypto/Crypto.h"
 
 #include <QDir>
@@ -12,6 +13,8 @@
 namespace warden::audit {
 
 namespace {
+
+using sqlite::Statement;
 
 constexpr const char *kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS audit_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,11 +59,6 @@ Error storeError(sqlite3 *db, const QString &path, const std::string &doing)
                                                   + std::to_string(code) + ")");
 }
 
-struct Statement
-{
-    sqlite3_stmt *stmt = nullptr;
-    ~Statement() { sqlite3_finalize(stmt); }
-};
 
 void bindOptional(sqlite3_stmt *stmt, int index, const std::optional<std::string> &value)
 {
@@ -212,8 +210,7 @@ Result<AuditStore::Tail> AuditStore::readTail() const
     const int rc = sqlite3_step(s.stmt);
     if (rc == SQLITE_ROW) {
         tail.seq = sqlite3_column_int64(s.stmt, 0);
-        tail.hash.assign(static_cast<const char *>(sqlite3_column_blob(s.stmt, 1)),
-                         std::size_t(sqlite3_column_bytes(s.stmt, 1)));
+        tail.hash = sqlite::blob(s.stmt, 1);
     } else if (rc != SQLITE_DONE) {
         return storeError(m_db, m_path, "reading the last record");
     }
@@ -371,10 +368,9 @@ Result<std::vector<Checkpoint>> AuditStore::checkpoints() const
             Checkpoint c;
             c.seq = sqlite3_column_int64(s.stmt, 0);
             c.timeMs = sqlite3_column_int64(s.stmt, 1);
-            c.hash.assign(static_cast<const char *>(sqlite3_column_blob(s.stmt, 2)), std::size_t(sqlite3_column_bytes(s.stmt, 2)));
-            c.reason = reinterpret_cast<const char *>(sqlite3_column_text(s.stmt, 3));
-            c.signature.assign(static_cast<const char *>(sqlite3_column_blob(s.stmt, 4)),
-                               std::size_t(sqlite3_column_bytes(s.stmt, 4)));
+            c.hash = sqlite::blob(s.stmt, 2);
+            c.reason = sqlite::text(s.stmt, 3).value_or("");
+            c.signature = sqlite::blob(s.stmt, 4);
             out.push_back(std::move(c));
         }
     }
@@ -409,8 +405,7 @@ Result<AuditStore::PurgeResult> AuditStore::purge(std::int64_t cutoffSeq, const 
         }
         boundary.seq = sqlite3_column_int64(s.stmt, 0);
         boundary.timeMs = sqlite3_column_int64(s.stmt, 1);
-        boundary.hash.assign(static_cast<const char *>(sqlite3_column_blob(s.stmt, 2)),
-                             std::size_t(sqlite3_column_bytes(s.stmt, 2)));
+        boundary.hash = sqlite::blob(s.stmt, 2);
     }
     boundary.reason = "purge";
     boundary.signature = keys.signCheckpoint(boundary.seq, boundary.hash, boundary.timeMs, boundary.reason);

@@ -1,6 +1,7 @@
 #include "AuditVerifier.h"
 
 #include "AuditStore.h"
+#include "SqliteRow.h"
 #include "crypto/Crypto.h"
 
 #include <sqlite3.h>
@@ -12,26 +13,10 @@ namespace warden::audit {
 
 namespace {
 
-struct Statement
-{
-    sqlite3_stmt *stmt = nullptr;
-    ~Statement() { sqlite3_finalize(stmt); }
-};
 
-std::string blob(sqlite3_stmt *stmt, int column)
-{
-    const void *data = sqlite3_column_blob(stmt, column);
-    return data ? std::string(static_cast<const char *>(data), std::size_t(sqlite3_column_bytes(stmt, column)))
-                : std::string();
-}
-
-std::optional<std::string> text(sqlite3_stmt *stmt, int column)
-{
-    if (sqlite3_column_type(stmt, column) == SQLITE_NULL)
-        return std::nullopt;
-    return std::string(reinterpret_cast<const char *>(sqlite3_column_text(stmt, column)),
-                       std::size_t(sqlite3_column_bytes(stmt, column)));
-}
+using sqlite::blob;
+using sqlite::Statement;
+using sqlite::text;
 
 Error readError(sqlite3 *db, const QString &path)
 {

@@ -21,6 +21,12 @@ namespace warden::audit {
 //     closed, the log reports itself unhealthy and refuses records at once, and it reopens
 //     the store and re-reads the chain's tail from disk until that works again.
 // A record timed out before the writer got to it is not written (its call was refused).
+// What a caller is told when its call is refused because the trail cannot be written. The
+// reason stays with the operator (health, log): it may name paths the caller has no business with.
+inline constexpr const char *kRefusalForCallers =
+    "the audit trail cannot be written right now, so the call was refused (nothing runs or is released "
+    "unaudited); try again later";
+
 class AuditLog : public QObject
 {
     Q_OBJECT

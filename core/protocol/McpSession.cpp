@@ -43,6 +43,9 @@ McpSession::McpSession(McpServer &server, QString transport, Principal principal
     , m_transport(std::move(transport))
     , m_principal(std::move(principal))
     , m_id(std::move(id))
+    // The session id is a capability over HTTP: the trail keeps a fingerprint that links a
+    // session's records without being usable to join the session.
+    , m_auditSession(crypto::toHex(crypto::sha256("warden-session\n" + m_id)).substr(0, 16))
     , m_link(std::make_shared<SessionLink>(this, this))
     , m_lastActivity(std::chrono::steady_clock::now())
 {
@@ -307,12 +310,6 @@ Json McpSession::onToolsList(const Json &params, bool &ok)
 
 namespace {
 
-// What a caller learns when its request record cannot be written; the operator sees why in
-// the server's health and log.
-constexpr const char *kAuditRefusal =
-    "the audit trail cannot be written right now, so the call was refused (nothing runs unaudited); "
-    "try again later";
-
 std::string stringOr(const Json &object, const char *key)
 {
     if (!object.is_object())
@@ -326,9 +323,7 @@ std::string stringOr(const Json &object, const char *key)
 Json McpSession::auditBase(const RequestContext &ctx) const
 {
     Json base = Json::object();
-    // The session id is a capability over HTTP: the trail keeps a fingerprint that links a
-    // session's records without being usable to join the session.
-    base["session"] = crypto::toHex(crypto::sha256("warden-session\n" + m_id)).substr(0, 16);
+    base["session"] = m_auditSession;
     base["transport"] = m_transport.toStdString();
     base["client"] = Json{{"name", audit::capString(stringOr(m_clientInfo, "name"), 128)},
                           {"version", audit::capString(stringOr(m_clientInfo, "version"), 64)}};
@@ -384,9 +379,9 @@ void McpSession::startAudited(const std::shared_ptr<RequestContext> &ctx, Runner
                 return; // cancelled while its record was written: nothing runs
             if (!seq) {
                 if (ctx->method() == "tools/call")
-                    ctx->respondToolError(Error(ErrorCode::AuditUnavailable, kAuditRefusal));
+                    ctx->respondToolError(Error(ErrorCode::AuditUnavailable, audit::kRefusalForCallers));
                 else
-                    ctx->respondError(rpc::InternalError, kAuditRefusal,
+                    ctx->respondError(rpc::InternalError, audit::kRefusalForCallers,
                                       Json{{"code", std::string(errorCodeName(ErrorCode::AuditUnavailable))}});
                 return;
             }

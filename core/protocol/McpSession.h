@@ -105,6 +105,7 @@ private:
     QString m_transport;
     Principal m_principal;
     std::string m_id;
+    std::string m_auditSession; // fingerprint of m_id for audit records
     std::shared_ptr<SessionLink> m_link;
     bool m_initialized = false;
     bool m_closed = false;

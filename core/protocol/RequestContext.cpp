@@ -107,12 +107,6 @@ void RequestContext::bindAudit(std::shared_ptr<audit::AuditLog> log, Json baseFi
 
 namespace {
 
-// What a caller learns when the audit trail cannot be written; the operator sees why in
-// the server's health and log (the reason may name paths the caller has no business with).
-constexpr const char *kAuditRefusal =
-    "the audit trail cannot be written right now, so the call was refused (nothing runs or is released "
-    "unaudited); try again later";
-
 // The error code an outcome record names: the tool's stable code, or the JSON-RPC code.
 std::string auditErrorCode(const Json &response, const std::string &outcome)
 {
@@ -164,12 +158,12 @@ void RequestContext::finish(Json response, std::string outcome)
                                            const Result<std::int64_t> &committed) mutable {
         if (!committed) {
             if (self->method() == "tools/call") {
-                Json result = toolschema::errorResult(Error(ErrorCode::AuditUnavailable, kAuditRefusal));
+                Json result = toolschema::errorResult(Error(ErrorCode::AuditUnavailable, audit::kRefusalForCallers));
                 if (self->protocolVersion() < "2025-06-18")
                     result.erase("structuredContent");
                 response = rpc::makeResult(self->id(), std::move(result));
             } else {
-                response = rpc::makeError(self->id(), rpc::InternalError, kAuditRefusal,
+                response = rpc::makeError(self->id(), rpc::InternalError, audit::kRefusalForCallers,
                                           Json{{"code", std::string(errorCodeName(ErrorCode::AuditUnavailable))}});
             }
             outcome = std::string(errorCodeName(ErrorCode::AuditUnavailable));

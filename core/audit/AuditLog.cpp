@@ -219,7 +219,14 @@ void AuditLog::State::watchdogLoop()
             lock.lock();
             continue;
         }
-        tick.wait_for(lock, std::chrono::milliseconds(20));
+        // Sleep until the oldest record still waiting is due (deadlines ascend in queue
+        // order), or until there is one: an idle trail costs no wake-ups.
+        if (watched.empty()) {
+            tick.wait(lock, [&] { return stopping || !watched.empty(); });
+        } else if (const auto front = watched.front().lock()) {
+            const auto due = front->deadline;
+            tick.wait_until(lock, due);
+        }
     }
 }
 
@@ -277,6 +284,7 @@ void AuditLog::append(Json body, Done done)
     p->done = std::move(done);
     State &s = *m_state;
     std::optional<Error> refused;
+    bool wakeWatchdog = false;
     {
         std::lock_guard lock(s.mutex);
         if (s.stopping) {
@@ -289,6 +297,7 @@ void AuditLog::append(Json body, Done done)
             p->body = std::move(body);
             p->deadline = Clock::now() + std::chrono::milliseconds(s.options.writeTimeoutMs);
             s.queue.push_back(p);
+            wakeWatchdog = s.watched.empty(); // otherwise it already sleeps until an earlier deadline
             s.watched.push_back(p);
         }
     }
@@ -297,6 +306,8 @@ void AuditLog::append(Json body, Done done)
         return;
     }
     s.wake.notify_one();
+    if (wakeWatchdog)
+        s.tick.notify_one();
 }
 
 Result<std::int64_t> AuditLog::appendAndWait(Json body)

@@ -171,14 +171,19 @@ public:
             return;
         }
         forEachKey(before, after, [&](const std::string &key, const Json *b, const Json *a) {
-            const std::string p = jsonPointerJoin(ptr, key);
-            if (!b)
-                added(p, *a, "added " + shortDump(*a));
-            else if (!a)
-                removed(p, *b, "removed (was " + shortDump(*b) + ")");
-            else
-                values(p, *b, *a);
+            member(jsonPointerJoin(ptr, key), b, a);
         });
+    }
+
+    // One key of two objects, present on either side or both, compared generically.
+    void member(const std::string &p, const Json *b, const Json *a)
+    {
+        if (!b)
+            added(p, *a, "added " + shortDump(*a));
+        else if (!a)
+            removed(p, *b, "removed (was " + shortDump(*b) + ")");
+        else
+            values(p, *b, *a);
     }
 
     void document(const Json &before, const Json &after)
@@ -195,12 +200,8 @@ public:
                 rules(p, *b, *a);
             else if (b && a && key == "extends" && !same(*b, *a))
                 changed(p, *b, *a, shortDump(*b) + kArrow + shortDump(*a) + " (profile budgets change)");
-            else if (!b)
-                added(p, *a, "added " + shortDump(*a));
-            else if (!a)
-                removed(p, *b, "removed (was " + shortDump(*b) + ")");
             else
-                values(p, *b, *a);
+                member(p, b, a);
         });
     }
 
@@ -231,12 +232,8 @@ public:
             const std::string p = jsonPointerJoin(ptr, key);
             if (b && a && key == "columns")
                 columns(p, *b, *a);
-            else if (!b)
-                added(p, *a, "added " + shortDump(*a));
-            else if (!a)
-                removed(p, *b, "removed (was " + shortDump(*b) + ")");
             else
-                values(p, *b, *a);
+                member(p, b, a);
         });
     }
 

@@ -1,3 +1,4 @@
+#include "JsonCompare.h"
 #include "DemoToolWorld.h"
 
 #include "query/QueryCompiler.h"
@@ -36,9 +37,6 @@ std::string replaceAll(std::string s, const std::string &from, const std::string
 
 } // namespace
 
-#define JCOMPARE(actual, expected)                                                                 \
-    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()),                                       \
-             QByteArray::fromStdString(Json(expected).dump()))
 
 class TestDescribeSchemaTool : public QObject
 {

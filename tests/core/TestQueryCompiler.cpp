@@ -1,3 +1,5 @@
+#include "JsonCompare.h"
+#include "SchemaBuilders.h"
 #include "common/StrictJson.h"
 #include "policy/Policy.h"
 #include "query/QueryCompiler.h"
@@ -14,34 +16,11 @@
 
 using namespace warden;
 
-// Json has a templated conversion operator that confuses QCOMPARE's overloads: compare dumps.
-#define JCOMPARE(actual, expected)                                                                 \
-    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()),                                       \
-             QByteArray::fromStdString(Json(expected).dump()))
 
 namespace {
 
-db::ColumnInfo column(std::string name, std::string type, bool primaryKey = false)
-{
-    db::ColumnInfo c;
-    c.name = std::move(name);
-    c.type = type;
-    c.declaredType = std::move(type);
-    c.primaryKey = primaryKey;
-    c.nullable = !primaryKey;
-    return c;
-}
-
-db::TableInfo table(std::string name, std::vector<db::ColumnInfo> columns)
-{
-    db::TableInfo t;
-    t.name = std::move(name);
-    t.columns = std::move(columns);
-    for (const auto &c : t.columns)
-        if (c.primaryKey)
-            t.primaryKey.push_back(c.name);
-    return t;
-}
+using test::column;
+using test::table;
 
 db::Schema schema()
 {

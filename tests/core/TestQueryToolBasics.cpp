@@ -2,6 +2,7 @@
 // redaction, soft delete, row budgets, ordering, timeouts and cancellation. (Includes and
 // relations are TestQueryTool's subject.)
 
+#include "JsonCompare.h"
 #include "DemoToolWorld.h"
 
 #include "query/QueryCompiler.h"
@@ -84,9 +85,6 @@ std::string joinIds(const std::vector<std::int64_t> &v)
 
 } // namespace
 
-#define JCOMPARE(actual, expected)                                                                 \
-    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()),                                       \
-             QByteArray::fromStdString(Json(expected).dump()))
 
 class TestQueryToolBasics : public QObject
 {

@@ -1,3 +1,4 @@
+#include "JsonCompare.h"
 #include "policy/Redactor.h"
 
 #include <QTest>
@@ -8,10 +9,6 @@
 
 using namespace warden;
 
-// Json has a templated conversion operator that confuses QCOMPARE's overloads: compare dumps.
-#define JCOMPARE(actual, expected)                                                                 \
-    QCOMPARE(QByteArray::fromStdString(Json(actual).dump()),                                       \
-             QByteArray::fromStdString(Json(expected).dump()))
 
 namespace {
 

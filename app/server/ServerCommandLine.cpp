@@ -13,6 +13,7 @@
 #include "audit/AuditStore.h"
 #include "audit/AuditVerifier.h"
 #include "audit/CheckpointFile.h"
+#include "auth/ApiKeyStore.h"
 #include "policy/Policy.h"
 #include "policy/PolicyDiff.h"
 #include "server/PolicyHistory.h"
@@ -44,6 +45,7 @@ const char *kUsage =
     "  warden-server [--config FILE] --stdio                 serve one client over stdio\n"
     "  warden-server [--config FILE] --http [ADDR:]PORT      serve Streamable HTTP at /mcp (ADDR defaults to 127.0.0.1)\n"
     "          [--conformance-fixtures] [--dev]              fixture tools for the conformance suite; development mode\n"
+    "          [--allow-anonymous]                           development mode only: HTTP callers need no credentials\n"
     "  warden-server demo create PATH [--postgres CONNINFO] [--overwrite] [--reader-role ROLE]\n"
     "                                                        write the demo database, policy and config\n"
     "  warden-server policy check FILE [--config FILE]       validate a policy, print errors with JSON pointers\n"
@@ -59,6 +61,10 @@ const char *kUsage =
     "  warden-server audit export [--format jsonl|csv] [--output FILE] [--config FILE]\n"
     "          [--principal P] [--tenant T] [--tool X] [--outcome ok|error] [--error-code C]\n"
     "          [--since TIME] [--until TIME] [--text S]       the filtered trail (TIME: ISO 8601, UTC)\n"
+    "  warden-server keys create --user ID [--tenant T] [--role R]... [--scope S]... [--name N] [--expires-days D]\n"
+    "                                                        make an API key for a service account (shown once)\n"
+    "  warden-server keys list [--json]                      the API keys: id, name, principal, state\n"
+    "  warden-server keys revoke ID                          revoke an API key (servers refuse it from the next request)\n"
     "  warden-server --version | --help\n"
     "\n"
     "Without --config, the bundled demo in the user's data folder is used (created on first use).\n"
@@ -547,6 +553,127 @@ int policyCommand(const QStringList &args, const QString &configPath)
     return kExitOk;
 }
 
+QString apiKeyStorePath(const ServerConfig &config)
+{
+    return config.auth.apiKeys.path.isEmpty() ? auth::ApiKeyStore::defaultPath() : config.auth.apiKeys.path;
+}
+
+std::string keyState(const auth::ApiKeyRecord &key)
+{
+    if (key.revokedAt)
+        return "revoked " + QDateTime::fromSecsSinceEpoch(*key.revokedAt, Qt::UTC).toString(Qt::ISODate).toStdString();
+    if (!key.usableAt(QDateTime::currentSecsSinceEpoch()))
+        return "expired";
+    return key.expiresAt
+        ? "active until " + QDateTime::fromSecsSinceEpoch(*key.expiresAt, Qt::UTC).toString(Qt::ISODate).toStdString()
+        : std::string("active");
+}
+
+int keysCreateCommand(const QStringList &args, auth::ApiKeyStore &store, const ServerConfig &config)
+{
+    auth::ApiKeyRequest request;
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &a = args[i];
+        if (i + 1 >= args.size())
+            return usageError(a.toStdString() + " needs a value");
+        const std::string value = args[++i].toStdString();
+        if (value.empty())
+            return usageError(a.toStdString() + " needs a non-empty value");
+        if (a == QLatin1String("--user"))
+            request.principal.userId = value;
+        else if (a == QLatin1String("--tenant"))
+            request.principal.tenantId = value;
+        else if (a == QLatin1String("--role"))
+            request.principal.roles.push_back(value);
+        else if (a == QLatin1String("--scope"))
+            request.principal.scopes.push_back(value);
+        else if (a == QLatin1String("--name"))
+            request.name = value;
+        else if (a == QLatin1String("--expires-days")) {
+            bool ok = false;
+            const int days = args[i].toInt(&ok);
+            if (!ok || days < 1 || days > 3650)
+                return usageError("--expires-days needs a number of days from 1 to 3650");
+            request.expiresAt = QDateTime::currentSecsSinceEpoch() + qint64(days) * 86400;
+        } else
+            return usageError("unknown option " + a.toStdString() + " for keys create");
+    }
+    if (request.principal.userId.empty())
+        return usageError("keys create needs --user ID: the principal the key acts as");
+    auth::ApiKeyRecord created;
+    auto key = store.create(request, &created);
+    if (!key) {
+        std::cerr << "warden-server: " << key.error().message << "\n";
+        return kExitFailure;
+    }
+    // The key on stdout alone, so scripts can capture it; everything else on stderr.
+    std::cerr << "API key " << created.id << " for user " << created.principal.userId
+              << (created.principal.tenantId.empty() ? std::string() : ", tenant " + created.principal.tenantId)
+              << ". It is shown only now: store it in the client's secret store.\n";
+    if (!config.auth.apiKeys.enabled)
+        std::cerr << "Note: API keys are not enabled in this configuration; set auth.api_keys.enabled to true.\n";
+    std::cout << *key << std::endl;
+    return kExitOk;
+}
+
+int keysCommand(const QStringList &args, const QString &configPath)
+{
+    const QString sub = args.value(0);
+    const bool create = sub == QLatin1String("create");
+    const bool list = sub == QLatin1String("list") && (args.size() == 1 || (args.size() == 2 && args[1] == QLatin1String("--json")));
+    const bool revoke = sub == QLatin1String("revoke") && args.size() == 2;
+    if (!create && !list && !revoke)
+        return usageError("usage: warden-server keys create --user ID ... | list [--json] | revoke ID  [--config FILE]");
+    auto config = loadConfig(configPath);
+    if (!config) {
+        std::cerr << "warden-server: " << config.error().message << "\n";
+        return kExitUsage;
+    }
+    const auto access = list ? auth::ApiKeyStore::Access::ReadOnly : auth::ApiKeyStore::Access::ReadWrite;
+    auto store = auth::ApiKeyStore::open(apiKeyStorePath(*config), access);
+    if (!store && list && store.error().code == ErrorCode::NotFound) {
+        std::cerr << "warden-server: no API keys yet; create one with `warden-server keys create`\n";
+        return kExitOk;
+    }
+    if (!store) {
+        std::cerr << "warden-server: " << store.error().message << "\n";
+        return kExitFailure;
+    }
+    if (create)
+        return keysCreateCommand(args.mid(1), **store, *config);
+    if (revoke) {
+        if (auto s = (*store)->revoke(args[1].toStdString()); !s) {
+            std::cerr << "warden-server: " << s.error().message << "\n";
+            return s.error().code == ErrorCode::NotFound ? kExitUsage : kExitFailure;
+        }
+        std::cerr << "API key " << args[1].toStdString() << " revoked\n";
+        return kExitOk;
+    }
+    auto keys = (*store)->list();
+    if (!keys) {
+        std::cerr << "warden-server: " << keys.error().message << "\n";
+        return kExitFailure;
+    }
+    const bool json = args.size() == 2;
+    Json all = Json::array();
+    for (const auto &k : *keys) {
+        if (!json) {
+            std::cout << k.id << "  " << (k.name.empty() ? "-" : k.name) << "  user=" << k.principal.userId
+                      << (k.principal.tenantId.empty() ? "" : " tenant=" + k.principal.tenantId) << "  "
+                      << keyState(k) << "\n";
+            continue;
+        }
+        Json item = {{"id", k.id}, {"name", k.name}, {"user_id", k.principal.userId}, {"tenant_id", k.principal.tenantId},
+                     {"roles", k.principal.roles}, {"scopes", k.principal.scopes}, {"created_at", k.createdAt},
+                     {"expires_at", k.expiresAt ? Json(*k.expiresAt) : Json()},
+                     {"revoked_at", k.revokedAt ? Json(*k.revokedAt) : Json()}, {"state", keyState(k)}};
+        all.push_back(std::move(item));
+    }
+    if (json)
+        std::cout << all.dump(2) << "\n";
+    return kExitOk;
+}
+
 } // namespace
 
 int ServerCommandLine::run(QCoreApplication &app)
@@ -559,6 +686,7 @@ int ServerCommandLine::run(QCoreApplication &app)
     bool stdio = false;
     bool fixtures = false;
     bool dev = false;
+    bool anonymous = false;
     QStringList positional;
     for (int i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
@@ -584,6 +712,8 @@ int ServerCommandLine::run(QCoreApplication &app)
             fixtures = true;
         } else if (a == QLatin1String("--dev")) {
             dev = true;
+        } else if (a == QLatin1String("--allow-anonymous")) {
+            anonymous = true;
         } else if (a.startsWith(QLatin1String("--")) && positional.isEmpty()) {
             return usageError("unknown option " + a.toStdString());
         } else {
@@ -608,6 +738,11 @@ int ServerCommandLine::run(QCoreApplication &app)
             rest.removeAll(configPath);
             return policyCommand(rest, configPath);
         }
+        if (command == QLatin1String("keys")) {
+            rest.removeAll(QStringLiteral("--config"));
+            rest.removeAll(configPath);
+            return keysCommand(rest, configPath);
+        }
         return usageError("unknown command " + command.toStdString());
     }
 
@@ -622,6 +757,8 @@ int ServerCommandLine::run(QCoreApplication &app)
     }
     if (dev)
         config->mode = ServerConfig::Mode::Development;
+    if (anonymous)
+        config->auth.anonymous = true; // refused at start unless in development mode
     if (!httpListen.isEmpty()) {
         if (auto s = config->applyHttpOverride(httpListen); !s)
             return usageError(s.error().message);

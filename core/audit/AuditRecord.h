@@ -18,7 +18,8 @@ inline constexpr std::string_view Outcome = "outcome";         // before its res
 inline constexpr std::string_view ServerStart = "server_start";
 inline constexpr std::string_view ServerStop = "server_stop";
 inline constexpr std::string_view PolicyChange = "policy_change";
-inline constexpr std::string_view Denial = "denial";           // refused before it ran
+inline constexpr std::string_view Denial = "denial";           // refused before it ran (scope, rate limit)
+inline constexpr std::string_view AuthFailure = "auth_failure"; // an HTTP request without valid credentials
 inline constexpr std::string_view Retention = "retention";     // old segments were purged
 } // namespace kind
 

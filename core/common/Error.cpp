@@ -13,6 +13,7 @@ std::string_view errorCodeName(ErrorCode code)
     case ErrorCode::TenantScopeRequired: return "TENANT_SCOPE_REQUIRED";
     case ErrorCode::BudgetExceeded: return "BUDGET_EXCEEDED";
     case ErrorCode::RateLimited: return "RATE_LIMITED";
+    case ErrorCode::InsufficientScope: return "INSUFFICIENT_SCOPE";
     case ErrorCode::QueryTimeout: return "QUERY_TIMEOUT";
     case ErrorCode::QueryRejected: return "QUERY_REJECTED";
     case ErrorCode::WriteDisabled: return "WRITE_DISABLED";

@@ -19,6 +19,7 @@ enum class ErrorCode {
     TenantScopeRequired,
     BudgetExceeded,
     RateLimited,
+    InsufficientScope,
     QueryTimeout,
     QueryRejected,
     WriteDisabled,

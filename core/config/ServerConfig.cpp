@@ -31,7 +31,10 @@ constexpr std::array<std::string_view, 7> kLogLevels = { "trace", "debug",    "i
                                                          "error", "critical", "off" };
 
 const Keys kRootKeys = { "version",    "mode",           "log_level", "database", "policy",
-                         "transports", "local_principal", "policy_history", "secrets", "audit" };
+                         "transports", "local_principal", "policy_history", "secrets", "audit",
+                         "auth" };
+const Keys kAuthKeys = { "api_keys", "anonymous" };
+const Keys kApiKeysKeys = { "enabled", "path" };
 const Keys kSecretsKeys = { "hash_key", "cursor_key", "audit_key" };
 const Keys kAuditKeys = { "path", "write_timeout_ms", "checkpoint_every_records", "checkpoint_interval_ms" };
 const Keys kDatabaseKeys = { "driver", "path",     "host",    "port",      "dbname",
@@ -139,6 +142,7 @@ public:
             config.policyHistoryPath = resolvePath(m_baseDir, *history);
         readTransports(config);
         readPrincipal(config.localPrincipal);
+        readAuth(config.auth);
         readSecrets(config.secrets);
         readAudit(config.audit);
         if (!m_check.ok())
@@ -398,6 +402,22 @@ private:
             h.maxSessions = static_cast<int>(*sessions);
     }
 
+    void readAuth(AuthConfig &auth)
+    {
+        const Json *object = m_check.objectMember(m_doc, "", "auth", kAuthKeys);
+        if (!object)
+            return;
+        const std::string at = "/auth";
+        if (auto anonymous = m_check.boolean(*object, at, "anonymous"))
+            auth.anonymous = *anonymous;
+        if (const Json *keys = m_check.objectMember(*object, at, "api_keys", kApiKeysKeys)) {
+            if (auto enabled = m_check.boolean(*keys, at + "/api_keys", "enabled"))
+                auth.apiKeys.enabled = *enabled;
+            if (auto path = m_check.string(*keys, at + "/api_keys", "path"))
+                auth.apiKeys.path = resolvePath(m_baseDir, *path);
+        }
+    }
+
     void readPrincipal(PrincipalConfig &principal)
     {
         const Json *object = m_check.objectMember(m_doc, "", "local_principal", kPrincipalKeys);
@@ -605,6 +625,16 @@ Json ServerConfig::toJson() const
             keys["audit_key"] = secrets.auditKeyRef.toStdString();
         root["secrets"] = std::move(keys);
     }
+    if (auth != AuthConfig()) {
+        Json a = Json::object();
+        a["anonymous"] = auth.anonymous;
+        Json keys = Json::object();
+        keys["enabled"] = auth.apiKeys.enabled;
+        if (!auth.apiKeys.path.isEmpty())
+            keys["path"] = auth.apiKeys.path.toStdString();
+        a["api_keys"] = std::move(keys);
+        root["auth"] = std::move(a);
+    }
     if (audit != AuditConfig()) {
         Json a = Json::object();
         if (!audit.path.isEmpty())
@@ -632,13 +662,29 @@ Status ServerConfig::applyHttpOverride(const QString &listen)
     return {};
 }
 
-Status ServerConfig::checkRemoteExposure(bool authenticationConfigured) const
+Status ServerConfig::checkHttpExposure() const
 {
-    if (!http.enabled || http.isLoopback() || http.allowRemote || authenticationConfigured)
+    if (!http.enabled)
+        return {};
+    const bool development = mode == Mode::Development;
+    if (auth.anonymous && !development)
+        return Error(ErrorCode::ConfigInvalid,
+                     "auth.anonymous: anonymous HTTP callers are allowed only in development mode; configure "
+                     "auth.api_keys or auth.oauth, or for local experiments set \"mode\": \"development\" "
+                     "(warden-server --dev)");
+    if (!auth.hasMethod() && !auth.anonymous)
+        return Error(ErrorCode::ConfigInvalid,
+                     development
+                         ? std::string("refusing to serve HTTP without authentication: configure auth.api_keys or "
+                                       "auth.oauth, or allow anonymous callers explicitly with auth.anonymous "
+                                       "(warden-server --dev --allow-anonymous)")
+                         : std::string("refusing to serve HTTP without authentication in production mode: "
+                                       "configure auth.api_keys or auth.oauth (docs/auth.md)"));
+    if (http.isLoopback() || http.allowRemote || auth.hasMethod())
         return {};
     return Error(ErrorCode::ConfigInvalid,
                  "refusing to serve HTTP on " + http.listen().toStdString()
-                     + " without authentication: other machines can reach that address; "
+                     + " to anonymous callers: other machines can reach that address; "
                        "configure authentication, set transports.http.allow_remote to true, "
                        "or listen on 127.0.0.1");
 }

@@ -94,6 +94,29 @@ struct AuditConfig
     bool operator==(const AuditConfig &) const = default;
 };
 
+// API keys for service accounts (docs/auth.md): `warden-server keys create` writes them to
+// a store that keeps only slow hashes.
+struct ApiKeysConfig
+{
+    bool enabled = false;
+    QString path; // absolute after loading; empty: api-keys.db in the user's data folder
+
+    bool operator==(const ApiKeysConfig &) const = default;
+};
+
+// How HTTP callers authenticate (stdio callers are always the local principal).
+struct AuthConfig
+{
+    ApiKeysConfig apiKeys;
+    // Development mode only: HTTP callers without credentials act as the local principal.
+    bool anonymous = false;
+
+    // Whether some way to authenticate callers is configured (anonymous is not one).
+    bool hasMethod() const { return apiKeys.enabled; }
+
+    bool operator==(const AuthConfig &) const = default;
+};
+
 struct ServerConfig
 {
     enum class Mode { Production, Development };
@@ -107,6 +130,7 @@ struct ServerConfig
     HttpConfig http;
     StdioConfig stdio;
     PrincipalConfig localPrincipal;
+    AuthConfig auth;
     QString logLevel = QStringLiteral("info");
     Mode mode = Mode::Production;
 
@@ -124,10 +148,11 @@ struct ServerConfig
     // The command line's --http [ADDR:]PORT: replaces transports.http.listen and turns
     // HTTP on. ConfigInvalid when the text is not a listen address.
     Status applyHttpOverride(const QString &listen);
-    // The rule for exposing HTTP: a non-loopback listen address is refused unless
-    // authentication is configured or transports.http.allow_remote is true. Call it
-    // after applyHttpOverride, when the server knows whether authentication is set up.
-    Status checkRemoteExposure(bool authenticationConfigured) const;
+    // The rules for serving HTTP (docs/auth.md), checked before listening and after any
+    // command-line overrides: production mode needs an authentication method; anonymous
+    // callers need development mode; a non-loopback address needs authentication or
+    // transports.http.allow_remote. ConfigInvalid says which rule and how to comply.
+    Status checkHttpExposure() const;
 
     static const QStringList &logLevels();
 

@@ -36,6 +36,19 @@ std::string randomBytes(std::size_t count)
     return out;
 }
 
+std::string scrypt(std::string_view secret, std::string_view salt, std::uint64_t n, std::uint64_t r,
+                   std::uint64_t p, std::size_t length)
+{
+    std::string out(length, '\0');
+    // 128·r·N bytes for the main buffer plus room for p blocks; OpenSSL's default cap is 32 MiB.
+    const std::uint64_t maxMemory = 128 * r * (n + p + 2) + 1024 * 1024;
+    if (EVP_PBE_scrypt(secret.data(), secret.size(), reinterpret_cast<const unsigned char *>(salt.data()), salt.size(),
+                       n, r, p, maxMemory, reinterpret_cast<unsigned char *>(out.data()), length)
+        != 1)
+        throw std::runtime_error("scrypt failed: OpenSSL refused the parameters");
+    return out;
+}
+
 std::string toHex(std::string_view bytes)
 {
     static constexpr char digits[] = "0123456789abcdef";

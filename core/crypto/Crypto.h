@@ -13,6 +13,10 @@ std::string randomBytes(std::size_t count);                               // CSP
 std::string toHex(std::string_view bytes);
 std::string base64UrlEncode(std::string_view bytes);                      // no padding
 bool base64UrlDecode(std::string_view text, std::string &out);
+// scrypt (RFC 7914) through OpenSSL: a deliberately slow, memory-hard hash for stored
+// credentials. Throws std::runtime_error when OpenSSL refuses the parameters.
+std::string scrypt(std::string_view secret, std::string_view salt, std::uint64_t n, std::uint64_t r,
+                   std::uint64_t p, std::size_t length);
 // Compares without leaking the position of the first difference through timing.
 bool constantTimeEqual(std::string_view a, std::string_view b);
 

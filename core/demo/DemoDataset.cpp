@@ -92,11 +92,13 @@ Json serverConfig(Json database)
     config["database"] = std::move(database);
     config["policy"] = kPolicyFileName.toStdString();
     config["transports"] = { { "http", { { "enabled", true }, { "listen", "127.0.0.1:8765" } } } };
+    // HTTP callers authenticate with API keys (`warden-server keys create`), kept next to it.
+    config["auth"] = { { "api_keys", { { "enabled", true }, { "path", "api-keys.db" } } } };
     // Tenant keys are the tenants table's integer ids; 1 is Acme Corporation.
     config["local_principal"] = { { "user_id", "local" },
                                   { "tenant_id", "1" },
                                   { "roles", Json::array({ "analyst" }) },
-                                  { "scopes", Json::array() } };
+                                  { "scopes", Json::array({ "warden.read" }) } };
     return config;
 }
 

@@ -8,6 +8,9 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
+#include <set>
+
 #include <fstream>
 #include <sstream>
 
@@ -415,7 +418,7 @@ Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, con
     JsonChecker c(document);
     std::shared_ptr<Policy> policy(new Policy());
     policy->m_schema = schema;
-    if (!c.checkObject(document, "", {"version", "extends", "description", "defaults", "column_rules", "tags", "roles", "tables"}))
+    if (!c.checkObject(document, "", {"version", "extends", "description", "defaults", "column_rules", "tags", "roles", "scopes", "tables"}))
         return Error(ErrorCode::ConfigInvalid, c.report());
     if (auto v = c.integer(document, "", "version", 1, 1, P::Required); !v && c.ok())
         c.addProblem("/version", "must be 1");
@@ -447,6 +450,26 @@ Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, con
         }
     }
     base.tagSwitches = readTagSwitches(c, document, "");
+    if (const Json *scopes = c.member(document, "", "scopes")) {
+        if (!scopes->is_object()) {
+            c.addProblem("/scopes", "must be an object mapping a tool name to the OAuth scope it needs, "
+                                    "e.g. {\"db_query\": \"warden.read\"}");
+        } else {
+            for (auto it = scopes->begin(); it != scopes->end(); ++it) {
+                // Scope tokens are RFC 6749 NQCHAR runs: no spaces, quotes or backslashes.
+                if (auto scope = c.string(*scopes, "/scopes", it.key())) {
+                    const bool wellFormed = std::all_of(scope->begin(), scope->end(), [](char ch) {
+                        return ch > 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
+                    });
+                    if (!wellFormed)
+                        c.addProblem(jsonPointerJoin(std::string("/scopes"), it.key()),
+                                     "must be one OAuth scope: printable ASCII without spaces, quotes or backslashes");
+                    else
+                        policy->m_toolScopes[it.key()] = *scope;
+                }
+            }
+        }
+    }
 
     const Json *tables = c.member(document, "", "tables", P::Required, "an object of table policies");
     if (tables && !tables->is_object())
@@ -500,6 +523,20 @@ Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, con
     policy->m_document = document;
     policy->m_versionHash = crypto::toHex(crypto::sha256(canonicalDump(document)));
     return std::shared_ptr<const Policy>(std::move(policy));
+}
+
+const std::string *Policy::requiredScope(const std::string &tool) const
+{
+    const auto it = m_toolScopes.find(tool);
+    return it == m_toolScopes.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> Policy::scopesSupported() const
+{
+    std::set<std::string> unique;
+    for (const auto &[tool, scope] : m_toolScopes)
+        unique.insert(scope);
+    return { unique.begin(), unique.end() };
 }
 
 const Policy::Variant &Policy::variantFor(const Principal &principal) const

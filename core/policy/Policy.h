@@ -94,6 +94,11 @@ public:
     std::optional<RelationView> relation(const std::string &table, const std::string &name,
                                          const Principal &principal) const;
 
+    // The OAuth scope a tool needs (policy `scopes`), or nullptr when it needs none.
+    const std::string *requiredScope(const std::string &tool) const;
+    // Every scope the policy names, sorted (protected-resource metadata lists them).
+    std::vector<std::string> scopesSupported() const;
+
     const Json &document() const { return m_document; }
     const db::Schema &schema() const { return m_schema; }
     // SHA-256 (hex) of the canonical document: the policy version recorded with every call.
@@ -120,6 +125,7 @@ private:
     const Variant &variantFor(const Principal &principal) const;
 
     std::vector<Variant> m_variants;
+    std::map<std::string, std::string> m_toolScopes;
 };
 
 } // namespace warden

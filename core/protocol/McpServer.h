@@ -17,6 +17,7 @@ namespace warden {
 
 namespace audit { class AuditLog; }
 
+class CallGate;
 class McpSession;
 class PromptCatalog;
 class ResourceCatalog;
@@ -66,6 +67,10 @@ public:
     std::shared_ptr<audit::AuditLog> auditLog() const { return m_audit; }
     std::string policyVersion() const { return m_policyVersion ? m_policyVersion() : std::string(); }
 
+    // Admission before dispatch (scopes, rate limits); none: every request is admitted.
+    void setGate(std::shared_ptr<CallGate> gate) { m_gate = std::move(gate); }
+    CallGate *gate() const { return m_gate.get(); }
+
     quint64 requestCount() const { return m_requests.load(); }
     quint64 errorCount() const { return m_errors.load(); }
     void countRequest(bool error);
@@ -84,6 +89,7 @@ private:
     std::string m_cursorKey;
     std::shared_ptr<audit::AuditLog> m_audit;
     std::function<std::string()> m_policyVersion;
+    std::shared_ptr<CallGate> m_gate;
     std::atomic<quint64> m_requests{0};
     std::atomic<quint64> m_errors{0};
 };

@@ -4,6 +4,7 @@
 #include "audit/AuditLog.h"
 #include "crypto/Crypto.h"
 
+#include "CallGate.h"
 #include "McpServer.h"
 #include "Outbound.h"
 #include "PromptCatalog.h"
@@ -141,10 +142,15 @@ void McpSession::handle(rpc::Message message, std::shared_ptr<Outbound> out)
 }
 
 void McpSession::answer(const std::shared_ptr<Outbound> &out, const rpc::Message &request, const Json &response,
-                        const std::string &outcome, std::chrono::steady_clock::time_point started)
+                        const std::string &outcome, std::chrono::steady_clock::time_point started,
+                        const CallRefusal *refusal)
 {
-    if (out)
-        out->finish(response);
+    if (out) {
+        if (refusal)
+            out->refuse(response, *refusal);
+        else
+            out->finish(response);
+    }
     const bool isError = outcome != "ok";
     m_server.countRequest(isError);
     RequestEvent ev;
@@ -198,17 +204,23 @@ void McpSession::handleRequest(rpc::Message m, std::shared_ptr<Outbound> out)
         return;
     }
 
-    // The calls the audit trail records: each runs only once its request record is durable.
-    if (method == "tools/call") {
-        auto ctx = std::make_shared<RequestContext>(m_link, m, out, m_principal, m_protocolVersion);
-        m_inFlight.emplace(key, ctx);
-        startAudited(ctx, &McpSession::onToolsCall);
-        return;
+    // Scopes and rate limits, before anything runs or is recorded as a call.
+    std::shared_ptr<void> ticket;
+    if (CallGate *gate = m_server.gate()) {
+        auto admission = gate->admit(m_principal, method, method == "tools/call" ? stringParam(m.params, "name") : "");
+        if (admission.refusal) {
+            refuse(out, m, *admission.refusal, started);
+            return;
+        }
+        ticket = std::move(admission.ticket);
     }
-    if (method == "resources/read" || method == "prompts/get") {
+
+    // The calls the audit trail records: each runs only once its request record is durable.
+    if (method == "tools/call" || method == "resources/read" || method == "prompts/get") {
         auto ctx = std::make_shared<RequestContext>(m_link, m, out, m_principal, m_protocolVersion);
+        ctx->holdTicket(std::move(ticket));
         m_inFlight.emplace(key, ctx);
-        startAudited(ctx, &McpSession::runSimpleCall);
+        startAudited(ctx, method == "tools/call" ? &McpSession::onToolsCall : &McpSession::runSimpleCall);
         return;
     }
 
@@ -245,6 +257,37 @@ void McpSession::handleRequest(rpc::Message m, std::shared_ptr<Outbound> out)
         return;
     }
     answer(out, m, rpc::makeResult(m.id, std::move(result)), "ok", started);
+}
+
+void McpSession::refuse(const std::shared_ptr<Outbound> &out, const rpc::Message &request, const CallRefusal &refusal,
+                        std::chrono::steady_clock::time_point started)
+{
+    const std::string code(errorCodeName(refusal.code));
+    Error error(refusal.code, refusal.message, {}, refusal.details);
+    Json response;
+    if (request.method == "tools/call") {
+        Json result = toolschema::errorResult(error);
+        if (m_protocolVersion < "2025-06-18")
+            result.erase("structuredContent");
+        response = rpc::makeResult(request.id, std::move(result));
+    } else {
+        Json data = refusal.details;
+        data["code"] = code;
+        response = rpc::makeError(request.id, rpc::ConnectionClosed, refusal.message, std::move(data));
+    }
+    if (const auto log = m_server.auditLog()) {
+        // Recorded without waiting: nothing ran and nothing is released but the refusal.
+        Json record = auditBase(request);
+        record["kind"] = std::string(audit::kind::Denial);
+        record["outcome"] = "error";
+        record["error_code"] = code;
+        record["details"] = refusal.details;
+        log->append(std::move(record), [code](const Result<std::int64_t> &r) {
+            if (!r)
+                spdlog::error("audit: a {} refusal could not be recorded: {}", code, r.error().message);
+        });
+    }
+    answer(out, request, response, code, started, &refusal);
 }
 
 static Json rpcFailure(int code, std::string message, Json data = nullptr)
@@ -322,6 +365,11 @@ std::string stringOr(const Json &object, const char *key)
 
 Json McpSession::auditBase(const RequestContext &ctx) const
 {
+    return auditBase(ctx.message());
+}
+
+Json McpSession::auditBase(const rpc::Message &request) const
+{
     Json base = Json::object();
     base["session"] = m_auditSession;
     base["transport"] = m_transport.toStdString();
@@ -334,11 +382,10 @@ Json McpSession::auditBase(const RequestContext &ctx) const
                              {"tenant", audit::capString(m_principal.tenantId, 256)},
                              {"roles", std::move(roles)},
                              {"auth", m_principal.authMethod}};
-    base["method"] = ctx.method();
+    base["method"] = request.method;
     // The JSON-RPC id, as the client sent it: ties a client's log to the trail.
-    base["rpc_id"] = audit::capString(ctx.id().is_string() ? ctx.id().get<std::string>() : ctx.id().dump(), 128);
-    const Json &params = ctx.params();
-    base["target"] = audit::capString(stringOr(params, ctx.method() == "resources/read" ? "uri" : "name"), 256);
+    base["rpc_id"] = audit::capString(request.id.is_string() ? request.id.get<std::string>() : request.id.dump(), 128);
+    base["target"] = audit::capString(stringOr(request.params, request.method == "resources/read" ? "uri" : "name"), 256);
     base["policy_version"] = m_server.policyVersion();
     return base;
 }
@@ -608,6 +655,7 @@ void McpSession::handleResponse(const rpc::Message &m)
 
 void McpSession::deliverResponse(RequestContext &ctx, const Json &response, const std::string &outcome)
 {
+    ctx.releaseTicket();
     if (ctx.isDelivered())
         return; // cancelled or the session closed: no response (spec: SHOULD NOT respond)
     ctx.markDelivered();

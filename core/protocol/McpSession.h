@@ -20,6 +20,7 @@ namespace audit { class AuditKeys; }
 
 class McpServer;
 class Outbound;
+struct CallRefusal;
 class RequestContext;
 class SessionLink;
 
@@ -54,6 +55,9 @@ public:
     const std::string &id() const { return m_id; }
     const QString &transport() const { return m_transport; }
     const Principal &principal() const { return m_principal; }
+    // The same caller with fresh credentials (HTTP: a new token may carry other scopes or
+    // roles); later requests run with it. Callers check the identity matches first.
+    void refreshPrincipal(Principal principal) { m_principal = std::move(principal); }
     bool isInitialized() const { return m_initialized; }
     const std::string &protocolVersion() const { return m_protocolVersion; }
     const Json &clientInfo() const { return m_clientInfo; }
@@ -78,13 +82,18 @@ private:
     void handleNotification(const rpc::Message &message);
     void handleResponse(const rpc::Message &message);
     void answer(const std::shared_ptr<Outbound> &out, const rpc::Message &request, const Json &response,
-                const std::string &outcome, std::chrono::steady_clock::time_point started);
+                const std::string &outcome, std::chrono::steady_clock::time_point started,
+                const struct CallRefusal *refusal = nullptr);
+    // Answers a request the CallGate refused, and records the denial in the audit trail.
+    void refuse(const std::shared_ptr<Outbound> &out, const rpc::Message &request, const CallRefusal &refusal,
+                std::chrono::steady_clock::time_point started);
 
     using Runner = void (McpSession::*)(const std::shared_ptr<RequestContext> &);
     // Commits the call's request record, then runs it (or refuses it with AUDIT_UNAVAILABLE).
     void startAudited(const std::shared_ptr<RequestContext> &ctx, Runner run);
     void runSimpleCall(const std::shared_ptr<RequestContext> &ctx); // resources/read, prompts/get
     Json auditBase(const RequestContext &ctx) const;
+    Json auditBase(const rpc::Message &request) const;
     Json auditArguments(const RequestContext &ctx, const audit::AuditKeys &keys) const;
 
     Json onInitialize(const Json &params, bool &ok);

@@ -68,6 +68,9 @@ public:
     void requestClient(const std::string &method, Json params, ClientReply reply);
 
     // Session side (session thread).
+    // Keeps an admission ticket (a concurrency slot) until the response is delivered.
+    void holdTicket(std::shared_ptr<void> ticket) { m_ticket = std::move(ticket); }
+    void releaseTicket() { m_ticket.reset(); }
     void cancel();
     void markDelivered() { m_delivered = true; }
     bool isDelivered() const { return m_delivered; }
@@ -94,6 +97,7 @@ private:
     std::shared_ptr<audit::AuditLog> m_audit; // set before the call runs, then read-only
     Json m_auditBase;
     std::int64_t m_auditRequestSeq = 0;
+    std::shared_ptr<void> m_ticket; // session thread only
 };
 
 } // namespace warden

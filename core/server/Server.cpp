@@ -2,6 +2,10 @@
 
 #include "PolicyHistory.h"
 #include "audit/AuditLog.h"
+#include "auth/ApiKeyStore.h"
+#include "auth/ApiKeyVerifier.h"
+#include "auth/HttpAuthenticator.h"
+#include "ServerGate.h"
 #include "PolicyStore.h"
 #include "StateLocation.h"
 #include "common/Resources.h"
@@ -98,6 +102,11 @@ QString Server::databaseDescription() const
 QString Server::healthProblem() const
 {
     return m_state == State::Running ? m_healthProblem : QString();
+}
+
+QString Server::securityNotice() const
+{
+    return m_state == State::Running ? m_securityNotice : QString();
 }
 
 QString Server::lastError() const
@@ -260,6 +269,7 @@ Status Server::build()
         const auto policy = policies->current();
         return policy ? policy->versionHash() : std::string();
     });
+    m_mcp->setGate(std::make_shared<ServerGate>(*m_engine->policies));
     connect(m_mcp.get(), &McpServer::requestCompleted, this, [this](const RequestEvent &ev) {
         Q_EMIT requestCompleted(ev);
         Q_EMIT countersChanged();
@@ -275,8 +285,7 @@ Status Server::build()
     local.authMethod = "local";
 
     if (m_options.http && m_config.http.enabled) {
-        m_http = std::make_unique<HttpTransport>(*m_mcp, m_config.http, local, false);
-        if (auto s = m_http->listen(); !s)
+        if (auto s = startHttp(local); !s)
             return s;
     }
     if (m_options.stdio) {
@@ -287,9 +296,38 @@ Status Server::build()
     return {};
 }
 
+Status Server::startHttp(const Principal &local)
+{
+    if (auto s = m_config.checkHttpExposure(); !s)
+        return s;
+    auth::HttpAuthenticator::Options options;
+    if (m_config.auth.apiKeys.enabled) {
+        const QString path = m_config.auth.apiKeys.path.isEmpty() ? auth::ApiKeyStore::defaultPath()
+                                                                   : m_config.auth.apiKeys.path;
+        auto verifier = std::make_shared<auth::ApiKeyVerifier>(path, auth::ApiKeyVerifier::Options {});
+        if (auto s = verifier->open(); !s)
+            return Error(s.error().code, "auth.api_keys: " + s.error().message);
+        options.apiKeys = std::move(verifier);
+    }
+    if (m_config.auth.anonymous) {
+        options.anonymous = true;
+        options.anonymousPrincipal = local;
+        m_securityNotice = tr("Development mode: HTTP callers need no credentials and act as %1. "
+                              "Never use this with real data; configure API keys or OAuth instead.")
+                               .arg(QString::fromStdString(local.userId));
+        spdlog::warn("DEVELOPMENT MODE: anonymous HTTP callers are allowed and act as the local principal \"{}\"; "
+                     "never use this with real data",
+                     local.userId);
+    }
+    auto authenticator = std::make_shared<auth::HttpAuthenticator>(std::move(options));
+    m_http = std::make_unique<HttpTransport>(*m_mcp, m_config.http, std::move(authenticator));
+    return m_http->listen();
+}
+
 void Server::teardown()
 {
     m_healthProblem.clear();
+    m_securityNotice.clear();
     m_stdio.reset();
     m_http.reset();
     m_mcp.reset();

@@ -11,6 +11,7 @@
 namespace warden {
 
 class McpServer;
+struct Principal;
 class PolicyStore;
 class StdioTransport;
 class HttpTransport;
@@ -38,6 +39,7 @@ public:
     QString databaseDescription() const override;
     QString lastError() const override;
     QString healthProblem() const override;
+    QString securityNotice() const override;
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
@@ -72,6 +74,7 @@ private:
     void fail(const QString &message);
     Status build();
     Status openAudit();
+    Status startHttp(const Principal &local);
     void teardown();
 
     ServerConfig m_config;
@@ -79,6 +82,7 @@ private:
     State m_state = State::Stopped;
     QString m_lastError;
     QString m_healthProblem;
+    QString m_securityNotice;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<McpServer> m_mcp;
     std::unique_ptr<HttpTransport> m_http;

@@ -38,6 +38,9 @@ public:
     // Why the running server refuses calls (the audit trail cannot be written...), or empty.
     // Changes are announced with errorOccurred() (an empty message once healthy again).
     virtual QString healthProblem() const = 0;
+    // A standing warning about how the server is exposed (anonymous HTTP callers in
+    // development mode...), or empty. Shown wherever the server's state is.
+    virtual QString securityNotice() const { return {}; }
     virtual quint64 requestCount() const = 0; // JSON-RPC requests answered since start
     virtual quint64 errorCount() const = 0;   // of which protocol or tool errors
     virtual int sessionCount() const = 0;

@@ -2,7 +2,11 @@
 
 #include "SocketGuard.h"
 #include "SseStream.h"
+#include "audit/AuditLog.h"
+#include "audit/AuditRecord.h"
+#include "auth/HttpAuthenticator.h"
 #include "common/StrictJson.h"
+#include "protocol/CallGate.h"
 #include "protocol/JsonRpc.h"
 #include "protocol/McpServer.h"
 #include "protocol/McpSession.h"
@@ -24,6 +28,37 @@ namespace {
 const QByteArray kSessionHeader = QByteArrayLiteral("Mcp-Session-Id");
 constexpr int kRetryMs = 1000;
 const QByteArray kVersionHeader = QByteArrayLiteral("MCP-Protocol-Version");
+constexpr char kMetadataPath[] = "/.well-known/oauth-protected-resource";
+
+// A quoted-string for an auth-param (RFC 9110 section 5.6.4); our texts hold no quotes, but
+// never let one through.
+QByteArray quoted(const std::string &text)
+{
+    QByteArray out = "\"";
+    for (char c : text)
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20)
+            out += c;
+    return out + "\"";
+}
+
+// WWW-Authenticate: Bearer [resource_metadata=..., ][scope=..., ][error=..., error_description=...]
+QByteArray bearerChallenge(const QByteArray &metadataUrl, const std::string &scope, const std::string &error,
+                           const std::string &description)
+{
+    QList<QByteArray> params;
+    if (!metadataUrl.isEmpty())
+        params << "resource_metadata=" + quoted(metadataUrl.toStdString());
+    else
+        params << "realm=\"warden\"";
+    if (!scope.empty())
+        params << "scope=" + quoted(scope);
+    if (!error.empty()) {
+        params << "error=" + quoted(error);
+        if (!description.empty())
+            params << "error_description=" + quoted(description);
+    }
+    return "Bearer " + params.join(", ");
+}
 
 using HttpStatus = QHttpServerResponder::StatusCode;
 
@@ -83,14 +118,43 @@ public:
     using Registrar = std::function<void(const std::shared_ptr<SseStream> &)>;
 
     HttpExchange(QHttpServerResponder &&responder, QTcpSocket *socket, QByteArray sessionId, bool preferSse,
-                 bool prime, Registrar registrar)
+                 bool prime, Registrar registrar, QByteArray metadataUrl)
         : m_responder(std::make_unique<QHttpServerResponder>(std::move(responder)))
         , m_socket(socket)
         , m_sessionId(std::move(sessionId))
         , m_preferSse(preferSse)
         , m_prime(prime)
         , m_registrar(std::move(registrar))
+        , m_metadataUrl(std::move(metadataUrl))
     {
+    }
+
+    // 403 insufficient_scope (RFC 6750 section 3.1) or 429 with Retry-After; once an SSE
+    // stream has started the status is sent, so the refusal goes in the stream instead.
+    void refuse(const Json &response, const CallRefusal &refusal) override
+    {
+        if (m_done || m_stream || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+            finish(response);
+            return;
+        }
+        m_done = true;
+        const bool scope = refusal.code == ErrorCode::InsufficientScope;
+        const std::string body = StrictJson::dump(response);
+        m_responder->writeStatusLine(statusCode(scope ? 403 : 429));
+        m_responder->writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
+        m_responder->writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(qsizetype(body.size())));
+        if (scope)
+            m_responder->writeHeader(QByteArrayLiteral("WWW-Authenticate"),
+                                     bearerChallenge(m_metadataUrl, refusal.scope, "insufficient_scope",
+                                                     "this call needs the scope " + refusal.scope));
+        else
+            m_responder->writeHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(refusal.retryAfterSeconds()));
+        if (!m_sessionId.isEmpty())
+            m_responder->writeHeader(kSessionHeader, m_sessionId);
+        m_responder->writeBody(body.data(), qint64(body.size()));
+        m_socket->flush();
+        if (auto *guard = SocketGuard::of(m_socket))
+            guard->responseDone();
     }
 
     void send(const Json &message) override
@@ -168,6 +232,7 @@ private:
     bool m_preferSse;
     bool m_prime;
     Registrar m_registrar;
+    QByteArray m_metadataUrl;
     std::shared_ptr<SseStream> m_stream;
     bool m_done = false;
 };
@@ -262,13 +327,13 @@ void replyEmpty(QHttpServerResponder &&responder, int status)
 
 } // namespace
 
-HttpTransport::HttpTransport(McpServer &server, HttpConfig config, Principal principal,
-                             bool authenticationConfigured, QObject *parent)
+HttpTransport::HttpTransport(McpServer &server, HttpConfig config, std::shared_ptr<auth::HttpAuthenticator> authenticator,
+                             ResourceProvider resource, QObject *parent)
     : QObject(parent)
     , m_server(server)
     , m_config(std::move(config))
-    , m_principal(std::move(principal))
-    , m_authConfigured(authenticationConfigured)
+    , m_auth(std::move(authenticator))
+    , m_resource(std::move(resource))
 {
     connect(&m_sweepTimer, &QTimer::timeout, this, &HttpTransport::sweepIdleSessions);
 }
@@ -284,7 +349,7 @@ Status HttpTransport::listen()
     if (!address.setAddress(m_config.address))
         return Error(ErrorCode::ConfigInvalid,
                      "transports.http.listen: \"" + m_config.address.toStdString() + "\" is not an IP address");
-    if (!address.isLoopback() && !m_authConfigured && !m_config.allowRemote)
+    if (!address.isLoopback() && !m_auth->required() && !m_config.allowRemote)
         return Error(ErrorCode::ConfigInvalid,
                      "refusing to listen on " + m_config.address.toStdString()
                          + ": it is reachable from other machines and no authentication is configured. "
@@ -369,9 +434,12 @@ void HttpTransport::handleRequest(const QHttpServerRequest &request, QTcpSocket 
 {
     if (auto *guard = SocketGuard::of(socket))
         guard->requestArrived();
+    auto call = std::make_shared<Call>();
+    call->responder = std::make_unique<QHttpServerResponder>(Engine::responderFor(request, socket));
+    call->socket = socket;
     auto refuse = [&](int status, const std::string &message,
                       std::initializer_list<std::pair<QByteArray, QByteArray>> headers = {}) {
-        replyError(Engine::responderFor(request, socket), status, rpc::ConnectionClosed, message, headers);
+        replyError(call->take(), status, rpc::ConnectionClosed, message, headers);
     };
 
     // DNS rebinding: a browser page on another name must not reach a loopback server.
@@ -384,7 +452,12 @@ void HttpTransport::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         refuse(403, "Forbidden: Origin not allowed; add it to transports.http.allowed_origins");
         return;
     }
-    if (request.url().path() != QLatin1String("/mcp")) {
+    const QString path = request.url().path();
+    if (path == QLatin1String(kMetadataPath) || path == QLatin1String(kMetadataPath) + QLatin1String("/mcp")) {
+        serveMetadata(request.method(), *call);
+        return;
+    }
+    if (path != QLatin1String("/mcp")) {
         refuse(404, "Not Found: the MCP endpoint is /mcp");
         return;
     }
@@ -392,42 +465,145 @@ void HttpTransport::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         refuse(413, "Request body too large: the limit is set by transports.http.max_body_bytes");
         return;
     }
-    switch (request.method()) {
+    const auto method = request.method();
+    if (method != QHttpServerRequest::Method::Post && method != QHttpServerRequest::Method::Get
+        && method != QHttpServerRequest::Method::Delete) {
+        refuse(405, "Method Not Allowed: use POST, GET or DELETE", {{QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, POST, DELETE")}});
+        return;
+    }
+    call->method = method;
+    call->contentType = request.value(QByteArrayLiteral("Content-Type"));
+    call->accept = request.value(QByteArrayLiteral("Accept"));
+    call->sessionId = request.value(kSessionHeader);
+    call->protocolVersion = request.value(kVersionHeader);
+    call->lastEventId = request.value(QByteArrayLiteral("Last-Event-ID"));
+    call->body = request.body();
+    call->peer = request.remoteAddress();
+    QList<QByteArray> authorization;
+    for (const auto &[name, value] : request.headers())
+        if (name.compare("Authorization", Qt::CaseInsensitive) == 0)
+            authorization.push_back(value);
+    const bool queryHasToken = request.query().hasQueryItem(QStringLiteral("access_token"));
+
+    // Every request authenticates on its own; a session id is never a credential.
+    QPointer<HttpTransport> self(this);
+    m_auth->authenticate(authorization, queryHasToken, [self, call](const auth::AuthResult &result) {
+        if (!self || !call->socket || call->socket->state() != QAbstractSocket::ConnectedState)
+            return;
+        if (const auto *failure = std::get_if<auth::AuthFailure>(&result)) {
+            self->refuseUnauthenticated(*call, *failure);
+            return;
+        }
+        call->principal = std::get<Principal>(result);
+        self->dispatch(call);
+    });
+}
+
+void HttpTransport::dispatch(const std::shared_ptr<Call> &call)
+{
+    switch (call->method) {
     case QHttpServerRequest::Method::Post:
-        handlePost(request, socket);
+        handlePost(*call);
         return;
     case QHttpServerRequest::Method::Get:
-        handleGet(request, socket);
-        return;
-    case QHttpServerRequest::Method::Delete:
-        handleDelete(request, socket);
+        handleGet(*call);
         return;
     default:
-        refuse(405, "Method Not Allowed: use POST, GET or DELETE", {{QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, POST, DELETE")}});
+        handleDelete(*call);
         return;
     }
 }
 
-McpSession *HttpTransport::sessionFor(const QHttpServerRequest &request, QTcpSocket *socket)
+QByteArray HttpTransport::metadataUrl() const
 {
-    const QByteArray id = request.value(kSessionHeader);
+    const auto resource = m_resource ? m_resource() : std::nullopt;
+    return resource ? QByteArray::fromStdString(resource->metadataUrl()) : QByteArray();
+}
+
+void HttpTransport::serveMetadata(QHttpServerRequest::Method method, Call &call)
+{
+    const auto resource = m_resource ? m_resource() : std::nullopt;
+    if (!resource) {
+        replyError(call.take(), 404, rpc::ConnectionClosed,
+                   "Not Found: this server does not use OAuth, so it publishes no protected-resource metadata");
+        return;
+    }
+    if (method != QHttpServerRequest::Method::Get) {
+        replyError(call.take(), 405, rpc::ConnectionClosed, "Method Not Allowed: use GET",
+                   {{QByteArrayLiteral("Allow"), QByteArrayLiteral("GET")}});
+        return;
+    }
+    const std::string body = StrictJson::dump(resource->document());
+    QHttpServerResponder responder = call.take();
+    responder.writeStatusLine(HttpStatus::Ok);
+    responder.writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
+    responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(qsizetype(body.size())));
+    responder.writeHeader(QByteArrayLiteral("Cache-Control"), QByteArrayLiteral("max-age=300"));
+    responder.writeBody(body.data(), qint64(body.size()));
+    if (auto *guard = SocketGuard::of(call.socket))
+        guard->responseDone();
+}
+
+void HttpTransport::refuseUnauthenticated(Call &call, const auth::AuthFailure &failure)
+{
+    if (const auto log = m_server.auditLog()) {
+        // Who tried and why; never what they presented. Not awaited: nothing is released.
+        Json record = Json::object();
+        record["kind"] = std::string(audit::kind::AuthFailure);
+        record["transport"] = "http";
+        record["outcome"] = "error";
+        record["error_code"] = failure.status == 400 ? "invalid_request" : failure.error.empty() ? "unauthenticated" : failure.error;
+        record["details"] = Json{{"status", failure.status},
+                                 {"reason", failure.reason},
+                                 {"scheme", failure.scheme},
+                                 {"remote", call.peer.toString().toStdString()}};
+        record["policy_version"] = m_server.policyVersion();
+        log->append(std::move(record), [](const Result<std::int64_t> &r) {
+            if (!r)
+                spdlog::error("audit: an authentication failure could not be recorded: {}", r.error().message);
+        });
+    }
+    const auto resource = m_resource ? m_resource() : std::nullopt;
+    std::string scope;
+    if (resource && failure.status == 401) {
+        for (const auto &s : resource->scopes)
+            scope += (scope.empty() ? "" : " ") + s;
+    }
+    const QByteArray challenge = bearerChallenge(metadataUrl(), scope, failure.error, failure.description);
+    if (failure.status == 503) {
+        replyError(call.take(), 503, rpc::ConnectionClosed, "Service Unavailable: " + failure.description,
+                   {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
+        return;
+    }
+    const std::string text = failure.status == 400 ? "Bad Request: " + failure.description
+                                                    : "Unauthorized: " + failure.description;
+    replyError(call.take(), failure.status, rpc::ConnectionClosed, text,
+               {{QByteArrayLiteral("WWW-Authenticate"), challenge}});
+}
+
+McpSession *HttpTransport::sessionFor(Call &call)
+{
+    const QByteArray &id = call.sessionId;
     if (id.isEmpty()) {
-        replyError(Engine::responderFor(request, socket), 400, rpc::ConnectionClosed,
+        replyError(call.take(), 400, rpc::ConnectionClosed,
                    "Bad Request: Mcp-Session-Id header is required; send initialize first to get one");
         return nullptr;
     }
     const auto it = m_sessions.find(id.toStdString());
-    if (it == m_sessions.end()) {
-        replyError(Engine::responderFor(request, socket), 404, rpc::ConnectionClosed,
+    // A session belongs to the caller that created it: anyone else is told it does not
+    // exist, exactly as for an unknown id, so ids cannot be probed or borrowed.
+    if (it == m_sessions.end() || !auth::HttpAuthenticator::sameCaller(it->second->principal(), call.principal)) {
+        replyError(call.take(), 404, rpc::ConnectionClosed,
                    "Session not found: it ended or never existed; initialize a new session");
         return nullptr;
     }
+    it->second->refreshPrincipal(call.principal);
     return it->second.get();
 }
 
-bool HttpTransport::protocolVersionOk(const QHttpServerRequest &request, QTcpSocket *socket)
+bool HttpTransport::protocolVersionOk(Call &call)
 {
-    const QByteArray v = request.value(kVersionHeader);
+    const QByteArray &v = call.protocolVersion;
     if (v.isEmpty())
         return true; // the spec says to assume 2025-03-26, which we support
     const auto &versions = McpSession::supportedVersions();
@@ -436,38 +612,39 @@ bool HttpTransport::protocolVersionOk(const QHttpServerRequest &request, QTcpSoc
     std::string supported;
     for (const auto &s : versions)
         supported += (supported.empty() ? "" : ", ") + s;
-    replyError(Engine::responderFor(request, socket), 400, rpc::ConnectionClosed,
+    replyError(call.take(), 400, rpc::ConnectionClosed,
                "Bad Request: Unsupported protocol version: " + v.toStdString() + " (supported versions: " + supported + ")");
     return false;
 }
 
-void HttpTransport::handlePost(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpTransport::handlePost(Call &call)
 {
-    const auto contentType = mediaTypes(request.value(QByteArrayLiteral("Content-Type")));
+    QTcpSocket *socket = call.socket;
+    const auto contentType = mediaTypes(call.contentType);
     if (contentType.isEmpty() || contentType.first() != "application/json") {
-        replyError(Engine::responderFor(request, socket), 415, rpc::ConnectionClosed,
+        replyError(call.take(), 415, rpc::ConnectionClosed,
                    "Unsupported Media Type: Content-Type must be application/json");
         return;
     }
-    const auto accept = mediaTypes(request.value(QByteArrayLiteral("Accept")));
+    const auto accept = mediaTypes(call.accept);
     if (!accepts(accept, "application/json") || !accepts(accept, "text/event-stream")) {
-        replyError(Engine::responderFor(request, socket), 406, rpc::ConnectionClosed,
+        replyError(call.take(), 406, rpc::ConnectionClosed,
                    "Not Acceptable: Accept must list both application/json and text/event-stream");
         return;
     }
-    const QByteArray body = request.body();
+    const QByteArray &body = call.body;
     JsonLimits limits;
     limits.maxBytes = std::size_t(m_config.maxBodyBytes);
     auto parsed = StrictJson::parse(std::string_view(body.constData(), std::size_t(body.size())), limits);
     if (!parsed) {
-        replyError(Engine::responderFor(request, socket), 400, rpc::ParseError, "Parse error: " + parsed.error().message);
+        replyError(call.take(), 400, rpc::ParseError, "Parse error: " + parsed.error().message);
         return;
     }
     rpc::Message message;
     Json invalid;
     if (!rpc::classify(*parsed, message, invalid)) {
         const std::string body = StrictJson::dump(invalid);
-        auto responder = Engine::responderFor(request, socket);
+        QHttpServerResponder responder = call.take();
         responder.writeStatusLine(HttpStatus::BadRequest);
         responder.writeHeader(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json"));
         responder.writeHeader(QByteArrayLiteral("Content-Length"), QByteArray::number(qsizetype(body.size())));
@@ -482,77 +659,78 @@ void HttpTransport::handlePost(const QHttpServerRequest &request, QTcpSocket *so
         if (int(m_sessions.size()) >= m_config.maxSessions) {
             sweepIdleSessions();
             if (int(m_sessions.size()) >= m_config.maxSessions) {
-                replyError(Engine::responderFor(request, socket), 503, rpc::ConnectionClosed,
+                replyError(call.take(), 503, rpc::ConnectionClosed,
                            "Service Unavailable: too many open sessions; end idle sessions with DELETE or retry later",
                            {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("5")}});
                 return;
             }
         }
-        auto session = m_server.createSession(QStringLiteral("http"), m_principal);
+        auto session = m_server.createSession(QStringLiteral("http"), call.principal);
         McpSession *raw = session.get();
         const QByteArray sid = QByteArray::fromStdString(raw->id());
         const bool sse = prefersEventStream(accept);
-        auto exchange = std::make_shared<HttpExchange>(Engine::responderFor(request, socket), socket, sid, sse,
-                                                       false, registrarFor(raw->id()));
+        auto exchange = std::make_shared<HttpExchange>(call.take(), socket, sid, sse, false, registrarFor(raw->id()),
+                                                       metadataUrl());
         raw->handle(std::move(message), exchange);
         if (raw->isInitialized())
             m_sessions.emplace(raw->id(), std::move(session));
         return;
     }
 
-    McpSession *session = sessionFor(request, socket);
-    if (!session || !protocolVersionOk(request, socket))
+    McpSession *session = sessionFor(call);
+    if (!session || !protocolVersionOk(call))
         return;
     if (message.kind != rpc::Message::Kind::Request) {
         session->handle(std::move(message), nullptr);
-        replyEmpty(Engine::responderFor(request, socket), 202);
+        replyEmpty(call.take(), 202);
         return;
     }
-    auto exchange = std::make_shared<HttpExchange>(Engine::responderFor(request, socket), socket,
-                                                   QByteArray::fromStdString(session->id()), prefersEventStream(accept),
-                                                   primes(*session), registrarFor(session->id()));
+    auto exchange = std::make_shared<HttpExchange>(call.take(), socket, QByteArray::fromStdString(session->id()),
+                                                   prefersEventStream(accept), primes(*session),
+                                                   registrarFor(session->id()), metadataUrl());
     session->handle(std::move(message), exchange);
 }
 
-void HttpTransport::handleGet(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpTransport::handleGet(Call &call)
 {
-    const auto accept = mediaTypes(request.value(QByteArrayLiteral("Accept")));
+    QTcpSocket *socket = call.socket;
+    const auto accept = mediaTypes(call.accept);
     if (!accepts(accept, "text/event-stream")) {
-        replyError(Engine::responderFor(request, socket), 406, rpc::ConnectionClosed,
+        replyError(call.take(), 406, rpc::ConnectionClosed,
                    "Not Acceptable: Accept must include text/event-stream");
         return;
     }
-    McpSession *session = sessionFor(request, socket);
-    if (!session || !protocolVersionOk(request, socket))
+    McpSession *session = sessionFor(call);
+    if (!session || !protocolVersionOk(call))
         return;
     const QByteArray sid = QByteArray::fromStdString(session->id());
     auto &streams = m_streams[session->id()];
 
     // Resumption: replay what a dropped stream missed, then follow it live.
-    const QByteArray lastEventId = request.value(QByteArrayLiteral("Last-Event-ID"));
+    const QByteArray &lastEventId = call.lastEventId;
     if (!lastEventId.isEmpty()) {
         std::string streamId;
         std::uint64_t seq = 0;
         const auto it = SseStream::parseEventId(lastEventId, streamId, seq) ? streams.find(streamId) : streams.end();
         if (it == streams.end()) {
-            replyError(Engine::responderFor(request, socket), 404, rpc::ConnectionClosed,
+            replyError(call.take(), 404, rpc::ConnectionClosed,
                        "Not Found: no stream to resume for this Last-Event-ID");
             return;
         }
         auto stream = it->second;
-        stream->attach(std::make_unique<SseWriter>(Engine::responderFor(request, socket), socket, sid), seq);
+        stream->attach(std::make_unique<SseWriter>(call.take(), socket, sid), seq);
         if (stream->isSettled() && !stream->isStandalone())
             streams.erase(it);
         return;
     }
 
     if (session->hasStandalone()) {
-        replyError(Engine::responderFor(request, socket), 409, rpc::ConnectionClosed,
+        replyError(call.take(), 409, rpc::ConnectionClosed,
                    "Conflict: this session already has an open GET stream");
         return;
     }
     auto stream = std::make_shared<SseStream>(true, primes(*session), kRetryMs);
-    stream->attach(std::make_unique<SseWriter>(Engine::responderFor(request, socket), socket, sid), std::nullopt);
+    stream->attach(std::make_unique<SseWriter>(call.take(), socket, sid), std::nullopt);
     streams[stream->id()] = stream;
     session->setStandalone(std::make_shared<StandaloneOutbound>(stream));
 }
@@ -579,17 +757,17 @@ std::function<void(const std::shared_ptr<SseStream> &)> HttpTransport::registrar
     };
 }
 
-void HttpTransport::handleDelete(const QHttpServerRequest &request, QTcpSocket *socket)
+void HttpTransport::handleDelete(Call &call)
 {
-    McpSession *session = sessionFor(request, socket);
-    if (!session || !protocolVersionOk(request, socket))
+    McpSession *session = sessionFor(call);
+    if (!session || !protocolVersionOk(call))
         return;
     const std::string id = session->id();
     auto owned = std::move(m_sessions.at(id));
     m_sessions.erase(id);
     m_streams.erase(id);
     owned->close();
-    replyEmpty(Engine::responderFor(request, socket), 200);
+    replyEmpty(call.take(), 200);
 }
 
 void HttpTransport::sweepIdleSessions()

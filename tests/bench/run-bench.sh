@@ -129,7 +129,7 @@ wait_until() { # SECONDS COMMAND...
     return 1
 }
 
-"$server" --config "$config" --http 127.0.0.1:0 2>"$work/warden.log" &
+"$server" --config "$config" --http 127.0.0.1:0 --dev --allow-anonymous 2>"$work/warden.log" &
 warden_pid=$!
 pids+=("$warden_pid")
 if ! wait_until 30 grep -q "listening on http://" "$work/warden.log"; then

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { childEnv, clientsDir, nodeBinDir, options, run, runMain, startHttpServer } from './lib.mjs';
+import { anonymousDev, childEnv, clientsDir, nodeBinDir, options, run, runMain, startHttpServer } from './lib.mjs';
 
 const STATUSES = ['SUCCESS', 'WARNING', 'FAILURE', 'INFO'];
 
@@ -42,7 +42,7 @@ runMain(async () => {
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.mkdirSync(outDir, { recursive: true });
 
-    const server = await startHttpServer(opt.server, opt.config, ['--conformance-fixtures']);
+    const server = await startHttpServer(opt.server, opt.config, ['--conformance-fixtures', ...anonymousDev]);
     let result;
     const started = Date.now();
     try {

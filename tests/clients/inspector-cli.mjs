@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { Checks, assert, assertEqual, childEnv, clientsDir, options, readConfig, run, runMain, startHttpServer } from './lib.mjs';
+import { Checks, anonymousDev, assert, assertEqual, childEnv, clientsDir, options, readConfig, run, runMain, startHttpServer } from './lib.mjs';
 
 const inspectorBin = path.join(clientsDir, 'node_modules', '.bin', 'mcp-inspector');
 
@@ -82,7 +82,7 @@ runMain(async () => {
             assert(/^[A-Z_]+$/.test(unknown.structuredContent?.error?.code ?? ''), 'no stable error code for an unknown table');
         }, { timeoutMs: 70000 });
 
-        const server = await startHttpServer(opt.server, opt.config);
+        const server = await startHttpServer(opt.server, opt.config, anonymousDev);
         try {
             await checks.check('http: tools/list', async () => {
                 checkToolList(await inspector([server.url, '--transport', 'http', '--method', 'tools/list']));

@@ -84,6 +84,22 @@ export function waitForExit(child, timeoutMs) {
     });
 }
 
+// Clients that cannot send an Authorization header (the Inspector CLI, the conformance suite)
+// run against a development-mode server that explicitly allows anonymous callers.
+export const anonymousDev = ['--dev', '--allow-anonymous'];
+
+// Makes an API key with `warden-server keys create` (the key store the config names) and
+// returns the key text.
+export async function createApiKey(bin, config, keyArgs) {
+    const r = await run(bin, ['keys', 'create', '--config', config, ...keyArgs], { timeoutMs: 30000 });
+    if (r.code !== 0)
+        throw new Error(`keys create exited ${r.code}: ${r.stderr}`);
+    const key = r.stdout.trim();
+    if (!/^wk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/.test(key))
+        throw new Error(`keys create printed no key: ${JSON.stringify(r.stdout)}`);
+    return key;
+}
+
 // Starts `warden-server --config CFG --http 127.0.0.1:PORT [extra]` on a free loopback port
 // and waits for "listening on http://..." on stderr. Returns {url, port, child, stderr(), stop()}.
 export async function startHttpServer(bin, config, extra = [], { timeoutMs = 20000 } = {}) {

@@ -128,6 +128,8 @@ class TestServer : public QObject
                         {"database", Json{{"driver", "sqlite"}, {"path", "people.db"}, {"pool_size", 1}}},
                         {"policy", "policy.json"},
                         {"policy_history", "state/policy-history.db"},
+                        {"mode", "development"},
+                        {"auth", Json{{"anonymous", true}}},
                         {"transports", Json{{"http", Json{{"enabled", true}, {"listen", "127.0.0.1:0"}}}}}};
         if (!secrets.is_null())
             doc["secrets"] = secrets;

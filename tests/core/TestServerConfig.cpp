@@ -595,23 +595,73 @@ private Q_SLOTS:
         QVERIFY(c.applyHttpOverride(QStringLiteral("9100")).ok());
         QVERIFY(c.http.enabled);
         QCOMPARE(c.http.listen(), QStringLiteral("127.0.0.1:9100"));
-        QVERIFY(c.checkRemoteExposure(false).ok());
+        // Production mode: HTTP needs an authentication method, even on loopback.
+        const auto noAuth = c.checkHttpExposure();
+        QVERIFY(!noAuth.ok());
+        QCOMPARE(noAuth.error().code, ErrorCode::ConfigInvalid);
+        QVERIFY(q(noAuth.error().message).contains(QStringLiteral("auth.api_keys")));
+        // Anonymous callers need development mode, chosen explicitly.
+        c.auth.anonymous = true;
+        const auto anonymousInProduction = c.checkHttpExposure();
+        QVERIFY(!anonymousInProduction.ok());
+        QVERIFY(q(anonymousInProduction.error().message).contains(QStringLiteral("development")));
+        c.mode = ServerConfig::Mode::Development;
+        QVERIFY(c.checkHttpExposure().ok());
+        c.auth.anonymous = false;
+        const auto devWithoutChoice = c.checkHttpExposure();
+        QVERIFY(!devWithoutChoice.ok());
+        QVERIFY(q(devWithoutChoice.error().message).contains(QStringLiteral("--allow-anonymous")));
+        c.auth.anonymous = true;
 
         QVERIFY(c.applyHttpOverride(QStringLiteral("0.0.0.0:9100")).ok());
-        const auto refused = c.checkRemoteExposure(false);
+        const auto refused = c.checkHttpExposure();
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code, ErrorCode::ConfigInvalid);
         QVERIFY(q(refused.error().message).contains(QStringLiteral("0.0.0.0:9100")));
         QVERIFY(q(refused.error().message).contains(QStringLiteral("allow_remote")));
-        QVERIFY(c.checkRemoteExposure(true).ok());
+        c.auth.apiKeys.enabled = true;
+        QVERIFY(c.checkHttpExposure().ok());
+        c.auth.apiKeys.enabled = false;
         c.http.allowRemote = true;
-        QVERIFY(c.checkRemoteExposure(false).ok());
+        QVERIFY(c.checkHttpExposure().ok());
 
         ServerConfig v6 = ServerConfig::defaults();
-        QVERIFY(v6.applyHttpOverride(QStringLiteral("[::]:80")).ok());
-        QVERIFY(!v6.checkRemoteExposure(false).ok());
+        v6.auth.apiKeys.enabled = true;
         QVERIFY(v6.applyHttpOverride(QStringLiteral("[::1]:80")).ok());
-        QVERIFY(v6.checkRemoteExposure(false).ok());
+        QVERIFY(v6.checkHttpExposure().ok());
+        v6.auth.apiKeys.enabled = false;
+        v6.mode = ServerConfig::Mode::Development;
+        v6.auth.anonymous = true;
+        QVERIFY(v6.checkHttpExposure().ok());
+        QVERIFY(v6.applyHttpOverride(QStringLiteral("[::]:80")).ok());
+        QVERIFY(!v6.checkHttpExposure().ok());
+    }
+
+    void authSection()
+    {
+        QTemporaryDir dir;
+        const Json doc = Json{{"version", 1},
+                              {"database", Json{{"driver", "sqlite"}, {"path", "x.db"}}},
+                              {"policy", "p.json"},
+                              {"auth", Json{{"anonymous", true}, {"api_keys", Json{{"enabled", true}, {"path", "keys/k.db"}}}}}};
+        auto c = ServerConfig::fromJson(doc, dir.path());
+        QVERIFY2(c.ok(), c.ok() ? "" : c.error().message.c_str());
+        QVERIFY(c->auth.anonymous);
+        QVERIFY(c->auth.apiKeys.enabled);
+        QCOMPARE(c->auth.apiKeys.path, QDir(dir.path()).filePath(QStringLiteral("keys/k.db")));
+        auto again = ServerConfig::fromJson(c->toJson(), dir.path());
+        QVERIFY(again.ok());
+        QVERIFY(*again == *c);
+
+        Json badDoc = doc;
+        badDoc["auth"] = Json{{"api_keys", Json{{"enabeld", true}}}};
+        auto bad = ServerConfig::fromJson(badDoc, dir.path());
+        QVERIFY(!bad.ok());
+        QVERIFY2(q(bad.error().message).contains(QStringLiteral("/auth/api_keys/enabeld")), bad.error().message.c_str());
+        badDoc["auth"] = Json{{"anonymous", "yes"}};
+        auto badType = ServerConfig::fromJson(badDoc, dir.path());
+        QVERIFY(!badType.ok());
+        QVERIFY(q(badType.error().message).contains(QStringLiteral("/auth/anonymous")));
     }
 
     void loadErrors()
@@ -756,6 +806,8 @@ private Q_SLOTS:
         pg->secrets.cursorKeyRef = QStringLiteral("env:C");
         pg->secrets.auditKeyRef = QStringLiteral("env:A");
         pg->audit.path = QStringLiteral("/b/audit.db");
+        pg->auth.apiKeys.enabled = true;
+        pg->auth.apiKeys.path = QStringLiteral("/b/keys.db");
         const Json full = pg->toJson();
         std::set<std::string> dbKeys = keysOf(full.at("database"));
         dbKeys.insert("path");
@@ -772,6 +824,9 @@ private Q_SLOTS:
                  keysOf(full.at("local_principal")));
         QCOMPARE(propertyNames(s.at("properties").at("secrets")), keysOf(full.at("secrets")));
         QCOMPARE(propertyNames(s.at("properties").at("audit")), keysOf(full.at("audit")));
+        QCOMPARE(propertyNames(s.at("properties").at("auth")), keysOf(full.at("auth")));
+        QCOMPARE(propertyNames(s.at("properties").at("auth").at("properties").at("api_keys")),
+                 keysOf(full.at("auth").at("api_keys")));
 
         // additionalProperties: false on every object type (if/then conditions are not types)
         int objectTypes = 0;
@@ -789,7 +844,8 @@ private Q_SLOTS:
                 }
             };
         walk(s, "");
-        QCOMPARE(objectTypes, 8); // root, database, transports, stdio, http, local_principal, secrets, audit
+        // root, database, transports, stdio, http, local_principal, secrets, audit, auth, auth/api_keys
+        QCOMPARE(objectTypes, 10);
     }
 
     // Every complete example in docs/configuration.md must load.

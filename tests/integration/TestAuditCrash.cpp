@@ -178,7 +178,8 @@ private Q_SLOTS:
             QProcess server;
             server.setProcessEnvironment(environment());
             server.start(QStringLiteral(WARDEN_SERVER_BINARY),
-                         { QStringLiteral("--config"), m_config, QStringLiteral("--http"), QStringLiteral("127.0.0.1:0") });
+                         { QStringLiteral("--config"), m_config, QStringLiteral("--http"), QStringLiteral("127.0.0.1:0"),
+                           QStringLiteral("--dev"), QStringLiteral("--allow-anonymous") });
             QVERIFY(server.waitForStarted(10000));
             QByteArray err;
             QElapsedTimer started;

@@ -2,6 +2,7 @@
 // every header and every byte is under the test's control: sessions, header rules, DNS
 // rebinding, limits and timeouts, SSE framing, the standalone stream and resumption
 // (mcp-protocol.md §1.11, conformance-spec.md §2).
+#include "auth/HttpAuthenticator.h"
 #include "common/StrictJson.h"
 #include "config/ServerConfig.h"
 #include "protocol/McpServer.h"
@@ -469,6 +470,15 @@ private:
         return sid;
     }
 
+    // Callers without credentials act as an empty principal (development mode); with
+    // `required`, every caller must authenticate and none can (no method is configured).
+    static std::shared_ptr<auth::HttpAuthenticator> authenticator(bool required = false)
+    {
+        auth::HttpAuthenticator::Options options;
+        options.anonymous = !required;
+        return std::make_shared<auth::HttpAuthenticator>(std::move(options));
+    }
+
     static bool isPriming(const SseEvent &e)
     {
         static const QRegularExpression re(QStringLiteral("^id: \\S+\\nretry: \\d+\\ndata: ?$"));
@@ -480,7 +490,7 @@ private Q_SLOTS:
     {
         m_cancelled = 0;
         m_server = makeServer();
-        m_http = std::make_unique<HttpTransport>(*m_server, config(), Principal {}, false);
+        m_http = std::make_unique<HttpTransport>(*m_server, config(), authenticator());
         const Status s = m_http->listen();
         QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
         m_port = m_http->port();
@@ -1284,7 +1294,7 @@ private Q_SLOTS:
         HttpConfig c = config();
         c.address = QStringLiteral("0.0.0.0");
         {
-            HttpTransport http(*m_server, c, Principal {}, false);
+            HttpTransport http(*m_server, c, authenticator());
             const Status s = http.listen();
             QVERIFY(!s.ok());
             const QString message = QString::fromStdString(s.error().message);
@@ -1294,12 +1304,12 @@ private Q_SLOTS:
             QCOMPARE(http.port(), quint16(0));
         }
         {
-            HttpTransport http(*m_server, c, Principal {}, true);
+            HttpTransport http(*m_server, c, authenticator(true));
             QVERIFY(http.listen().ok());
         }
         c.allowRemote = true;
         {
-            HttpTransport http(*m_server, c, Principal {}, false);
+            HttpTransport http(*m_server, c, authenticator());
             QVERIFY(http.listen().ok());
             QVERIFY(http.port() != 0);
         }
@@ -1309,7 +1319,7 @@ private Q_SLOTS:
     {
         HttpConfig c = config();
         c.port = m_port;
-        HttpTransport http(*m_server, c, Principal {}, false);
+        HttpTransport http(*m_server, c, authenticator());
         const Status s = http.listen();
         QVERIFY(!s.ok());
         const QString message = QString::fromStdString(s.error().message);

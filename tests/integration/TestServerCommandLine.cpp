@@ -10,6 +10,9 @@
 #include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QRegularExpression>
+
+#include <algorithm>
 #include <QTest>
 
 #include <optional>
@@ -262,12 +265,81 @@ private Q_SLOTS:
 
     void httpRemoteWithoutAuthRefused()
     {
-        const Run r = run({ QStringLiteral("--config"), m_config, QStringLiteral("--http"),
-                            QStringLiteral("0.0.0.0:0") },
+        // Anonymous development callers may only reach a loopback address.
+        const Run r = run({ QStringLiteral("--config"), m_config, QStringLiteral("--http"), QStringLiteral("0.0.0.0:0"),
+                            QStringLiteral("--dev"), QStringLiteral("--allow-anonymous") },
                           20000);
         QVERIFY(r.finished);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("allow_remote"), r.err.constData());
+    }
+
+    // Production mode never serves HTTP without an authentication method; anonymous callers
+    // need development mode, chosen explicitly.
+    void httpNeedsAuthentication()
+    {
+        QFile f(m_config);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        Json config = *StrictJson::parse(f.readAll().toStdString());
+        config.erase("auth");
+        const QString noAuth = writeConfig(QStringLiteral("no-auth.json"), QByteArray::fromStdString(config.dump(2)));
+        const QStringList http { QStringLiteral("--config"), noAuth, QStringLiteral("--http"), QStringLiteral("127.0.0.1:0") };
+        Run r = run(http, 20000);
+        QVERIFY(r.finished);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("auth.api_keys") && r.err.contains("production"), r.err.constData());
+        r = run(http + QStringList { QStringLiteral("--allow-anonymous") }, 20000);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("development"), r.err.constData());
+        r = run(http + QStringList { QStringLiteral("--dev") }, 20000);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--allow-anonymous"), r.err.constData());
+    }
+
+    // keys create prints the key once (stdout alone), list shows it without any secret,
+    // revoke marks it; the store holds only a slow hash.
+    void keysCommands()
+    {
+        const QStringList cfg { QStringLiteral("--config"), m_config };
+        Run created = run(QStringList { QStringLiteral("keys"), QStringLiteral("create"), QStringLiteral("--user"),
+                                        QStringLiteral("svc-report"), QStringLiteral("--tenant"), QStringLiteral("2"),
+                                        QStringLiteral("--scope"), QStringLiteral("warden.read"), QStringLiteral("--name"),
+                                        QStringLiteral("nightly report") }
+                          + cfg);
+        QCOMPARE(created.exitCode, 0);
+        const QByteArray key = created.out.trimmed();
+        QVERIFY2(QRegularExpression(QStringLiteral("^wk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$")).match(QString::fromLatin1(key)).hasMatch(),
+                 created.out.constData());
+        const QByteArray id = key.mid(3, 16);
+        const QByteArray secret = key.mid(20);
+
+        Run listed = run(QStringList { QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--json") } + cfg);
+        QCOMPARE(listed.exitCode, 0);
+        const auto all = StrictJson::parse(listed.out.toStdString());
+        QVERIFY2(all && all->is_array(), listed.out.constData());
+        const auto entry = std::find_if(all->begin(), all->end(), [&](const Json &k) { return k["id"] == id.toStdString(); });
+        QVERIFY(entry != all->end());
+        QCOMPARE((*entry)["user_id"].get<std::string>(), std::string("svc-report"));
+        QCOMPARE((*entry)["tenant_id"].get<std::string>(), std::string("2"));
+        QCOMPARE((*entry)["state"].get<std::string>(), std::string("active"));
+        QVERIFY(!listed.out.contains(secret));
+
+        // Neither the key nor its secret is in the store file, only the scrypt hash.
+        QFile store(m_dir.filePath(QStringLiteral("api-keys.db")));
+        QVERIFY(store.open(QIODevice::ReadOnly));
+        const QByteArray bytes = store.readAll();
+        QVERIFY(!bytes.contains(secret));
+        QCOMPARE(int(store.permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup)), 0);
+
+        QCOMPARE(run(QStringList { QStringLiteral("keys"), QStringLiteral("revoke"), QString::fromLatin1(id) } + cfg).exitCode, 0);
+        listed = run(QStringList { QStringLiteral("keys"), QStringLiteral("list") } + cfg);
+        QVERIFY2(listed.out.contains(QByteArray(id + "  nightly report  user=svc-report tenant=2  revoked")), listed.out.constData());
+        const Run unknown = run(QStringList { QStringLiteral("keys"), QStringLiteral("revoke"), QStringLiteral("ffffffffffffffff") } + cfg);
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(unknown.err.contains("keys list"), unknown.err.constData());
+        const Run noUser = run(QStringList { QStringLiteral("keys"), QStringLiteral("create") } + cfg);
+        QCOMPARE(noUser.exitCode, 2);
+        QVERIFY2(noUser.err.contains("--user"), noUser.err.constData());
     }
 
     // A stdio session leaves an audit trail that `audit verify` finds intact, whose sensitive

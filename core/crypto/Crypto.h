@@ -12,6 +12,7 @@ std::string sha256(std::string_view data);                                // 32 
 std::string randomBytes(std::size_t count);                               // CSPRNG (RAND_bytes)
 std::string toHex(std::string_view bytes);
 std::string base64UrlEncode(std::string_view bytes);                      // no padding
+// Strict: the URL-safe alphabet only, no padding, no whitespace, canonical final bits.
 bool base64UrlDecode(std::string_view text, std::string &out);
 // Compares without leaking the position of the first difference through timing.
 bool constantTimeEqual(std::string_view a, std::string_view b);

@@ -29,37 +29,19 @@ constexpr std::size_t kMaxKidBytes = 256;
 constexpr std::size_t kCoordinateBytes = 32; // P-256 coordinates and Ed25519 keys
 constexpr std::size_t kEs256SignatureBytes = 64;
 
-struct PkeyDeleter
+// unique_ptr deleters for OpenSSL's *_free functions.
+template<auto Free> struct Freer
 {
-    void operator()(EVP_PKEY *key) const { EVP_PKEY_free(key); }
-};
-struct PkeyCtxDeleter
-{
-    void operator()(EVP_PKEY_CTX *ctx) const { EVP_PKEY_CTX_free(ctx); }
-};
-struct MdCtxDeleter
-{
-    void operator()(EVP_MD_CTX *ctx) const { EVP_MD_CTX_free(ctx); }
-};
-struct BnDeleter
-{
-    void operator()(BIGNUM *bn) const { BN_free(bn); }
-};
-struct ParamBuildDeleter
-{
-    void operator()(OSSL_PARAM_BLD *bld) const { OSSL_PARAM_BLD_free(bld); }
-};
-struct ParamDeleter
-{
-    void operator()(OSSL_PARAM *params) const { OSSL_PARAM_free(params); }
-};
-struct EcdsaSigDeleter
-{
-    void operator()(ECDSA_SIG *sig) const { ECDSA_SIG_free(sig); }
+    template<typename T> void operator()(T *object) const { Free(object); }
 };
 
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using BnPtr = std::unique_ptr<BIGNUM, BnDeleter>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, Freer<EVP_PKEY_free>>;
+using PkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, Freer<EVP_PKEY_CTX_free>>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Freer<EVP_MD_CTX_free>>;
+using BnPtr = std::unique_ptr<BIGNUM, Freer<BN_free>>;
+using ParamBuildPtr = std::unique_ptr<OSSL_PARAM_BLD, Freer<OSSL_PARAM_BLD_free>>;
+using ParamsPtr = std::unique_ptr<OSSL_PARAM, Freer<OSSL_PARAM_free>>;
+using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Freer<ECDSA_SIG_free>>;
 
 Error keyError(std::string message)
 {
@@ -102,9 +84,8 @@ Result<std::string> base64Member(const Json &object, const char *name)
 // the point at infinity and has the group's order).
 Result<PkeyPtr> importPublicKey(const char *type, OSSL_PARAM_BLD *builder, const char *what)
 {
-    std::unique_ptr<OSSL_PARAM, ParamDeleter> params(OSSL_PARAM_BLD_to_param(builder));
-    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(
-        EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+    ParamsPtr params(OSSL_PARAM_BLD_to_param(builder));
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
     EVP_PKEY *raw = nullptr;
     if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1
         || EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
@@ -112,8 +93,7 @@ Result<PkeyPtr> importPublicKey(const char *type, OSSL_PARAM_BLD *builder, const
         return keyError(std::string(what) + " is not a valid public key");
     }
     PkeyPtr key(raw);
-    std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> check(
-        EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
+    PkeyCtxPtr check(EVP_PKEY_CTX_new_from_pkey(nullptr, key.get(), nullptr));
     if (!check || EVP_PKEY_public_check(check.get()) != 1) {
         ERR_clear_error();
         return keyError(std::string(what) + " fails the public key check");
@@ -142,7 +122,7 @@ Result<PkeyPtr> rsaKey(const Json &object, int &bits)
     if (bits > kMaxRsaBits)
         return keyError("the RSA modulus has " + std::to_string(bits) + " bits; at most "
                         + std::to_string(kMaxRsaBits) + " are accepted");
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBuildDeleter> builder(OSSL_PARAM_BLD_new());
+    ParamBuildPtr builder(OSSL_PARAM_BLD_new());
     if (!builder || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get()) != 1
         || OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, exponent.get()) != 1)
         return keyError("the RSA key could not be read");
@@ -171,7 +151,7 @@ Result<PkeyPtr> ecKey(const Json &object, int &bits)
     point += '\x04'; // uncompressed: 0x04 || x || y
     point += *x;
     point += *y;
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBuildDeleter> builder(OSSL_PARAM_BLD_new());
+    ParamBuildPtr builder(OSSL_PARAM_BLD_new());
     if (!builder
         || OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1",
                                            0)
@@ -201,7 +181,7 @@ Result<PkeyPtr> okpKey(const Json &object, int &bits)
         return x.takeError();
     if (x->size() != kCoordinateBytes)
         return keyError("an Ed25519 public key \"x\" must be 32 bytes");
-    std::unique_ptr<OSSL_PARAM_BLD, ParamBuildDeleter> builder(OSSL_PARAM_BLD_new());
+    ParamBuildPtr builder(OSSL_PARAM_BLD_new());
     if (!builder
         || OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, x->data(),
                                             x->size())
@@ -243,7 +223,7 @@ bool es256ToDer(std::string_view signature, std::string &der)
 {
     if (signature.size() != kEs256SignatureBytes)
         return false;
-    std::unique_ptr<ECDSA_SIG, EcdsaSigDeleter> sig(ECDSA_SIG_new());
+    EcdsaSigPtr sig(ECDSA_SIG_new());
     BnPtr r(BN_bin2bn(bytes(signature), 32, nullptr));
     BnPtr s(BN_bin2bn(bytes(signature) + 32, 32, nullptr));
     if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1)
@@ -335,7 +315,7 @@ Result<Jwk> Jwk::fromJson(const Json &object)
                                                      : okpKey(object, jwk.m_bits);
     if (!key)
         return key.takeError();
-    jwk.m_key = std::shared_ptr<EVP_PKEY>(key->release(), PkeyDeleter());
+    jwk.m_key = std::shared_ptr<EVP_PKEY>(key->release(), EVP_PKEY_free);
     return jwk;
 }
 
@@ -375,7 +355,7 @@ bool Jwk::verify(std::string_view signingInput, std::string_view signature) cons
         return false; // never a JWK algorithm (fromJson refuses it)
     }
 
-    std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+    MdCtxPtr ctx(EVP_MD_CTX_new());
     EVP_PKEY_CTX *pctx = nullptr; // owned by ctx
     bool ok = ctx
         && EVP_DigestVerifyInit_ex(ctx.get(), &pctx, digest, nullptr, nullptr, m_key.get(), nullptr)

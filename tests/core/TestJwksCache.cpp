@@ -407,9 +407,11 @@ private Q_SLOTS:
         m_server->setMode(Mode::Status);
         auto cache = make(o);
         QSignalSpy failed(cache.get(), &JwksCache::fetchFailed);
+        // The server recovers the moment the first fetch has failed.
+        connect(cache.get(), &JwksCache::fetchFailed, this,
+                [this] { m_server->setMode(Mode::Serve); });
         cache->start();
         QTRY_COMPARE(failed.count(), 1);
-        m_server->setMode(Mode::Serve);
         // No caller asked: the retry after the cooldown brings the keys.
         QTRY_VERIFY_WITH_TIMEOUT(cache->current() != nullptr, 5000);
         QCOMPARE(m_server->requests(), 2);

@@ -5,6 +5,8 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <array>
+#include <cstdint>
 #include <stdexcept>
 
 namespace warden::crypto {
@@ -80,26 +82,40 @@ std::string base64UrlEncode(std::string_view bytes)
 
 bool base64UrlDecode(std::string_view text, std::string &out)
 {
-    std::string s(text);
-    for (char &c : s) {
-        if (c == '-')
-            c = '+';
-        else if (c == '_')
-            c = '/';
-        else if (c == '+' || c == '/' || c == '=')
-            return false; // only the URL-safe alphabet without padding is ours
+    // Strict RFC 4648 section 5 without padding: only the URL-safe alphabet (no '=', '+',
+    // '/', whitespace or line breaks), no length that leaves a lone character, and the unused
+    // low bits of the last character zero. Exactly one text then decodes to given bytes,
+    // so nothing signed or sealed can be re-spelled into a different string that means the
+    // same (EVP_DecodeBlock would skip surrounding whitespace and accept non-zero bits).
+    static constexpr auto kValues = [] {
+        std::array<signed char, 256> table {};
+        table.fill(-1);
+        const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < 64; ++i)
+            table[static_cast<unsigned char>(alphabet[i])] = static_cast<signed char>(i);
+        return table;
+    }();
+    if (text.size() % 4 == 1)
+        return false;
+    std::string decoded;
+    decoded.reserve(text.size() / 4 * 3 + 2);
+    std::uint32_t bits = 0;
+    int pending = 0; // how many bits of `bits` are not yet written out
+    for (const char c : text) {
+        const signed char value = kValues[static_cast<unsigned char>(c)];
+        if (value < 0)
+            return false;
+        bits = (bits << 6) | static_cast<std::uint32_t>(value);
+        pending += 6;
+        if (pending >= 8) {
+            pending -= 8;
+            decoded.push_back(static_cast<char>((bits >> pending) & 0xFF));
+            bits &= (1u << pending) - 1;
+        }
     }
-    const std::size_t pad = (4 - s.size() % 4) % 4;
-    if (pad == 3)
+    if (bits != 0) // the last character carries bits that no byte uses
         return false;
-    s.append(pad, '=');
-    std::string buf(s.size() / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(buf.data()),
-                                  reinterpret_cast<const unsigned char *>(s.data()), static_cast<int>(s.size()));
-    if (n < 0)
-        return false;
-    buf.resize(static_cast<std::size_t>(n) - pad);
-    out = std::move(buf);
+    out = std::move(decoded);
     return true;
 }
 

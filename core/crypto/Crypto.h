@@ -12,6 +12,7 @@ std::string sha256(std::string_view data);                                // 32 
 std::string randomBytes(std::size_t count);                               // CSPRNG (RAND_bytes)
 std::string toHex(std::string_view bytes);
 std::string base64UrlEncode(std::string_view bytes);                      // no padding
+// Strict: the URL-safe alphabet only, no padding, no whitespace, canonical final bits.
 bool base64UrlDecode(std::string_view text, std::string &out);
 // scrypt (RFC 7914) through OpenSSL: a deliberately slow, memory-hard hash for stored
 // credentials. Throws std::runtime_error when OpenSSL refuses the parameters.

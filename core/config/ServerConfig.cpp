@@ -33,7 +33,7 @@ constexpr std::array<std::string_view, 7> kLogLevels = { "trace", "debug",    "i
 const Keys kRootKeys = { "version",    "mode",           "log_level", "database", "policy",
                          "transports", "local_principal", "policy_history", "secrets", "audit",
                          "auth" };
-const Keys kAuthKeys = { "api_keys", "anonymous" };
+const Keys kAuthKeys = { "api_keys", "anonymous", "oauth" };
 const Keys kApiKeysKeys = { "enabled", "path" };
 const Keys kSecretsKeys = { "hash_key", "cursor_key", "audit_key" };
 const Keys kAuditKeys = { "path", "write_timeout_ms", "checkpoint_every_records", "checkpoint_interval_ms" };
@@ -410,6 +410,14 @@ private:
         const std::string at = "/auth";
         if (auto anonymous = m_check.boolean(*object, at, "anonymous"))
             auth.anonymous = *anonymous;
+        if (const Json *oauth = m_check.member(*object, at, "oauth")) {
+            auto parsed = auth::OAuthConfig::fromJson(*oauth, at + "/oauth", m_baseDir);
+            if (parsed)
+                auth.oauth = std::move(parsed).value();
+            else
+                for (const Json &problem : parsed.error().details.value("problems", Json::array()))
+                    m_check.addProblem(problem.value("pointer", at + "/oauth"), problem.value("message", std::string()));
+        }
         if (const Json *keys = m_check.objectMember(*object, at, "api_keys", kApiKeysKeys)) {
             if (auto enabled = m_check.boolean(*keys, at + "/api_keys", "enabled"))
                 auth.apiKeys.enabled = *enabled;
@@ -633,6 +641,8 @@ Json ServerConfig::toJson() const
         if (!auth.apiKeys.path.isEmpty())
             keys["path"] = auth.apiKeys.path.toStdString();
         a["api_keys"] = std::move(keys);
+        if (auth.oauth)
+            a["oauth"] = auth.oauth->toJson();
         root["auth"] = std::move(a);
     }
     if (audit != AuditConfig()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/OAuthConfig.h"
 #include "common/Json.h"
 #include "common/Result.h"
 
@@ -7,6 +8,7 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <optional>
 
 namespace warden {
 
@@ -108,11 +110,12 @@ struct ApiKeysConfig
 struct AuthConfig
 {
     ApiKeysConfig apiKeys;
+    std::optional<auth::OAuthConfig> oauth; // OAuth 2.0 bearer tokens (JWT), when configured
     // Development mode only: HTTP callers without credentials act as the local principal.
     bool anonymous = false;
 
     // Whether some way to authenticate callers is configured (anonymous is not one).
-    bool hasMethod() const { return apiKeys.enabled; }
+    bool hasMethod() const { return apiKeys.enabled || oauth.has_value(); }
 
     bool operator==(const AuthConfig &) const = default;
 };

@@ -5,6 +5,7 @@
 #include "auth/ApiKeyStore.h"
 #include "auth/ApiKeyVerifier.h"
 #include "auth/HttpAuthenticator.h"
+#include "auth/TokenValidator.h"
 #include "ServerGate.h"
 #include "PolicyStore.h"
 #include "StateLocation.h"
@@ -309,6 +310,42 @@ Status Server::startHttp(const Principal &local)
             return Error(s.error().code, "auth.api_keys: " + s.error().message);
         options.apiKeys = std::move(verifier);
     }
+    HttpTransport::ResourceProvider resource;
+    if (const auto &oauth = m_config.auth.oauth) {
+        auto validator = auth::TokenValidator::create(*oauth);
+        if (!validator)
+            return validator.error();
+        m_tokens = std::move(validator).value();
+        options.tokens = [tokens = m_tokens.get()](const std::string &token, auth::HttpAuthenticator::Done done) {
+            tokens->validate(token, [done = std::move(done)](auth::TokenResult result) {
+                if (!result) {
+                    const auth::TokenError &e = result.error();
+                    return done(auth::AuthFailure { 401, "invalid_token", e.description, std::string(e.name()),
+                                                    "bearer-jwt" });
+                }
+                const auth::VerifiedToken &t = result.token();
+                Principal p;
+                p.userId = t.subject;
+                p.tenantId = t.tenant;
+                p.roles = t.roles;
+                p.scopes = t.scopes;
+                p.authMethod = "oauth";
+                done(p);
+            });
+        };
+        resource = [oauth = *oauth, policies = m_engine->policies.get()]() -> std::optional<auth::ProtectedResource> {
+            auth::ProtectedResource r;
+            r.resource = oauth.resource;
+            r.authorizationServers = oauth.authorizationServers.empty() ? std::vector<std::string>{ oauth.issuer }
+                                                                         : oauth.authorizationServers;
+            // The configured list wins; otherwise the scopes the policy asks of tools.
+            const auto policy = policies->current();
+            r.scopes = !oauth.scopesSupported.empty() ? oauth.scopesSupported
+                       : policy                       ? policy->scopesSupported()
+                                                      : std::vector<std::string>{};
+            return r;
+        };
+    }
     if (m_config.auth.anonymous) {
         options.anonymous = true;
         options.anonymousPrincipal = local;
@@ -320,7 +357,7 @@ Status Server::startHttp(const Principal &local)
                      local.userId);
     }
     auto authenticator = std::make_shared<auth::HttpAuthenticator>(std::move(options));
-    m_http = std::make_unique<HttpTransport>(*m_mcp, m_config.http, std::move(authenticator));
+    m_http = std::make_unique<HttpTransport>(*m_mcp, m_config.http, std::move(authenticator), std::move(resource));
     return m_http->listen();
 }
 
@@ -330,6 +367,7 @@ void Server::teardown()
     m_securityNotice.clear();
     m_stdio.reset();
     m_http.reset();
+    m_tokens.reset();
     m_mcp.reset();
     if (m_engine && m_engine->pool)
         m_engine->pool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);

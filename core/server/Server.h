@@ -19,6 +19,7 @@ class HttpTransport;
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
 namespace audit { class AuditLog; class AuditKeys; }
+namespace auth { class TokenValidator; }
 
 class Server : public ServerInterface
 {
@@ -48,6 +49,8 @@ public:
     quint16 httpPort() const;
     // The policy facade (current version, hot reload, history); nullptr unless running.
     PolicyStore *policyStore() const;
+    // The OAuth token check (its JWKS cache: "fetch keys now"); nullptr unless running with OAuth.
+    auth::TokenValidator *tokenValidator() const { return m_tokens.get(); }
     // The audit trail's writer; nullptr unless running.
     audit::AuditLog *auditLog() const;
     // Where the audit trail goes when the configuration names no path.
@@ -85,6 +88,7 @@ private:
     QString m_securityNotice;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<McpServer> m_mcp;
+    std::unique_ptr<auth::TokenValidator> m_tokens;
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;
 };

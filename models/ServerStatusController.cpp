@@ -36,6 +36,11 @@ ServerStatusController::ServerStatusController(ServerInterface *server, QObject 
     }
 }
 
+QString ServerStatusController::securityNotice() const
+{
+    return m_server && isRunning() ? m_server->securityNotice() : QString();
+}
+
 ServerInterface::State ServerStatusController::state() const
 {
     return m_server ? m_server->state() : ServerInterface::State::Stopped;

@@ -44,6 +44,10 @@ public:
     // until the operator dismisses it or starts the server again.
     QString errorText() const { return m_errorText; }
 
+    // A standing warning about how the running server is exposed (anonymous development
+    // callers...), or empty. Not dismissable: it lasts as long as the exposure.
+    QString securityNotice() const;
+
     // Answered requests per second over the last few seconds while running; 0 otherwise.
     double callsPerSecond() const { return m_rate; }
 

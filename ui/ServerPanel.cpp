@@ -63,6 +63,7 @@ ServerPanel::ServerPanel(ServerStatusController *status, QWidget *parent)
     layout->setSpacing(12);
     layout->addWidget(createHeader());
     layout->addWidget(createErrorBanner());
+    layout->addWidget(createSecurityBanner());
     layout->addWidget(createConnectionBox());
     layout->addWidget(createCounters());
     layout->addWidget(createRequestsBox(), 1);
@@ -168,6 +169,35 @@ QFrame *ServerPanel::createErrorBanner()
     row->addWidget(dismiss, 0, Qt::AlignTop);
     connect(dismiss, &QToolButton::clicked, m_status, &ServerStatusController::dismissError);
     return m_errorBanner;
+}
+
+QFrame *ServerPanel::createSecurityBanner()
+{
+    m_securityBanner = new QFrame(this);
+    m_securityBanner->setObjectName(QStringLiteral("securityBanner"));
+    m_securityBanner->setAccessibleName(tr("Security warning"));
+    const QPalette pal = palette();
+    const QColor accent = OutcomeDelegate::errorColor(pal);
+    m_securityBanner->setStyleSheet(
+        QStringLiteral("#securityBanner { background-color: %1; border: 2px solid %2; border-radius: 4px; }")
+            .arg(blend(pal.color(QPalette::Window), accent, 0.2).name(), accent.name()));
+    auto *row = new QHBoxLayout(m_securityBanner);
+    row->setContentsMargins(12, 10, 12, 10);
+    row->setSpacing(10);
+    auto *icon = new QLabel(m_securityBanner);
+    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize) * 3 / 2;
+    icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize));
+    row->addWidget(icon, 0, Qt::AlignTop);
+    m_securityLabel = new QLabel(m_securityBanner);
+    m_securityLabel->setObjectName(QStringLiteral("securityLabel"));
+    m_securityLabel->setWordWrap(true);
+    m_securityLabel->setTextFormat(Qt::PlainText);
+    m_securityLabel->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    QFont bold = m_securityLabel->font();
+    bold.setBold(true);
+    m_securityLabel->setFont(bold);
+    row->addWidget(m_securityLabel, 1, Qt::AlignVCenter);
+    return m_securityBanner;
 }
 
 QWidget *ServerPanel::createConnectionBox()
@@ -319,6 +349,9 @@ void ServerPanel::onStateChanged()
     m_requestsPlaceholder->setText(
         m_status->isRunning() ? tr("No requests yet. Point an MCP client at the endpoint above.")
                               : tr("The server is not running. Start it to accept requests."));
+    const QString notice = m_status->securityNotice();
+    m_securityLabel->setText(notice);
+    m_securityBanner->setVisible(!notice.isEmpty());
     onCountersChanged();
 }
 

@@ -30,6 +30,7 @@ public:
 private:
     QWidget *createHeader();
     QFrame *createErrorBanner();
+    QFrame *createSecurityBanner();
     QWidget *createConnectionBox();
     QWidget *createCounters();
     QWidget *createRequestsBox();
@@ -49,6 +50,8 @@ private:
     QPushButton *m_startButton = nullptr;
     QPushButton *m_stopButton = nullptr;
     QFrame *m_errorBanner = nullptr;
+    QFrame *m_securityBanner = nullptr;
+    QLabel *m_securityLabel = nullptr;
     QLabel *m_errorLabel = nullptr;
     QLineEdit *m_endpointEdit = nullptr;
     QPushButton *m_copyButton = nullptr;

@@ -200,6 +200,8 @@ private Q_SLOTS:
         {
             Server server(c, Server::Options{});
             QVERIFY(server.startNow().ok());
+            // This configuration lets anonymous development callers in: the server says so.
+            QVERIFY2(server.securityNotice().contains(QStringLiteral("Development mode")), qPrintable(server.securityNotice()));
             McpClient client(server.httpPort());
             QVERIFY(client.open());
             const Json r = client.callTool(

@@ -18,6 +18,7 @@ public:
     QString databaseDescription() const override { return m_database; }
     QString lastError() const override { return m_lastError; }
     QString healthProblem() const override { return {}; }
+    QString securityNotice() const override { return m_state == State::Running ? m_securityNotice : QString(); }
     quint64 requestCount() const override { return m_requests; }
     quint64 errorCount() const override { return m_errors; }
     int sessionCount() const override { return m_sessions; }
@@ -31,6 +32,7 @@ public:
 
     void setEndpoint(const QString &endpoint) { m_endpoint = endpoint; }
     void setDatabaseDescription(const QString &d) { m_database = d; }
+    void setSecurityNotice(const QString &notice) { m_securityNotice = notice; }
 
     void setState(State state)
     {
@@ -95,6 +97,7 @@ private:
     QString m_endpoint = QStringLiteral("http://127.0.0.1:8765/mcp");
     QString m_database = QStringLiteral("SQLite /home/ada/.local/share/warden/warden/demo/shop.db");
     QString m_lastError;
+    QString m_securityNotice;
     quint64 m_requests = 0;
     quint64 m_errors = 0;
     int m_sessions = 0;

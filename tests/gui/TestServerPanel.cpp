@@ -184,6 +184,24 @@ private Q_SLOTS:
         QCOMPARE(label->text(), QStringLiteral("The audit store is unavailable: check disk space"));
     }
 
+    // Anonymous development access is announced for as long as the server runs that way,
+    // and cannot be dismissed.
+    void securityNoticeStaysWhileRunning()
+    {
+        auto w = makeWorld();
+        QVERIFY(w);
+        auto *banner = w->find<QFrame>("securityBanner");
+        QVERIFY(!banner->isVisible());
+        const QString notice = QStringLiteral("Development mode: HTTP callers need no credentials and act as local.");
+        w->server.setSecurityNotice(notice);
+        QTest::mouseClick(w->find<QPushButton>("startButton"), Qt::LeftButton);
+        QVERIFY(banner->isVisible());
+        QCOMPARE(w->find<QLabel>("securityLabel")->text(), notice);
+        QVERIFY(!banner->findChild<QToolButton *>());
+        QTest::mouseClick(w->find<QPushButton>("stopButton"), Qt::LeftButton);
+        QVERIFY(!banner->isVisible());
+    }
+
     void countersAndRequestsFollowTheServer()
     {
         auto w = makeWorld();

@@ -133,70 +133,62 @@ QWidget *ServerPanel::createHeader()
     return header;
 }
 
-QFrame *ServerPanel::createErrorBanner()
+QFrame *ServerPanel::createBanner(const QString &name, const QString &accessibleName, QStyle::StandardPixmap icon,
+                                  bool strong, QLabel *&label)
 {
-    m_errorBanner = new QFrame(this);
-    m_errorBanner->setObjectName(QStringLiteral("errorBanner"));
-    m_errorBanner->setAccessibleName(tr("Server error"));
+    auto *banner = new QFrame(this);
+    banner->setObjectName(name);
+    banner->setAccessibleName(accessibleName);
     const QPalette pal = palette();
     const QColor accent = OutcomeDelegate::errorColor(pal);
-    m_errorBanner->setStyleSheet(
-        QStringLiteral(
-            "#errorBanner { background-color: %1; border: 1px solid %2; border-radius: 4px; }")
-            .arg(blend(pal.color(QPalette::Window), accent, 0.12).name(),
-                 blend(pal.color(QPalette::Window), accent, 0.55).name()));
+    const QColor window = pal.color(QPalette::Window);
+    banner->setStyleSheet(QStringLiteral("#%1 { background-color: %2; border: %3px solid %4; border-radius: 4px; }")
+                              .arg(name, blend(window, accent, strong ? 0.2 : 0.12).name())
+                              .arg(strong ? 2 : 1)
+                              .arg((strong ? accent : blend(window, accent, 0.55)).name()));
 
-    auto *row = new QHBoxLayout(m_errorBanner);
+    auto *row = new QHBoxLayout(banner);
     row->setContentsMargins(12, 10, 8, 10);
     row->setSpacing(10);
-    auto *icon = new QLabel(m_errorBanner);
+    auto *iconLabel = new QLabel(banner);
     const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize) * 3 / 2;
-    icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxCritical).pixmap(iconSize));
-    row->addWidget(icon, 0, Qt::AlignTop);
+    iconLabel->setPixmap(style()->standardIcon(icon).pixmap(iconSize));
+    row->addWidget(iconLabel, 0, Qt::AlignTop);
 
-    m_errorLabel = new QLabel(m_errorBanner);
-    m_errorLabel->setObjectName(QStringLiteral("errorLabel"));
-    m_errorLabel->setWordWrap(true);
-    m_errorLabel->setTextFormat(Qt::PlainText);
-    m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    row->addWidget(m_errorLabel, 1, Qt::AlignVCenter);
+    label = new QLabel(banner);
+    label->setObjectName(name.chopped(int(qstrlen("Banner"))) + QStringLiteral("Label"));
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    if (strong) {
+        QFont bold = label->font();
+        bold.setBold(true);
+        label->setFont(bold);
+    }
+    row->addWidget(label, 1, Qt::AlignVCenter);
+    return banner;
+}
 
+QFrame *ServerPanel::createErrorBanner()
+{
+    m_errorBanner = createBanner(QStringLiteral("errorBanner"), tr("Server error"), QStyle::SP_MessageBoxCritical,
+                                 false, m_errorLabel);
     auto *dismiss = new QToolButton(m_errorBanner);
     dismiss->setObjectName(QStringLiteral("dismissErrorButton"));
     dismiss->setText(tr("&Dismiss"));
     dismiss->setToolTip(tr("Hide this message"));
     dismiss->setAutoRaise(true);
-    row->addWidget(dismiss, 0, Qt::AlignTop);
+    m_errorBanner->layout()->addWidget(dismiss);
+    m_errorBanner->layout()->setAlignment(dismiss, Qt::AlignTop);
     connect(dismiss, &QToolButton::clicked, m_status, &ServerStatusController::dismissError);
     return m_errorBanner;
 }
 
 QFrame *ServerPanel::createSecurityBanner()
 {
-    m_securityBanner = new QFrame(this);
-    m_securityBanner->setObjectName(QStringLiteral("securityBanner"));
-    m_securityBanner->setAccessibleName(tr("Security warning"));
-    const QPalette pal = palette();
-    const QColor accent = OutcomeDelegate::errorColor(pal);
-    m_securityBanner->setStyleSheet(
-        QStringLiteral("#securityBanner { background-color: %1; border: 2px solid %2; border-radius: 4px; }")
-            .arg(blend(pal.color(QPalette::Window), accent, 0.2).name(), accent.name()));
-    auto *row = new QHBoxLayout(m_securityBanner);
-    row->setContentsMargins(12, 10, 12, 10);
-    row->setSpacing(10);
-    auto *icon = new QLabel(m_securityBanner);
-    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize) * 3 / 2;
-    icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize));
-    row->addWidget(icon, 0, Qt::AlignTop);
-    m_securityLabel = new QLabel(m_securityBanner);
-    m_securityLabel->setObjectName(QStringLiteral("securityLabel"));
-    m_securityLabel->setWordWrap(true);
-    m_securityLabel->setTextFormat(Qt::PlainText);
-    m_securityLabel->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    QFont bold = m_securityLabel->font();
-    bold.setBold(true);
-    m_securityLabel->setFont(bold);
-    row->addWidget(m_securityLabel, 1, Qt::AlignVCenter);
+    // Not dismissable: it lasts as long as the exposure it describes.
+    m_securityBanner = createBanner(QStringLiteral("securityBanner"), tr("Security warning"),
+                                    QStyle::SP_MessageBoxWarning, true, m_securityLabel);
     return m_securityBanner;
 }
 

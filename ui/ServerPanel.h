@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QStyle>
 #include <QWidget>
 
 class QFrame;
@@ -29,6 +30,9 @@ public:
 
 private:
     QWidget *createHeader();
+    // A message banner: icon, selectable text (`label`); strong ones are bold with a heavy border.
+    QFrame *createBanner(const QString &name, const QString &accessibleName, QStyle::StandardPixmap icon, bool strong,
+                         QLabel *&label);
     QFrame *createErrorBanner();
     QFrame *createSecurityBanner();
     QWidget *createConnectionBox();

@@ -69,6 +69,7 @@ struct Options
     std::string protocolVersion = "2025-06-18";
     std::string label = "mcp";
     std::string serverStderr = "/dev/null";
+    std::string authorization; // the Authorization header's value, e.g. "Bearer wk_..."
     unsigned seed = 20251125;
     int timeoutSeconds = 30;
 };
@@ -84,6 +85,7 @@ struct Options
            "                 --stdio -- SERVER_CMD ...)\n"
            "                [--concurrency C] [--calls N] [--warmup W] [--protocol-version V]\n"
            "                [--label NAME] [--seed S] [--server-stderr FILE] [--timeout SECONDS]\n"
+           "                [--authorization 'Bearer TOKEN']\n"
            "\n"
            "  --url       attach to a Streamable HTTP endpoint (with '-- CMD', spawn CMD first,\n"
            "              wait for the port and stop it afterwards)\n"
@@ -151,6 +153,8 @@ Options parseOptions(int argc, char **argv)
             o.serverStderr = need(i);
         else if (a == "--timeout")
             o.timeoutSeconds = static_cast<int>(number(a, need(i)));
+        else if (a == "--authorization")
+            o.authorization = need(i);
         else if (a == "--help" || a == "-h")
             usage({});
         else
@@ -436,12 +440,14 @@ struct HttpResponse
 class HttpConnection
 {
 public:
-    HttpConnection(const Url &url, int timeoutSeconds)
+    HttpConnection(const Url &url, int timeoutSeconds, const std::string &authorization = {})
         : m_url(url)
         , m_timeoutSeconds(timeoutSeconds)
     {
         m_hostHeader = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
         m_hostHeader += ":" + url.port;
+        if (!authorization.empty())
+            m_extraHeaders = "Authorization: " + authorization + "\r\n";
     }
     ~HttpConnection() { disconnect(); }
     HttpConnection(const HttpConnection &) = delete;
@@ -499,6 +505,7 @@ public:
         request += "POST " + m_url.path + " HTTP/1.1\r\nHost: " + m_hostHeader
             + "\r\nContent-Type: application/json\r\n"
               "Accept: application/json, text/event-stream\r\n";
+        request += m_extraHeaders;
         if (!protocolVersion.empty())
             request += "MCP-Protocol-Version: " + protocolVersion + "\r\n";
         if (!sessionId.empty())
@@ -641,6 +648,7 @@ private:
     Url m_url;
     int m_timeoutSeconds;
     std::string m_hostHeader;
+    std::string m_extraHeaders;
     int m_fd = -1;
     std::string m_in;
     std::size_t m_pos = 0;
@@ -661,7 +669,7 @@ class HttpSession
 public:
     HttpSession(const Options &o, const Url &url)
         : m_options(o)
-        , m_connection(url, o.timeoutSeconds)
+        , m_connection(url, o.timeoutSeconds, o.authorization)
     {
     }
 

@@ -191,6 +191,10 @@ echo
 warden_http warden-http-c1 -c 1 -n "$c1_calls" --warmup "$warmup"
 [ "$have_toolbox" = 1 ] && toolbox_http toolbox-http-c1 -c 1 -n "$c1_calls" --warmup "$warmup"
 warden_http warden-http-c8 -c 8 -n "$c8_calls" --warmup $((warmup / 4))
+# The same with an API key on every request (the first use costs one scrypt run, in warmup).
+api_key=$("$server" keys create --config "$config" --user bench --tenant "${tenant_override:-1}" --role analyst \
+    --scope warden.read --name bench 2>/dev/null)
+warden_http warden-http-c8-key -c 8 -n "$c8_calls" --warmup $((warmup / 4)) --authorization "Bearer $api_key"
 [ "$have_toolbox" = 1 ] && toolbox_http toolbox-http-c8 -c 8 -n "$c8_calls" --warmup $((warmup / 4))
 run warden-stdio --stdio -n "$stdio_calls" --warmup "$warmup" --tool db_query --arguments "$warden_args" \
     --server-stderr "$work/warden-stdio.log" -- "$server" --config "$config" --stdio

@@ -510,6 +510,76 @@ private Q_SLOTS:
         }
     }
 
+    // Over stdio the caller is local_principal, whatever a client claims: identity and tenant
+    // in _meta are ignored, arguments cannot name them, a filter cannot widen the tenant, and
+    // the policy's scopes apply to the local principal too.
+    void stdioIdentityComesFromTheConfiguration()
+    {
+        QProcess p;
+        ProcessGuard guard { p };
+        startServer(p, { QStringLiteral("--config"), m_config, QStringLiteral("--stdio") });
+        QVERIFY(p.waitForStarted(10000));
+        QByteArray buffer;
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 0 }, { "method", "initialize" },
+                            { "params", Json { { "protocolVersion", "2025-11-25" }, { "capabilities", Json::object() },
+                                               { "clientInfo", Json { { "name", "cli-test" }, { "version", "1" } } } } } });
+        QCOMPARE(readMessage(p, buffer)["id"].get<int>(), 0);
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "method", "notifications/initialized" } });
+
+        const Json claimed = Json { { "user_id", "admin" }, { "tenant_id", "2" }, { "roles", Json::array({ "admin" }) },
+                                    { "principal", Json { { "tenant", "2" } } } };
+        const auto call = [&](int id, Json arguments, Json meta = nullptr) {
+            Json params = Json { { "name", "db_query" }, { "arguments", std::move(arguments) } };
+            if (!meta.is_null())
+                params["_meta"] = std::move(meta);
+            writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", id }, { "method", "tools/call" }, { "params", params } });
+            return readMessage(p, buffer);
+        };
+        Json m = call(1, Json { { "table", "customers" }, { "select", Json::array({ "id", "tenant_id" }) }, { "take", 50 } },
+                      claimed);
+        QVERIFY2(!m["result"].value("isError", false), m.dump().c_str());
+        const Json rows = m["result"]["structuredContent"]["rows"];
+        QVERIFY(!rows.empty());
+        for (const Json &row : rows)
+            QCOMPARE(row["tenant_id"].dump(), std::string("1"));
+
+        // Asking for tenant 2's rows finds none: the tenant scope is ANDed outside the filter.
+        m = call(2, Json { { "table", "customers" }, { "select", Json::array({ "id" }) },
+                           { "where", Json { { "field", "tenant_id" }, { "op", "eq" }, { "value", 2 } } } },
+                 claimed);
+        QVERIFY2(m["result"]["structuredContent"]["rows"].empty(), m.dump().c_str());
+
+        // Arguments cannot carry an identity at all.
+        m = call(3, Json { { "table", "customers" }, { "tenant_id", "2" } });
+        QVERIFY(m["result"].value("isError", false));
+        QCOMPARE(m["result"]["structuredContent"]["error"]["code"].get<std::string>(), std::string("INVALID_ARGUMENT"));
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(5000));
+
+        // Without the scope the policy asks of db_query, the local principal is refused too.
+        QFile f(m_config);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        Json config = *StrictJson::parse(f.readAll().toStdString());
+        config["local_principal"]["scopes"] = Json::array();
+        const QString noScope = writeConfig(QStringLiteral("no-scope.json"), QByteArray::fromStdString(config.dump(2)));
+        QProcess q;
+        ProcessGuard qGuard { q };
+        startServer(q, { QStringLiteral("--config"), noScope, QStringLiteral("--stdio") });
+        QVERIFY(q.waitForStarted(10000));
+        buffer.clear();
+        writeLine(q, Json { { "jsonrpc", "2.0" }, { "id", 0 }, { "method", "initialize" },
+                            { "params", Json { { "protocolVersion", "2025-11-25" }, { "capabilities", Json::object() } } } });
+        QCOMPARE(readMessage(q, buffer)["id"].get<int>(), 0);
+        writeLine(q, Json { { "jsonrpc", "2.0" }, { "id", 1 }, { "method", "tools/call" },
+                            { "params", Json { { "name", "db_query" }, { "arguments", Json { { "table", "customers" } } } } } });
+        m = readMessage(q, buffer);
+        QVERIFY(m["result"].value("isError", false));
+        QCOMPARE(m["result"]["structuredContent"]["error"]["code"].get<std::string>(), std::string("INSUFFICIENT_SCOPE"));
+        QCOMPARE(m["result"]["structuredContent"]["error"]["details"]["scope"].get<std::string>(), std::string("warden.read"));
+        q.closeWriteChannel();
+        QVERIFY(q.waitForFinished(5000));
+    }
+
     void stdioExitsOnImmediateEof()
     {
         // A client that starts the server and closes stdin at once.

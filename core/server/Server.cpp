@@ -320,8 +320,11 @@ Status Server::startHttp(const Principal &local)
             tokens->validate(token, [done = std::move(done)](auth::TokenResult result) {
                 if (!result) {
                     const auth::TokenError &e = result.error();
-                    return done(auth::AuthFailure { 401, "invalid_token", e.description, std::string(e.name()),
-                                                    "bearer-jwt" });
+                    // No key set at all is this server's problem, not the token's: 503, so a
+                    // client retries instead of throwing a possibly good token away.
+                    const bool ours = e.reason == auth::TokenError::Reason::KeysUnavailable;
+                    return done(auth::AuthFailure { ours ? 503 : 401, ours ? "" : "invalid_token", e.description,
+                                                    std::string(e.name()), "bearer-jwt" });
                 }
                 const auth::VerifiedToken &t = result.token();
                 Principal p;

@@ -3,6 +3,7 @@
 #include "UsageMeter.h"
 #include "policy/Principal.h"
 
+#include <array>
 #include <cstdio>
 
 namespace warden::limits {
@@ -84,45 +85,58 @@ Admission AdmissionControl::admit(const Principal &principal, std::string_view m
             m_concurrencyRejections);
 
     const auto now = m_clock();
+    // Up to three rate checks; the texts of a refusal are only built when one refuses.
+    enum class Kind { Principal, Tenant, Tool };
     struct Check
     {
         std::string key;
-        Rate rate;
-        std::string which;
-        std::string who;
-        std::atomic<std::uint64_t> *counter;
+        const Rate *rate;
+        Kind kind;
     };
-    std::vector<Check> checks;
-    checks.reserve(3);
+    std::array<Check, 3> checks;
+    std::size_t count = 0;
     if (!m_config.principal.unlimited())
-        checks.push_back({ std::string("p") + kSeparator + subject, m_config.principal, "principal",
-                           "Too many requests from this principal", &m_principalRejections });
+        checks[count++] = { std::string("p") + kSeparator + subject, &m_config.principal,
+                            Kind::Principal };
     if (!principal.tenantId.empty() && !m_config.tenant.unlimited())
-        checks.push_back(
-            { std::string("t") + kSeparator + principal.tenantId, m_config.tenant, "tenant",
-              "Too many requests from this principal's tenant (all its principals together)",
-              &m_tenantRejections });
+        checks[count++] = { std::string("t") + kSeparator + principal.tenantId, &m_config.tenant,
+                            Kind::Tenant };
     if (!tool.empty()) {
-        const auto it = m_config.tools.find(std::string(tool));
-        if (it != m_config.tools.end() && !it->second.unlimited())
-            checks.push_back(
-                { std::string("u") + kSeparator + std::string(tool) + kSeparator + subject,
-                  it->second, "tool:" + std::string(tool),
-                  "Too many " + std::string(tool) + " calls from this principal",
-                  &m_toolRejections });
+        const auto it = m_config.tools.find(tool);
+        if (it != m_config.tools.end() && !it->second.unlimited()) {
+            std::string key = std::string("u") + kSeparator;
+            key.append(tool).append(1, kSeparator).append(subject);
+            checks[count++] = { std::move(key), &it->second, Kind::Tool };
+        }
     }
-    for (std::size_t i = 0; i < checks.size(); ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
         const Check &c = checks[i];
-        const Decision d = m_limiter.admit(c.key, c.rate, now);
+        const Decision d = m_limiter.admit(c.key, *c.rate, now);
         if (d.allowed)
             continue;
         for (std::size_t j = 0; j < i; ++j) // this call does not run: it uses none of the rates
-            m_limiter.refund(checks[j].key, checks[j].rate);
-        return reject(
-            principal,
-            { "RATE_LIMITED", c.which, d.retryAfter,
-              c.who + ": " + rateText(c.rate) + "; retry in " + waitText(d.retryAfter) + "." },
-            *c.counter);
+            m_limiter.refund(checks[j].key, *checks[j].rate);
+        const std::string tail =
+            ": " + rateText(*c.rate) + "; retry in " + waitText(d.retryAfter) + ".";
+        switch (c.kind) {
+        case Kind::Principal:
+            return reject(principal,
+                          { "RATE_LIMITED", "principal", d.retryAfter,
+                            "Too many requests from this principal" + tail },
+                          m_principalRejections);
+        case Kind::Tenant:
+            return reject(
+                principal,
+                { "RATE_LIMITED", "tenant", d.retryAfter,
+                  "Too many requests from this principal's tenant (all its principals together)"
+                      + tail },
+                m_tenantRejections);
+        case Kind::Tool:
+            return reject(principal,
+                          { "RATE_LIMITED", "tool:" + std::string(tool), d.retryAfter,
+                            "Too many " + std::string(tool) + " calls from this principal" + tail },
+                          m_toolRejections);
+        }
     }
     m_admitted.fetch_add(1, std::memory_order_relaxed);
     return Admission(std::move(slot.ticket));

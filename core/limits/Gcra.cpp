@@ -11,6 +11,9 @@ constexpr std::int64_t kNanosPerMinute = 60'000'000'000;
 constexpr std::int64_t kNanosPerMilli = 1'000'000;
 constexpr std::int64_t kMaxBurst = 10'000'000;
 constexpr std::size_t kShardsWhenLarge = 16;
+// A `now` read before another thread's call may be a little behind the stored TAT; only a
+// clock that really went backwards (further than this) is clamped.
+constexpr std::int64_t kBackwardsGrace = 1'000'000'000;
 constexpr std::size_t kLargeFrom = 4096; // below this one LRU keeps the bound exact and simple
 
 // The algorithm's constants for one rate, in nanoseconds.
@@ -36,7 +39,8 @@ std::int64_t nanos(Gcra::Clock::time_point t)
 // the TAT an admission would store.
 Decision decide(std::int64_t &tat, std::int64_t now, const Params &p, std::int64_t &next)
 {
-    tat = std::min(tat, now + p.tolerance);
+    if (tat > now + p.tolerance + kBackwardsGrace)
+        tat = now + p.tolerance;
     next = std::max(tat, now) + p.interval;
     if (next - now <= p.tolerance)
         return {};

@@ -40,8 +40,10 @@ struct Decision
 // - now.
 //
 // Time is a monotonic clock the caller passes in (tests inject it); wall-clock changes cannot
-// refill a key. Should `now` ever go backwards, the stored TAT is clamped to now + B * T: the
-// key is at worst "fully used", never waits longer than a full burst and gains nothing.
+// refill a key. Should `now` ever go backwards by more than a second, the stored TAT is clamped
+// to now + B * T: the key is at worst "fully used" and waits at most one interval, instead of
+// the length of the jump. (Smaller steps back are a thread's slightly stale reading of the
+// clock: judged as they are, they never lower the TAT, so they grant nothing.)
 //
 // Memory is bounded: at most maxKeys keys (default 100,000, about 120 bytes each plus the
 // key text), least recently used first out. Evicting a key forgets its debt, so the victim is

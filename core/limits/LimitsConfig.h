@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -72,7 +73,7 @@ struct LimitsConfig
 {
     Rate principal { 600, 60 }; // per principal (auth method, user and tenant)
     Rate tenant { 3000, 300 }; // per tenant, all its principals together
-    std::map<std::string, Rate> tools; // per principal and tool, for the tools listed
+    std::map<std::string, Rate, std::less<>> tools; // per principal and tool, for the tools listed
     int maxInFlightPerPrincipal = 8; // 0: unlimited
     int maxInFlight = 256; // 0: unlimited
     std::int64_t maxKeys = 100000; // rate limiter keys kept (LRU)

@@ -192,6 +192,12 @@ private Q_SLOTS:
         QCOMPARE(refused->metric, Metric::Rows);
         QCOMPARE(refused->used, 110.0);
         QCOMPARE(m->remainingRows(alice), std::optional<std::int64_t>(0));
+        // Exactly at the limit is used up too: nothing would be left to return.
+        const Principal bob = principal("bob");
+        m->record(bob, 99, 0);
+        QVERIFY(!m->checkBudget(bob));
+        m->record(bob, 1, 0);
+        QVERIFY(m->checkBudget(bob));
         // No row budget at all: nothing to cap.
         auto unlimited = meter();
         QVERIFY(!unlimited->remainingRows(alice).has_value());

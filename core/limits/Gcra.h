@@ -45,7 +45,7 @@ struct Decision
 // the length of the jump. (Smaller steps back are a thread's slightly stale reading of the
 // clock: judged as they are, they never lower the TAT, so they grant nothing.)
 //
-// Memory is bounded: at most maxKeys keys (default 100,000, about 120 bytes each plus the
+// Memory is bounded: at most maxKeys keys (default 100,000, about 150 bytes each with the
 // key text), least recently used first out. Evicting a key forgets its debt, so the victim is
 // the key idle the longest (typically one whose TAT has already passed, i.e. no debt at all).
 // An attacker inventing keys can only push out idle keys, never gain capacity for its own.

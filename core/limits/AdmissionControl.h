@@ -84,6 +84,7 @@ public:
     using Clock = std::function<Gcra::Clock::time_point()>;
     static constexpr std::chrono::milliseconds concurrencyRetryAfter { 1000 };
 
+    // `clock` defaults to std::chrono::steady_clock; `meter`, when given, must outlive this.
     explicit AdmissionControl(const LimitsConfig &config, Clock clock = {},
                               UsageMeter *meter = nullptr);
 

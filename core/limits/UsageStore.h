@@ -3,12 +3,17 @@
 #include "Usage.h"
 #include "common/Result.h"
 
+#include <QString>
+
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace warden::limits {
+
+struct UsageStoreConfig;
 
 // One subject's counters in one minute (minute = Unix time in whole minutes).
 struct UsageRow
@@ -39,6 +44,11 @@ class UsageStore
 {
 public:
     virtual ~UsageStore() = default;
+
+    // The configured store: SQLite at config.effectivePath(auditPath), or PostgreSQL with
+    // `password` (the resolved secret of config.passwordRef; empty when none is needed).
+    static Result<std::unique_ptr<UsageStore>>
+    open(const UsageStoreConfig &config, const QString &auditPath, const std::string &password);
 
     // Adds the increments to the stored counters, all or nothing. Atomic against other
     // writers of the same store (other servers sharing a PostgreSQL ledger).

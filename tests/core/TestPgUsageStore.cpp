@@ -251,6 +251,13 @@ private Q_SLOTS:
         QVERIFY(serverC->checkBudget(alice));
     }
 
+    void opensThroughTheConfiguredStore()
+    {
+        auto s = UsageStore::open(config(), QStringLiteral("/unused/audit.db"), m_password);
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        QVERIFY((*s)->description().find("PostgreSQL 127.0.0.1:") == 0);
+    }
+
     void wrongPasswordIsRefusedWithoutEcho()
     {
         const std::string wrong = "not-the-password-" + randomHex();

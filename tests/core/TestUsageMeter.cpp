@@ -5,6 +5,7 @@
 #include "policy/Principal.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUuid>
@@ -416,6 +417,24 @@ private Q_SLOTS:
         auto recent = m->topConsumers(SubjectKind::Principal, Metric::Calls, Window::Week, 5);
         QCOMPARE(recent->size(), std::size_t(1));
         QCOMPARE(recent->at(0).value, 1.0);
+    }
+
+    void opensTheConfiguredStore()
+    {
+        // No path configured: usage.db next to the audit trail.
+        const QString audit = QFileInfo(m_path).absoluteDir().filePath(QStringLiteral("audit.db"));
+        UsageStoreConfig config;
+        auto store = UsageStore::open(config, audit, {});
+        QVERIFY2(store.ok(), store.ok() ? "" : store.error().message.c_str());
+        QCOMPARE(QString::fromStdString((*store)->description()),
+                 QStringLiteral("SQLite ") + m_path);
+        QVERIFY(QFile::exists(m_path));
+        // A configured path wins; a folder that cannot be made is an error that names the path.
+        config.path = QStringLiteral("/proc/warden-cannot-be-here/usage.db");
+        auto refused = UsageStore::open(config, audit, {});
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.find("/proc/warden-cannot-be-here") != std::string::npos,
+                 refused.error().message.c_str());
     }
 
     void writerThreadFlushes()

@@ -124,14 +124,20 @@ std::string number(double value)
     return text;
 }
 
+std::string count(std::int64_t n, const char *unit)
+{
+    return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
+}
+
+// Rounded up: retrying at the time we say must work.
 std::string waitText(std::chrono::milliseconds wait)
 {
     const std::int64_t ms = wait.count();
     if (ms <= 60'000)
-        return std::to_string(std::max<std::int64_t>(1, (ms + 999) / 1000)) + " seconds";
+        return count(std::max<std::int64_t>(1, (ms + 999) / 1000), "second");
     if (ms <= 2 * 3'600'000)
-        return std::to_string((ms + 59'999) / 60'000) + " minutes";
-    return std::to_string((ms + 3'599'999) / 3'600'000) + " hours";
+        return count((ms + 59'999) / 60'000, "minute");
+    return count((ms + 3'599'999) / 3'600'000, "hour");
 }
 
 std::string rejectionMessage(const BudgetRejection &r)
@@ -169,15 +175,19 @@ std::string rejectionMessage(const BudgetRejection &r)
 
 Error BudgetRejection::toError() const
 {
+    // Calls and rows are counts: integers in the details; cost units may have a fraction.
+    const auto value = [this](double v) {
+        return metric == Metric::Cost ? Json(v) : Json(static_cast<std::int64_t>(std::llround(v)));
+    };
     return Error(
         ErrorCode::BudgetExceeded, message,
         { "wait until older usage leaves the window, or ask an administrator for a larger budget" },
         Json { { "subject", std::string(subjectKindName(kind)) },
                { "window", std::string(windowName(window)) },
                { "metric", std::string(metricName(metric)) },
-               { "limit", limit },
-               { "used", used },
-               { "estimated", estimated },
+               { "limit", value(limit) },
+               { "used", value(used) },
+               { "estimated", value(estimated) },
                { "retry_after_ms", retryAfter.count() } });
 }
 

@@ -133,7 +133,10 @@ private Q_SLOTS:
         QCOMPARE(e.details.at("window").get<std::string>(), std::string("hour"));
         QCOMPARE(e.details.at("metric").get<std::string>(), std::string("calls"));
         QCOMPARE(e.details.at("subject").get<std::string>(), std::string("principal"));
-        QCOMPARE(e.details.at("limit").get<double>(), 3.0);
+        QVERIFY(e.details.at("limit").is_number_integer()); // counts stay integers
+        QCOMPARE(e.details.at("limit").get<std::int64_t>(), 3);
+        QCOMPARE(e.details.at("used").get<std::int64_t>(), 3);
+        QCOMPARE(e.details.at("retry_after_ms").get<std::int64_t>(), 60 * kMinute - 10'000);
 
         // The refusal is counted, the refused call is not.
         const auto used = m->usage(SubjectKind::Principal, principalSubject(alice));
@@ -236,6 +239,8 @@ private Q_SLOTS:
         const auto never = m->checkBudget(alice, 11.0);
         QVERIFY(never);
         QCOMPARE(never->retryAfter.count(), 0);
+        QVERIFY(
+            never->toError().details.at("estimated").is_number_float()); // cost keeps its fraction
         QVERIFY2(never->message.find("alone is larger than the budget") != std::string::npos,
                  never->message.c_str());
     }

@@ -32,7 +32,7 @@ constexpr std::array<std::string_view, 7> kLogLevels = { "trace", "debug",    "i
 
 const Keys kRootKeys = { "version",    "mode",           "log_level", "database", "policy",
                          "transports", "local_principal", "policy_history", "secrets", "audit",
-                         "auth" };
+                         "auth", "limits" };
 const Keys kAuthKeys = { "api_keys", "anonymous", "oauth" };
 const Keys kApiKeysKeys = { "enabled", "path" };
 const Keys kSecretsKeys = { "hash_key", "cursor_key", "audit_key" };
@@ -143,6 +143,8 @@ public:
         readTransports(config);
         readPrincipal(config.localPrincipal);
         readAuth(config.auth);
+        if (const Json *limits = m_check.member(m_doc, "", "limits"))
+            config.limits = limits::LimitsConfig::read(m_check, *limits, "/limits", m_baseDir);
         readSecrets(config.secrets);
         readAudit(config.audit);
         if (!m_check.ok())
@@ -645,6 +647,8 @@ Json ServerConfig::toJson() const
             a["oauth"] = auth.oauth->toJson();
         root["auth"] = std::move(a);
     }
+    if (limits != limits::LimitsConfig())
+        root["limits"] = limits.toJson();
     if (audit != AuditConfig()) {
         Json a = Json::object();
         if (!audit.path.isEmpty())

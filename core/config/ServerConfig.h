@@ -3,6 +3,7 @@
 #include "auth/OAuthConfig.h"
 #include "common/Json.h"
 #include "common/Result.h"
+#include "limits/LimitsConfig.h"
 
 #include <QString>
 #include <QStringList>
@@ -134,6 +135,7 @@ struct ServerConfig
     StdioConfig stdio;
     PrincipalConfig localPrincipal;
     AuthConfig auth;
+    limits::LimitsConfig limits;
     QString logLevel = QStringLiteral("info");
     Mode mode = Mode::Production;
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace warden {
 
@@ -16,11 +17,24 @@ namespace warden {
 // stdio: a tool error or a JSON-RPC error carrying the code).
 struct CallRefusal
 {
-    ErrorCode code = ErrorCode::RateLimited; // RateLimited or InsufficientScope
+    ErrorCode code = ErrorCode::RateLimited; // RateLimited, InsufficientScope or BudgetExceeded
     std::string message;                     // safe for the caller; says what to do
+    std::vector<std::string> hints;
     std::string scope;                       // InsufficientScope: the scope to ask for
     std::chrono::milliseconds retryAfter { 0 };
     Json details = Json::object();           // for the error's details and the audit record
+
+    // A refusal saying what `error` says (stable code, message, hints, details).
+    static CallRefusal fromError(const Error &error, std::chrono::milliseconds retryAfter = {})
+    {
+        CallRefusal r;
+        r.code = error.code;
+        r.message = error.message;
+        r.hints = error.hints;
+        r.details = error.details;
+        r.retryAfter = retryAfter;
+        return r;
+    }
 
     // Seconds for HTTP's Retry-After: rounded up, at least 1.
     long long retryAfterSeconds() const { return std::max<long long>(1, (retryAfter.count() + 999) / 1000); }

@@ -70,6 +70,10 @@ public:
     // Admission before dispatch (scopes, rate limits); none: every request is admitted.
     void setGate(std::shared_ptr<CallGate> gate) { m_gate = std::move(gate); }
     CallGate *gate() const { return m_gate.get(); }
+    // Told about every tools/call that ran (rows returned, estimated cost), for usage budgets.
+    using UsageRecorder = std::function<void(const Principal &, std::int64_t rows, double cost)>;
+    void setUsageRecorder(UsageRecorder recorder) { m_usageRecorder = std::move(recorder); }
+    const UsageRecorder &usageRecorder() const { return m_usageRecorder; }
 
     quint64 requestCount() const { return m_requests.load(); }
     quint64 errorCount() const { return m_errors.load(); }
@@ -90,6 +94,7 @@ private:
     std::shared_ptr<audit::AuditLog> m_audit;
     std::function<std::string()> m_policyVersion;
     std::shared_ptr<CallGate> m_gate;
+    UsageRecorder m_usageRecorder;
     std::atomic<quint64> m_requests{0};
     std::atomic<quint64> m_errors{0};
 };

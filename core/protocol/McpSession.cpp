@@ -263,7 +263,7 @@ void McpSession::refuse(const std::shared_ptr<Outbound> &out, const rpc::Message
                         std::chrono::steady_clock::time_point started)
 {
     const std::string code(errorCodeName(refusal.code));
-    Error error(refusal.code, refusal.message, {}, refusal.details);
+    Error error(refusal.code, refusal.message, refusal.hints, refusal.details);
     Json response;
     if (request.method == "tools/call") {
         Json result = toolschema::errorResult(error);
@@ -656,6 +656,14 @@ void McpSession::handleResponse(const rpc::Message &m)
 void McpSession::deliverResponse(RequestContext &ctx, const Json &response, const std::string &outcome)
 {
     ctx.releaseTicket();
+    // Usage: every tool call that was let in counts (a budget refusal counted itself).
+    if (ctx.method() == "tools/call" && outcome != errorCodeName(ErrorCode::BudgetExceeded))
+        if (const auto &record = m_server.usageRecorder()) {
+            const Json rows = ctx.auditNote("rows");
+            const Json cost = ctx.auditNote("estimated_cost");
+            record(ctx.principal(), rows.is_number_integer() ? rows.get<std::int64_t>() : 0,
+                   cost.is_number() ? cost.get<double>() : 0.0);
+        }
     if (ctx.isDelivered())
         return; // cancelled or the session closed: no response (spec: SHOULD NOT respond)
     ctx.markDelivered();

@@ -174,6 +174,13 @@ void RequestContext::finish(Json response, std::string outcome)
     });
 }
 
+Json RequestContext::auditNote(const std::string &key) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto it = m_auditNotes.find(key);
+    return it == m_auditNotes.end() ? Json() : *it;
+}
+
 void RequestContext::respond(Json result)
 {
     finish(rpc::makeResult(m_message.id, std::move(result)), "ok");

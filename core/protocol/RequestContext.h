@@ -57,6 +57,8 @@ public:
     // Thread-safe: adds a field to this call's outcome record (tables, sql_fingerprint,
     // rows, decisions...). Values must hold no secret and no row data.
     void noteForAudit(const std::string &key, Json value);
+    // Thread-safe: a field noted so far (null when none).
+    Json auditNote(const std::string &key) const;
 
     // Session thread, before the call runs: its request record is committed as `requestSeq`;
     // the outcome record (base fields + outcome + notes) is committed before the response is
@@ -90,7 +92,7 @@ private:
     std::chrono::steady_clock::time_point m_started;
     std::atomic<bool> m_cancelled{false};
     std::atomic<bool> m_finished{false};
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::function<void()> m_cancelHandler;
     double m_lastProgress = -1e300; // guarded by m_mutex
     Json m_auditNotes = Json::object(); // guarded by m_mutex

@@ -7,6 +7,9 @@
 #include "auth/HttpAuthenticator.h"
 #include "auth/TokenValidator.h"
 #include "ServerGate.h"
+#include "limits/AdmissionControl.h"
+#include "limits/UsageMeter.h"
+#include "limits/UsageStore.h"
 #include "PolicyStore.h"
 #include "StateLocation.h"
 #include "common/Resources.h"
@@ -64,6 +67,8 @@ Result<std::string> serverKey(const QString &reference, const char *name)
 struct Server::Engine
 {
     std::shared_ptr<audit::AuditLog> audit;
+    std::unique_ptr<limits::UsageMeter> usage;
+    std::unique_ptr<limits::AdmissionControl> admission;
     std::unique_ptr<db::DatabasePool> pool;
     std::unique_ptr<PolicyStore> policies;
     ToolServices services;
@@ -204,6 +209,9 @@ Status Server::build()
     if (auto s = openAudit(); !s)
         return s;
 
+    if (auto s = openLimits(); !s)
+        return s;
+
     std::string password;
     if (m_config.database.driver == DatabaseConfig::Driver::Postgres && !m_config.database.passwordRef.isEmpty()) {
         auto secret = resolveSecret(QStringView(m_config.database.passwordRef));
@@ -244,6 +252,7 @@ Status Server::build()
             });
 
     m_engine->services.pool = m_engine->pool.get();
+    m_engine->services.usage = m_engine->usage.get();
     m_engine->services.policies = m_engine->policies.get();
     m_engine->services.redactor = std::make_shared<Redactor>(std::move(hashKey).value());
     m_engine->services.cursors = std::make_shared<CursorCodec>(std::move(cursorKey).value());
@@ -270,7 +279,10 @@ Status Server::build()
         const auto policy = policies->current();
         return policy ? policy->versionHash() : std::string();
     });
-    m_mcp->setGate(std::make_shared<ServerGate>(*m_engine->policies));
+    m_mcp->setGate(std::make_shared<ServerGate>(*m_engine->policies, *m_engine->admission, *m_engine->usage));
+    m_mcp->setUsageRecorder([usage = m_engine->usage.get()](const Principal &principal, std::int64_t rows, double cost) {
+        usage->record(principal, rows, cost);
+    });
     connect(m_mcp.get(), &McpServer::requestCompleted, this, [this](const RequestEvent &ev) {
         Q_EMIT requestCompleted(ev);
         Q_EMIT countersChanged();
@@ -374,6 +386,8 @@ void Server::teardown()
     m_mcp.reset();
     if (m_engine && m_engine->pool)
         m_engine->pool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);
+    if (m_engine && m_engine->usage)
+        m_engine->usage->stop(); // the last usage reaches the store
     if (m_engine && m_engine->audit) {
         Json record = Json::object();
         record["kind"] = std::string(audit::kind::ServerStop);
@@ -387,6 +401,11 @@ void Server::teardown()
 QString Server::defaultAuditPath()
 {
     return statePath(QStringLiteral("audit.db"));
+}
+
+limits::UsageMeter *Server::usageMeter() const
+{
+    return m_engine ? m_engine->usage.get() : nullptr;
 }
 
 audit::AuditLog *Server::auditLog() const
@@ -411,6 +430,30 @@ Result<audit::AuditKeys> Server::auditKeys(const ServerConfig &config)
     audit::AuditKeys keys(*secret);
     SecretValue::wipe(secret->data(), secret->size());
     return keys;
+}
+
+Status Server::openLimits()
+{
+    const limits::UsageStoreConfig &storeConfig = m_config.limits.usageStore;
+    std::string password;
+    if (storeConfig.driver == limits::UsageStoreConfig::Driver::Postgres && !storeConfig.passwordRef.isEmpty()) {
+        auto secret = resolveSecret(QStringView(storeConfig.passwordRef));
+        if (!secret)
+            return Error(secret.error().code, "limits.usage_store.password: " + secret.error().message);
+        password = std::string(secret->view());
+    }
+    // Budgets must survive a restart: without their store the server does not start.
+    auto store = limits::UsageStore::open(storeConfig, auditPath(m_config), password);
+    SecretValue::wipe(password.data(), password.size());
+    if (!store)
+        return Error(store.error().code, "limits.usage_store: " + store.error().message);
+    auto meter = limits::UsageMeter::create(std::move(store).value(), limits::UsageMeter::Options::fromConfig(m_config.limits));
+    if (!meter)
+        return Error(meter.error().code, "limits.usage_store: " + meter.error().message);
+    m_engine->usage = std::move(meter).value();
+    m_engine->admission = std::make_unique<limits::AdmissionControl>(m_config.limits, limits::AdmissionControl::Clock {},
+                                                                     m_engine->usage.get());
+    return {};
 }
 
 Status Server::openAudit()

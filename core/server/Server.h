@@ -20,6 +20,7 @@ class HttpTransport;
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
 namespace audit { class AuditLog; class AuditKeys; }
 namespace auth { class TokenValidator; }
+namespace limits { class UsageMeter; }
 
 class Server : public ServerInterface
 {
@@ -51,6 +52,8 @@ public:
     PolicyStore *policyStore() const;
     // The OAuth token check (its JWKS cache: "fetch keys now"); nullptr unless running with OAuth.
     auth::TokenValidator *tokenValidator() const { return m_tokens.get(); }
+    // Usage counters and budgets (the console's charts); nullptr unless running.
+    limits::UsageMeter *usageMeter() const;
     // The audit trail's writer; nullptr unless running.
     audit::AuditLog *auditLog() const;
     // Where the audit trail goes when the configuration names no path.
@@ -77,6 +80,7 @@ private:
     void fail(const QString &message);
     Status build();
     Status openAudit();
+    Status openLimits();
     Status startHttp(const Principal &local);
     void teardown();
 

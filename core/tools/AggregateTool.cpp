@@ -81,7 +81,7 @@ void AggregateTool::call(const std::shared_ptr<RequestContext> &ctx, const Json 
     }
     auto redactor = m_services.redactor;
     auto job = m_services.pool->submit(
-        [ctx, policy, redactor, a = std::move(compiled).value()](db::Connection &conn) {
+        [ctx, policy, redactor, usage = m_services.usage, a = std::move(compiled).value()](db::Connection &conn) {
             if (ctx->isCancelled())
                 return;
             db::QueryOptions options;
@@ -89,7 +89,7 @@ void AggregateTool::call(const std::shared_ptr<RequestContext> &ctx, const Json 
             options.maxRows = a.maxGroups + 1;
             noteCompiledForAudit(*ctx, a.table ? a.table->name() : std::string(), a.sql, a.decisions);
             if (a.table) {
-                if (auto cost = checkCost(conn, *policy, *a.table, a.sql, a.params, a.timeoutMs, *ctx); !cost) {
+                if (auto cost = checkCost(conn, *policy, *a.table, a.sql, a.params, a.timeoutMs, *ctx, usage); !cost) {
                     ctx->respondToolError(cost.error());
                     return;
                 }

@@ -103,7 +103,7 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
     auto cursors = m_services.cursors;
     const db::Dialect dialect = m_services.pool->dialect();
     auto job = m_services.pool->submit(
-        [ctx, policy, redactor, cursors, dialect, arguments, explicitTake](db::Connection &conn) {
+        [ctx, policy, redactor, cursors, dialect, arguments, explicitTake, usage = m_services.usage](db::Connection &conn) {
             if (ctx->isCancelled())
                 return;
             QueryCompiler compiler(*policy, dialect, cursors.get());
@@ -115,7 +115,7 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
             const CompiledQuery &q = *compiled;
             noteCompiledForAudit(*ctx, q.table ? q.table->name() : std::string(), q.sql, q.decisions);
             if (q.table) {
-                if (auto cost = checkCost(conn, *policy, *q.table, q.sql, q.params, q.timeoutMs, *ctx); !cost) {
+                if (auto cost = checkCost(conn, *policy, *q.table, q.sql, q.params, q.timeoutMs, *ctx, usage); !cost) {
                     ctx->respondToolError(cost.error());
                     return;
                 }

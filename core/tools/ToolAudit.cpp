@@ -1,6 +1,7 @@
 #include "ToolAudit.h"
 
 #include "crypto/Crypto.h"
+#include "limits/UsageMeter.h"
 #include "policy/Policy.h"
 #include "query/CostEstimator.h"
 #include "protocol/RequestContext.h"
@@ -25,7 +26,7 @@ bool columnReadInClear(const ToolServices &services, const Json &arguments, cons
 }
 
 Status checkCost(db::Connection &conn, const Policy &policy, const TableView &table, const std::string &sql,
-                 const std::vector<Json> &params, int timeoutMs, RequestContext &ctx)
+                 const std::vector<Json> &params, int timeoutMs, RequestContext &ctx, limits::UsageMeter *usage)
 {
     CostEstimator estimator(conn, policy.schema());
     auto estimate = estimator.estimate(sql, params, timeoutMs);
@@ -33,8 +34,12 @@ Status checkCost(db::Connection &conn, const Policy &policy, const TableView &ta
         return estimate.error(); // stable code; the estimator keeps database text out
     const double limit = table.budget.maxCost;
     ctx.noteForAudit("estimated_cost", std::int64_t(estimate->cost));
-    if (estimate->cost <= limit)
+    if (estimate->cost <= limit) {
+        if (usage)
+            if (auto over = usage->checkBudget(ctx.principal(), estimate->cost))
+                return over->toError();
         return {};
+    }
     Error e(ErrorCode::BudgetExceeded,
             "the estimated cost of this call (" + std::to_string(std::int64_t(estimate->cost)) + ") exceeds max_cost ("
                 + std::to_string(std::int64_t(limit)) + ") for table \"" + table.name()

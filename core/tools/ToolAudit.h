@@ -10,6 +10,8 @@
 
 namespace warden {
 
+namespace limits { class UsageMeter; }
+
 class Policy;
 class RequestContext;
 struct TableView;
@@ -23,10 +25,11 @@ bool columnReadInClear(const ToolServices &services, const Json &arguments, cons
                        const std::string &field);
 
 // Refuses a statement whose estimated cost (the model db_explain reports) exceeds the table's
-// budget.max_cost: BUDGET_EXCEEDED before it runs, saying what to change. The estimate is
-// also a policy decision, noted for the audit trail.
+// budget.max_cost, or would take the caller past a cost budget of its own or its tenant's
+// (`usage`, may be null): BUDGET_EXCEEDED before it runs, saying what to change. The estimate
+// is also a policy decision, noted for the audit trail (and counted as the call's cost).
 Status checkCost(db::Connection &conn, const Policy &policy, const TableView &table, const std::string &sql,
-                 const std::vector<Json> &params, int timeoutMs, RequestContext &ctx);
+                 const std::vector<Json> &params, int timeoutMs, RequestContext &ctx, limits::UsageMeter *usage);
 
 // Notes what a compiled call does for its outcome record: the tables it touches, a
 // fingerprint of its SQL (SHA-256, 16 hex digits; the text itself stays out of the trail),

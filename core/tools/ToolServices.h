@@ -8,6 +8,7 @@ class CursorCodec;
 class PolicyStore;
 class Redactor;
 namespace db { class DatabasePool; }
+namespace limits { class UsageMeter; }
 
 // What the database tools share: the worker pool, the policy in force and the redactor.
 // Owned by the Server; tools hold a reference for their lifetime.
@@ -17,6 +18,7 @@ struct ToolServices
     PolicyStore *policies = nullptr;
     std::shared_ptr<const Redactor> redactor;
     std::shared_ptr<const CursorCodec> cursors;
+    limits::UsageMeter *usage = nullptr; // budgets: checked against a call's estimated cost
 };
 
 } // namespace warden

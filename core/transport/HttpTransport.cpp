@@ -133,7 +133,9 @@ public:
     // stream has started the status is sent, so the refusal goes in the stream instead.
     void refuse(const Json &response, const CallRefusal &refusal) override
     {
-        if (m_done || m_stream || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+        // Budgets are the caller's business like any tool error: an ordinary 200 answer.
+        const bool httpStatus = refusal.code == ErrorCode::InsufficientScope || refusal.code == ErrorCode::RateLimited;
+        if (!httpStatus || m_done || m_stream || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
             finish(response);
             return;
         }

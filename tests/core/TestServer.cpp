@@ -7,6 +7,7 @@
 #include "audit/ArgumentSanitizer.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditVerifier.h"
+#include "auth/ApiKeyStore.h"
 #include "common/StrictJson.h"
 #include "config/ServerConfig.h"
 #include "crypto/Crypto.h"
@@ -59,7 +60,15 @@ Json policyDoc(const std::string &nationalIdAction)
 class McpClient
 {
 public:
-    explicit McpClient(quint16 port) : m_url(QStringLiteral("http://127.0.0.1:%1/mcp").arg(port)) {}
+    explicit McpClient(quint16 port, QByteArray authorization = {})
+        : m_url(QStringLiteral("http://127.0.0.1:%1/mcp").arg(port))
+        , m_authorization(std::move(authorization))
+    {
+    }
+
+    // The HTTP status and Retry-After header of the last exchange.
+    int lastStatus() const { return m_status; }
+    QByteArray lastRetryAfter() const { return m_retryAfter; }
 
     bool open()
     {
@@ -90,7 +99,9 @@ public:
 private:
     Json post(const Json &message)
     {
-        const QNetworkRequest request = test::mcpPostRequest(m_url, m_session);
+        QNetworkRequest request = test::mcpPostRequest(m_url, m_session);
+        if (!m_authorization.isEmpty())
+            request.setRawHeader("Authorization", m_authorization);
         QNetworkReply *reply = m_nam.post(request, QByteArray::fromStdString(message.dump()));
         QEventLoop loop;
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
@@ -99,6 +110,8 @@ private:
             loop.exec();
         if (m_session.isEmpty())
             m_session = reply->rawHeader("Mcp-Session-Id");
+        m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        m_retryAfter = reply->rawHeader("Retry-After");
         const QByteArray body = reply->readAll();
         reply->deleteLater();
         auto json = StrictJson::parse(body.toStdString());
@@ -107,9 +120,30 @@ private:
 
     QNetworkAccessManager m_nam;
     QUrl m_url;
+    QByteArray m_authorization;
     QByteArray m_session;
     int m_id = 0;
+    int m_status = 0;
+    QByteArray m_retryAfter;
 };
+
+// Every record body of an SQLite audit store, in chain order.
+std::vector<Json> auditBodies(const QString &store)
+{
+    std::vector<Json> bodies;
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(QFile::encodeName(store).constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);
+        return bodies;
+    }
+    sqlite3_stmt *stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT body FROM audit_records ORDER BY seq", -1, &stmt, nullptr);
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        bodies.push_back(Json::parse(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return bodies;
+}
 
 } // namespace
 
@@ -122,7 +156,9 @@ class TestServer : public QObject
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
     // warden.json next to people.db and policy.json; `secrets` goes in as given.
-    ServerConfig config(const Json &secrets = Json(), const Json &audit = Json(), const Json &principal = Json()) const
+    // `extra` replaces top-level keys (auth, limits, mode...).
+    ServerConfig config(const Json &secrets = Json(), const Json &audit = Json(), const Json &principal = Json(),
+                        const Json &extra = Json()) const
     {
         Json doc = Json{{"version", 1},
                         {"database", Json{{"driver", "sqlite"}, {"path", "people.db"}, {"pool_size", 1}}},
@@ -137,6 +173,9 @@ class TestServer : public QObject
             doc["audit"] = audit;
         if (!principal.is_null())
             doc["local_principal"] = principal;
+        if (extra.is_object())
+            for (auto it = extra.begin(); it != extra.end(); ++it)
+                doc[it.key()] = it.value();
         if (!writeFile(path("warden.json"), QByteArray::fromStdString(doc.dump(2))))
             qFatal("cannot write the configuration");
         auto c = ServerConfig::load(path("warden.json"));
@@ -221,15 +260,7 @@ private Q_SLOTS:
         QVERIFY2(report->intact, report->problem.c_str());
         QCOMPARE(report->records, std::int64_t(6)); // start, 2 × (request, outcome), stop
 
-        sqlite3 *db = nullptr;
-        QCOMPARE(sqlite3_open_v2(QFile::encodeName(store).constData(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-        std::vector<Json> bodies;
-        sqlite3_stmt *stmt = nullptr;
-        sqlite3_prepare_v2(db, "SELECT body FROM audit_records ORDER BY seq", -1, &stmt, nullptr);
-        while (sqlite3_step(stmt) == SQLITE_ROW)
-            bodies.push_back(Json::parse(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))));
-        sqlite3_finalize(stmt);
-        sqlite3_close(db);
+        const std::vector<Json> bodies = auditBodies(store);
         QCOMPARE(bodies.size(), std::size_t(6));
         QCOMPARE(q(bodies[0]["kind"].get<std::string>()), QStringLiteral("server_start"));
         const Json &request = bodies[1];
@@ -372,6 +403,88 @@ private Q_SLOTS:
 
     // A role override reaches tool calls: the caller's roles come from the principal (here
     // the configured local principal), never from arguments.
+    // Rate limits per principal: HTTP answers 429 with Retry-After and the RATE_LIMITED error;
+    // another principal is not affected; the refusal is in the audit trail.
+    void rateLimitsAnswer429AndSpareOthers()
+    {
+        auto keys = auth::ApiKeyStore::open(path("state/rate-keys.db"), auth::ApiKeyStore::Access::ReadWrite);
+        QVERIFY(keys.ok());
+        auth::ApiKeyRequest request;
+        request.principal.userId = "flooder";
+        const auto flooder = (*keys)->create(request);
+        request.principal.userId = "bystander";
+        const auto bystander = (*keys)->create(request);
+        QVERIFY(flooder.ok() && bystander.ok());
+        const QString store = path("state/rate-audit.db");
+        QFile::remove(store);
+        const ServerConfig c = config(Json(), Json{{"path", "state/rate-audit.db"}}, Json(),
+                                      Json{{"mode", "production"},
+                                           {"auth", Json{{"api_keys", Json{{"enabled", true}, {"path", "state/rate-keys.db"}}}}},
+                                           {"limits", Json{{"principal", Json{{"per_minute", 6}, {"burst", 3}}},
+                                                           {"usage_store", Json{{"path", "state/rate-usage.db"}}}}}});
+        Server server(c, Server::Options{});
+        QVERIFY(server.startNow().ok());
+        McpClient a(server.httpPort(), "Bearer " + QByteArray::fromStdString(*flooder));
+        QVERIFY(a.open());
+        const Json list = Json{{"table", "people"}, {"select", Json::array({"id"})}};
+        Json refused;
+        for (int i = 0; i < 10 && refused.is_null(); ++i) {
+            const Json r = a.callTool("db_query", list);
+            if (a.lastStatus() == 429)
+                refused = r;
+            else
+                QVERIFY2(r.contains("rows"), r.dump().c_str());
+        }
+        QVERIFY2(!refused.is_null(), "ten calls in a row were all admitted");
+        QVERIFY(a.lastRetryAfter().toInt() >= 1);
+        QCOMPARE(q(refused["error"]["code"].get<std::string>()), QStringLiteral("RATE_LIMITED"));
+        QVERIFY(refused["error"]["details"]["retry_after_ms"].get<std::int64_t>() > 0);
+
+        McpClient b(server.httpPort(), "Bearer " + QByteArray::fromStdString(*bystander));
+        QVERIFY(b.open());
+        QVERIFY(b.callTool("db_query", list).contains("rows"));
+        QCOMPARE(b.lastStatus(), 200);
+        server.stop();
+
+        bool denial = false;
+        for (const Json &body : auditBodies(store))
+            denial = denial
+                || (body.value("kind", "") == "denial" && body.value("error_code", "") == "RATE_LIMITED"
+                    && body["principal"].value("user", "") == "flooder");
+        QVERIFY(denial);
+    }
+
+    // Usage budgets refuse a call before it runs (BUDGET_EXCEEDED, a tool error) and hold
+    // across a restart: the counters are in the usage store.
+    void budgetsRefuseAndSurviveARestart()
+    {
+        QFile::remove(path("state/budget-usage.db"));
+        const ServerConfig c = config(Json(), Json(), Json(),
+                                      Json{{"limits", Json{{"budgets", Json{{"principal", Json{{"hour", Json{{"calls", 2}}}}}}},
+                                                           {"usage_store", Json{{"path", "state/budget-usage.db"}}}}}});
+        const Json list = Json{{"table", "people"}, {"select", Json::array({"id"})}};
+        {
+            Server server(c, Server::Options{});
+            QVERIFY(server.startNow().ok());
+            McpClient client(server.httpPort());
+            QVERIFY(client.open());
+            QVERIFY(client.callTool("db_query", list).contains("rows"));
+            QVERIFY(client.callTool("db_query", list).contains("rows"));
+            const Json third = client.callTool("db_query", list);
+            QCOMPARE(client.lastStatus(), 200);
+            QCOMPARE(q(third["error"]["code"].get<std::string>()), QStringLiteral("BUDGET_EXCEEDED"));
+            QCOMPARE(q(third["error"]["details"]["metric"].get<std::string>()), QStringLiteral("calls"));
+            QCOMPARE(q(third["error"]["details"]["window"].get<std::string>()), QStringLiteral("hour"));
+            server.stop();
+        }
+        Server restarted(c, Server::Options{});
+        QVERIFY(restarted.startNow().ok());
+        McpClient client(restarted.httpPort());
+        QVERIFY(client.open());
+        const Json again = client.callTool("db_query", list);
+        QCOMPARE(q(again["error"]["code"].get<std::string>()), QStringLiteral("BUDGET_EXCEEDED"));
+    }
+
     void roleOverridesReachToolCalls()
     {
         Json policy = policyDoc("hash");

@@ -808,6 +808,7 @@ private Q_SLOTS:
         pg->audit.path = QStringLiteral("/b/audit.db");
         pg->auth.apiKeys.enabled = true;
         pg->auth.apiKeys.path = QStringLiteral("/b/keys.db");
+        pg->limits.maxKeys = 1000;
         const Json full = pg->toJson();
         std::set<std::string> dbKeys = keysOf(full.at("database"));
         dbKeys.insert("path");
@@ -825,6 +826,7 @@ private Q_SLOTS:
         QCOMPARE(propertyNames(s.at("properties").at("secrets")), keysOf(full.at("secrets")));
         QCOMPARE(propertyNames(s.at("properties").at("audit")), keysOf(full.at("audit")));
         QCOMPARE(propertyNames(s.at("properties").at("auth")), keysOf(full.at("auth")));
+        QCOMPARE(propertyNames(s.at("properties").at("limits")), keysOf(full.at("limits")));
         QCOMPARE(propertyNames(s.at("properties").at("auth").at("properties").at("api_keys")),
                  keysOf(full.at("auth").at("api_keys")));
 
@@ -833,8 +835,10 @@ private Q_SLOTS:
         std::function<void(const Json &, const std::string &)> walk =
             [&](const Json &node, const std::string &where) {
                 if (node.is_object()) {
+                    // A record type forbids other keys; a map type (tool -> rate) checks its values.
                     if (node.value("type", Json()) == Json("object") && ++objectTypes)
-                        QVERIFY2(node.value("additionalProperties", Json(true)) == Json(false),
+                        QVERIFY2(node.value("additionalProperties", Json(true)) == Json(false)
+                                     || node["additionalProperties"].is_object(),
                                  where.c_str());
                     for (auto it = node.begin(); it != node.end(); ++it)
                         walk(it.value(), where + "/" + it.key());
@@ -844,8 +848,9 @@ private Q_SLOTS:
                 }
             };
         walk(s, "");
-        // root, database, transports, stdio, http, local_principal, secrets, audit, auth, auth/api_keys
-        QCOMPARE(objectTypes, 10);
+        // root, database, transports, stdio, http, local_principal, secrets, audit, auth, auth/api_keys,
+        // limits, limits/tools, limits/budgets, limits/usage_store, and $defs rate, budget, windowBudgets
+        QCOMPARE(objectTypes, 17);
     }
 
     // Every complete example in docs/configuration.md must load.

@@ -580,6 +580,42 @@ private Q_SLOTS:
         QVERIFY(q.waitForFinished(5000));
     }
 
+    // Over stdio a rate-limited call is a RATE_LIMITED tool error that says how long to wait.
+    void stdioRateLimitIsAToolErrorWithTheWait()
+    {
+        QFile f(m_config);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        Json config = *StrictJson::parse(f.readAll().toStdString());
+        config["limits"] = Json { { "principal", Json { { "per_minute", 2 }, { "burst", 1 } } } };
+        const QString limited = writeConfig(QStringLiteral("limited.json"), QByteArray::fromStdString(config.dump(2)));
+        QProcess p;
+        ProcessGuard guard { p };
+        startServer(p, { QStringLiteral("--config"), limited, QStringLiteral("--stdio") });
+        QVERIFY(p.waitForStarted(10000));
+        QByteArray buffer;
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 0 }, { "method", "initialize" },
+                            { "params", Json { { "protocolVersion", "2025-11-25" }, { "capabilities", Json::object() } } } });
+        QCOMPARE(readMessage(p, buffer)["id"].get<int>(), 0);
+        const Json call = Json { { "name", "db_describe_schema" }, { "arguments", Json::object() } };
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 1 }, { "method", "tools/call" }, { "params", call } });
+        Json m = readMessage(p, buffer);
+        QVERIFY2(!m["result"].value("isError", false), m.dump().c_str());
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 2 }, { "method", "tools/call" }, { "params", call } });
+        m = readMessage(p, buffer);
+        QVERIFY2(m["result"].value("isError", false), m.dump().c_str());
+        const Json error = m["result"]["structuredContent"]["error"];
+        QCOMPARE(error["code"].get<std::string>(), std::string("RATE_LIMITED"));
+        // Two per minute: the next call is due in about 30 s.
+        const auto wait = error["details"]["retry_after_ms"].get<std::int64_t>();
+        QVERIFY2(wait > 20000 && wait <= 30000, m.dump().c_str());
+        // A list request is rate limited too, as a JSON-RPC error with the same code.
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 3 }, { "method", "tools/list" } });
+        m = readMessage(p, buffer);
+        QCOMPARE(m["error"]["data"]["code"].get<std::string>(), std::string("RATE_LIMITED"));
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(5000));
+    }
+
     void stdioExitsOnImmediateEof()
     {
         // A client that starts the server and closes stdin at once.

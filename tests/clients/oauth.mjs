@@ -263,8 +263,10 @@ runMain(async () => {
             assertEqual(r.status, 200, 'initialize with the refreshed token');
         });
 
-        await checks.check('key rotation: a token signed by a new kid is accepted once the server refetches the JWKS', async () => {
+        await checks.check('key rotation: a token signed by a new kid is accepted once the server refetches the JWKS; the retired key is refused', async () => {
             const fetchesBefore = idp.counts.jwks;
+            const retired = idp.signingKey({ alg: 'ES256' });
+            const early = await idp.mint({ alg: 'ES256' });
             const kid = await idp.rotate('ES256', { retire: true });
             const token = await idp.mint({ alg: 'ES256' });
             secrets.push(token);
@@ -282,6 +284,13 @@ runMain(async () => {
             }
             assertEqual(r.status, 200, 'initialize with the new key');
             assert(idp.counts.jwks > fetchesBefore, 'the server did not fetch the JWKS again');
+            // The key set Warden now holds no longer lists the old ES256 key.
+            const old = await idp.mint({ alg: 'ES256', key: retired.privateKey, kid: retired.kid });
+            secrets.push(early, old);
+            for (const t of [early, old]) {
+                assertInvalidTokenChallenge(await post(resource, initialize, bearer(t)), resource, 'retired key');
+                expectedReasons.push('unknown_key');
+            }
         }, { timeoutMs: 40000 });
 
         await checks.check('a token without warden.read: tools/list works, tools/call is 403 insufficient_scope', async () => {

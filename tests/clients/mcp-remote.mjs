@@ -52,8 +52,9 @@ function browserVisits(env) {
 async function connectThroughMcpRemote(url, callbackPort, env) {
     const transport = new StdioClientTransport({
         command: process.execPath,
-        args: [mcpRemoteBin, url, String(callbackPort), '--host', '127.0.0.1', '--transport', 'http-only',
-            '--auth-timeout', '60'],
+        // As users run it (default transport strategy, http-first), with the callback on a
+        // port known to be free and on 127.0.0.1 rather than "localhost".
+        args: [mcpRemoteBin, url, String(callbackPort), '--host', '127.0.0.1', '--auth-timeout', '60'],
         env,
         cwd: env.HOME,
         stderr: 'pipe',

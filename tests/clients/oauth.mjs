@@ -181,6 +181,7 @@ runMain(async () => {
             expectedReasons.push('missing');
         });
 
+        // Nothing listens on the redirect URI: approve() reads the code from the IdP's redirect.
         const provider = new MemoryOAuthProvider('http://127.0.0.1:9/oauth/callback');
         await checks.check('SDK OAuth client: metadata discovery, registration, PKCE authorization, token for this resource', async () => {
             const before = { ...idp.counts };

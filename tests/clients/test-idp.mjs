@@ -170,7 +170,7 @@ export class TestIdp {
         let key = options.key;
         let kid = options.kid;
         if (!key && alg !== 'none') {
-            const published = this.signingKey({ alg: options.keyAlg ?? alg, kid });
+            const published = this.signingKey({ alg, kid });
             key = published.privateKey;
             kid = published.kid;
         }

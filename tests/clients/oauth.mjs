@@ -312,6 +312,33 @@ runMain(async () => {
             assertEqual(params.resource_metadata, metadataUrl(resource), 'resource_metadata');
         });
 
+        await checks.check('SDK step-up: the 403 challenge makes the SDK authorize warden.read; the call then succeeds in the same session', async () => {
+            const narrow = await idp.mint({ scope: 'openid profile' });
+            const stepUp = new MemoryOAuthProvider('http://127.0.0.1:9/oauth/callback');
+            stepUp.saveTokens({ access_token: narrow, token_type: 'Bearer' }); // no refresh token: a new authorization
+            const session = await connectWith(resource, { authProvider: stepUp }, 'warden-oauth-step-up');
+            try {
+                const sid = session.transport.sessionId;
+                let refused;
+                try {
+                    await session.client.callTool({ name: 'db_describe_schema', arguments: {} });
+                } catch (e) {
+                    refused = e;
+                }
+                assert(refused instanceof UnauthorizedError, `the SDK should have gone to authorize, got ${refused}`);
+                assertEqual(stepUp.authorizationUrl?.searchParams.get('scope'), 'warden.read', 'scope asked for');
+                await session.transport.finishAuth(await approve(stepUp, idp.issuer));
+                const token = stepUp.tokens().access_token;
+                secrets.push(narrow, token, stepUp.tokens().refresh_token);
+                assert(claimsOf(token).scope.split(' ').includes('warden.read'), 'the new token lacks warden.read');
+                const r = await session.client.callTool({ name: 'db_describe_schema', arguments: {} });
+                assert(r.isError !== true, `db_describe_schema failed: ${JSON.stringify(r.content)}`);
+                assertEqual(session.transport.sessionId, sid, 'session id');
+            } finally {
+                await close(session);
+            }
+        });
+
         await checks.check("a session made with alice's token: bob's token gets 404, alice's next token works", async () => {
             const aliceToken = await idp.mint({ sub: 'alice' });
             const init = await post(resource, initialize, bearer(aliceToken));

@@ -205,6 +205,16 @@ export async function postMessage(url, message, headers = {}) {
     return { status: res.status, headers: res.headers, body, text };
 }
 
+// Polls `condition` (maybe async) until it is true; throws after `timeoutMs`.
+export async function waitFor(condition, what, { timeoutMs = 30000, intervalMs = 200 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+        if (Date.now() > deadline)
+            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+}
+
 export class AssertionError extends Error {}
 
 export function assert(condition, message) {

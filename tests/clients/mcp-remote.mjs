@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
-import { Checks, assert, assertEqual, clientsDir, freePort, nodeBinDir, options, runMain } from './lib.mjs';
+import { Checks, assert, assertEqual, clientsDir, freePort, nodeBinDir, options, runMain, waitFor } from './lib.mjs';
 import { startOAuthStack } from './oauth-stack.mjs';
 
 const mcpRemoteBin = fs.realpathSync(path.join(clientsDir, 'node_modules', '.bin', 'mcp-remote'));
@@ -92,13 +92,17 @@ function storedTokens(configDir) {
 runMain(async () => {
     const opt = options();
     const checks = new Checks('mcp-remote');
-    const stack = await startOAuthStack(opt, 'mcp-remote');
+    // Access tokens live 8 s but the IdP says an hour, and Warden allows no leeway: so
+    // mcp-remote keeps using a token Warden refuses as expired, and must recover on the 401.
+    const stack = await startOAuthStack(opt, 'mcp-remote',
+        { idp: { accessTokenTtl: 8, advertisedTtl: 3600 }, oauth: { leeway_seconds: 0 } });
     const { idp, resource } = stack;
     const home = path.join(stack.work, 'home');
     const env = browserEnvironment(home, idp);
     const alice = idp.users.get(idp.currentUser);
     let remote;
-    let stderrs = '';
+    let stderrs = ''; // every mcp-remote run's
+    const secrets = []; // every token mcp-remote stored: none may be logged or audited
     try {
         const callbackPort = await freePort();
         await checks.check('mcp-remote signs in (metadata, registration, browser, code exchange) and connects', async () => {
@@ -147,7 +151,7 @@ runMain(async () => {
                 assertEqual(String(row.tenant_id), alice.tenant, 'row.tenant_id');
         });
 
-        await checks.check('the token is stored under the temp MCP_REMOTE_CONFIG_DIR, issued for Warden, and never logged', async () => {
+        await checks.check('the token is stored under the temp MCP_REMOTE_CONFIG_DIR, issued for Warden\'s resource', async () => {
             const { tokens } = storedTokens(env.MCP_REMOTE_CONFIG_DIR);
             const token = tokens.access_token;
             assert(typeof token === 'string' && token.split('.').length === 3, 'no JWT access token stored');
@@ -155,11 +159,24 @@ runMain(async () => {
             assertEqual(claims.aud, resource, 'aud');
             assertEqual(claims.sub, idp.currentUser, 'sub');
             assert(claims.scope.split(' ').includes('warden.read'), `scope: ${claims.scope}`);
-            for (const secret of [token, tokens.refresh_token].filter(Boolean)) {
-                assert(!remote.stderr().includes(secret), 'a token in mcp-remote\'s stderr');
-                assert(!stack.server.stderr().includes(secret), 'a token in the server log');
-            }
+            secrets.push(token, tokens.refresh_token);
         });
+
+        await checks.check('the token expires mid-session: Warden answers 401, mcp-remote refreshes it and the call goes through', async () => {
+            assert(remote, 'not connected');
+            const first = storedTokens(env.MCP_REMOTE_CONFIG_DIR).tokens.access_token;
+            const exp = JSON.parse(Buffer.from(first.split('.')[1], 'base64url').toString('utf8')).exp;
+            await waitFor(() => Date.now() / 1000 >= exp + 1, 'the access token to expire', { timeoutMs: 20000 });
+            const before = { ...idp.counts };
+            const r = await remote.client.callTool({ name: 'db_describe_schema', arguments: {} });
+            assert(r.isError !== true, `isError: ${JSON.stringify(r.content)}`);
+            assert(idp.counts.refresh > before.refresh, 'no refresh_token grant at the IdP');
+            assertEqual(idp.counts.authorize, before.authorize, 'authorization requests');
+            assertEqual(browserVisits(env).length, 1, 'browser runs');
+            const second = storedTokens(env.MCP_REMOTE_CONFIG_DIR).tokens;
+            assert(second.access_token !== first, 'the stored token did not change');
+            secrets.push(first, second.access_token, second.refresh_token);
+        }, { timeoutMs: 40000 });
 
         await checks.check('a second mcp-remote reuses the stored token: no browser, no new authorization', async () => {
             stderrs += remote.stderr();
@@ -172,6 +189,8 @@ runMain(async () => {
                 assert(r.isError !== true, `isError: ${JSON.stringify(r.content)}`);
                 assertEqual(idp.counts.authorize, authorizeBefore, 'authorization requests');
                 assertEqual(browserVisits(env).length, 1, 'browser runs');
+                const { tokens } = storedTokens(env.MCP_REMOTE_CONFIG_DIR);
+                secrets.push(tokens.access_token, tokens.refresh_token);
             } finally {
                 stderrs += again.stderr();
                 await again.close();
@@ -182,7 +201,27 @@ runMain(async () => {
             stderrs += remote.stderr();
             await remote.close().catch(() => {});
         }
+        await stack.server.stop();
     }
+
+    await checks.check('Warden\'s audit: the 401s (no token, then the expired one), the calls as the signed-in user, one session across the refresh; no token in the audit, the server log or mcp-remote\'s output', async () => {
+        const { records, text } = await stack.auditRecords();
+        const reasons = records.filter((x) => x.kind === 'auth_failure').map((x) => x.details?.reason);
+        assert(reasons.includes('missing'), `no 401 without a token (the discovery) in ${reasons.join(', ')}`);
+        assert(reasons.includes('expired'), `no 401 for the expired token in ${reasons.join(', ')}`);
+        const calls = records.filter((x) => x.kind === 'request' && x.method === 'tools/call');
+        assertEqual(calls.length, 4, 'tools/call records');
+        for (const c of calls)
+            assertEqual(`${c.principal?.user} ${c.principal?.tenant} ${c.principal?.auth}`,
+                `${idp.currentUser} ${alice.tenant} oauth`, 'caller of a tools/call');
+        // The first run's three calls, before and after the refresh, in one session; the second
+        // run had a session of its own.
+        assertEqual(new Set(calls.slice(0, 3).map((c) => c.session)).size, 1, 'sessions of the first run');
+        assert(calls[3].session !== calls[0].session, 'the second run used the first run\'s session');
+        const found = secrets.filter(Boolean).filter((t) => text.includes(t) || stack.server.stderr().includes(t) || stderrs.includes(t));
+        assertEqual(found.length, 0, 'tokens found in the audit, the server log or mcp-remote\'s output');
+    }, { timeoutMs: 60000 });
+
     const code = checks.finish();
     if (code !== 0) {
         console.log(`browser: ${JSON.stringify(browserVisits(env))}`);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 
-import { freePort, readConfig, startHttpServer } from './lib.mjs';
+import { freePort, readConfig, run, startHttpServer } from './lib.mjs';
 import { startIdp } from './test-idp.mjs';
 
 export const TENANT_CLAIM = 'tenant_id';
@@ -19,7 +19,7 @@ function trustCa(caFile) {
     tls.setDefaultCACertificates([...tls.getCACertificates('default'), fs.readFileSync(caFile, 'utf8')]);
 }
 
-function wardenConfig(demoPath, { port, idp, work }) {
+function wardenConfig(demoPath, { port, idp, work, oauth }) {
     const demo = readConfig(demoPath);
     const demoDir = path.dirname(path.resolve(demoPath));
     const { api_keys: _, ...auth } = demo.auth ?? {};
@@ -40,14 +40,16 @@ function wardenConfig(demoPath, { port, idp, work }) {
                 // The shortest cooldown, so a rotation is seen within seconds; a refresh interval
                 // far beyond the test, so only an unknown kid can explain a refetch.
                 jwks: { cooldown_s: 6, refresh_interval_s: 3600 },
+                ...oauth,
             },
         },
     };
 }
 
-// Starts the IdP and warden-server. `opt` is the test's command line ({server, config, workdir}).
-// Returns {idp, server, resource, configPath, work, stop({keep})}.
-export async function startOAuthStack(opt, name, idpOptions = {}) {
+// Starts the IdP and warden-server. `opt` is the test's command line ({server, config, workdir});
+// `oauth` overrides keys of auth.oauth. Returns {idp, server, resource, configPath, work,
+// auditRecords(), stop({keep})}.
+export async function startOAuthStack(opt, name, { idp: idpOptions = {}, oauth = {} } = {}) {
     const work = fs.mkdtempSync(path.join(opt.workdir ?? os.tmpdir(), `${name}-`));
     const idp = await startIdp({ resource: 'http://127.0.0.1:1/mcp', certDir: work, tenantClaim: TENANT_CLAIM,
         ...idpOptions });
@@ -60,7 +62,7 @@ export async function startOAuthStack(opt, name, idpOptions = {}) {
     for (let attempt = 0; attempt < 3 && !server; ++attempt) {
         const port = await freePort();
         idp.resource = `http://127.0.0.1:${port}/mcp`;
-        fs.writeFileSync(configPath, JSON.stringify(wardenConfig(opt.config, { port, idp, work }), null, 2));
+        fs.writeFileSync(configPath, JSON.stringify(wardenConfig(opt.config, { port, idp, work, oauth }), null, 2));
         try {
             server = await startHttpServer(opt.server, configPath, [], { port });
         } catch (e) {
@@ -79,6 +81,15 @@ export async function startOAuthStack(opt, name, idpOptions = {}) {
         resource: idp.resource,
         configPath,
         work,
+        // The audit trail as `warden-server audit export` gives it: the records, oldest first,
+        // and the export's text. Stop the server first so that every record is written.
+        async auditRecords() {
+            const r = await run(opt.server, ['audit', 'export', '--config', configPath], { timeoutMs: 60000 });
+            if (r.code !== 0)
+                throw new Error(`audit export exited ${r.code}: ${r.stderr}`);
+            // One chained entry a line: {seq, hash, prev_hash, mac, record}.
+            return { records: r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l).record), text: r.stdout };
+        },
         async stop({ keep = false } = {}) {
             await server.stop();
             await idp.close();

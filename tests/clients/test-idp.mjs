@@ -91,6 +91,9 @@ export class TestIdp {
         this.tenantClaim = options.tenantClaim ?? 'tenant_id';
         this.rolesClaim = options.rolesClaim ?? 'roles';
         this.accessTokenTtl = options.accessTokenTtl ?? 300;
+        // expires_in of the token response; a larger value than the real lifetime makes clients
+        // keep using a token the resource server already refuses as expired.
+        this.advertisedTtl = options.advertisedTtl ?? this.accessTokenTtl;
         this.scopesSupported = options.scopesSupported ?? ['warden.read', 'openid', 'profile', 'offline_access'];
         // Who /authorize signs in (it approves without asking); login_hint picks another.
         this.users = new Map(Object.entries(options.users ?? {
@@ -462,13 +465,13 @@ export class TestIdp {
             clientId: client.client_id });
         const refreshToken = randomToken();
         this.refreshTokens.set(refreshToken, { ...grant, resource });
-        return this.json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.accessTokenTtl,
+        return this.json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.advertisedTtl,
             scope: grant.scope, refresh_token: refreshToken }, { pragma: 'no-cache' });
     }
 }
 
 // Starts an IdP. Options: resource (the default audience), tenantClaim, rolesClaim, users
-// ({sub: {tenant, roles}}), currentUser, algorithms (keys made at start), accessTokenTtl,
+// ({sub: {tenant, roles}}), currentUser, algorithms (keys made at start), accessTokenTtl, advertisedTtl,
 // scopesSupported, host, port, issuerPath, certDir (parent of the temp folder), keepFiles, admin.
 export async function startIdp(options = {}) {
     const idp = new TestIdp(options);

@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
 import { Checks, assert, assertEqual, clientsDir, freePort, nodeBinDir, options, runMain, waitFor } from './lib.mjs';
-import { startOAuthStack } from './oauth-stack.mjs';
+import { jwtClaims, startOAuthStack } from './oauth-stack.mjs';
 
 const mcpRemoteBin = fs.realpathSync(path.join(clientsDir, 'node_modules', '.bin', 'mcp-remote'));
 
@@ -155,7 +155,7 @@ runMain(async () => {
             const { tokens } = storedTokens(env.MCP_REMOTE_CONFIG_DIR);
             const token = tokens.access_token;
             assert(typeof token === 'string' && token.split('.').length === 3, 'no JWT access token stored');
-            const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+            const claims = jwtClaims(token);
             assertEqual(claims.aud, resource, 'aud');
             assertEqual(claims.sub, idp.currentUser, 'sub');
             assert(claims.scope.split(' ').includes('warden.read'), `scope: ${claims.scope}`);
@@ -165,7 +165,7 @@ runMain(async () => {
         await checks.check('the token expires mid-session: Warden answers 401, mcp-remote refreshes it and the call goes through', async () => {
             assert(remote, 'not connected');
             const first = storedTokens(env.MCP_REMOTE_CONFIG_DIR).tokens.access_token;
-            const exp = JSON.parse(Buffer.from(first.split('.')[1], 'base64url').toString('utf8')).exp;
+            const { exp } = jwtClaims(first);
             await waitFor(() => Date.now() / 1000 >= exp + 1, 'the access token to expire', { timeoutMs: 20000 });
             const before = { ...idp.counts };
             const r = await remote.client.callTool({ name: 'db_describe_schema', arguments: {} });

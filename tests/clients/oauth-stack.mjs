@@ -12,6 +12,11 @@ import { startIdp } from './test-idp.mjs';
 
 export const TENANT_CLAIM = 'tenant_id';
 
+// The claims of a JWT, for assertions only: never print a token or its claims.
+export function jwtClaims(token) {
+    return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+}
+
 // Makes this process's fetch trust the IdP's CA, as NODE_EXTRA_CA_CERTS does for a child.
 function trustCa(caFile) {
     if (typeof tls.setDefaultCACertificates !== 'function')

@@ -2,8 +2,9 @@
 // (test-idp.mjs, HTTPS on 127.0.0.1), the official TypeScript SDK client completing the
 // authorization-code flow with its own OAuth client provider (RFC 9728 → RFC 8414 → RFC 7591 →
 // PKCE → token with an RFC 8707 resource), then the token rules seen from outside: tenant from
-// the token, a table of forged and defective tokens, insufficient scope, key rotation,
-// sessions bound to the user, and the audit trail of the refusals (never the token text).
+// the token, refresh, key rotation, insufficient scope and the SDK's step-up, sessions bound
+// to the user, a table of forged and defective tokens, and the audit trail of the refusals
+// (never the token text).
 // Usage: node oauth.mjs --server BIN --config DEMO/warden.json [--workdir DIR]
 import crypto from 'node:crypto';
 
@@ -12,7 +13,7 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
 import { Checks, assert, assertEqual, options, postMessage, runMain } from './lib.mjs';
-import { TENANT_CLAIM, startOAuthStack } from './oauth-stack.mjs';
+import { TENANT_CLAIM, jwtClaims, startOAuthStack } from './oauth-stack.mjs';
 
 const PROTOCOL = '2025-11-25';
 const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize',
@@ -22,11 +23,7 @@ const callDescribe = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { na
 const post = postMessage;
 const bearer = (token) => ({ authorization: `Bearer ${token}` });
 
-// The claims of a JWT, for assertions only (never printed: they identify a test user, but the
-// token itself is a credential).
-function claimsOf(token) {
-    return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
-}
+const claimsOf = jwtClaims;
 
 function headerOf(token) {
     return JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString('utf8'));

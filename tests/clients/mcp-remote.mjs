@@ -204,7 +204,8 @@ runMain(async () => {
         await stack.server.stop();
     }
 
-    await checks.check('Warden\'s audit: the 401s (no token, then the expired one), the calls as the signed-in user, one session across the refresh; no token in the audit, the server log or mcp-remote\'s output', async () => {
+    await checks.check('Warden\'s audit: the 401s (no token, then the expired one), the calls as the signed-in '
+        + 'user, one session across the refresh; no token in the audit, the server log or mcp-remote\'s output', async () => {
         const { records, text } = await stack.auditRecords();
         const reasons = records.filter((x) => x.kind === 'auth_failure').map((x) => x.details?.reason);
         assert(reasons.includes('missing'), `no 401 without a token (the discovery) in ${reasons.join(', ')}`);

@@ -261,7 +261,8 @@ runMain(async () => {
             assertEqual(r.status, 200, 'initialize with the refreshed token');
         });
 
-        await checks.check('key rotation: a token signed by a new kid is accepted once the server refetches the JWKS; the retired key is refused', async () => {
+        await checks.check('key rotation: a token signed by a new kid is accepted once the server refetches the JWKS; '
+            + 'the retired key is refused', async () => {
             const fetchesBefore = idp.counts.jwks;
             const retired = idp.signingKey({ alg: 'ES256' });
             const early = await idp.mint({ alg: 'ES256' });
@@ -309,7 +310,8 @@ runMain(async () => {
             assertEqual(params.resource_metadata, metadataUrl(resource), 'resource_metadata');
         });
 
-        await checks.check('SDK step-up: the 403 challenge makes the SDK authorize warden.read; the call then succeeds in the same session', async () => {
+        await checks.check('SDK step-up: the 403 challenge makes the SDK authorize warden.read; the call then succeeds '
+            + 'in the same session', async () => {
             const narrow = await idp.mint({ scope: 'openid profile' });
             const stepUp = new MemoryOAuthProvider('http://127.0.0.1:9/oauth/callback');
             stepUp.saveTokens({ access_token: narrow, token_type: 'Bearer' }); // no refresh token: a new authorization
@@ -373,7 +375,8 @@ runMain(async () => {
         await stack.server.stop();
     }
 
-    await checks.check('audit export: an auth_failure with its reason for every 401, the calls as the token\'s user; no token text there or in the log', async () => {
+    await checks.check('audit export: an auth_failure with its reason for every 401, the calls as the token\'s user; '
+        + 'no token text there or in the log', async () => {
         const { records, text } = await stack.auditRecords();
         const failures = records.filter((x) => x.kind === 'auth_failure');
         // The refusals came one at a time, so their records are in the order they were made.

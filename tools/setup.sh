@@ -43,6 +43,8 @@ packages=(
     nlohmann-json3-dev libspdlog-dev libsqlite3-dev libjwt-dev libssl-dev libpq-dev libpg-query-dev
     # test peers: a throwaway PostgreSQL, the real keychain, an X server for screenshots
     postgresql gnome-keyring dbus dbus-x11 libsecret-tools xvfb xauth python3 python3-jsonschema
+    # the openssl CLI makes the certificates of the test identity provider (clients.oauth)
+    openssl
     # packaging checks
     desktop-file-utils appstream
 )

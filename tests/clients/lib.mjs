@@ -101,8 +101,11 @@ export async function createApiKey(bin, config, keyArgs) {
 }
 
 // Starts `warden-server --config CFG --http 127.0.0.1:PORT [extra]` on a free loopback port
-// and waits for "listening on http://..." on stderr. Returns {url, port, child, stderr(), stop()}.
-export async function startHttpServer(bin, config, extra = [], { timeoutMs = 20000 } = {}) {
+// (or on `port`, when the configuration already names it, e.g. in its OAuth resource) and
+// waits for "listening on http://..." on stderr. Returns {url, port, child, stderr(), stop()}.
+export async function startHttpServer(bin, config, extra = [], { timeoutMs = 20000, port } = {}) {
+    if (port)
+        return startOnce(bin, config, port, extra, timeoutMs);
     let lastError;
     for (let attempt = 0; attempt < 3; ++attempt) {
         const port = await freePort();
@@ -177,6 +180,39 @@ export function run(command, args, { env = childEnv(), cwd = clientsDir, timeout
         else
             child.stdin.end();
     });
+}
+
+// One JSON-RPC message POSTed to a Streamable HTTP endpoint as an MCP client would; returns
+// {status, headers, body (parsed JSON, else the text), text}.
+export async function postMessage(url, message, headers = {}) {
+    const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': '2025-11-25',
+            ...headers,
+        },
+        body: JSON.stringify(message),
+    });
+    const text = await res.text();
+    let body;
+    try {
+        body = JSON.parse(text);
+    } catch {
+        body = text;
+    }
+    return { status: res.status, headers: res.headers, body, text };
+}
+
+// Polls `condition` (maybe async) until it is true; throws after `timeoutMs`.
+export async function waitFor(condition, what, { timeoutMs = 30000, intervalMs = 200 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+        if (Date.now() > deadline)
+            throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
 }
 
 export class AssertionError extends Error {}

@@ -5,7 +5,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { Checks, assert, assertEqual, createApiKey, options, readConfig, run, runMain, startHttpServer } from './lib.mjs';
+import { Checks, assert, assertEqual, createApiKey, options, postMessage, readConfig, run, runMain, startHttpServer } from './lib.mjs';
 import { sdkChecks } from './sdk-checks.mjs';
 
 async function connect(url, key) {
@@ -16,27 +16,7 @@ async function connect(url, key) {
     return { client, transport };
 }
 
-// One raw POST; returns {status, headers, body}.
-async function post(url, message, headers = {}) {
-    const res = await fetch(url, {
-        method: 'POST',
-        headers: {
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            'mcp-protocol-version': '2025-11-25',
-            ...headers,
-        },
-        body: JSON.stringify(message),
-    });
-    const text = await res.text();
-    let body;
-    try {
-        body = JSON.parse(text);
-    } catch {
-        body = text;
-    }
-    return { status: res.status, headers: res.headers, body };
-}
+const post = postMessage;
 
 const ping = { jsonrpc: '2.0', id: 7, method: 'ping' };
 

@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <functional>
 #include <QTest>
 
 #include <optional>
@@ -108,6 +109,17 @@ private:
         return path;
     }
 
+    // The demo configuration with `change` applied, written as `name`; its path.
+    QString demoConfigWith(const QString &name, const std::function<void(Json &)> &change) const
+    {
+        QFile f(m_config);
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(m_config));
+        Json config = *StrictJson::parse(f.readAll().toStdString());
+        change(config);
+        return writeConfig(name, QByteArray::fromStdString(config.dump(2)));
+    }
+
     // Reads one stdout line (without the newline), or nullopt after `ms`.
     static std::optional<QByteArray> readLine(QProcess &p, QByteArray &buffer, int ms = 10000)
     {
@@ -162,14 +174,9 @@ private Q_SLOTS:
         QVERIFY2(QFileInfo::exists(m_config), demo.out.constData());
 
         // The same configuration with a small stdio line cap.
-        QFile f(m_config);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        auto doc = StrictJson::parse(f.readAll().toStdString());
-        QVERIFY(doc);
-        Json config = *doc;
-        config["transports"]["stdio"] = Json { { "max_line_bytes", kMaxLine } };
-        m_smallConfig =
-            writeConfig(QStringLiteral("small.json"), QByteArray::fromStdString(config.dump(2)));
+        m_smallConfig = demoConfigWith(QStringLiteral("small.json"), [](Json &config) {
+            config["transports"]["stdio"] = Json { { "max_line_bytes", kMaxLine } };
+        });
     }
 
     void versionAndHelp()
@@ -225,12 +232,9 @@ private Q_SLOTS:
 
     void invalidConfig()
     {
-        QFile f(m_config);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        Json config = *StrictJson::parse(f.readAll().toStdString());
-        config["transports"]["http"]["max_body_bytes"] = "big";
-        const QString path =
-            writeConfig(QStringLiteral("invalid.json"), QByteArray::fromStdString(config.dump(2)));
+        const QString path = demoConfigWith(QStringLiteral("invalid.json"), [](Json &config) {
+            config["transports"]["http"]["max_body_bytes"] = "big";
+        });
         const Run r = run({ QStringLiteral("--config"), path, QStringLiteral("--stdio") });
         QVERIFY(r.finished);
         QCOMPARE(r.exitCode, 2);
@@ -278,11 +282,9 @@ private Q_SLOTS:
     // need development mode, chosen explicitly.
     void httpNeedsAuthentication()
     {
-        QFile f(m_config);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        Json config = *StrictJson::parse(f.readAll().toStdString());
-        config.erase("auth");
-        const QString noAuth = writeConfig(QStringLiteral("no-auth.json"), QByteArray::fromStdString(config.dump(2)));
+        const QString noAuth = demoConfigWith(QStringLiteral("no-auth.json"), [](Json &config) {
+            config.erase("auth");
+        });
         const QStringList http { QStringLiteral("--config"), noAuth, QStringLiteral("--http"), QStringLiteral("127.0.0.1:0") };
         Run r = run(http, 20000);
         QVERIFY(r.finished);
@@ -347,12 +349,10 @@ private Q_SLOTS:
     void auditCommands()
     {
         qputenv("WARDEN_CLI_AUDIT_KEY", "cli-audit-key-0123456789abcdef-0123");
-        QFile f(m_config);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        Json config = *StrictJson::parse(f.readAll().toStdString());
-        config["secrets"] = Json { { "audit_key", "env:WARDEN_CLI_AUDIT_KEY" } };
-        config["audit"] = Json { { "path", "cli-audit.db" } };
-        const QString audited = writeConfig(QStringLiteral("audited.json"), QByteArray::fromStdString(config.dump(2)));
+        const QString audited = demoConfigWith(QStringLiteral("audited.json"), [](Json &config) {
+            config["secrets"] = Json { { "audit_key", "env:WARDEN_CLI_AUDIT_KEY" } };
+            config["audit"] = Json { { "path", "cli-audit.db" } };
+        });
         const std::string email = "someone@example.org";
         {
             QProcess p;
@@ -557,11 +557,9 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(5000));
 
         // Without the scope the policy asks of db_query, the local principal is refused too.
-        QFile f(m_config);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        Json config = *StrictJson::parse(f.readAll().toStdString());
-        config["local_principal"]["scopes"] = Json::array();
-        const QString noScope = writeConfig(QStringLiteral("no-scope.json"), QByteArray::fromStdString(config.dump(2)));
+        const QString noScope = demoConfigWith(QStringLiteral("no-scope.json"), [](Json &config) {
+            config["local_principal"]["scopes"] = Json::array();
+        });
         QProcess q;
         ProcessGuard qGuard { q };
         startServer(q, { QStringLiteral("--config"), noScope, QStringLiteral("--stdio") });
@@ -583,11 +581,9 @@ private Q_SLOTS:
     // Over stdio a rate-limited call is a RATE_LIMITED tool error that says how long to wait.
     void stdioRateLimitIsAToolErrorWithTheWait()
     {
-        QFile f(m_config);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        Json config = *StrictJson::parse(f.readAll().toStdString());
-        config["limits"] = Json { { "principal", Json { { "per_minute", 2 }, { "burst", 1 } } } };
-        const QString limited = writeConfig(QStringLiteral("limited.json"), QByteArray::fromStdString(config.dump(2)));
+        const QString limited = demoConfigWith(QStringLiteral("limited.json"), [](Json &config) {
+            config["limits"] = Json { { "principal", Json { { "per_minute", 2 }, { "burst", 1 } } } };
+        });
         QProcess p;
         ProcessGuard guard { p };
         startServer(p, { QStringLiteral("--config"), limited, QStringLiteral("--stdio") });
@@ -636,12 +632,9 @@ private Q_SLOTS:
     void stdioStdoutCarriesOnlyJsonRpc()
     {
         // Even with debug logging on, logs go to stderr.
-        QFile f(m_config);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        Json config = *StrictJson::parse(f.readAll().toStdString());
-        config["log_level"] = "debug";
-        const QString path =
-            writeConfig(QStringLiteral("debug.json"), QByteArray::fromStdString(config.dump(2)));
+        const QString path = demoConfigWith(QStringLiteral("debug.json"), [](Json &config) {
+            config["log_level"] = "debug";
+        });
         QProcess p;
         ProcessGuard guard { p };
         startServer(p, { QStringLiteral("--config"), path, QStringLiteral("--stdio") });

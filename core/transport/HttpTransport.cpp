@@ -29,6 +29,10 @@ const QByteArray kSessionHeader = QByteArrayLiteral("Mcp-Session-Id");
 constexpr int kRetryMs = 1000;
 const QByteArray kVersionHeader = QByteArrayLiteral("MCP-Protocol-Version");
 constexpr char kMetadataPath[] = "/.well-known/oauth-protected-resource";
+// Authentication failures per address that get an audit record each: a client's discovery
+// request and its mistakes always do; a credential-guessing flood is summarised instead, so
+// it cannot turn into a flood of durable writes.
+constexpr limits::Rate kAuthFailureRate { 120, 60 };
 
 // A quoted-string for an auth-param (RFC 9110 section 5.6.4); our texts hold no quotes, but
 // never let one through.
@@ -383,6 +387,8 @@ Status HttpTransport::listen()
 void HttpTransport::close()
 {
     m_sweepTimer.stop();
+    if (m_unrecordedFailures > 0)
+        recordUnrecordedFailures();
     for (auto &[id, session] : m_sessions)
         session->close();
     m_sessions.clear();
@@ -546,24 +552,46 @@ void HttpTransport::serveMetadata(QHttpServerRequest::Method method, Call &call)
         guard->responseDone();
 }
 
+void HttpTransport::recordAuthFailures(Json record)
+{
+    const auto log = m_server.auditLog();
+    if (!log)
+        return;
+    record["kind"] = std::string(audit::kind::AuthFailure);
+    record["transport"] = "http";
+    record["outcome"] = "error";
+    record["policy_version"] = m_server.policyVersion();
+    if (m_unrecordedFailures > 0) {
+        // Failures past an address's rate since the last record, all addresses together.
+        record["details"]["unrecorded_failures"] = m_unrecordedFailures;
+        m_unrecordedFailures = 0;
+    }
+    // Not awaited: nothing is released but the refusal.
+    log->append(std::move(record), [](const Result<std::int64_t> &r) {
+        if (!r)
+            spdlog::error("audit: an authentication failure could not be recorded: {}", r.error().message);
+    });
+}
+
+void HttpTransport::recordUnrecordedFailures()
+{
+    recordAuthFailures(Json{{"error_code", "unauthenticated"}, {"details", Json{{"reason", "throttled"}}}});
+}
+
 void HttpTransport::refuseUnauthenticated(Call &call, const auth::AuthFailure &failure)
 {
-    if (const auto log = m_server.auditLog()) {
-        // Who tried and why; never what they presented. Not awaited: nothing is released.
+    const std::string address = call.peer.toString().toStdString();
+    if (!m_authFailures.admit(address, kAuthFailureRate, limits::Gcra::Clock::now()).allowed)
+        ++m_unrecordedFailures;
+    else {
+        // Who tried and why; never what they presented.
         Json record = Json::object();
-        record["kind"] = std::string(audit::kind::AuthFailure);
-        record["transport"] = "http";
-        record["outcome"] = "error";
         record["error_code"] = failure.status == 400 ? "invalid_request" : failure.error.empty() ? "unauthenticated" : failure.error;
         record["details"] = Json{{"status", failure.status},
                                  {"reason", failure.reason},
                                  {"scheme", failure.scheme},
-                                 {"remote", call.peer.toString().toStdString()}};
-        record["policy_version"] = m_server.policyVersion();
-        log->append(std::move(record), [](const Result<std::int64_t> &r) {
-            if (!r)
-                spdlog::error("audit: an authentication failure could not be recorded: {}", r.error().message);
-        });
+                                 {"remote", address}};
+        recordAuthFailures(std::move(record));
     }
     const auto resource = m_resource ? m_resource() : std::nullopt;
     std::string scope;
@@ -774,6 +802,8 @@ void HttpTransport::handleDelete(Call &call)
 
 void HttpTransport::sweepIdleSessions()
 {
+    if (m_unrecordedFailures > 0) // a flood that stopped still leaves its count in the trail
+        recordUnrecordedFailures();
     const auto now = std::chrono::steady_clock::now();
     const auto limit = std::chrono::milliseconds(m_config.sessionIdleTimeoutMs);
     for (auto it = m_sessions.begin(); it != m_sessions.end();) {

@@ -3,6 +3,7 @@
 #include "auth/ProtectedResource.h"
 #include "common/Result.h"
 #include "config/ServerConfig.h"
+#include "limits/Gcra.h"
 #include "policy/Principal.h"
 
 #include <QHostAddress>
@@ -82,6 +83,8 @@ private:
     void handleDelete(Call &call);
     void serveMetadata(QHttpServerRequest::Method method, Call &call);
     void refuseUnauthenticated(Call &call, const auth::AuthFailure &failure);
+    void recordAuthFailures(Json record);
+    void recordUnrecordedFailures(); // a summary record of the failures counted so far
     QByteArray metadataUrl() const;
     // Finds the session named by Mcp-Session-Id and owned by this caller, or answers
     // 400/404 and returns null.
@@ -95,6 +98,11 @@ private:
     HttpConfig m_config;
     std::shared_ptr<auth::HttpAuthenticator> m_auth;
     ResourceProvider m_resource;
+    // Failed authentications per remote address: each gets an audit record up to a rate; past
+    // it they are counted into the next record (and the periodic sweep), so a flood of bad
+    // credentials cannot become a flood of durable writes. Answers do not change.
+    limits::Gcra m_authFailures { 10000 };
+    std::int64_t m_unrecordedFailures = 0;
     std::unique_ptr<Engine> m_engine;
     Acceptor *m_acceptor = nullptr;
     quint16 m_port = 0;

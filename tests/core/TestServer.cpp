@@ -454,6 +454,42 @@ private Q_SLOTS:
         QVERIFY(denial);
     }
 
+    // Every failed authentication is answered 401; each gets its own audit record up to a rate
+    // per address, and the rest are counted, so a flood of bad keys is fully accounted for
+    // without one durable write each.
+    void authFailureFloodIsCountedNotWrittenOneByOne()
+    {
+        const QString store = path("state/flood-audit.db");
+        QFile::remove(store);
+        const ServerConfig c = config(Json(), Json{{"path", "state/flood-audit.db"}}, Json(),
+                                      Json{{"mode", "production"},
+                                           {"auth", Json{{"api_keys", Json{{"enabled", true}, {"path", "state/flood-keys.db"}}}}},
+                                           {"limits", Json{{"usage_store", Json{{"path", "state/flood-usage.db"}}}}}});
+        constexpr int kAttempts = 150;
+        {
+            Server server(c, Server::Options{});
+            QVERIFY(server.startNow().ok());
+            for (int i = 0; i < kAttempts; ++i) {
+                McpClient guess(server.httpPort(), "Bearer wk_0123456789abcdef_" + QByteArray(43, char('A' + i % 26)));
+                QVERIFY(!guess.open());
+                QCOMPARE(guess.lastStatus(), 401);
+            }
+            server.stop();
+        }
+        std::int64_t recorded = 0;
+        std::int64_t counted = 0;
+        for (const Json &body : auditBodies(store)) {
+            if (body.value("kind", "") != "auth_failure")
+                continue;
+            if (body["details"].value("reason", "") != "throttled")
+                ++recorded;
+            counted += body["details"].value("unrecorded_failures", std::int64_t(0));
+            QVERIFY(body.dump().find("wk_0123456789abcdef_") == std::string::npos);
+        }
+        QVERIFY2(recorded >= 60 && recorded < kAttempts, qPrintable(QString::number(recorded)));
+        QCOMPARE(recorded + counted, std::int64_t(kAttempts));
+    }
+
     // Usage budgets refuse a call before it runs (BUDGET_EXCEEDED, a tool error) and hold
     // across a restart: the counters are in the usage store.
     void budgetsRefuseAndSurviveARestart()

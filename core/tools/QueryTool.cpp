@@ -1,9 +1,12 @@
 #include "QueryTool.h"
 
+#include "limits/UsageMeter.h"
+
 #include "ToolAudit.h"
 
 #include "RowFetcher.h"
 #include "db/DatabasePool.h"
+#include "limits/UsageMeter.h"
 #include "policy/Redactor.h"
 #include "protocol/RequestContext.h"
 #include "query/CursorCodec.h"
@@ -98,12 +101,26 @@ void QueryTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
     // Compiling is cheap but not free: it runs on the worker with the statement, keeping the
     // event loop for transport work. The policy snapshot is taken now, when the call starts.
     auto policy = m_services.policies->current();
-    const bool explicitTake = arguments.contains("take") && !arguments["take"].is_null();
+    bool explicitTake = arguments.contains("take") && !arguments["take"].is_null();
+    // A row budget nearly spent caps the take: the call returns what is left (truncated)
+    // rather than overshooting the budget.
+    Json effective = arguments;
+    if (m_services.usage)
+        if (const auto remaining = m_services.usage->remainingRows(ctx->principal())) {
+            const bool smaller = !explicitTake || !arguments["take"].is_number_integer()
+                || arguments["take"].get<std::int64_t>() > *remaining;
+            if (smaller) {
+                effective["take"] = std::max<std::int64_t>(1, *remaining);
+                explicitTake = false; // the cut is ours: more rows mean "truncated"
+                ctx->noteForAudit("row_budget_take", effective["take"]);
+            }
+        }
     auto redactor = m_services.redactor;
     auto cursors = m_services.cursors;
     const db::Dialect dialect = m_services.pool->dialect();
     auto job = m_services.pool->submit(
-        [ctx, policy, redactor, cursors, dialect, arguments, explicitTake, usage = m_services.usage](db::Connection &conn) {
+        [ctx, policy, redactor, cursors, dialect, arguments = std::move(effective), explicitTake,
+         usage = m_services.usage](db::Connection &conn) {
             if (ctx->isCancelled())
                 return;
             QueryCompiler compiler(*policy, dialect, cursors.get());

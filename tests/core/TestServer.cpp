@@ -521,6 +521,27 @@ private Q_SLOTS:
         QCOMPARE(q(again["error"]["code"].get<std::string>()), QStringLiteral("BUDGET_EXCEEDED"));
     }
 
+    // A row budget nearly spent caps what a query returns (marked truncated); once it is
+    // spent, calls are refused.
+    void rowBudgetCapsTheTake()
+    {
+        QFile::remove(path("state/rows-usage.db"));
+        const ServerConfig c = config(Json(), Json(), Json(),
+                                      Json{{"limits", Json{{"budgets", Json{{"principal", Json{{"hour", Json{{"rows", 2}}}}}}},
+                                                           {"usage_store", Json{{"path", "state/rows-usage.db"}}}}}});
+        Server server(c, Server::Options{});
+        QVERIFY(server.startNow().ok());
+        McpClient client(server.httpPort());
+        QVERIFY(client.open());
+        const Json first = client.callTool("db_query", Json{{"table", "people"}, {"select", Json::array({"id"})}, {"take", 10}});
+        QVERIFY2(first.contains("rows"), first.dump().c_str());
+        QCOMPARE(first["rows"].size(), std::size_t(2));
+        QVERIFY(first["truncated"].get<bool>());
+        const Json second = client.callTool("db_query", Json{{"table", "people"}, {"select", Json::array({"id"})}});
+        QCOMPARE(q(second["error"]["code"].get<std::string>()), QStringLiteral("BUDGET_EXCEEDED"));
+        QCOMPARE(q(second["error"]["details"]["metric"].get<std::string>()), QStringLiteral("rows"));
+    }
+
     void roleOverridesReachToolCalls()
     {
         Json policy = policyDoc("hash");

@@ -12,6 +12,7 @@
 #include "audit/AuditQuery.h"
 #include "audit/AuditStore.h"
 #include "audit/AuditVerifier.h"
+#include "audit/PgAuditStore.h"
 #include "audit/CheckpointFile.h"
 #include "auth/ApiKeyStore.h"
 #include "policy/Policy.h"
@@ -58,7 +59,7 @@ const char *kUsage =
     "  warden-server audit purge --keep-days N | --keep-records N\n"
     "                                                        remove old whole segments, leaving a signed checkpoint\n"
     "  warden-server audit hash VALUE [--config FILE]        the HMAC a sensitive VALUE is stored as in the trail\n"
-    "  warden-server audit export [--format jsonl|csv] [--output FILE] [--config FILE]\n"
+    "  warden-server audit export [--format jsonl|csv] [--output FILE] [--chain NAME] [--config FILE]\n"
     "          [--principal P] [--tenant T] [--tool X] [--outcome ok|error] [--error-code C]\n"
     "          [--since TIME] [--until TIME] [--text S]       the filtered trail (TIME: ISO 8601, UTC)\n"
     "  warden-server keys create --user ID [--tenant T] [--role R]... [--scope S]... [--name N] [--expires-days D]\n"
@@ -272,7 +273,7 @@ int auditExportCommand(const QStringList &args, const QString &configPath)
 {
     audit::AuditFilter filter;
     audit::AuditExport::Format format = audit::AuditExport::Format::Jsonl;
-    QString output;
+    QString output, chain;
     for (int i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         if (i + 1 >= args.size())
@@ -293,6 +294,8 @@ int auditExportCommand(const QStringList &args, const QString &configPath)
                 return usageError("--format is jsonl or csv");
         } else if (a == QLatin1String("--output")) {
             output = value;
+        } else if (a == QLatin1String("--chain")) {
+            chain = value;
         } else if (a == QLatin1String("--principal")) {
             filter.principal = v;
         } else if (a == QLatin1String("--tenant")) {
@@ -320,7 +323,16 @@ int auditExportCommand(const QStringList &args, const QString &configPath)
         std::cerr << "warden-server: " << config.error().message << "\n";
         return kExitUsage;
     }
-    auto query = audit::AuditQuery::open(Server::auditPath(*config));
+    if (!chain.isEmpty() && config->audit.store != AuditConfig::Store::Postgres)
+        return usageError("--chain applies to the PostgreSQL audit store only (audit.store)");
+    auto query = [&]() -> Result<std::unique_ptr<audit::AuditQuery>> {
+        if (config->audit.store == AuditConfig::Store::Sqlite)
+            return audit::AuditQuery::open(Server::auditPath(*config));
+        auto store = Server::openPgAuditStore(*config, false, chain);
+        if (!store)
+            return store.takeError();
+        return audit::AuditQuery::open(std::move(*store));
+    }();
     if (!query) {
         std::cerr << "warden-server: " << query.error().message << "\n";
         return kExitFailure;

@@ -368,6 +368,15 @@ Result<std::vector<std::string>> PgAuditStore::chains() const
     return out;
 }
 
+Result<db::RowSet> PgAuditStore::select(const std::string &sql, std::vector<Json> params) const
+{
+    params.insert(params.begin(), Json(m_chain));
+    auto r = m_conn->query(sql, params, kStatement);
+    if (!r)
+        return readError(r.error());
+    return r;
+}
+
 Result<std::string> PgAuditStore::layoutProblem() const
 {
     auto r = m_conn->query("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND "

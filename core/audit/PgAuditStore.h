@@ -2,6 +2,7 @@
 
 #include "AuditBackend.h"
 #include "config/ServerConfig.h"
+#include "db/Connection.h"
 
 #include <memory>
 #include <string>
@@ -56,6 +57,10 @@ public:
     const std::string &chain() const { return m_chain; }
     // Every chain in the store (for messages that list what there is).
     Result<std::vector<std::string>> chains() const;
+    // A read-only statement ($1 is the chain, the caller's parameters follow): AuditQuery's
+    // filtered pages. Values arrive as PgConnection gives them (bytea as base64: select
+    // encode(x, 'hex') instead).
+    Result<db::RowSet> select(const std::string &sql, std::vector<Json> params) const;
 
     std::string name() const override;
     std::string chainName() const override { return m_chain; }

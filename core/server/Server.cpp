@@ -422,6 +422,15 @@ Result<std::unique_ptr<audit::AuditBackend>> Server::openAuditStore(const Server
             return store.takeError();
         return std::unique_ptr<audit::AuditBackend>(std::move(*store));
     }
+    auto store = openPgAuditStore(config, writer, chain);
+    if (!store)
+        return store.takeError();
+    return std::unique_ptr<audit::AuditBackend>(std::move(*store));
+}
+
+Result<std::unique_ptr<audit::PgAuditStore>> Server::openPgAuditStore(const ServerConfig &config, bool writer,
+                                                                      const QString &chain)
+{
     std::string password;
     if (!config.audit.postgres.passwordRef.isEmpty()) {
         auto secret = resolveSecret(QStringView(config.audit.postgres.passwordRef));
@@ -430,11 +439,10 @@ Result<std::unique_ptr<audit::AuditBackend>> Server::openAuditStore(const Server
         password = std::string(secret->view());
     }
     auto store = audit::PgAuditStore::open(config.audit.postgres, password,
-                                           (chain.isEmpty() ? config.audit.chain : chain).toStdString(), mode);
+                                           (chain.isEmpty() ? config.audit.chain : chain).toStdString(),
+                                           writer ? audit::AuditBackend::Mode::Writer : audit::AuditBackend::Mode::Reader);
     SecretValue::wipe(password.data(), password.size());
-    if (!store)
-        return store.takeError();
-    return std::unique_ptr<audit::AuditBackend>(std::move(*store));
+    return store;
 }
 
 Status Server::openAudit()

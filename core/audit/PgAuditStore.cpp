@@ -169,9 +169,18 @@ Status PgAuditStore::createSchema()
         return writeError("creating its tables", s.error());
     if (auto r = m_conn->query("SELECT pg_advisory_xact_lock($1)", { kSchemaLock }, kStatement); !r)
         return fail(r.error());
-    for (const char *sql : kSchema) {
-        if (auto r = m_conn->execute(sql, {}, kStatement); !r)
-            return fail(r.error());
+    // CREATE ... IF NOT EXISTS still needs CREATE on the schema: a role a DBA gave only
+    // SELECT, INSERT, UPDATE and DELETE on tables made for it skips it.
+    auto existing = m_conn->query("SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                                  "AND tablename IN ('audit_meta', 'audit_records', 'audit_checkpoints', 'audit_head')",
+                                  {}, kStatement);
+    if (!existing)
+        return fail(existing.error());
+    if (intOf(existing->rows.at(0).at(0)) != 4) {
+        for (const char *sql : kSchema) {
+            if (auto r = m_conn->execute(sql, {}, kStatement); !r)
+                return fail(r.error());
+        }
     }
     auto format = m_conn->query("SELECT value FROM audit_meta WHERE key = 'format'", {}, kStatement);
     if (!format)

@@ -221,6 +221,28 @@ private Q_SLOTS:
         QCOMPARE(reader->readTail()->seq, std::int64_t(6));
     }
 
+    // A role given only the rights on the tables (a DBA made them) writes its chain.
+    void writesWithTableRightsOnly()
+    {
+        const std::string role = m_db.name() + "_dml";
+        for (const std::string &sql :
+             { "DROP ROLE IF EXISTS " + role, "CREATE ROLE " + role + " LOGIN PASSWORD 'dml-" + m_db.password() + "'",
+               "GRANT CONNECT ON DATABASE " + m_db.name() + " TO " + role })
+            QVERIFY(m_db.superuser(sql, "postgres").isEmpty());
+        QVERIFY(m_db.superuser("REVOKE CREATE ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO " + role
+                               + "; GRANT SELECT, INSERT, UPDATE, DELETE ON audit_meta, audit_records, "
+                                 "audit_checkpoints, audit_head TO "
+                               + role)
+                    .isEmpty());
+        DatabaseConfig config = m_db.config();
+        config.user = QString::fromStdString(role);
+        auto store = PgAuditStore::open(config, "dml-" + m_db.password(), "dml", AuditBackend::Mode::Writer);
+        QVERIFY2(store.ok(), store.ok() ? "" : store.error().message.c_str());
+        QVERIFY((*store)->append(bodies(2), keys(), {}).ok());
+        QVERIFY((*store)->probe().ok());
+        QVERIFY(m_db.verify("dml").intact);
+    }
+
     void refusesANewerFormat()
     {
         QVERIFY(m_db.superuser("UPDATE audit_meta SET value = '2' WHERE key = 'format'").isEmpty());

@@ -206,22 +206,31 @@ Status PgAuditStore::reopen()
     return {};
 }
 
-Status PgAuditStore::beginDurable(const char *doing)
+Status PgAuditStore::beginDurable(const char *doing, bool lockChain)
 {
     if (auto s = m_conn->begin(false); !s)
         return writeError(std::string("starting a transaction for ") + doing, s.error());
-    // The fixture (and some deployments) turn synchronous_commit off for the cluster: an
-    // audit commit must be flushed before it counts. LOCAL: survives no reconnect, needs none.
-    if (auto r = m_conn->execute("SET LOCAL synchronous_commit = on", {}, kStatement); !r) {
+    // synchronous_commit on for this transaction only (is_local): the fixture, and some
+    // deployments, turn it off for the cluster, and an audit commit must be flushed before it
+    // counts; a reconnected session needs nothing restored. Then the chain's one-writer
+    // lock, released by COMMIT or ROLLBACK (or a dropped connection); its key is a 64-bit
+    // hash of the chain name, and two chains that collide only wait for each other. One
+    // round trip for both.
+    auto r = lockChain ? m_conn->query("SELECT set_config('synchronous_commit', 'on', true), "
+                                       "pg_advisory_xact_lock(hashtextextended($1, 0))",
+                                       { "warden-audit:" + m_chain }, kStatement)
+                       : m_conn->query("SELECT set_config('synchronous_commit', 'on', true)", {}, kStatement);
+    if (!r) {
         m_conn->rollback();
-        return writeError(std::string("starting a transaction for ") + doing, r.error());
+        return writeError(lockChain ? "locking the chain" : std::string("starting a transaction for ") + doing,
+                          r.error());
     }
     return {};
 }
 
 Status PgAuditStore::probe()
 {
-    if (auto s = beginDurable("a probe"); !s)
+    if (auto s = beginDurable("a probe", false); !s)
         return s;
     if (auto r = m_conn->execute("INSERT INTO audit_meta(key, value) VALUES ($1, now()::text) "
                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -237,18 +246,7 @@ Status PgAuditStore::probe()
 
 Status PgAuditStore::beginWrite()
 {
-    if (auto s = beginDurable("a commit"); !s)
-        return s;
-    // The chain's one-writer lock, released by COMMIT or ROLLBACK (or a dropped connection).
-    // The key is a 64-bit hash of the chain name; two chains that collide only wait for
-    // each other.
-    if (auto r = m_conn->query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", { "warden-audit:" + m_chain },
-                               kStatement);
-        !r) {
-        m_conn->rollback();
-        return writeError("locking the chain", r.error());
-    }
-    return {};
+    return beginDurable("a commit", true);
 }
 
 Status PgAuditStore::commitWrite()

@@ -90,7 +90,7 @@ protected:
 private:
     PgAuditStore(std::unique_ptr<db::PgConnection> connection, std::string target, std::string chain);
     Status createSchema();
-    Status beginDurable(const char *doing);
+    Status beginDurable(const char *doing, bool lockChain);
     Error writeError(const std::string &doing, const Error &cause) const;
     Error readError(const Error &cause) const;
     Result<std::vector<Checkpoint>> readCheckpoints(const char *sql) const;

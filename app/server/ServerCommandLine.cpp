@@ -366,11 +366,6 @@ struct AuditContext
 // nullptr after saying why.
 std::unique_ptr<audit::AuditBackend> openAuditStore(const AuditContext &ctx, bool writer, const QString &chain = {})
 {
-    if (!chain.isEmpty() && ctx.config.audit.store != AuditConfig::Store::Postgres) {
-        std::cerr << "warden-server: --chain applies to the PostgreSQL audit store only (audit.store); an SQLite "
-                     "store holds one chain\n";
-        return nullptr;
-    }
     auto store = Server::openAuditStore(ctx.config, writer, chain);
     if (!store) {
         std::cerr << "warden-server: " << store.error().message << "\n";
@@ -554,6 +549,9 @@ int auditCommand(const QStringList &args, const QString &configPath)
     auto ctx = auditContext(configPath, true, exitCode);
     if (!ctx)
         return exitCode;
+    if (!chain.isEmpty() && ctx->config.audit.store != AuditConfig::Store::Postgres)
+        return usageError("--chain applies to the PostgreSQL audit store only (audit.store); an SQLite store holds "
+                          "one chain");
     if (verify)
         return auditVerifyCommand(*ctx, checkpointsFile, chain);
     if (checkpoints)

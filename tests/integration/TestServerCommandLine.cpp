@@ -432,6 +432,9 @@ private Q_SLOTS:
                                      cps, QStringLiteral("--config"), audited });
         QVERIFY2(afterPurge.exitCode == 0 && afterPurge.out.startsWith("intact: 4 records (2 to 5)"),
                  afterPurge.out.constData());
+        const Run chainOnSqlite = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--chain"),
+                                        QStringLiteral("x"), QStringLiteral("--config"), audited });
+        QCOMPARE(chainOnSqlite.exitCode, 2);
         const Run badPurge = run({ QStringLiteral("audit"), QStringLiteral("purge"), QStringLiteral("--keep-days"),
                                    QStringLiteral("soon"), QStringLiteral("--config"), audited });
         QCOMPARE(badPurge.exitCode, 2);

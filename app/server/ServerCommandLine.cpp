@@ -12,6 +12,7 @@
 #include "audit/AuditQuery.h"
 #include "audit/AuditStore.h"
 #include "audit/AuditVerifier.h"
+#include "audit/PgAuditStore.h"
 #include "audit/CheckpointFile.h"
 #include "auth/ApiKeyStore.h"
 #include "policy/Policy.h"
@@ -52,13 +53,13 @@ const char *kUsage =
     "  warden-server policy diff OLD NEW [--json] [--config FILE]\n"
     "                                                        what changed between two policies (files or history versions)\n"
     "  warden-server policy history [--config FILE]          the versions the configured policy has had\n"
-    "  warden-server audit verify [--checkpoints FILE] [--config FILE]\n"
+    "  warden-server audit verify [--checkpoints FILE] [--chain NAME] [--config FILE]\n"
     "                                                        check the audit trail: \"intact\" or where it breaks\n"
     "  warden-server audit checkpoints [--output FILE]       export the signed checkpoints (appends to FILE)\n"
     "  warden-server audit purge --keep-days N | --keep-records N\n"
     "                                                        remove old whole segments, leaving a signed checkpoint\n"
     "  warden-server audit hash VALUE [--config FILE]        the HMAC a sensitive VALUE is stored as in the trail\n"
-    "  warden-server audit export [--format jsonl|csv] [--output FILE] [--config FILE]\n"
+    "  warden-server audit export [--format jsonl|csv] [--output FILE] [--chain NAME] [--config FILE]\n"
     "          [--principal P] [--tenant T] [--tool X] [--outcome ok|error] [--error-code C]\n"
     "          [--since TIME] [--until TIME] [--text S]       the filtered trail (TIME: ISO 8601, UTC)\n"
     "  warden-server keys create --user ID [--tenant T] [--role R]... [--scope S]... [--name N] [--expires-days D]\n"
@@ -272,7 +273,7 @@ int auditExportCommand(const QStringList &args, const QString &configPath)
 {
     audit::AuditFilter filter;
     audit::AuditExport::Format format = audit::AuditExport::Format::Jsonl;
-    QString output;
+    QString output, chain;
     for (int i = 0; i < args.size(); ++i) {
         const QString &a = args[i];
         if (i + 1 >= args.size())
@@ -293,6 +294,8 @@ int auditExportCommand(const QStringList &args, const QString &configPath)
                 return usageError("--format is jsonl or csv");
         } else if (a == QLatin1String("--output")) {
             output = value;
+        } else if (a == QLatin1String("--chain")) {
+            chain = value;
         } else if (a == QLatin1String("--principal")) {
             filter.principal = v;
         } else if (a == QLatin1String("--tenant")) {
@@ -320,7 +323,16 @@ int auditExportCommand(const QStringList &args, const QString &configPath)
         std::cerr << "warden-server: " << config.error().message << "\n";
         return kExitUsage;
     }
-    auto query = audit::AuditQuery::open(Server::auditPath(*config));
+    if (!chain.isEmpty() && config->audit.store != AuditConfig::Store::Postgres)
+        return usageError("--chain applies to the PostgreSQL audit store only (audit.store)");
+    auto query = [&]() -> Result<std::unique_ptr<audit::AuditQuery>> {
+        if (config->audit.store == AuditConfig::Store::Sqlite)
+            return audit::AuditQuery::open(Server::auditPath(*config));
+        auto store = Server::openPgAuditStore(*config, false, chain);
+        if (!store)
+            return store.takeError();
+        return audit::AuditQuery::open(std::move(*store));
+    }();
     if (!query) {
         std::cerr << "warden-server: " << query.error().message << "\n";
         return kExitFailure;
@@ -347,8 +359,20 @@ struct AuditContext
 {
     ServerConfig config;
     audit::AuditKeys keys;
-    QString path;
+    QString path; // SQLite only
 };
+
+// The configured store (or, with `chain`, another server's chain in the PostgreSQL store);
+// nullptr after saying why.
+std::unique_ptr<audit::AuditBackend> openAuditStore(const AuditContext &ctx, bool writer, const QString &chain = {})
+{
+    auto store = Server::openAuditStore(ctx.config, writer, chain);
+    if (!store) {
+        std::cerr << "warden-server: " << store.error().message << "\n";
+        return nullptr;
+    }
+    return std::move(*store);
+}
 
 std::optional<AuditContext> auditContext(const QString &configPath, bool mustExist, int &exitCode)
 {
@@ -365,7 +389,7 @@ std::optional<AuditContext> auditContext(const QString &configPath, bool mustExi
         return std::nullopt;
     }
     const QString path = Server::auditPath(*config);
-    if (mustExist && !QFileInfo::exists(path)) {
+    if (mustExist && config->audit.store == AuditConfig::Store::Sqlite && !QFileInfo::exists(path)) {
         std::cerr << "warden-server: no audit trail at " << path.toStdString() << " yet\n";
         exitCode = kExitFailure;
         return std::nullopt;
@@ -373,7 +397,7 @@ std::optional<AuditContext> auditContext(const QString &configPath, bool mustExi
     return AuditContext { std::move(*config), std::move(*keys), path };
 }
 
-int auditVerifyCommand(const AuditContext &ctx, const QString &checkpointsFile)
+int auditVerifyCommand(const AuditContext &ctx, const QString &checkpointsFile, const QString &chain)
 {
     std::vector<audit::Checkpoint> anchors;
     if (!checkpointsFile.isEmpty()) {
@@ -389,9 +413,12 @@ int auditVerifyCommand(const AuditContext &ctx, const QString &checkpointsFile)
         }
         anchors = std::move(*read);
     }
+    const auto store = openAuditStore(ctx, false, chain);
+    if (!store)
+        return kExitFailure;
     std::int64_t lastShown = 0;
     auto report = audit::AuditVerifier::verify(
-        ctx.path, ctx.keys,
+        *store, ctx.keys,
         [&lastShown](std::int64_t done, std::int64_t total) {
             if (done - lastShown >= 200000 || done == total) {
                 std::cerr << "verified " << done << " of " << total << " records\n";
@@ -418,12 +445,10 @@ int auditVerifyCommand(const AuditContext &ctx, const QString &checkpointsFile)
 
 int auditCheckpointsCommand(const AuditContext &ctx, const QString &output)
 {
-    auto store = audit::AuditStore::open(ctx.path, audit::AuditStore::Mode::Reader);
-    if (!store) {
-        std::cerr << "warden-server: " << store.error().message << "\n";
+    const auto store = openAuditStore(ctx, false);
+    if (!store)
         return kExitFailure;
-    }
-    auto checkpoints = (*store)->checkpoints();
+    auto checkpoints = store->checkpoints();
     if (!checkpoints) {
         std::cerr << "warden-server: " << checkpoints.error().message << "\n";
         return kExitFailure;
@@ -449,16 +474,14 @@ int auditPurgeCommand(const AuditContext &ctx, const QString &option, const QStr
     const qint64 n = value.toLongLong(&ok);
     if (!ok || n < 1)
         return usageError(option.toStdString() + " needs a whole number of at least 1");
-    auto store = audit::AuditStore::open(ctx.path, audit::AuditStore::Mode::Writer);
-    if (!store) {
-        std::cerr << "warden-server: " << store.error().message << "\n";
+    const auto store = openAuditStore(ctx, true);
+    if (!store)
         return kExitFailure;
-    }
     std::int64_t cutoff = 0;
     Json details = Json::object();
     if (option == QLatin1String("--keep-days")) {
         const std::int64_t before = QDateTime::currentMSecsSinceEpoch() - n * 24 * 60 * 60 * 1000;
-        auto seq = (*store)->lastSeqBefore(before);
+        auto seq = store->lastSeqBefore(before);
         if (!seq) {
             std::cerr << "warden-server: " << seq.error().message << "\n";
             return kExitFailure;
@@ -466,7 +489,7 @@ int auditPurgeCommand(const AuditContext &ctx, const QString &option, const QStr
         cutoff = *seq;
         details["keep_days"] = n;
     } else {
-        auto tail = (*store)->readTail();
+        auto tail = store->readTail();
         if (!tail) {
             std::cerr << "warden-server: " << tail.error().message << "\n";
             return kExitFailure;
@@ -478,7 +501,7 @@ int auditPurgeCommand(const AuditContext &ctx, const QString &option, const QStr
     record["kind"] = std::string(audit::kind::Retention);
     record["details"] = std::move(details);
     audit::stamp(record, "warden-cli", ctx.keys.keyId());
-    auto purged = (*store)->purge(cutoff, ctx.keys, std::move(record));
+    auto purged = store->purge(cutoff, ctx.keys, std::move(record));
     if (!purged) {
         std::cerr << "warden-server: " << purged.error().message << "\n";
         return kExitFailure;
@@ -505,20 +528,32 @@ int auditCommand(const QStringList &args, const QString &configPath)
         std::cout << audit::ArgumentSanitizer::hmacOf(Json(args[1].toStdString()), ctx->keys) << "\n";
         return kExitOk;
     }
-    const bool verify = sub == QLatin1String("verify")
-                        && (args.size() == 1 || (args.size() == 3 && args[1] == QLatin1String("--checkpoints")));
+    // verify [--checkpoints FILE] [--chain NAME], in either order
+    QString checkpointsFile, chain;
+    bool verify = sub == QLatin1String("verify") && args.size() % 2 == 1;
+    for (int i = 1; verify && i + 1 < args.size(); i += 2) {
+        if (args[i] == QLatin1String("--checkpoints"))
+            checkpointsFile = args[i + 1];
+        else if (args[i] == QLatin1String("--chain"))
+            chain = args[i + 1];
+        else
+            verify = false;
+    }
     const bool checkpoints = sub == QLatin1String("checkpoints")
                              && (args.size() == 1 || (args.size() == 3 && args[1] == QLatin1String("--output")));
     const bool purge = sub == QLatin1String("purge") && args.size() == 3
                        && (args[1] == QLatin1String("--keep-days") || args[1] == QLatin1String("--keep-records"));
     if (!verify && !checkpoints && !purge)
-        return usageError("usage: warden-server audit verify [--checkpoints FILE] | hash VALUE | export ... | "
+        return usageError("usage: warden-server audit verify [--checkpoints FILE] [--chain NAME] | hash VALUE | export ... | "
                           "checkpoints [--output FILE] | purge --keep-days N|--keep-records N  [--config FILE]");
     auto ctx = auditContext(configPath, true, exitCode);
     if (!ctx)
         return exitCode;
+    if (!chain.isEmpty() && ctx->config.audit.store != AuditConfig::Store::Postgres)
+        return usageError("--chain applies to the PostgreSQL audit store only (audit.store); an SQLite store holds "
+                          "one chain");
     if (verify)
-        return auditVerifyCommand(*ctx, args.value(2));
+        return auditVerifyCommand(*ctx, checkpointsFile, chain);
     if (checkpoints)
         return auditCheckpointsCommand(*ctx, args.value(2));
     return auditPurgeCommand(*ctx, args[1], args[2]);

@@ -78,7 +78,7 @@ struct AuditLog::State
     std::atomic<std::int64_t> lastSeq = 0;
 
     // Writer thread only.
-    std::unique_ptr<AuditStore> store;
+    std::unique_ptr<AuditBackend> store;
 
     std::thread writer;
     std::thread watchdog;
@@ -140,7 +140,7 @@ void AuditLog::State::commit(std::deque<std::shared_ptr<Pending>> &batch)
     }
     if (bodies.empty())
         return;
-    AuditStore::CheckpointPolicy policy;
+    AuditBackend::CheckpointPolicy policy;
     policy.everyRecords = options.checkpointEveryRecords;
     policy.intervalMs = options.checkpointIntervalMs;
     auto written = store->append(std::move(bodies), keys, policy, stop ? "stop" : nullptr);
@@ -240,7 +240,14 @@ Result<std::unique_ptr<AuditLog>> AuditLog::open(Options options, AuditKeys keys
 {
     if (options.writeTimeoutMs < 1)
         options.writeTimeoutMs = 1;
-    auto store = AuditStore::open(options.path, AuditStore::Mode::Writer, options.vfs);
+    auto store = [&]() -> Result<std::unique_ptr<AuditBackend>> {
+        if (options.openStore)
+            return options.openStore();
+        auto sqlite = AuditStore::open(options.path, AuditStore::Mode::Writer, options.vfs);
+        if (!sqlite)
+            return sqlite.takeError();
+        return std::unique_ptr<AuditBackend>(std::move(*sqlite));
+    }();
     if (!store)
         return store.takeError();
     auto tail = (*store)->readTail();

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "AuditKeys.h"
-#include "AuditRecord.h"
+#include "AuditBackend.h"
 #include "common/Result.h"
 
 #include <QObject>
@@ -33,8 +32,10 @@ class AuditLog : public QObject
 public:
     struct Options
     {
-        QString path;
+        QString path; // the SQLite store, unless openStore is set
         std::string vfs; // tests inject I/O faults through an SQLite VFS
+        // Opens another store as a writer (PostgreSQL: Server::openAuditStore).
+        std::function<Result<std::unique_ptr<AuditBackend>>()> openStore;
         int writeTimeoutMs = 2000;
         int checkpointEveryRecords = 1000;
         int checkpointIntervalMs = 60000;

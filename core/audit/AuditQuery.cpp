@@ -3,6 +3,7 @@
 #include "SqliteRow.h"
 
 #include "AuditStore.h"
+#include "PgAuditStore.h"
 
 #include <QFileInfo>
 
@@ -91,14 +92,21 @@ enum class TimePlan {
     Index,
 };
 
+// PostgreSQL: one chain ($1, bound by PgAuditStore::select), plain columns (the planner has
+// statistics and picks its index; unary + does not apply to text there) and TimePlan::Index.
+enum class Dialect { Sqlite, Postgres };
+
 Where whereClause(const AuditFilter &f, std::optional<std::int64_t> after, AuditQuery::Order order,
-                  TimePlan time)
+                  TimePlan time, Dialect dialect = Dialect::Sqlite)
 {
     Where w;
+    const bool postgres = dialect == Dialect::Postgres;
+    if (postgres)
+        w.add("chain = $1");
     bool driven = false;
     for (const IndexedField &i : kIndexed) {
         if (const auto &value = f.*i.field) {
-            w.add(std::string(driven ? "+" : "") + i.column + " = ?", *value);
+            w.add(std::string(driven && !postgres ? "+" : "") + i.column + " = ?", *value);
             driven = true;
         }
     }
@@ -126,7 +134,7 @@ Where whereClause(const AuditFilter &f, std::optional<std::int64_t> after, Audit
     if (f.kind)
         w.add("kind = ?", *f.kind);
     if (!f.text.empty())
-        w.add("body LIKE ? ESCAPE '\\'", likePattern(f.text));
+        w.add(std::string(postgres ? "body ILIKE" : "body LIKE") + " ? ESCAPE '\\'", likePattern(f.text));
     if (f.fromSeq)
         w.add("seq >= ?", *f.fromSeq);
     if (f.toSeq)
@@ -137,11 +145,36 @@ Where whereClause(const AuditFilter &f, std::optional<std::int64_t> after, Audit
 }
 
 constexpr const char *kColumns = "seq, body, prev_hash, hash, mac";
+constexpr const char *kPgColumns = "seq, body, encode(prev_hash, 'hex'), encode(hash, 'hex'), encode(mac, 'hex')";
 
-std::string pageSql(const Where &w, AuditQuery::Order order)
+std::string pageSql(const Where &w, AuditQuery::Order order, Dialect dialect = Dialect::Sqlite)
 {
-    return w.with + "SELECT " + kColumns + " FROM audit_records" + w.sql + " ORDER BY seq "
-        + (order == AuditQuery::Order::NewestFirst ? "DESC" : "ASC") + " LIMIT ?";
+    return w.with + "SELECT " + (dialect == Dialect::Postgres ? kPgColumns : kColumns) + " FROM audit_records"
+        + w.sql + " ORDER BY seq " + (order == AuditQuery::Order::NewestFirst ? "DESC" : "ASC") + " LIMIT ?";
+}
+
+// The statement for PostgreSQL: ? becomes $2, $3, ... ($1 is the chain; no ? appears in the
+// SQL text but as a placeholder, every value being bound).
+std::string pgSql(const std::string &sql)
+{
+    std::string out;
+    int next = 2;
+    for (const char c : sql) {
+        if (c == '?')
+            out += "$" + std::to_string(next++);
+        else
+            out += c;
+    }
+    return out;
+}
+
+std::vector<Json> jsonValues(const std::vector<Value> &values)
+{
+    std::vector<Json> out;
+    out.reserve(values.size());
+    for (const Value &v : values)
+        std::visit([&out](const auto &x) { out.emplace_back(x); }, v);
+    return out;
 }
 
 Error readError(sqlite3 *db, const QString &path)
@@ -272,22 +305,48 @@ Result<TimePlan> chooseTimePlan(sqlite3 *db, const QString &path, const AuditFil
 }
 
 
+Status parseBody(AuditRecord &r, std::string_view bodyText, const QString &store)
+{
+    r.body = Json::parse(bodyText.begin(), bodyText.end(), nullptr, false);
+    if (r.body.is_discarded() || !r.body.is_object())
+        return Error(ErrorCode::IoError,
+                     "record " + std::to_string(r.seq) + " in " + store.toStdString()
+                         + " is not a JSON object: the store is damaged; run "
+                           "`warden-server audit verify` on it");
+    return {};
+}
+
 // A row of kColumns.
 Result<AuditRecord> readRecord(sqlite3_stmt *stmt, const QString &path)
 {
     AuditRecord r;
     r.seq = sqlite3_column_int64(stmt, 0);
     const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1));
-    const std::string_view bodyText(text ? text : "", std::size_t(sqlite3_column_bytes(stmt, 1)));
-    r.body = Json::parse(bodyText.begin(), bodyText.end(), nullptr, false);
-    if (r.body.is_discarded() || !r.body.is_object())
-        return Error(ErrorCode::IoError,
-                     "record " + std::to_string(r.seq) + " in the audit store " + path.toStdString()
-                         + " is not a JSON object: the store is damaged; run "
-                           "`warden-server audit verify` on it");
+    if (auto s = parseBody(r, std::string_view(text ? text : "", std::size_t(sqlite3_column_bytes(stmt, 1))),
+                           QStringLiteral("the audit store ") + path);
+        !s)
+        return s.takeError();
     r.prevHash = blob(stmt, 2);
     r.hash = blob(stmt, 3);
     r.mac = blob(stmt, 4);
+    return r;
+}
+
+// A row of kPgColumns.
+Result<AuditRecord> readRecord(const std::vector<Json> &row, const QString &name)
+{
+    auto hex = [](const Json &v) {
+        return v.is_string() ? QByteArray::fromHex(QByteArray::fromStdString(v.get<std::string>())).toStdString()
+                             : std::string();
+    };
+    AuditRecord r;
+    r.seq = row[0].is_number_integer() ? row[0].get<std::int64_t>() : 0;
+    if (auto s = parseBody(r, row[1].is_string() ? row[1].get_ref<const std::string &>() : std::string_view(), name);
+        !s)
+        return s.takeError();
+    r.prevHash = hex(row[2]);
+    r.hash = hex(row[3]);
+    r.mac = hex(row[4]);
     return r;
 }
 
@@ -304,6 +363,13 @@ Status checkLimit(int limit)
 
 AuditQuery::AuditQuery(std::unique_ptr<AuditStore> store)
     : m_store(std::move(store))
+    , m_name(m_store->path())
+{
+}
+
+AuditQuery::AuditQuery(std::unique_ptr<PgAuditStore> store)
+    : m_pg(std::move(store))
+    , m_name(QString::fromStdString(m_pg->name()))
 {
 }
 
@@ -337,9 +403,44 @@ Result<std::unique_ptr<AuditQuery>> AuditQuery::open(const QString &path)
     return std::unique_ptr<AuditQuery>(new AuditQuery(std::move(*store)));
 }
 
+Result<std::unique_ptr<AuditQuery>> AuditQuery::open(std::unique_ptr<PgAuditStore> store)
+{
+    auto layout = store->layoutProblem();
+    if (!layout)
+        return layout.takeError();
+    if (!layout->empty())
+        return Error(ErrorCode::IoError, "cannot read " + store->name() + ": " + *layout);
+    return std::unique_ptr<AuditQuery>(new AuditQuery(std::move(store)));
+}
+
 const QString &AuditQuery::path() const
 {
-    return m_store->path();
+    return m_name;
+}
+
+Result<std::int64_t> AuditQuery::pgNumber(const std::string &sql, const std::vector<Json> &params) const
+{
+    auto rows = m_pg->select(sql, params);
+    if (!rows)
+        return rows.takeError();
+    const Json &n = rows->rows.at(0).at(0);
+    return n.is_number_integer() ? n.get<std::int64_t>() : std::int64_t(0);
+}
+
+Result<std::vector<AuditRecord>> AuditQuery::pgRecords(const std::string &sql, const std::vector<Json> &params) const
+{
+    auto rows = m_pg->select(sql, params);
+    if (!rows)
+        return rows.takeError();
+    std::vector<AuditRecord> out;
+    out.reserve(rows->rows.size());
+    for (const auto &row : rows->rows) {
+        auto r = readRecord(row, m_name);
+        if (!r)
+            return r.takeError();
+        out.push_back(std::move(*r));
+    }
+    return out;
 }
 
 Result<AuditPage> AuditQuery::page(const AuditFilter &filter, std::optional<std::int64_t> after,
@@ -347,6 +448,20 @@ Result<AuditPage> AuditQuery::page(const AuditFilter &filter, std::optional<std:
 {
     if (auto s = checkLimit(limit); !s)
         return s.takeError();
+    if (m_pg) {
+        Where w = whereClause(filter, after, order, TimePlan::Index, Dialect::Postgres);
+        w.values.emplace_back(std::int64_t(limit) + 1);
+        auto records = pgRecords(pgSql(pageSql(w, order, Dialect::Postgres)), jsonValues(w.allValues()));
+        if (!records)
+            return records.takeError();
+        AuditPage page;
+        page.records = std::move(*records);
+        if (int(page.records.size()) > limit) {
+            page.records.resize(std::size_t(limit));
+            page.next = page.records.back().seq;
+        }
+        return page;
+    }
     sqlite3 *db = m_store->handle();
     const auto time = chooseTimePlan(db, path(), filter, after, order, Purpose::Page);
     if (!time)
@@ -378,6 +493,15 @@ Result<AuditPage> AuditQuery::page(const AuditFilter &filter, std::optional<std:
 
 Result<std::optional<AuditRecord>> AuditQuery::record(std::int64_t seq) const
 {
+    if (m_pg) {
+        auto found = pgRecords(std::string("SELECT ") + kPgColumns + " FROM audit_records WHERE chain = $1 AND seq = $2",
+                               { seq });
+        if (!found)
+            return found.takeError();
+        if (found->empty())
+            return std::optional<AuditRecord>();
+        return std::optional<AuditRecord>(std::move(found->front()));
+    }
     sqlite3 *db = m_store->handle();
     Statement s;
     if (auto p = prepare(db, path(),
@@ -398,6 +522,10 @@ Result<std::optional<AuditRecord>> AuditQuery::record(std::int64_t seq) const
 
 Result<std::int64_t> AuditQuery::count(const AuditFilter &filter) const
 {
+    if (m_pg) {
+        const Where w = whereClause(filter, std::nullopt, Order::OldestFirst, TimePlan::Index, Dialect::Postgres);
+        return pgNumber(pgSql("SELECT count(*) FROM audit_records" + w.sql), jsonValues(w.allValues()));
+    }
     sqlite3 *db = m_store->handle();
     const auto time =
         chooseTimePlan(db, path(), filter, std::nullopt, Order::OldestFirst, Purpose::Count);
@@ -416,6 +544,8 @@ Result<std::int64_t> AuditQuery::count(const AuditFilter &filter) const
 
 Result<std::int64_t> AuditQuery::lastSeq() const
 {
+    if (m_pg)
+        return pgNumber("SELECT coalesce(max(seq), 0) FROM audit_records WHERE chain = $1", {});
     sqlite3 *db = m_store->handle();
     Statement s;
     if (auto p = prepare(db, path(), "SELECT coalesce(max(seq), 0) FROM audit_records", {}, s); !p)
@@ -431,6 +561,17 @@ Result<std::vector<std::string>> AuditQuery::pagePlan(const AuditFilter &filter,
 {
     if (auto s = checkLimit(limit); !s)
         return s.takeError();
+    if (m_pg) {
+        Where w = whereClause(filter, after, order, TimePlan::Index, Dialect::Postgres);
+        w.values.emplace_back(std::int64_t(limit) + 1);
+        auto plan = m_pg->select(pgSql("EXPLAIN " + pageSql(w, order, Dialect::Postgres)), jsonValues(w.allValues()));
+        if (!plan)
+            return plan.takeError();
+        std::vector<std::string> lines;
+        for (const auto &row : plan->rows)
+            lines.push_back(row.at(0).is_string() ? row[0].get<std::string>() : std::string());
+        return lines;
+    }
     sqlite3 *db = m_store->handle();
     const auto time = chooseTimePlan(db, path(), filter, after, order, Purpose::Page);
     if (!time)

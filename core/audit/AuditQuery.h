@@ -14,6 +14,7 @@
 namespace warden::audit {
 
 class AuditStore;
+class PgAuditStore;
 
 // Which records to read. Every set field must match (AND); an unset field matches anything.
 // The string fields compare exactly against the store's filter columns (AuditStore.h).
@@ -52,6 +53,10 @@ public:
     AuditQuery &operator=(const AuditQuery &) = delete;
 
     static Result<std::unique_ptr<AuditQuery>> open(const QString &path);
+    // One chain of the PostgreSQL store, opened as a reader. The same filters and paging;
+    // PostgreSQL's planner picks the (chain, column, seq) indexes, and text matches with
+    // ILIKE (case-insensitive beyond ASCII).
+    static Result<std::unique_ptr<AuditQuery>> open(std::unique_ptr<PgAuditStore> store);
 
     const QString &path() const;
 
@@ -65,16 +70,21 @@ public:
     // in OldestFirst order.
     Result<std::int64_t> lastSeq() const;
 
-    // SQLite's EXPLAIN QUERY PLAN for the statement page() runs, one line per step, for
-    // diagnostics and for tests that pin which index a filter uses.
+    // SQLite's EXPLAIN QUERY PLAN (PostgreSQL's EXPLAIN) for the statement page() runs, one
+    // line per step, for diagnostics and for tests that pin which index a filter uses.
     Result<std::vector<std::string>> pagePlan(const AuditFilter &filter,
                                               std::optional<std::int64_t> after, int limit,
                                               Order order) const;
 
 private:
     explicit AuditQuery(std::unique_ptr<AuditStore> store);
+    explicit AuditQuery(std::unique_ptr<PgAuditStore> store);
+    Result<std::vector<AuditRecord>> pgRecords(const std::string &sql, const std::vector<Json> &params) const;
+    Result<std::int64_t> pgNumber(const std::string &sql, const std::vector<Json> &params) const;
 
-    std::unique_ptr<AuditStore> m_store;
+    std::unique_ptr<AuditStore> m_store; // SQLite, or
+    std::unique_ptr<PgAuditStore> m_pg;
+    QString m_name;
 };
 
 } // namespace warden::audit

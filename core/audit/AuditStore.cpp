@@ -73,34 +73,7 @@ void bindBlob(sqlite3_stmt *stmt, int index, const std::string &bytes)
     sqlite3_bind_blob(stmt, index, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
 }
 
-std::optional<std::string> stringField(const Json &object, const char *key)
-{
-    if (!object.is_object())
-        return std::nullopt;
-    const auto it = object.find(key);
-    if (it == object.end() || !it->is_string())
-        return std::nullopt;
-    return it->get<std::string>();
-}
-
 } // namespace
-
-IndexedColumns indexedColumns(const Json &body)
-{
-    IndexedColumns c;
-    c.kind = stringField(body, "kind").value_or(std::string());
-    c.instance = stringField(body, "instance").value_or(std::string());
-    c.timeMs = body.value("time_ms", std::int64_t(0));
-    c.session = stringField(body, "session");
-    if (const auto p = body.find("principal"); p != body.end()) {
-        c.principal = stringField(*p, "user");
-        c.tenant = stringField(*p, "tenant");
-    }
-    c.tool = stringField(body, "target");
-    c.outcome = stringField(body, "outcome");
-    c.errorCode = stringField(body, "error_code");
-    return c;
-}
 
 AuditStore::AuditStore(QString path, Mode mode, std::string vfs)
     : m_path(std::move(path))
@@ -200,6 +173,16 @@ Status AuditStore::openDatabase()
     return {};
 }
 
+std::string AuditStore::name() const
+{
+    return "the audit store " + m_path.toStdString();
+}
+
+Error AuditStore::readError() const
+{
+    return Error(ErrorCode::IoError, "cannot read the audit store " + m_path.toStdString() + ": " + sqlite3_errmsg(m_db));
+}
+
 Result<AuditStore::Tail> AuditStore::readTail() const
 {
     const Cached s = cached("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1");
@@ -217,132 +200,129 @@ Result<AuditStore::Tail> AuditStore::readTail() const
     return tail;
 }
 
-Result<std::vector<AuditRecord>> AuditStore::append(std::vector<Json> bodies, const AuditKeys &keys,
-                                                    const CheckpointPolicy &policy, const char *forcedReason)
+Status AuditStore::beginWrite()
 {
     // IMMEDIATE takes SQLite's write lock first: another writer's commit cannot slip in
     // between reading the tail and linking to it.
     if (sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
         return storeError(m_db, m_path, "starting a transaction");
-    auto records = appendInTransaction(std::move(bodies), keys, policy, forcedReason);
-    if (!records) {
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        return records;
-    }
-    // COMMIT with synchronous=FULL returns only after the WAL is fsynced. If it fails (an
-    // fsync error included) the transaction is treated as lost: the caller reopens the store
-    // and re-reads the tail from disk instead of retrying and assuming.
+    return {};
+}
+
+Status AuditStore::commitWrite()
+{
+    // COMMIT with synchronous=FULL returns only after the WAL is fsynced.
     if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
         Error e = storeError(m_db, m_path, "committing");
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         return e;
     }
-    return records;
+    return {};
 }
 
-Result<std::vector<AuditRecord>> AuditStore::appendInTransaction(std::vector<Json> bodies, const AuditKeys &keys,
-                                                                 const CheckpointPolicy &policy, const char *forcedReason)
+void AuditStore::rollbackWrite()
 {
-    auto fail = [&](const std::string &doing) { return storeError(m_db, m_path, doing); };
-    auto tail = readTail();
-    if (!tail)
-        return tail.takeError();
-    std::vector<AuditRecord> records;
-    records.reserve(bodies.size());
-    std::string prev = tail->hash;
-    std::int64_t seq = tail->seq;
-    for (Json &body : bodies) {
-        AuditRecord r;
-        r.seq = ++seq;
-        r.body = std::move(body);
-        r.body["seq"] = r.seq;
-        r.prevHash = prev;
-        r.canonical = canonicalForm(r.body);
-        const std::string input = chainInputOfCanonical(prev, r.canonical);
-        r.hash = crypto::sha256(input);
-        r.mac = keys.recordMac(input);
-        prev = r.hash;
-        records.push_back(std::move(r));
-    }
-    if (records.empty())
-        return records;
-    const AuditRecord &last = records.back();
-    Checkpoint head;
-    head.seq = last.seq;
-    head.timeMs = last.timeMs();
-    head.hash = last.hash;
-    head.reason = "head";
-    head.signature = keys.signCheckpoint(head.seq, head.hash, head.timeMs, head.reason);
-    std::optional<Checkpoint> checkpoint;
-    {
-        const Cached latest = cached("SELECT seq, time_ms FROM audit_checkpoints ORDER BY seq DESC LIMIT 1");
-        std::int64_t cpSeq = 0, cpTime = 0;
-        if (latest.stmt && sqlite3_step(latest.stmt) == SQLITE_ROW) {
-            cpSeq = sqlite3_column_int64(latest.stmt, 0);
-            cpTime = sqlite3_column_int64(latest.stmt, 1);
-        }
-        if (forcedReason || last.seq - cpSeq >= policy.everyRecords || head.timeMs - cpTime >= policy.intervalMs) {
-            checkpoint = head;
-            checkpoint->reason = forcedReason ? forcedReason : "periodic";
-            checkpoint->signature = keys.signCheckpoint(head.seq, head.hash, head.timeMs, checkpoint->reason);
-        }
-    }
-    {
-        const Cached insert = cached("INSERT INTO audit_records(seq, time_ms, kind, instance, session, principal, "
-                                     "tenant, tool, outcome, error_code, body, prev_hash, hash, mac) "
-                                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-        if (!insert.stmt)
-            return fail("preparing an insert");
-        for (const AuditRecord &r : records) {
-            const IndexedColumns c = indexedColumns(r.body);
-            const std::string &body = r.canonical;
-            sqlite3_reset(insert.stmt);
-            sqlite3_bind_int64(insert.stmt, 1, r.seq);
-            sqlite3_bind_int64(insert.stmt, 2, c.timeMs);
-            sqlite3_bind_text(insert.stmt, 3, c.kind.data(), int(c.kind.size()), SQLITE_TRANSIENT);
-            sqlite3_bind_text(insert.stmt, 4, c.instance.data(), int(c.instance.size()), SQLITE_TRANSIENT);
-            bindOptional(insert.stmt, 5, c.session);
-            bindOptional(insert.stmt, 6, c.principal);
-            bindOptional(insert.stmt, 7, c.tenant);
-            bindOptional(insert.stmt, 8, c.tool);
-            bindOptional(insert.stmt, 9, c.outcome);
-            bindOptional(insert.stmt, 10, c.errorCode);
-            sqlite3_bind_text(insert.stmt, 11, body.data(), int(body.size()), SQLITE_TRANSIENT);
-            bindBlob(insert.stmt, 12, r.prevHash);
-            bindBlob(insert.stmt, 13, r.hash);
-            bindBlob(insert.stmt, 14, r.mac);
-            // A duplicate seq would fail the whole batch: the chain is never forked.
-            if (sqlite3_step(insert.stmt) != SQLITE_DONE)
-                return fail("writing record " + std::to_string(r.seq));
-        }
-    }
-    if (checkpoint) {
-        const Cached insert = cached("INSERT OR REPLACE INTO audit_checkpoints(seq, time_ms, hash, reason, signature) "
-                                     "VALUES (?,?,?,?,?)");
-        if (!insert.stmt)
-            return fail("preparing a checkpoint");
-        sqlite3_bind_int64(insert.stmt, 1, checkpoint->seq);
-        sqlite3_bind_int64(insert.stmt, 2, checkpoint->timeMs);
-        bindBlob(insert.stmt, 3, checkpoint->hash);
-        sqlite3_bind_text(insert.stmt, 4, checkpoint->reason.data(), int(checkpoint->reason.size()), SQLITE_TRANSIENT);
-        bindBlob(insert.stmt, 5, checkpoint->signature);
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+Result<std::optional<Checkpoint>> AuditStore::latestCheckpoint()
+{
+    const Cached latest = cached("SELECT seq, time_ms, hash FROM audit_checkpoints ORDER BY seq DESC LIMIT 1");
+    return checkpointRow(latest.stmt, "reading the last checkpoint");
+}
+
+Result<std::optional<Checkpoint>> AuditStore::checkpointRow(sqlite3_stmt *stmt, const char *doing) const
+{
+    const int rc = stmt ? sqlite3_step(stmt) : SQLITE_ERROR;
+    if (rc == SQLITE_DONE)
+        return std::optional<Checkpoint>();
+    if (rc != SQLITE_ROW)
+        return storeError(m_db, m_path, doing);
+    Checkpoint c;
+    c.seq = sqlite3_column_int64(stmt, 0);
+    c.timeMs = sqlite3_column_int64(stmt, 1);
+    c.hash = sqlite::blob(stmt, 2);
+    return std::optional<Checkpoint>(std::move(c));
+}
+
+Status AuditStore::writeRecords(const std::vector<AuditRecord> &records)
+{
+    const Cached insert = cached("INSERT INTO audit_records(seq, time_ms, kind, instance, session, principal, "
+                                 "tenant, tool, outcome, error_code, body, prev_hash, hash, mac) "
+                                 "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!insert.stmt)
+        return storeError(m_db, m_path, "preparing an insert");
+    for (const AuditRecord &r : records) {
+        const IndexedColumns c = indexedColumns(r.body);
+        const std::string &body = r.canonical;
+        sqlite3_reset(insert.stmt);
+        sqlite3_bind_int64(insert.stmt, 1, r.seq);
+        sqlite3_bind_int64(insert.stmt, 2, c.timeMs);
+        sqlite3_bind_text(insert.stmt, 3, c.kind.data(), int(c.kind.size()), SQLITE_TRANSIENT);
+        sqlite3_bind_text(insert.stmt, 4, c.instance.data(), int(c.instance.size()), SQLITE_TRANSIENT);
+        bindOptional(insert.stmt, 5, c.session);
+        bindOptional(insert.stmt, 6, c.principal);
+        bindOptional(insert.stmt, 7, c.tenant);
+        bindOptional(insert.stmt, 8, c.tool);
+        bindOptional(insert.stmt, 9, c.outcome);
+        bindOptional(insert.stmt, 10, c.errorCode);
+        sqlite3_bind_text(insert.stmt, 11, body.data(), int(body.size()), SQLITE_TRANSIENT);
+        bindBlob(insert.stmt, 12, r.prevHash);
+        bindBlob(insert.stmt, 13, r.hash);
+        bindBlob(insert.stmt, 14, r.mac);
         if (sqlite3_step(insert.stmt) != SQLITE_DONE)
-            return fail("writing a checkpoint");
+            return storeError(m_db, m_path, "writing record " + std::to_string(r.seq));
     }
-    const Checkpoint &headRow = head;
-    {
-        const Cached upsert = cached("INSERT OR REPLACE INTO audit_head(id, seq, time_ms, hash, signature) "
-                                     "VALUES (1,?,?,?,?)");
-        if (!upsert.stmt)
-            return fail("preparing the head");
-        sqlite3_bind_int64(upsert.stmt, 1, headRow.seq);
-        sqlite3_bind_int64(upsert.stmt, 2, headRow.timeMs);
-        bindBlob(upsert.stmt, 3, headRow.hash);
-        bindBlob(upsert.stmt, 4, headRow.signature);
-        if (sqlite3_step(upsert.stmt) != SQLITE_DONE)
-            return fail("writing the head");
+    return {};
+}
+
+Status AuditStore::writeCheckpoint(const Checkpoint &checkpoint)
+{
+    // The head is one row (id 1) without a reason: ?4 is bound but not used there.
+    const Cached insert = cached(checkpoint.reason == "head"
+                                     ? "INSERT OR REPLACE INTO audit_head(id, seq, time_ms, hash, signature) "
+                                       "VALUES (1, ?1, ?2, ?3, ?5)"
+                                     : "INSERT OR REPLACE INTO audit_checkpoints(seq, time_ms, hash, reason, signature) "
+                                       "VALUES (?1, ?2, ?3, ?4, ?5)");
+    if (!insert.stmt)
+        return storeError(m_db, m_path, "preparing a checkpoint");
+    sqlite3_bind_int64(insert.stmt, 1, checkpoint.seq);
+    sqlite3_bind_int64(insert.stmt, 2, checkpoint.timeMs);
+    bindBlob(insert.stmt, 3, checkpoint.hash);
+    sqlite3_bind_text(insert.stmt, 4, checkpoint.reason.data(), int(checkpoint.reason.size()), SQLITE_TRANSIENT);
+    bindBlob(insert.stmt, 5, checkpoint.signature);
+    if (sqlite3_step(insert.stmt) != SQLITE_DONE)
+        return storeError(m_db, m_path, checkpoint.reason == "head" ? "writing the head" : "writing a checkpoint");
+    return {};
+}
+
+Result<std::optional<Checkpoint>> AuditStore::segmentBoundary(std::int64_t cutoffSeq)
+{
+    Statement s;
+    if (sqlite3_prepare_v2(m_db,
+                           "SELECT c.seq, c.time_ms, c.hash FROM audit_checkpoints c "
+                           "WHERE c.seq <= ? AND EXISTS (SELECT 1 FROM audit_records r WHERE r.seq = c.seq) "
+                           "ORDER BY c.seq DESC LIMIT 1",
+                           -1, &s.stmt, nullptr)
+        != SQLITE_OK)
+        return storeError(m_db, m_path, "finding the segment boundary");
+    sqlite3_bind_int64(s.stmt, 1, cutoffSeq);
+    return checkpointRow(s.stmt, "finding the segment boundary");
+}
+
+Result<std::int64_t> AuditStore::removeThrough(std::int64_t seq)
+{
+    std::int64_t removed = -1;
+    for (const char *sql : { "DELETE FROM audit_records WHERE seq <= ?", "DELETE FROM audit_checkpoints WHERE seq <= ?" }) {
+        Statement del;
+        sqlite3_prepare_v2(m_db, sql, -1, &del.stmt, nullptr);
+        sqlite3_bind_int64(del.stmt, 1, seq);
+        if (!del.stmt || sqlite3_step(del.stmt) != SQLITE_DONE)
+            return storeError(m_db, m_path, "removing old records");
+        if (removed < 0) // the records, not the checkpoints
+            removed = sqlite3_changes(m_db);
     }
-    return records;
+    return removed;
 }
 
 Result<std::int64_t> AuditStore::lastSeqBefore(std::int64_t timeMs) const
@@ -356,98 +336,120 @@ Result<std::int64_t> AuditStore::lastSeqBefore(std::int64_t timeMs) const
     return sqlite3_column_int64(s.stmt, 0);
 }
 
-Result<std::vector<Checkpoint>> AuditStore::checkpoints() const
+Result<std::string> AuditStore::layoutProblem() const
+{
+    for (const char *table : { "audit_records", "audit_checkpoints", "audit_head" }) {
+        Statement s;
+        if (sqlite3_prepare_v2(m_db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &s.stmt,
+                               nullptr)
+            != SQLITE_OK)
+            return readError();
+        sqlite3_bind_text(s.stmt, 1, table, -1, SQLITE_STATIC);
+        if (sqlite3_step(s.stmt) != SQLITE_ROW)
+            return std::string("the store has no ") + table
+                + " table: it is not a Warden audit store, or it was damaged";
+    }
+    return std::string();
+}
+
+Status AuditStore::beginSnapshot() const
+{
+    // In WAL mode a read transaction sees the database as of its first read until it ends.
+    if (sqlite3_exec(m_db, "BEGIN", nullptr, nullptr, nullptr) != SQLITE_OK)
+        return readError();
+    return {};
+}
+
+void AuditStore::endSnapshot() const
+{
+    sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+}
+
+Result<std::vector<Checkpoint>> AuditStore::storedCheckpoints() const
 {
     std::vector<Checkpoint> out;
-    for (const char *sql : { "SELECT seq, time_ms, hash, reason, signature FROM audit_checkpoints ORDER BY seq",
-                             "SELECT seq, time_ms, hash, 'head', signature FROM audit_head" }) {
-        Statement s;
-        if (sqlite3_prepare_v2(m_db, sql, -1, &s.stmt, nullptr) != SQLITE_OK)
-            return storeError(m_db, m_path, "reading checkpoints");
-        while (sqlite3_step(s.stmt) == SQLITE_ROW) {
-            Checkpoint c;
-            c.seq = sqlite3_column_int64(s.stmt, 0);
-            c.timeMs = sqlite3_column_int64(s.stmt, 1);
-            c.hash = sqlite::blob(s.stmt, 2);
-            c.reason = sqlite::text(s.stmt, 3).value_or("");
-            c.signature = sqlite::blob(s.stmt, 4);
-            out.push_back(std::move(c));
-        }
+    Statement s;
+    if (sqlite3_prepare_v2(m_db, "SELECT seq, time_ms, hash, reason, signature FROM audit_checkpoints ORDER BY seq", -1,
+                           &s.stmt, nullptr)
+        != SQLITE_OK)
+        return readError();
+    int rc;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
+        Checkpoint c;
+        c.seq = sqlite3_column_int64(s.stmt, 0);
+        c.timeMs = sqlite3_column_int64(s.stmt, 1);
+        c.hash = sqlite::blob(s.stmt, 2);
+        c.reason = sqlite::text(s.stmt, 3).value_or("");
+        c.signature = sqlite::blob(s.stmt, 4);
+        out.push_back(std::move(c));
     }
+    if (rc != SQLITE_DONE)
+        return readError();
     return out;
 }
 
-Result<AuditStore::PurgeResult> AuditStore::purge(std::int64_t cutoffSeq, const AuditKeys &keys, Json retentionRecord)
+Result<std::optional<Checkpoint>> AuditStore::head() const
 {
-    if (sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
-        return storeError(m_db, m_path, "starting a transaction");
-    auto fail = [&](const std::string &doing) {
-        Error e = storeError(m_db, m_path, doing);
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        return e;
-    };
-    PurgeResult result;
-    Checkpoint boundary;
-    {
-        // Whole segments only: up to the newest checkpoint at or before the cut-off.
-        Statement s;
-        if (sqlite3_prepare_v2(m_db,
-                               "SELECT c.seq, c.time_ms, c.hash FROM audit_checkpoints c "
-                               "WHERE c.seq <= ? AND EXISTS (SELECT 1 FROM audit_records r WHERE r.seq = c.seq) "
-                               "ORDER BY c.seq DESC LIMIT 1",
-                               -1, &s.stmt, nullptr)
-            != SQLITE_OK)
-            return fail("finding the segment boundary");
-        sqlite3_bind_int64(s.stmt, 1, cutoffSeq);
-        if (sqlite3_step(s.stmt) != SQLITE_ROW) {
-            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-            return result; // no whole segment is old enough
-        }
-        boundary.seq = sqlite3_column_int64(s.stmt, 0);
-        boundary.timeMs = sqlite3_column_int64(s.stmt, 1);
-        boundary.hash = sqlite::blob(s.stmt, 2);
+    Statement s;
+    if (sqlite3_prepare_v2(m_db, "SELECT seq, time_ms, hash, signature FROM audit_head WHERE id = 1", -1, &s.stmt,
+                           nullptr)
+        != SQLITE_OK)
+        return readError();
+    const int rc = sqlite3_step(s.stmt);
+    if (rc == SQLITE_DONE)
+        return std::optional<Checkpoint>();
+    if (rc != SQLITE_ROW)
+        return readError();
+    Checkpoint c;
+    c.seq = sqlite3_column_int64(s.stmt, 0);
+    c.timeMs = sqlite3_column_int64(s.stmt, 1);
+    c.hash = sqlite::blob(s.stmt, 2);
+    c.reason = "head";
+    c.signature = sqlite::blob(s.stmt, 3);
+    return std::optional<Checkpoint>(std::move(c));
+}
+
+Result<std::int64_t> AuditStore::recordCount() const
+{
+    Statement s;
+    if (sqlite3_prepare_v2(m_db, "SELECT count(*) FROM audit_records", -1, &s.stmt, nullptr) != SQLITE_OK
+        || sqlite3_step(s.stmt) != SQLITE_ROW)
+        return readError();
+    return std::int64_t(sqlite3_column_int64(s.stmt, 0));
+}
+
+Result<std::vector<StoredRecord>> AuditStore::records(std::int64_t after, int limit) const
+{
+    const Cached s = cached("SELECT seq, time_ms, kind, instance, session, principal, tenant, tool, outcome, "
+                            "error_code, body, prev_hash, hash, mac FROM audit_records WHERE seq > ? "
+                            "ORDER BY seq LIMIT ?");
+    if (!s.stmt)
+        return readError();
+    sqlite3_bind_int64(s.stmt, 1, after);
+    sqlite3_bind_int(s.stmt, 2, limit);
+    std::vector<StoredRecord> out;
+    int rc;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
+        StoredRecord r;
+        r.seq = sqlite3_column_int64(s.stmt, 0);
+        r.columns.timeMs = sqlite3_column_int64(s.stmt, 1);
+        r.columns.kind = sqlite::text(s.stmt, 2).value_or("");
+        r.columns.instance = sqlite::text(s.stmt, 3).value_or("");
+        r.columns.session = sqlite::text(s.stmt, 4);
+        r.columns.principal = sqlite::text(s.stmt, 5);
+        r.columns.tenant = sqlite::text(s.stmt, 6);
+        r.columns.tool = sqlite::text(s.stmt, 7);
+        r.columns.outcome = sqlite::text(s.stmt, 8);
+        r.columns.errorCode = sqlite::text(s.stmt, 9);
+        r.body = sqlite::text(s.stmt, 10).value_or("");
+        r.prevHash = sqlite::blob(s.stmt, 11);
+        r.hash = sqlite::blob(s.stmt, 12);
+        r.mac = sqlite::blob(s.stmt, 13);
+        out.push_back(std::move(r));
     }
-    boundary.reason = "purge";
-    boundary.signature = keys.signCheckpoint(boundary.seq, boundary.hash, boundary.timeMs, boundary.reason);
-    {
-        Statement del;
-        sqlite3_prepare_v2(m_db, "DELETE FROM audit_records WHERE seq <= ?", -1, &del.stmt, nullptr);
-        sqlite3_bind_int64(del.stmt, 1, boundary.seq);
-        if (!del.stmt || sqlite3_step(del.stmt) != SQLITE_DONE)
-            return fail("removing old records");
-        result.removed = sqlite3_changes(m_db);
-    }
-    {
-        Statement del;
-        sqlite3_prepare_v2(m_db, "DELETE FROM audit_checkpoints WHERE seq <= ?", -1, &del.stmt, nullptr);
-        sqlite3_bind_int64(del.stmt, 1, boundary.seq);
-        if (!del.stmt || sqlite3_step(del.stmt) != SQLITE_DONE)
-            return fail("removing old checkpoints");
-        Statement insert;
-        sqlite3_prepare_v2(m_db, "INSERT INTO audit_checkpoints(seq, time_ms, hash, reason, signature) VALUES (?,?,?,?,?)",
-                           -1, &insert.stmt, nullptr);
-        sqlite3_bind_int64(insert.stmt, 1, boundary.seq);
-        sqlite3_bind_int64(insert.stmt, 2, boundary.timeMs);
-        bindBlob(insert.stmt, 3, boundary.hash);
-        sqlite3_bind_text(insert.stmt, 4, boundary.reason.data(), int(boundary.reason.size()), SQLITE_TRANSIENT);
-        bindBlob(insert.stmt, 5, boundary.signature);
-        if (!insert.stmt || sqlite3_step(insert.stmt) != SQLITE_DONE)
-            return fail("writing the purge checkpoint");
-    }
-    result.throughSeq = boundary.seq;
-    retentionRecord["details"]["purged_through_seq"] = boundary.seq;
-    retentionRecord["details"]["records_removed"] = result.removed;
-    std::vector<Json> bodies;
-    bodies.push_back(std::move(retentionRecord));
-    auto written = appendInTransaction(std::move(bodies), keys, CheckpointPolicy {}, "periodic");
-    if (!written) {
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-        return written.takeError();
-    }
-    if (sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
-        return fail("committing the purge");
-    result.recordSeq = written->front().seq;
-    return result;
+    if (rc != SQLITE_DONE)
+        return readError();
+    return out;
 }
 
 } // namespace warden::audit

@@ -1,8 +1,6 @@
 #pragma once
 
-#include "AuditKeys.h"
-#include "AuditRecord.h"
-#include "common/Result.h"
+#include "AuditBackend.h"
 
 #include <QString>
 
@@ -16,15 +14,6 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace warden::audit {
-
-struct Checkpoint
-{
-    std::int64_t seq = 0;
-    std::int64_t timeMs = 0;
-    std::string hash; // 32 bytes
-    std::string reason; // periodic | stop | purge
-    std::string signature; // 32 bytes
-};
 
 // The SQLite audit store: one file, WAL, synchronous=FULL, kept apart from any queried
 // database. Schema (format 1):
@@ -60,18 +49,11 @@ struct Checkpoint
 // write lock (BEGIN IMMEDIATE). Each commit reads the tail inside its transaction and links
 // its records to it, so the chain continues wherever the other writer left it; the instance
 // field says which server wrote what. Readers (verify, query, export) open it read-only.
-class AuditStore
+// The chain logic is AuditBackend's; this class supplies SQLite's transactions and rows.
+class AuditStore final : public AuditBackend
 {
 public:
-    enum class Mode { Writer, Reader };
-
-    struct Tail
-    {
-        std::int64_t seq = 0; // 0: empty chain
-        std::string hash; // 32 bytes; zeroHash() when empty
-    };
-
-    ~AuditStore();
+    ~AuditStore() override;
     AuditStore(const AuditStore &) = delete;
     AuditStore &operator=(const AuditStore &) = delete;
 
@@ -82,51 +64,36 @@ public:
     const QString &path() const { return m_path; }
     sqlite3 *handle() const { return m_db; }
 
-    // Closes and reopens the database: after a failed commit, the state on disk is all that
-    // counts.
-    Status reopen();
+    std::string name() const override;
+    Status reopen() override;
+    Status probe() override;
+    Result<Tail> readTail() const override;
+    Result<std::int64_t> lastSeqBefore(std::int64_t timeMs) const override;
 
-    // A durable write that leaves the chain alone: whether the store takes commits again.
-    Status probe();
+    Result<std::string> layoutProblem() const override;
+    Status beginSnapshot() const override;
+    void endSnapshot() const override;
+    Result<std::vector<Checkpoint>> storedCheckpoints() const override;
+    Result<std::optional<Checkpoint>> head() const override;
+    Result<std::int64_t> recordCount() const override;
+    Result<std::vector<StoredRecord>> records(std::int64_t after, int limit) const override;
 
-    // The last record on disk (read from the file, never from memory).
-    Result<Tail> readTail() const;
-
-    struct CheckpointPolicy
-    {
-        std::int64_t everyRecords = 1000;
-        std::int64_t intervalMs = 60000;
-    };
-
-    // In one durable transaction: reads the tail, links `bodies` to it (seq, prev_hash, hash,
-    // mac), writes them, the signed head, and a periodic checkpoint when one is due, or one
-    // with `forcedReason` (e.g. "stop" at a server stop). Returns the records as written; on
-    // any error nothing is committed.
-    Result<std::vector<AuditRecord>> append(std::vector<Json> bodies, const AuditKeys &keys,
-                                            const CheckpointPolicy &policy, const char *forcedReason = nullptr);
-
-    struct PurgeResult
-    {
-        std::int64_t throughSeq = 0; // records up to here are gone; 0: nothing was due
-        std::int64_t removed = 0;
-        std::int64_t recordSeq = 0; // the retention record that says so
-    };
-    // Retention: removes whole segments (records up to the newest checkpoint at or before
-    // `cutoffSeq`), leaves a signed 'purge' checkpoint there so verification still starts from
-    // an authenticated point, and appends a `retention` record saying what was removed, all
-    // in one durable transaction.
-    Result<PurgeResult> purge(std::int64_t cutoffSeq, const AuditKeys &keys, Json retentionRecord);
-    // The highest seq older than `timeMs` (0 if none).
-    Result<std::int64_t> lastSeqBefore(std::int64_t timeMs) const;
-    // Every checkpoint and the head, oldest first.
-    Result<std::vector<Checkpoint>> checkpoints() const;
+protected:
+    Status beginWrite() override;
+    Status commitWrite() override;
+    void rollbackWrite() override;
+    Result<std::optional<Checkpoint>> latestCheckpoint() override;
+    Status writeRecords(const std::vector<AuditRecord> &records) override;
+    Status writeCheckpoint(const Checkpoint &checkpoint) override;
+    Result<std::optional<Checkpoint>> segmentBoundary(std::int64_t cutoffSeq) override;
+    Result<std::int64_t> removeThrough(std::int64_t seq) override;
 
 private:
     AuditStore(QString path, Mode mode, std::string vfs);
     Status openDatabase();
-    // append() inside a transaction the caller opened (and commits).
-    Result<std::vector<AuditRecord>> appendInTransaction(std::vector<Json> bodies, const AuditKeys &keys,
-                                                         const CheckpointPolicy &policy, const char *forcedReason);
+    Error readError() const;
+    // Steps `stmt`, a query for the (seq, time_ms, hash) of at most one checkpoint.
+    Result<std::optional<Checkpoint>> checkpointRow(sqlite3_stmt *stmt, const char *doing) const;
 
     // A prepared statement kept for the connection's life (the writer runs the same few
     // statements on every commit); reset and unbound when the returned guard goes.
@@ -145,13 +112,5 @@ private:
     sqlite3 *m_db = nullptr;
 };
 
-// Filter columns derived from a body, as the store writes them and the verifier re-checks.
-struct IndexedColumns
-{
-    std::optional<std::string> session, principal, tenant, tool, outcome, errorCode;
-    std::string kind, instance;
-    std::int64_t timeMs = 0;
-};
-IndexedColumns indexedColumns(const Json &body);
 
 } // namespace warden::audit

@@ -1,10 +1,7 @@
 #include "AuditVerifier.h"
 
 #include "AuditStore.h"
-#include "SqliteRow.h"
 #include "crypto/Crypto.h"
-
-#include <sqlite3.h>
 
 #include <map>
 #include <optional>
@@ -13,23 +10,8 @@ namespace warden::audit {
 
 namespace {
 
-
-using sqlite::blob;
-using sqlite::Statement;
-using sqlite::text;
-
-Error readError(sqlite3 *db, const QString &path)
-{
-    return Error(ErrorCode::IoError, "cannot read the audit store " + path.toStdString() + ": " + sqlite3_errmsg(db));
-}
-
-bool hasTable(sqlite3 *db, const char *name)
-{
-    Statement s;
-    sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &s.stmt, nullptr);
-    sqlite3_bind_text(s.stmt, 1, name, -1, SQLITE_STATIC);
-    return sqlite3_step(s.stmt) == SQLITE_ROW;
-}
+// Records read per round trip: keyset pages along seq inside one snapshot.
+constexpr int kBatch = 2000;
 
 struct SignedPoint
 {
@@ -42,13 +24,31 @@ struct SignedPoint
 Result<AuditVerifier::Report> AuditVerifier::verify(const QString &path, const AuditKeys &keys, const Progress &progress,
                                                     const std::vector<Checkpoint> &anchors)
 {
-    std::map<std::int64_t, const Checkpoint *> anchored;
-    for (const Checkpoint &a : anchors)
-        anchored[a.seq] = &a;
     auto opened = AuditStore::open(path, AuditStore::Mode::Reader);
     if (!opened)
         return opened.takeError();
-    sqlite3 *db = (*opened)->handle();
+    return verify(**opened, keys, progress, anchors);
+}
+
+Result<AuditVerifier::Report> AuditVerifier::verify(const AuditBackend &store, const AuditKeys &keys,
+                                                    const Progress &progress, const std::vector<Checkpoint> &anchors)
+{
+    // One snapshot: a writer appending meanwhile would otherwise move the head away from the
+    // records read.
+    if (auto s = store.beginSnapshot(); !s)
+        return s.takeError();
+    auto report = verifySnapshot(store, keys, progress, anchors);
+    store.endSnapshot();
+    return report;
+}
+
+Result<AuditVerifier::Report> AuditVerifier::verifySnapshot(const AuditBackend &store, const AuditKeys &keys,
+                                                            const Progress &progress,
+                                                            const std::vector<Checkpoint> &anchors)
+{
+    std::map<std::int64_t, const Checkpoint *> anchored;
+    for (const Checkpoint &a : anchors)
+        anchored[a.seq] = &a;
     Report report;
     auto broken = [&report](std::int64_t seq, std::string problem) {
         report.intact = false;
@@ -56,126 +56,114 @@ Result<AuditVerifier::Report> AuditVerifier::verify(const QString &path, const A
         report.problem = std::move(problem);
         return report;
     };
-    for (const char *table : { "audit_records", "audit_checkpoints", "audit_head" })
-        if (!hasTable(db, table))
-            return broken(1, std::string("the store has no ") + table + " table: it is not a Warden audit store, or it was damaged");
+    auto layout = store.layoutProblem();
+    if (!layout)
+        return layout.takeError();
+    if (!layout->empty())
+        return broken(1, *layout);
 
     // Checkpoints first: a purge checkpoint anchors the first kept record.
     std::map<std::int64_t, SignedPoint> checkpoints;
     {
-        Statement s;
-        if (sqlite3_prepare_v2(db, "SELECT seq, time_ms, hash, reason, signature FROM audit_checkpoints ORDER BY seq",
-                               -1, &s.stmt, nullptr)
-            != SQLITE_OK)
-            return readError(db, path);
-        int rc;
-        while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
-            SignedPoint p { sqlite3_column_int64(s.stmt, 1), blob(s.stmt, 2), text(s.stmt, 3).value_or(""),
-                            blob(s.stmt, 4) };
-            const std::int64_t seq = sqlite3_column_int64(s.stmt, 0);
-            if (!crypto::constantTimeEqual(p.signature, keys.signCheckpoint(seq, p.hash, p.timeMs, p.reason)))
-                return broken(seq, "the checkpoint at record " + std::to_string(seq)
-                                       + " has a bad signature: it was forged or edited, or the audit key differs");
-            checkpoints.emplace(seq, std::move(p));
+        auto stored = store.storedCheckpoints();
+        if (!stored)
+            return stored.takeError();
+        for (Checkpoint &c : *stored) {
+            if (!crypto::constantTimeEqual(c.signature, keys.signCheckpoint(c.seq, c.hash, c.timeMs, c.reason)))
+                return broken(c.seq, "the checkpoint at record " + std::to_string(c.seq)
+                                         + " has a bad signature: it was forged or edited, or the audit key differs");
+            checkpoints.emplace(c.seq, SignedPoint { c.timeMs, std::move(c.hash), std::move(c.reason),
+                                                     std::move(c.signature) });
         }
-        if (rc != SQLITE_DONE)
-            return readError(db, path);
         report.checkpoints = std::int64_t(checkpoints.size());
     }
     std::optional<std::pair<std::int64_t, SignedPoint>> head;
     {
-        Statement s;
-        if (sqlite3_prepare_v2(db, "SELECT seq, time_ms, hash, signature FROM audit_head WHERE id = 1", -1, &s.stmt,
-                               nullptr)
-            != SQLITE_OK)
-            return readError(db, path);
-        if (sqlite3_step(s.stmt) == SQLITE_ROW) {
-            SignedPoint p { sqlite3_column_int64(s.stmt, 1), blob(s.stmt, 2), "head", blob(s.stmt, 3) };
-            const std::int64_t seq = sqlite3_column_int64(s.stmt, 0);
-            if (!crypto::constantTimeEqual(p.signature, keys.signCheckpoint(seq, p.hash, p.timeMs, p.reason)))
-                return broken(seq, "the signed head (record " + std::to_string(seq)
-                                       + ") has a bad signature: it was forged or edited, or the audit key differs");
-            head.emplace(seq, std::move(p));
+        auto stored = store.head();
+        if (!stored)
+            return stored.takeError();
+        if (const auto &h = *stored) {
+            if (!crypto::constantTimeEqual(h->signature, keys.signCheckpoint(h->seq, h->hash, h->timeMs, "head")))
+                return broken(h->seq, "the signed head (record " + std::to_string(h->seq)
+                                          + ") has a bad signature: it was forged or edited, or the audit key differs");
+            head.emplace(h->seq, SignedPoint { h->timeMs, h->hash, "head", h->signature });
         }
     }
 
-    std::int64_t total = 0;
-    {
-        Statement s;
-        sqlite3_prepare_v2(db, "SELECT count(*) FROM audit_records", -1, &s.stmt, nullptr);
-        if (sqlite3_step(s.stmt) == SQLITE_ROW)
-            total = sqlite3_column_int64(s.stmt, 0);
-    }
+    auto counted = store.recordCount();
+    if (!counted)
+        return counted.takeError();
+    const std::int64_t total = *counted;
 
-    Statement s;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT seq, time_ms, kind, instance, session, principal, tenant, tool, outcome, "
-                           "error_code, body, prev_hash, hash, mac FROM audit_records ORDER BY seq",
-                           -1, &s.stmt, nullptr)
-        != SQLITE_OK)
-        return readError(db, path);
+    const std::string chain = store.chainName();
     std::int64_t expected = 0;
     std::string prev;
-    int rc;
-    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
-        const std::int64_t seq = sqlite3_column_int64(s.stmt, 0);
-        if (expected == 0) {
-            // The first record: seq 1 after the zero hash, or the one after a purge checkpoint.
-            if (seq == 1) {
-                prev = zeroHash();
-            } else if (auto cp = checkpoints.find(seq - 1); cp != checkpoints.end() && cp->second.reason == "purge") {
-                prev = cp->second.hash;
-            } else {
-                return broken(1, "records before " + std::to_string(seq)
-                                     + " are missing and no signed purge checkpoint accounts for them");
+    std::int64_t after = 0;
+    for (;;) {
+        auto batch = store.records(after, kBatch);
+        if (!batch)
+            return batch.takeError();
+        if (batch->empty())
+            break;
+        after = batch->back().seq;
+        for (const StoredRecord &stored : *batch) {
+            const std::int64_t seq = stored.seq;
+            if (expected == 0) {
+                // The first record: seq 1 after the zero hash, or the one after a purge checkpoint.
+                if (seq == 1) {
+                    prev = zeroHash();
+                } else if (auto cp = checkpoints.find(seq - 1); cp != checkpoints.end() && cp->second.reason == "purge") {
+                    prev = cp->second.hash;
+                } else {
+                    return broken(1, "records before " + std::to_string(seq)
+                                         + " are missing and no signed purge checkpoint accounts for them");
+                }
+                report.firstSeq = seq;
+                expected = seq;
             }
-            report.firstSeq = seq;
-            expected = seq;
+            if (seq != expected)
+                return broken(expected, "record " + std::to_string(expected) + " is missing (the next one is "
+                                            + std::to_string(seq) + ")");
+            const std::string &prevHash = stored.prevHash;
+            const std::string &hash = stored.hash;
+            const std::string &mac = stored.mac;
+            const std::string &bodyText = stored.body;
+            if (prevHash != prev)
+                return broken(seq, "record " + std::to_string(seq)
+                                       + " does not follow the record before it (a record was inserted, removed or "
+                                         "swapped)");
+            Json body = Json::parse(bodyText, nullptr, false);
+            if (body.is_discarded() || !body.is_object() || canonicalForm(body) != bodyText)
+                return broken(seq, "record " + std::to_string(seq) + " is not in canonical form: it was edited");
+            const std::string input = chainInput(prev, body);
+            if (crypto::sha256(input) != hash)
+                return broken(seq, "record " + std::to_string(seq) + " does not match its hash: it was edited");
+            if (body.value("key_id", std::string()) != keys.keyId())
+                return broken(seq, "record " + std::to_string(seq) + " was written with audit key "
+                                       + body.value("key_id", std::string("?")) + ", not the key given ("
+                                       + keys.keyId() + "); verify it with that key");
+            if (!crypto::constantTimeEqual(mac, keys.recordMac(input)))
+                return broken(seq, "record " + std::to_string(seq)
+                                       + " has a bad MAC: it was rewritten without the audit key");
+            if (!chain.empty() && body.value("chain", std::string()) != chain)
+                return broken(seq, "record " + std::to_string(seq) + " belongs to chain "
+                                       + body.value("chain", std::string("(none)")) + ", not " + chain
+                                       + ": it was copied from another chain");
+            if (body.value("seq", std::int64_t(-1)) != seq || indexedColumns(body) != stored.columns)
+                return broken(seq, "the searchable columns of record " + std::to_string(seq)
+                                       + " differ from its signed body: they were edited");
+            if (auto cp = checkpoints.find(seq); cp != checkpoints.end() && cp->second.hash != hash)
+                return broken(seq, "record " + std::to_string(seq) + " differs from the signed checkpoint for it");
+            if (auto a = anchored.find(seq); a != anchored.end() && a->second->hash != hash)
+                return broken(seq, "record " + std::to_string(seq) + " differs from the exported checkpoint for it");
+            prev = hash;
+            report.lastSeq = seq;
+            ++report.records;
+            ++expected;
+            if (progress && report.records % 20000 == 0 && !progress(report.records, total))
+                return broken(seq, "verification was stopped at record " + std::to_string(seq));
         }
-        if (seq != expected)
-            return broken(expected, "record " + std::to_string(expected) + " is missing (the next one is "
-                                        + std::to_string(seq) + ")");
-        const std::string prevHash = blob(s.stmt, 11);
-        const std::string hash = blob(s.stmt, 12);
-        const std::string mac = blob(s.stmt, 13);
-        const std::string bodyText = text(s.stmt, 10).value_or("");
-        if (prevHash != prev)
-            return broken(seq, "record " + std::to_string(seq)
-                                   + " does not follow the record before it (a record was inserted, removed or "
-                                     "swapped)");
-        Json body = Json::parse(bodyText, nullptr, false);
-        if (body.is_discarded() || !body.is_object() || canonicalForm(body) != bodyText)
-            return broken(seq, "record " + std::to_string(seq) + " is not in canonical form: it was edited");
-        const std::string input = chainInput(prev, body);
-        if (crypto::sha256(input) != hash)
-            return broken(seq, "record " + std::to_string(seq) + " does not match its hash: it was edited");
-        if (body.value("key_id", std::string()) != keys.keyId())
-            return broken(seq, "record " + std::to_string(seq) + " was written with audit key "
-                                   + body.value("key_id", std::string("?")) + ", not the key given ("
-                                   + keys.keyId() + "); verify it with that key");
-        if (!crypto::constantTimeEqual(mac, keys.recordMac(input)))
-            return broken(seq, "record " + std::to_string(seq)
-                                   + " has a bad MAC: it was rewritten without the audit key");
-        const IndexedColumns c = indexedColumns(body);
-        if (body.value("seq", std::int64_t(-1)) != seq || c.timeMs != sqlite3_column_int64(s.stmt, 1)
-            || text(s.stmt, 2) != c.kind || text(s.stmt, 3) != c.instance || text(s.stmt, 4) != c.session
-            || text(s.stmt, 5) != c.principal || text(s.stmt, 6) != c.tenant || text(s.stmt, 7) != c.tool
-            || text(s.stmt, 8) != c.outcome || text(s.stmt, 9) != c.errorCode)
-            return broken(seq, "the searchable columns of record " + std::to_string(seq)
-                                   + " differ from its signed body: they were edited");
-        if (auto cp = checkpoints.find(seq); cp != checkpoints.end() && cp->second.hash != hash)
-            return broken(seq, "record " + std::to_string(seq) + " differs from the signed checkpoint for it");
-        if (auto a = anchored.find(seq); a != anchored.end() && a->second->hash != hash)
-            return broken(seq, "record " + std::to_string(seq) + " differs from the exported checkpoint for it");
-        prev = hash;
-        report.lastSeq = seq;
-        ++report.records;
-        ++expected;
-        if (progress && report.records % 20000 == 0 && !progress(report.records, total))
-            return broken(seq, "verification was stopped at record " + std::to_string(seq));
     }
-    if (rc != SQLITE_DONE)
-        return readError(db, path);
 
     // Checkpoints past the last record, or a head elsewhere: the tail was cut off.
     const std::int64_t lastCheckpoint = checkpoints.empty() ? 0 : checkpoints.rbegin()->first;

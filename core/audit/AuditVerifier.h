@@ -1,7 +1,7 @@
 #pragma once
 
 #include "AuditKeys.h"
-#include "AuditStore.h"
+#include "AuditBackend.h"
 #include "common/Result.h"
 
 #include <QString>
@@ -13,7 +13,7 @@
 
 namespace warden::audit {
 
-// Checks an audit store end to end: every record's place in the chain (gap-free seq, the
+// Checks an audit chain end to end (SQLite or PostgreSQL, through AuditBackend): every record's place in the chain (gap-free seq, the
 // previous record's hash), its hash and MAC over the canonical form, the filter columns
 // against the body, every checkpoint's signature and the record it names, and the signed
 // head against the last record. Reports the first sequence number where the chain breaks.
@@ -41,6 +41,13 @@ public:
     // with every checkpoint inside the store that named it.
     static Result<Report> verify(const QString &path, const AuditKeys &keys, const Progress &progress = {},
                                  const std::vector<Checkpoint> &anchors = {});
+    // The same for a store already open (PostgreSQL: the chain it was opened for).
+    static Result<Report> verify(const AuditBackend &store, const AuditKeys &keys, const Progress &progress = {},
+                                 const std::vector<Checkpoint> &anchors = {});
+
+private:
+    static Result<Report> verifySnapshot(const AuditBackend &store, const AuditKeys &keys, const Progress &progress,
+                                         const std::vector<Checkpoint> &anchors);
 };
 
 } // namespace warden::audit

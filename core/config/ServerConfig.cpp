@@ -36,7 +36,8 @@ const Keys kRootKeys = { "version",    "mode",           "log_level", "database"
 const Keys kAuthKeys = { "api_keys", "anonymous", "oauth" };
 const Keys kApiKeysKeys = { "enabled", "path" };
 const Keys kSecretsKeys = { "hash_key", "cursor_key", "audit_key" };
-const Keys kAuditKeys = { "path", "write_timeout_ms", "checkpoint_every_records", "checkpoint_interval_ms" };
+const Keys kAuditKeys = { "store", "path", "postgres", "chain", "write_timeout_ms", "checkpoint_every_records",
+                          "checkpoint_interval_ms" };
 const Keys kDatabaseKeys = { "driver", "path",     "host",    "port",      "dbname",
                              "user",   "password", "sslmode", "pool_size", "connect_timeout_ms" };
 const Keys kPostgresOnlyKeys = {
@@ -82,6 +83,21 @@ Json toJsonArray(const QStringList &list)
 QString resolvePath(const QString &baseDir, const std::string &path)
 {
     return QDir::cleanPath(QDir(baseDir).absoluteFilePath(toQString(path)));
+}
+
+// The keys readPostgresConnection() reads.
+Json postgresConnectionJson(const DatabaseConfig &db)
+{
+    Json pg = Json::object();
+    pg["host"] = db.host.toStdString();
+    pg["port"] = db.port;
+    pg["dbname"] = db.dbname.toStdString();
+    pg["user"] = db.user.toStdString();
+    if (!db.passwordRef.isEmpty())
+        pg["password"] = db.passwordRef.toStdString();
+    pg["sslmode"] = db.sslmode.toStdString();
+    pg["connect_timeout_ms"] = db.connectTimeoutMs;
+    return pg;
 }
 
 Error listenError(const std::string &problem, const QString &text)
@@ -214,24 +230,31 @@ private:
             if (auto path = m_check.string(*object, at, "path"))
                 db.path = resolvePath(m_baseDir, *path);
         }
-        if (!sqlite) {
-            if (auto host = m_check.string(*object, at, "host"))
-                db.host = toQString(*host);
-            if (auto port = m_check.integer(*object, at, "port", 1, 65535))
-                db.port = static_cast<int>(*port);
-            if (auto dbname = m_check.string(*object, at, "dbname"))
-                db.dbname = toQString(*dbname);
-            if (auto user = m_check.string(*object, at, "user"))
-                db.user = toQString(*user);
-            readPassword(*object, at, db);
-            if (auto sslmode = m_check.enumString(*object, at, "sslmode", kSslModes))
-                db.sslmode = toQString(*sslmode);
-            if (auto timeout = m_check.integer(*object, at, "connect_timeout_ms", kMinTimeoutMs,
-                                               kMaxTimeoutMs, Presence::Optional, "milliseconds"))
-                db.connectTimeoutMs = static_cast<int>(*timeout);
-        }
+        if (!sqlite)
+            readPostgresConnection(*object, at, db);
         if (auto pool = m_check.integer(*object, at, "pool_size", 1, 64))
             db.poolSize = static_cast<int>(*pool);
+    }
+
+    // host, port, dbname, user, password, sslmode, connect_timeout_ms: the database's and
+    // the PostgreSQL audit store's connection alike.
+    void readPostgresConnection(const Json &object, const std::string &at, DatabaseConfig &db)
+    {
+        db.driver = DatabaseConfig::Driver::Postgres;
+        if (auto host = m_check.string(object, at, "host"))
+            db.host = toQString(*host);
+        if (auto port = m_check.integer(object, at, "port", 1, 65535))
+            db.port = static_cast<int>(*port);
+        if (auto dbname = m_check.string(object, at, "dbname"))
+            db.dbname = toQString(*dbname);
+        if (auto user = m_check.string(object, at, "user"))
+            db.user = toQString(*user);
+        readPassword(object, at, db);
+        if (auto sslmode = m_check.enumString(object, at, "sslmode", kSslModes))
+            db.sslmode = toQString(*sslmode);
+        if (auto timeout = m_check.integer(object, at, "connect_timeout_ms", kMinTimeoutMs,
+                                           kMaxTimeoutMs, Presence::Optional, "milliseconds"))
+            db.connectTimeoutMs = static_cast<int>(*timeout);
     }
 
     // The one value whose text must never be quoted back: a password pasted here by
@@ -320,8 +343,43 @@ private:
         if (!object)
             return;
         const std::string at = "/audit";
-        if (auto path = m_check.string(*object, at, "path"))
-            audit.path = resolvePath(m_baseDir, *path);
+        const auto store = m_check.enumString(*object, at, "store", kDrivers);
+        if (store && *store == "postgres") {
+            audit.store = AuditConfig::Store::Postgres;
+            if (object->contains("path"))
+                m_check.addProblem(at + "/path", "only applies when store is \"sqlite\"; remove it (the records go "
+                                                 "to the database audit.postgres names)");
+            m_check.requireKey(*object, at, "postgres",
+                               "required when store is \"postgres\"; give the connection, e.g. {\"host\": "
+                               "\"db.example.com\", \"dbname\": \"warden_audit\", \"user\": \"warden_audit\", "
+                               "\"password\": \"env:WARDEN_AUDIT_PASSWORD\"}");
+            m_check.requireKey(*object, at, "chain",
+                               "required when store is \"postgres\"; name this server's chain (for example its "
+                               "host name), the same on every restart so that its chain continues");
+            if (const Json *pg = m_check.objectMember(*object, at, "postgres", kPostgresOnlyKeys)) {
+                const std::string pat = at + "/postgres";
+                m_check.requireKey(*pg, pat, "dbname", "required; give the database name");
+                m_check.requireKey(*pg, pat, "user",
+                                   "required; give the role the audit trail is written as (it needs INSERT, "
+                                   "UPDATE, DELETE and SELECT on the audit tables, and CREATE to make them)");
+                readPostgresConnection(*pg, pat, audit.postgres);
+            }
+            if (auto chain = m_check.string(*object, at, "chain")) {
+                static const QRegularExpression name(QStringLiteral("^[A-Za-z0-9._-]{1,64}$"));
+                if (name.match(toQString(*chain)).hasMatch())
+                    audit.chain = toQString(*chain);
+                else
+                    m_check.addProblem(at + "/chain", "must be 1 to 64 letters, digits, '.', '_' or '-', got "
+                                                          + JsonChecker::describe(Json(*chain)));
+            }
+        } else {
+            for (std::string_view key : { "postgres", "chain" }) {
+                if (object->contains(std::string(key)))
+                    m_check.addProblem(jsonPointerJoin(at, key), "only applies when store is \"postgres\"; remove it");
+            }
+            if (auto path = m_check.string(*object, at, "path"))
+                audit.path = resolvePath(m_baseDir, *path);
+        }
         if (auto ms = m_check.integer(*object, at, "write_timeout_ms", kMinTimeoutMs, 60000))
             audit.writeTimeoutMs = *ms;
         if (auto n = m_check.integer(*object, at, "checkpoint_every_records", 1, 1000000))
@@ -584,18 +642,10 @@ Json ServerConfig::toJson() const
         db["driver"] = "sqlite";
         db["path"] = database.path.toStdString();
     } else {
+        db = postgresConnectionJson(database);
         db["driver"] = "postgres";
-        db["host"] = database.host.toStdString();
-        db["port"] = database.port;
-        db["dbname"] = database.dbname.toStdString();
-        db["user"] = database.user.toStdString();
-        if (!database.passwordRef.isEmpty())
-            db["password"] = database.passwordRef.toStdString();
-        db["sslmode"] = database.sslmode.toStdString();
     }
     db["pool_size"] = database.poolSize;
-    if (database.driver == DatabaseConfig::Driver::Postgres)
-        db["connect_timeout_ms"] = database.connectTimeoutMs;
     root["database"] = std::move(db);
 
     if (!policyPath.isEmpty())
@@ -651,6 +701,13 @@ Json ServerConfig::toJson() const
         root["limits"] = limits.toJson();
     if (audit != AuditConfig()) {
         Json a = Json::object();
+        if (audit.store == AuditConfig::Store::Postgres) {
+            a["store"] = "postgres";
+            a["postgres"] = postgresConnectionJson(audit.postgres);
+            a["chain"] = audit.chain.toStdString();
+        } else {
+            a["store"] = "sqlite";
+        }
         if (!audit.path.isEmpty())
             a["path"] = audit.path.toStdString();
         a["write_timeout_ms"] = audit.writeTimeoutMs;

@@ -89,7 +89,14 @@ struct SecretsConfig
 // The audit trail (docs/audit.md).
 struct AuditConfig
 {
-    QString path; // absolute after loading; empty: audit.db in the user's data folder
+    enum class Store { Sqlite, Postgres };
+    Store store = Store::Sqlite;
+    QString path; // sqlite: absolute after loading; empty: audit.db in the user's data folder
+    // postgres: the database several servers share (host, port, dbname, user, password
+    // reference, sslmode, connect timeout; the pool size is unused) and this server's chain
+    // in it, which must stay the same across restarts for the chain to continue.
+    DatabaseConfig postgres;
+    QString chain;
     std::int64_t writeTimeoutMs = 2000;
     std::int64_t checkpointEveryRecords = 1000;
     std::int64_t checkpointIntervalMs = 60000;

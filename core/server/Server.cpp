@@ -2,6 +2,8 @@
 
 #include "PolicyHistory.h"
 #include "audit/AuditLog.h"
+#include "audit/AuditStore.h"
+#include "audit/PgAuditStore.h"
 #include "auth/ApiKeyStore.h"
 #include "auth/ApiKeyVerifier.h"
 #include "auth/HttpAuthenticator.h"
@@ -456,6 +458,39 @@ Status Server::openLimits()
     return {};
 }
 
+Result<std::unique_ptr<audit::AuditBackend>> Server::openAuditStore(const ServerConfig &config, bool writer,
+                                                                    const QString &chain)
+{
+    const auto mode = writer ? audit::AuditBackend::Mode::Writer : audit::AuditBackend::Mode::Reader;
+    if (config.audit.store == AuditConfig::Store::Sqlite) {
+        auto store = audit::AuditStore::open(auditPath(config), mode);
+        if (!store)
+            return store.takeError();
+        return std::unique_ptr<audit::AuditBackend>(std::move(*store));
+    }
+    auto store = openPgAuditStore(config, writer, chain);
+    if (!store)
+        return store.takeError();
+    return std::unique_ptr<audit::AuditBackend>(std::move(*store));
+}
+
+Result<std::unique_ptr<audit::PgAuditStore>> Server::openPgAuditStore(const ServerConfig &config, bool writer,
+                                                                      const QString &chain)
+{
+    std::string password;
+    if (!config.audit.postgres.passwordRef.isEmpty()) {
+        auto secret = resolveSecret(QStringView(config.audit.postgres.passwordRef));
+        if (!secret)
+            return Error(secret.error().code, "audit.postgres.password: " + secret.error().message);
+        password = std::string(secret->view());
+    }
+    auto store = audit::PgAuditStore::open(config.audit.postgres, password,
+                                           (chain.isEmpty() ? config.audit.chain : chain).toStdString(),
+                                           writer ? audit::AuditBackend::Mode::Writer : audit::AuditBackend::Mode::Reader);
+    SecretValue::wipe(password.data(), password.size());
+    return store;
+}
+
 Status Server::openAudit()
 {
     std::optional<audit::AuditKeys> keys;
@@ -471,6 +506,8 @@ Status Server::openAudit()
     }
     audit::AuditLog::Options options;
     options.path = auditPath(m_config);
+    if (m_config.audit.store == AuditConfig::Store::Postgres)
+        options.openStore = [config = m_config] { return openAuditStore(config, true); };
     options.writeTimeoutMs = int(m_config.audit.writeTimeoutMs);
     options.checkpointEveryRecords = int(m_config.audit.checkpointEveryRecords);
     options.checkpointIntervalMs = int(m_config.audit.checkpointIntervalMs);

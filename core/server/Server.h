@@ -18,7 +18,7 @@ class HttpTransport;
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
-namespace audit { class AuditLog; class AuditKeys; }
+namespace audit { class AuditLog; class AuditKeys; class AuditBackend; class PgAuditStore; }
 namespace auth { class TokenValidator; }
 namespace limits { class UsageMeter; }
 
@@ -61,6 +61,13 @@ public:
     static QString auditPath(const ServerConfig &config);
     // The audit keys from secrets.audit_key; an error when it is not configured or resolvable.
     static Result<audit::AuditKeys> auditKeys(const ServerConfig &config);
+    // The configured audit store (audit.store): SQLite at auditPath(), or the PostgreSQL
+    // store's chain audit.chain (or `chain` when given, for reading another server's chain).
+    static Result<std::unique_ptr<audit::AuditBackend>> openAuditStore(const ServerConfig &config, bool writer,
+                                                                       const QString &chain = {});
+    // The PostgreSQL store of audit.postgres (audit.store must be "postgres").
+    static Result<std::unique_ptr<audit::PgAuditStore>> openPgAuditStore(const ServerConfig &config, bool writer,
+                                                                         const QString &chain = {});
 
     // Synchronous start for the command line: returns the error that stopped it.
     Status startNow();

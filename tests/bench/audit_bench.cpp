@@ -2,11 +2,13 @@
 // figure and asserts nothing timed.
 //
 //   audit_bench [--dir DIR] [--records N] [--verify-records N] [--seconds S] [--keep]
-//               [--query-store FILE]
+//               [--query-store FILE] [--postgres HOST:PORT/DBNAME/USER]
 //
 //   (a) audited appends/s through AuditLog (durable group commit, synchronous=FULL) with 1
 //       and 8 threads each calling appendAndWait() in a loop for S seconds (default 5), with
-//       the p50/p99 latency of one append (queue + commit + fsync);
+//       the p50/p99 latency of one append (queue + commit + fsync); with --postgres the same
+//       against the PostgreSQL store (chain "bench-<pid>", synchronous_commit on), the
+//       password in WARDEN_BENCH_PG_PASSWORD;
 //   (b) AuditVerifier::verify over a valid chain of --verify-records records (default
 //       200000), written through AuditStore in large batches, in records/minute;
 //   (c) a store of --records rows (default 10000000) filled with direct batched INSERTs
@@ -24,6 +26,7 @@
 #include "audit/AuditRecord.h"
 #include "audit/AuditStore.h"
 #include "audit/AuditVerifier.h"
+#include "audit/PgAuditStore.h"
 #include "crypto/Crypto.h"
 
 #include <QCoreApplication>
@@ -39,6 +42,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -59,6 +63,7 @@ struct Options
     double seconds = 5;
     bool keep = false;
     QString queryStore;
+    std::optional<DatabaseConfig> postgres;
 };
 
 double msSince(Clock::time_point start)
@@ -95,13 +100,23 @@ std::int64_t percentile(std::vector<std::int64_t> &sorted, double p)
 }
 
 // (a)
-void benchAppends(const QString &dir, int threads, double seconds)
+void benchAppends(const QString &dir, int threads, double seconds, const std::optional<DatabaseConfig> &postgres = {})
 {
     const QString path = dir + QStringLiteral("/append-%1.db").arg(threads);
     AuditLog::Options o;
     o.path = path;
     o.instance = "bench";
     o.writeTimeoutMs = 10000;
+    if (postgres) {
+        const std::string chain = "bench-" + std::to_string(QCoreApplication::applicationPid()) + "-" + std::to_string(threads);
+        o.openStore = [config = *postgres, chain]() -> Result<std::unique_ptr<AuditBackend>> {
+            auto store = PgAuditStore::open(config, qEnvironmentVariable("WARDEN_BENCH_PG_PASSWORD").toStdString(), chain,
+                                            AuditBackend::Mode::Writer);
+            if (!store)
+                return store.takeError();
+            return std::unique_ptr<AuditBackend>(std::move(*store));
+        };
+    }
     auto log = AuditLog::open(o, AuditKeys("bench-secret"));
     if (!log) {
         std::printf("appends: cannot open the store: %s\n", log.error().message.c_str());
@@ -134,10 +149,11 @@ void benchAppends(const QString &dir, int threads, double seconds)
     for (auto &l : latencies)
         all.insert(all.end(), l.begin(), l.end());
     std::sort(all.begin(), all.end());
-    std::printf("appends, %d thread%s: %.0f records/s durable (%zu in %.1f s, %lld refused), "
+    std::printf("appends%s, %d thread%s: %.0f records/s durable (%zu in %.1f s, %lld refused), "
                 "latency p50 %.2f ms, "
                 "p99 %.2f ms\n",
-                threads, threads == 1 ? "" : "s", double(all.size()) / elapsed, all.size(), elapsed,
+                postgres ? " (postgres)" : "", threads, threads == 1 ? "" : "s", double(all.size()) / elapsed,
+                all.size(), elapsed,
                 static_cast<long long>(failures.load()), double(percentile(all, 0.50)) / 1000.0,
                 double(percentile(all, 0.99)) / 1000.0);
 }
@@ -386,11 +402,24 @@ Options parse(const QStringList &args)
             o.queryStore = args[++i];
         else if (a == QStringLiteral("--keep"))
             o.keep = true;
+        else if (a == QStringLiteral("--postgres") && hasValue) {
+            // HOST:PORT/DBNAME/USER
+            const QStringList parts = args[++i].split(u'/');
+            const QStringList hostPort = parts.value(0).split(u':');
+            DatabaseConfig pg;
+            pg.driver = DatabaseConfig::Driver::Postgres;
+            pg.host = hostPort.value(0);
+            pg.port = hostPort.value(1, QStringLiteral("5432")).toInt();
+            pg.dbname = parts.value(1);
+            pg.user = parts.value(2);
+            pg.sslmode = QStringLiteral("prefer");
+            o.postgres = pg;
+        }
         else {
             std::fprintf(
                 stderr,
                 "usage: audit_bench [--dir DIR] [--records N] [--verify-records N] [--seconds S] "
-                "[--keep] [--query-store FILE]\n");
+                "[--keep] [--query-store FILE] [--postgres HOST:PORT/DBNAME/USER]\n");
             std::exit(2);
         }
     }
@@ -414,6 +443,10 @@ int main(int argc, char **argv)
     if (o.seconds > 0) {
         benchAppends(dir.path(), 1, o.seconds);
         benchAppends(dir.path(), 8, o.seconds);
+        if (o.postgres) {
+            benchAppends(dir.path(), 1, o.seconds, o.postgres);
+            benchAppends(dir.path(), 8, o.seconds, o.postgres);
+        }
         std::fflush(stdout);
     }
     if (o.verifyRecords > 0) {

@@ -771,6 +771,52 @@ private Q_SLOTS:
         a["audit"] = Json { { "paht", "x.db" } };
         QVERIFY(!ServerConfig::fromJson(a, QStringLiteral("/base")).ok());
 
+        // The PostgreSQL store: a connection and this server's chain.
+        const auto auditProblem = [&](const Json &audit) {
+            Json d = parse(fixture("postgres.json"));
+            d["audit"] = audit;
+            auto bad = ServerConfig::fromJson(d, QStringLiteral("/base"));
+            return bad.ok() ? QString() : q(bad.error().message);
+        };
+        const Json connection = { { "host", "db.example.com" }, { "dbname", "audit" }, { "user", "w" },
+                                  { "password", "env:AUDIT_PW" }, { "connect_timeout_ms", 3000 } };
+        a["audit"] = Json { { "store", "postgres" }, { "postgres", connection }, { "chain", "eu-1" } };
+        auto shared = ServerConfig::fromJson(a, QStringLiteral("/base"));
+        QVERIFY2(shared.ok(), shared.ok() ? "" : shared.error().message.c_str());
+        QVERIFY(shared->audit.store == AuditConfig::Store::Postgres);
+        QCOMPARE(shared->audit.chain, QStringLiteral("eu-1"));
+        QCOMPARE(shared->audit.postgres.host, QStringLiteral("db.example.com"));
+        QCOMPARE(shared->audit.postgres.dbname, QStringLiteral("audit"));
+        QCOMPARE(shared->audit.postgres.passwordRef, QStringLiteral("env:AUDIT_PW"));
+        QCOMPARE(shared->audit.postgres.connectTimeoutMs, 3000);
+        QVERIFY(auditProblem(Json { { "store", "postgres" }, { "postgres", connection } })
+                    .contains(QStringLiteral("/audit/chain: required when store is \"postgres\"")));
+        QVERIFY(auditProblem(Json { { "store", "postgres" }, { "chain", "eu-1" } })
+                    .contains(QStringLiteral("/audit/postgres: required when store is \"postgres\"")));
+        QVERIFY(auditProblem(Json { { "store", "postgres" }, { "postgres", connection }, { "chain", "eu 1" } })
+                    .contains(QStringLiteral("/audit/chain: must be 1 to 64 letters")));
+        QVERIFY(auditProblem(Json { { "store", "postgres" }, { "postgres", connection }, { "chain", "c" },
+                                    { "path", "a.db" } })
+                    .contains(QStringLiteral("/audit/path: only applies when store is \"sqlite\"")));
+        QVERIFY(auditProblem(Json { { "chain", "c" } })
+                    .contains(QStringLiteral("/audit/chain: only applies when store is \"postgres\"")));
+        QVERIFY(auditProblem(Json { { "store", "mysql" } }).contains(QStringLiteral("/audit/store")));
+        Json typo = connection;
+        typo["hots"] = "x";
+        QVERIFY(auditProblem(Json { { "store", "postgres" }, { "postgres", typo }, { "chain", "c" } })
+                    .contains(QStringLiteral("/audit/postgres/hots: unknown key")));
+        Json pastedConnection = connection;
+        pastedConnection["password"] = "hunter2-secret";
+        const QString pasted =
+            auditProblem(Json { { "store", "postgres" }, { "postgres", pastedConnection }, { "chain", "c" } });
+        QVERIFY2(pasted.contains(QStringLiteral("/audit/postgres/password: must be a secret reference")),
+                 qPrintable(pasted));
+        QVERIFY(!pasted.contains(QStringLiteral("hunter2")));
+        Json noUser = connection;
+        noUser.erase("user");
+        QVERIFY(auditProblem(Json { { "store", "postgres" }, { "postgres", noUser }, { "chain", "c" } })
+                    .contains(QStringLiteral("/audit/postgres/user: required")));
+
         Json d = parse(fixture("postgres.json"));
         d["policy_history"] = "";
         QVERIFY(!ServerConfig::fromJson(d, QStringLiteral("/base")).ok());
@@ -805,7 +851,13 @@ private Q_SLOTS:
         pg->secrets.hashKeyRef = QStringLiteral("env:H");
         pg->secrets.cursorKeyRef = QStringLiteral("env:C");
         pg->secrets.auditKeyRef = QStringLiteral("env:A");
-        pg->audit.path = QStringLiteral("/b/audit.db");
+        pg->audit.store = AuditConfig::Store::Postgres;
+        pg->audit.postgres.driver = DatabaseConfig::Driver::Postgres;
+        pg->audit.postgres.host = QStringLiteral("audit.example.com");
+        pg->audit.postgres.dbname = QStringLiteral("audit");
+        pg->audit.postgres.user = QStringLiteral("warden_audit");
+        pg->audit.postgres.passwordRef = QStringLiteral("env:AUDIT_PW");
+        pg->audit.chain = QStringLiteral("eu-1");
         pg->auth.apiKeys.enabled = true;
         pg->auth.apiKeys.path = QStringLiteral("/b/keys.db");
         pg->limits.maxKeys = 1000;
@@ -824,7 +876,15 @@ private Q_SLOTS:
         QCOMPARE(propertyNames(s.at("properties").at("local_principal")),
                  keysOf(full.at("local_principal")));
         QCOMPARE(propertyNames(s.at("properties").at("secrets")), keysOf(full.at("secrets")));
-        QCOMPARE(propertyNames(s.at("properties").at("audit")), keysOf(full.at("audit")));
+        std::set<std::string> auditKeys = keysOf(full.at("audit"));
+        auditKeys.insert("path"); // sqlite only
+        QCOMPARE(propertyNames(s.at("properties").at("audit")), auditKeys);
+        QCOMPARE(propertyNames(s.at("properties").at("audit").at("properties").at("postgres")),
+                 keysOf(full.at("audit").at("postgres")));
+        // The written form loads back as the same configuration.
+        auto again = ServerConfig::fromJson(full, QStringLiteral("/b"));
+        QVERIFY2(again.ok(), again.ok() ? "" : again.error().message.c_str());
+        QVERIFY(again->audit == pg->audit);
         QCOMPARE(propertyNames(s.at("properties").at("auth")), keysOf(full.at("auth")));
         QCOMPARE(propertyNames(s.at("properties").at("limits")), keysOf(full.at("limits")));
         QCOMPARE(propertyNames(s.at("properties").at("auth").at("properties").at("api_keys")),
@@ -848,9 +908,10 @@ private Q_SLOTS:
                 }
             };
         walk(s, "");
-        // root, database, transports, stdio, http, local_principal, secrets, audit, auth, auth/api_keys,
-        // limits, limits/tools, limits/budgets, limits/usage_store, and $defs rate, budget, windowBudgets
-        QCOMPARE(objectTypes, 17);
+        // root, database, transports, stdio, http, local_principal, secrets, audit, audit/postgres,
+        // auth, auth/api_keys, limits, limits/tools, limits/budgets, limits/usage_store, and the
+        // $defs rate, budget, windowBudgets
+        QCOMPARE(objectTypes, 18);
     }
 
     // Every complete example in docs/configuration.md must load.

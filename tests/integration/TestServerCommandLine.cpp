@@ -1,6 +1,7 @@
 // The built warden-server spawned with QProcess: usage and configuration errors and their
 // exit codes (DESIGN.md: 0 ok, 2 usage/config, 1 anything else), and a real stdio session
 // (only JSON-RPC on stdout, oversized and malformed lines, exit on stdin EOF).
+#include "../core/PgAuditTestDb.h"
 #include "common/StrictJson.h"
 
 #include <QDir>
@@ -159,6 +160,39 @@ private:
     static void writeLine(QProcess &p, const Json &message)
     {
         p.write(QByteArray::fromStdString(StrictJson::dump(message)) + '\n');
+    }
+
+    // Starts a stdio server with `config` and completes the MCP handshake.
+    void startSession(QProcess &p, QByteArray &buffer, const QString &config) const
+    {
+        startServer(p, { QStringLiteral("--config"), config, QStringLiteral("--stdio") });
+        QVERIFY(p.waitForStarted(10000));
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 0 }, { "method", "initialize" },
+                            { "params", Json { { "protocolVersion", "2025-11-25" }, { "capabilities", Json::object() },
+                                               { "clientInfo", Json { { "name", "cli-test" }, { "version", "1" } } } } } });
+        QCOMPARE(readMessage(p, buffer)["id"].get<int>(), 0);
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "method", "notifications/initialized" } });
+    }
+
+    // One stdio session with `config`: initialize, then a db_query whose where compares the
+    // email column with `email` (a value the audit trail keeps as an HMAC), then EOF.
+    void auditedSession(const QString &config, const std::string &email) const
+    {
+        QProcess p;
+        ProcessGuard guard { p };
+        QByteArray buffer;
+        startSession(p, buffer, config);
+        if (QTest::currentTestFailed())
+            return;
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 1 }, { "method", "tools/call" },
+                            { "params", Json { { "name", "db_query" },
+                                               { "arguments", Json { { "table", "customers" },
+                                                                     { "where", Json { { "field", "email" }, { "op", "eq" }, { "value", email } } } } } } } });
+        const Json answer = readMessage(p, buffer);
+        QCOMPARE(answer["id"].get<int>(), 1);
+        QVERIFY2(answer.contains("result"), answer.dump().c_str());
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(10000));
     }
 
 private Q_SLOTS:
@@ -354,27 +388,9 @@ private Q_SLOTS:
             config["audit"] = Json { { "path", "cli-audit.db" } };
         });
         const std::string email = "someone@example.org";
-        {
-            QProcess p;
-            ProcessGuard guard { p };
-            startServer(p, { QStringLiteral("--config"), audited, QStringLiteral("--stdio") });
-            QVERIFY(p.waitForStarted(10000));
-            QByteArray buffer;
-            writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 0 }, { "method", "initialize" },
-                                { "params", Json { { "protocolVersion", "2025-11-25" }, { "capabilities", Json::object() },
-                                                   { "clientInfo", Json { { "name", "cli-test" }, { "version", "1" } } } } } });
-            QCOMPARE(readMessage(p, buffer)["id"].get<int>(), 0);
-            writeLine(p, Json { { "jsonrpc", "2.0" }, { "method", "notifications/initialized" } });
-            writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 1 }, { "method", "tools/call" },
-                                { "params", Json { { "name", "db_query" },
-                                                   { "arguments", Json { { "table", "customers" },
-                                                                         { "where", Json { { "field", "email" }, { "op", "eq" }, { "value", email } } } } } } } });
-            const Json answer = readMessage(p, buffer);
-            QCOMPARE(answer["id"].get<int>(), 1);
-            QVERIFY2(answer.contains("result"), answer.dump().c_str());
-            p.closeWriteChannel();
-            QVERIFY(p.waitForFinished(10000));
-        }
+        auditedSession(audited, email);
+        if (QTest::currentTestFailed())
+            return;
         const Run verify = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--config"), audited });
         QVERIFY2(verify.exitCode == 0, verify.err.constData());
         QVERIFY2(verify.out.startsWith("intact: 4 records"), verify.out.constData()); // start, request, outcome, stop
@@ -416,6 +432,9 @@ private Q_SLOTS:
                                      cps, QStringLiteral("--config"), audited });
         QVERIFY2(afterPurge.exitCode == 0 && afterPurge.out.startsWith("intact: 4 records (2 to 5)"),
                  afterPurge.out.constData());
+        const Run chainOnSqlite = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--chain"),
+                                        QStringLiteral("x"), QStringLiteral("--config"), audited });
+        QCOMPARE(chainOnSqlite.exitCode, 2);
         const Run badPurge = run({ QStringLiteral("audit"), QStringLiteral("purge"), QStringLiteral("--keep-days"),
                                    QStringLiteral("soon"), QStringLiteral("--config"), audited });
         QCOMPARE(badPurge.exitCode, 2);
@@ -424,6 +443,77 @@ private Q_SLOTS:
         const Run noKey = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--config"), m_config });
         QCOMPARE(noKey.exitCode, 2);
         QVERIFY2(noKey.err.contains("secrets.audit_key"), noKey.err.constData());
+    }
+
+    // The same trail in the PostgreSQL store: a server writes its chain there, the commands
+    // read and check it, a tamper through SQL is found, and another chain is read with --chain.
+    void auditCommandsOnPostgres()
+    {
+        test::PgAuditTestDb db;
+        const QString problem = db.create("warden_test_cli_audit");
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        qputenv("WARDEN_CLI_AUDIT_KEY", "cli-audit-key-0123456789abcdef-0123");
+        qputenv("WARDEN_CLI_AUDIT_PG_PASSWORD", QByteArray::fromStdString(db.password()));
+        QFile f(m_config);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        Json config = *StrictJson::parse(f.readAll().toStdString());
+        config["secrets"] = Json { { "audit_key", "env:WARDEN_CLI_AUDIT_KEY" } };
+        const DatabaseConfig pg = db.config();
+        config["audit"] = Json { { "store", "postgres" },
+                                 { "chain", "cli-1" },
+                                 { "postgres", Json { { "host", pg.host.toStdString() },
+                                                      { "port", pg.port },
+                                                      { "dbname", pg.dbname.toStdString() },
+                                                      { "user", pg.user.toStdString() },
+                                                      { "password", "env:WARDEN_CLI_AUDIT_PG_PASSWORD" },
+                                                      { "sslmode", "disable" } } } };
+        const QString audited = writeConfig(QStringLiteral("audited-pg.json"), QByteArray::fromStdString(config.dump(2)));
+        config["audit"]["chain"] = "cli-2";
+        const QString second = writeConfig(QStringLiteral("audited-pg-2.json"), QByteArray::fromStdString(config.dump(2)));
+        const std::string email = "someone@example.org";
+        auditedSession(audited, email);
+        auditedSession(second, email);
+        if (QTest::currentTestFailed())
+            return;
+        QCOMPARE(db.scalar("SELECT count(*) FROM audit_records WHERE chain = 'cli-1'"), 4LL);
+
+        const QStringList cfg { QStringLiteral("--config"), audited };
+        const Run verify = run(QStringList { QStringLiteral("audit"), QStringLiteral("verify") } + cfg);
+        QVERIFY2(verify.exitCode == 0 && verify.out.startsWith("intact: 4 records"), QByteArray(verify.out + verify.err).constData());
+
+        const Run exported = run(QStringList { QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--tool"),
+                                               QStringLiteral("db_query") } + cfg);
+        QVERIFY2(exported.exitCode == 0, exported.err.constData());
+        QCOMPARE(exported.out.count('\n'), 2); // the request and its outcome
+        QVERIFY(!exported.out.contains(QByteArray::fromStdString(email)));
+
+        const Run cps = run(QStringList { QStringLiteral("audit"), QStringLiteral("checkpoints") } + cfg);
+        QVERIFY2(cps.exitCode == 0 && cps.out.contains("\"reason\":\"head\""), QByteArray(cps.out + cps.err).constData());
+        const Run purge = run(QStringList { QStringLiteral("audit"), QStringLiteral("purge"),
+                                            QStringLiteral("--keep-records"), QStringLiteral("1") } + cfg);
+        QVERIFY2(purge.exitCode == 0 && purge.out.startsWith("purged 1 records (through 1)"), QByteArray(purge.out + purge.err).constData());
+        const Run afterPurge = run(QStringList { QStringLiteral("audit"), QStringLiteral("verify") } + cfg);
+        QVERIFY2(afterPurge.exitCode == 0 && afterPurge.out.startsWith("intact: 4 records (2 to 5)"),
+                 QByteArray(afterPurge.out + afterPurge.err).constData());
+
+        // Tampering with the second chain breaks it, and only it; --chain reads it from the
+        // first server's configuration.
+        QVERIFY(db.superuser("UPDATE audit_records SET body = replace(body, 'db_query', 'db_get') "
+                             "WHERE chain = 'cli-2' AND seq = 2")
+                    .isEmpty());
+        const Run broken = run(QStringList { QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--chain"),
+                                             QStringLiteral("cli-2") } + cfg);
+        QCOMPARE(broken.exitCode, 1);
+        QVERIFY2(broken.out.startsWith("broken at record 2"), QByteArray(broken.out + broken.err).constData());
+        QCOMPARE(run(QStringList { QStringLiteral("audit"), QStringLiteral("verify") } + cfg).exitCode, 0);
+
+        // An unreachable store is a failure that names what to check, never the password.
+        config["audit"]["postgres"]["port"] = 1;
+        const QString closed = writeConfig(QStringLiteral("audited-pg-closed.json"), QByteArray::fromStdString(config.dump(2)));
+        const Run unreachable = run({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--config"), closed });
+        QCOMPARE(unreachable.exitCode, 1);
+        QVERIFY2(unreachable.err.contains("audit.postgres"), unreachable.err.constData());
+        QVERIFY(!unreachable.err.contains(QByteArray::fromStdString(db.password())));
     }
 
     void stdioSession()
@@ -517,14 +607,10 @@ private Q_SLOTS:
     {
         QProcess p;
         ProcessGuard guard { p };
-        startServer(p, { QStringLiteral("--config"), m_config, QStringLiteral("--stdio") });
-        QVERIFY(p.waitForStarted(10000));
         QByteArray buffer;
-        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 0 }, { "method", "initialize" },
-                            { "params", Json { { "protocolVersion", "2025-11-25" }, { "capabilities", Json::object() },
-                                               { "clientInfo", Json { { "name", "cli-test" }, { "version", "1" } } } } } });
-        QCOMPARE(readMessage(p, buffer)["id"].get<int>(), 0);
-        writeLine(p, Json { { "jsonrpc", "2.0" }, { "method", "notifications/initialized" } });
+        startSession(p, buffer, m_config);
+        if (QTest::currentTestFailed())
+            return;
 
         const Json claimed = Json { { "user_id", "admin" }, { "tenant_id", "2" }, { "roles", Json::array({ "admin" }) },
                                     { "principal", Json { { "tenant", "2" } } } };

@@ -44,6 +44,19 @@ Approval fromRow(const std::vector<Json> &row, std::int64_t nowMs)
     return a;
 }
 
+// The audit record of an operator's decision.
+Json decisionRecord(const Approval &a)
+{
+    const std::string decision = a.state == ApprovalState::Denied ? "denied" : "approved";
+    Json record = Json::object();
+    record["kind"] = std::string(audit::kind::Approval);
+    record["principal"] = Json { { "user", a.decidedBy } };
+    record["details"] = Json { { "approval_id", a.id },       { "decision", decision },    { "decider", a.decidedBy },
+                               { "payload_hash", a.payloadHash }, { "tool", a.tool },      { "table", a.table },
+                               { "requested_by", a.principal } };
+    return record;
+}
+
 Error notUsable(const Approval &a, const std::string &why)
 {
     return Error(ErrorCode::ApprovalRequired, "approval " + a.id + " " + why,
@@ -107,7 +120,7 @@ Result<std::unique_ptr<ApprovalStore>> ApprovalStore::open(const QString &path)
         "CREATE TABLE IF NOT EXISTS approvals (id TEXT PRIMARY KEY, payload_hash TEXT NOT NULL, tool TEXT NOT NULL, "
         "table_name TEXT NOT NULL, principal TEXT NOT NULL, tenant TEXT NOT NULL, summary TEXT NOT NULL, "
         "created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL, state TEXT NOT NULL, decided_by TEXT, "
-        "decided_at_ms INTEGER)",
+        "decided_at_ms INTEGER, recorded INTEGER NOT NULL DEFAULT 0)",
         {}, kOptions);
     if (!created)
         return created.takeError();
@@ -188,9 +201,11 @@ Result<Approval> ApprovalStore::decide(const std::string &id, bool approve, cons
 {
     std::lock_guard lock(m_mutex);
     const std::int64_t decidedAt = now();
-    auto changed = m_db->execute("UPDATE approvals SET state = ?, decided_by = ?, decided_at_ms = ? "
+    // Recorded at once where this process writes the trail; otherwise by the server, later.
+    auto changed = m_db->execute("UPDATE approvals SET state = ?, decided_by = ?, decided_at_ms = ?, recorded = ? "
                                  "WHERE id = ? AND state = 'pending' AND expires_at_ms > ?",
-                                 { approve ? "approved" : "denied", decider, decidedAt, id, decidedAt }, kOptions);
+                                 { approve ? "approved" : "denied", decider, decidedAt, m_recorder ? 1 : 0, id, decidedAt },
+                                 kOptions);
     if (!changed)
         return changed.takeError();
     auto approval = load(id);
@@ -201,25 +216,44 @@ Result<Approval> ApprovalStore::decide(const std::string &id, bool approve, cons
                      "approval " + id + " is " + std::string(approvalStateName(approval->state))
                          + "; only a pending approval can be decided",
                      {}, Json { { "approval_id", id }, { "state", std::string(approvalStateName(approval->state)) } });
-    if (m_recorder) {
-        Json record = Json::object();
-        record["kind"] = std::string(audit::kind::Approval);
-        record["principal"] = Json { { "user", decider } };
-        record["details"] = Json { { "approval_id", id },
-                                   { "decision", approve ? "approved" : "denied" },
-                                   { "decider", decider },
-                                   { "payload_hash", approval->payloadHash },
-                                   { "tool", approval->tool },
-                                   { "table", approval->table },
-                                   { "requested_by", approval->principal } };
-        m_recorder(std::move(record));
-    }
+    if (m_recorder)
+        m_recorder(decisionRecord(*approval));
     return approval;
+}
+
+Status ApprovalStore::recordDecisions()
+{
+    std::lock_guard lock(m_mutex);
+    return recordUnrecorded();
+}
+
+Status ApprovalStore::recordUnrecorded()
+{
+    if (!m_recorder)
+        return {};
+    auto rows = m_db->query(std::string("SELECT ") + kColumns
+                                + " FROM approvals WHERE recorded = 0 AND decided_by IS NOT NULL ORDER BY decided_at_ms, id",
+                            {}, kOptions);
+    if (!rows)
+        return rows.error();
+    const std::int64_t nowMs = now();
+    for (const auto &row : rows->rows) {
+        const Approval a = fromRow(row, nowMs);
+        auto marked = m_db->execute("UPDATE approvals SET recorded = 1 WHERE id = ? AND recorded = 0", { a.id }, kOptions);
+        if (!marked)
+            return marked.error();
+        if (*marked == 1) // another server may have recorded it meanwhile
+            m_recorder(decisionRecord(a));
+    }
+    return {};
 }
 
 Result<Approval> ApprovalStore::consume(const std::string &id, const std::string &payloadHash)
 {
     std::lock_guard lock(m_mutex);
+    // A decision made from another process (the command line) is in the trail before it is used.
+    if (auto s = recordUnrecorded(); !s)
+        return s.error();
     const std::int64_t usedAt = now();
     // One statement: two callers (or two processes) racing for the same approval, one wins.
     auto changed = m_db->execute("UPDATE approvals SET state = 'used' WHERE id = ? AND state = 'approved' "

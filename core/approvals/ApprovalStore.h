@@ -76,7 +76,8 @@ public:
 
     // For tests: a clock other than the system's.
     void setClock(Clock clock);
-    // Receives an audit record ({kind: "approval", details}) for every operator decision.
+    // Receives an audit record ({kind: "approval", details}) for every operator decision made
+    // through this store, and (recordDecisions) for those made elsewhere.
     void setRecorder(Recorder recorder);
 
     Result<Approval> request(const ApprovalRequest &request);
@@ -90,10 +91,15 @@ public:
     // Uses an approved approval for `payloadHash`: exactly once, before it expires, and only
     // for the payload it was given for. ApprovalRequired otherwise, saying why.
     Result<Approval> consume(const std::string &id, const std::string &payloadHash);
+    // Hands the recorder every decision made where no recorder was set (another process, such
+    // as `warden-server approvals approve`) that no store has recorded yet. consume() does
+    // this first; the server also calls it now and then.
+    Status recordDecisions();
 
 private:
     ApprovalStore(std::unique_ptr<db::Connection> connection);
     Result<Approval> load(const std::string &id) const; // with m_mutex held
+    Status recordUnrecorded();                          // with m_mutex held
     std::int64_t now() const;
 
     mutable std::mutex m_mutex;

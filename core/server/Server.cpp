@@ -39,6 +39,7 @@
 #include <spdlog/spdlog.h>
 
 #include <QCoreApplication>
+#include <QTimer>
 
 namespace warden {
 namespace {
@@ -74,6 +75,7 @@ struct Server::Engine
     std::unique_ptr<db::DatabasePool> pool;
     std::unique_ptr<db::DatabasePool> writePool; // only when the policy enables writes
     std::unique_ptr<approvals::ApprovalStore> approvals;
+    std::unique_ptr<QTimer> approvalsRecorder; // records decisions made from the command line
     std::unique_ptr<PolicyStore> policies;
     ToolServices services;
 };
@@ -282,6 +284,16 @@ Status Server::build()
                     spdlog::error("audit: an approval decision could not be recorded: {}", r.error().message);
             });
         });
+        m_engine->approvalsRecorder = std::make_unique<QTimer>();
+        m_engine->approvalsRecorder->setInterval(std::chrono::seconds(2));
+        connect(m_engine->approvalsRecorder.get(), &QTimer::timeout, this,
+                [store = m_engine->approvals.get()] {
+                    if (auto s = store->recordDecisions(); !s)
+                        spdlog::error("approvals: decisions could not be recorded: {}", s.error().message);
+                });
+        m_engine->approvalsRecorder->start();
+        if (auto s = m_engine->approvals->recordDecisions(); !s)
+            return s;
     }
     m_engine->services.pool = m_engine->pool.get();
     m_engine->services.writePool = m_engine->writePool.get();

@@ -386,6 +386,34 @@ private Q_SLOTS:
         QCOMPARE(count("SELECT COUNT(*) FROM notes WHERE body = 'theirs'"), std::int64_t(1));
     }
 
+    // The command line decides in its own process, with no audit trail to write: the server's
+    // store records the decision before the approval is used, once.
+    void aDecisionMadeElsewhereIsRecordedBeforeUse()
+    {
+        const Json args { { "table", "tasks" }, { "values", { { "title", "from the command line" } } }, { "reason", "ops" } };
+        const std::string id = approvalIdOf(call(*m_w.a, "db_create", args));
+        QVERIFY(!id.empty());
+        const std::size_t before = auditOfKind("approval").size();
+        {
+            auto cli = approvals::ApprovalStore::open(
+                approvals::ApprovalStore::pathNextTo(WriteToolWorld::auditPath(m_dir.path())));
+            QVERIFY(cli.ok());
+            (*cli)->setClock([this] { return m_w.nowMs.load(); });
+            QVERIFY((*cli)->decide(id, true, "operator-olga").ok());
+        }
+        QCOMPARE(auditOfKind("approval").size(), before);
+        Json retry = args;
+        retry["approval_id"] = id;
+        const Json done = call(*m_w.a, "db_create", retry);
+        QVERIFY2(!done.contains("error"), done.dump().c_str());
+        const auto after = auditOfKind("approval");
+        QCOMPARE(after.size(), before + 1);
+        JCOMPARE(after.back()["details"]["approval_id"], Json(id));
+        JCOMPARE(after.back()["details"]["decision"], Json("approved"));
+        QVERIFY(m_w.approvals->recordDecisions().ok());
+        QCOMPARE(auditOfKind("approval").size(), before + 1);
+    }
+
     void theAuditTrailRecordsWritesAndDecisions()
     {
         // A refused write of a masked column: its value never reaches the trail in clear.

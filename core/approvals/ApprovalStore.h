@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
-namespace warden::db { class Connection; }
+namespace warden::db {
+class Connection;
+}
 
 namespace warden::approvals {
 
@@ -25,11 +27,11 @@ std::string_view approvalStateName(ApprovalState state);
 // (payloadHash: principal, tool, canonical arguments and policy version) and is used once.
 struct Approval
 {
-    std::string id;           // 32 hex digits
-    std::string payloadHash;  // SHA-256 hex
+    std::string id; // 32 hex digits
+    std::string payloadHash; // SHA-256 hex
     std::string tool;
     std::string table;
-    std::string principal;    // the caller's user id
+    std::string principal; // the caller's user id
     std::string tenant;
     Json summary = Json::object(); // what the operator sees: the call without any value
     std::int64_t createdAtMs = 0;
@@ -62,7 +64,7 @@ struct ApprovalRequest
 class ApprovalStore
 {
 public:
-    using Clock = std::function<std::int64_t()>;       // Unix milliseconds
+    using Clock = std::function<std::int64_t()>; // Unix milliseconds
     using Recorder = std::function<void(Json record)>; // audit records of decisions
 
     ~ApprovalStore();
@@ -80,6 +82,7 @@ public:
     // through this store, and (recordDecisions) for those made elsewhere.
     void setRecorder(Recorder recorder);
 
+    // Files a pending approval; while one for the same payload is pending, that one.
     Result<Approval> request(const ApprovalRequest &request);
     // Every approval, newest first (pendingOnly: only those still waiting for a decision).
     Result<std::vector<Approval>> list(bool pendingOnly = false) const;
@@ -99,7 +102,7 @@ public:
 private:
     ApprovalStore(std::unique_ptr<db::Connection> connection);
     Result<Approval> load(const std::string &id) const; // with m_mutex held
-    Status recordUnrecorded();                          // with m_mutex held
+    Status recordUnrecorded(); // with m_mutex held
     std::int64_t now() const;
 
     mutable std::mutex m_mutex;

@@ -28,7 +28,8 @@ std::string joinQuoted(const std::vector<std::string> &names)
     return out;
 }
 
-Error notWritable(const std::string &pointer, const TableView &table, const std::string &field, const std::string &why)
+Error notWritable(const std::string &pointer, const TableView &table, const std::string &field,
+                  const std::string &why)
 {
     return Error(ErrorCode::FieldNotAllowed, pointer + ": \"" + field + "\" " + why,
                  { "Leave \"" + field + "\" out of values" },
@@ -62,10 +63,14 @@ std::string whyNotWritable(const TableView &table, const ColumnView &column, Wri
 const char *WriteCompiler::toolName(WriteKind kind)
 {
     switch (kind) {
-    case WriteKind::Create: return "db_create";
-    case WriteKind::Update: return "db_update";
-    case WriteKind::Delete: return "db_delete";
-    case WriteKind::BulkUpdate: return "db_bulk_update";
+    case WriteKind::Create:
+        return "db_create";
+    case WriteKind::Update:
+        return "db_update";
+    case WriteKind::Delete:
+        return "db_delete";
+    case WriteKind::BulkUpdate:
+        return "db_bulk_update";
     }
     return "db_create";
 }
@@ -73,17 +78,24 @@ const char *WriteCompiler::toolName(WriteKind kind)
 std::vector<std::string> WriteCompiler::argumentNames(WriteKind kind)
 {
     switch (kind) {
-    case WriteKind::Create: return { "table", "values", "reason", "approval_id" };
-    case WriteKind::Update: return { "table", "id", "values", "reason", "approval_id" };
-    case WriteKind::Delete: return { "table", "id", "reason", "approval_id" };
-    case WriteKind::BulkUpdate: return { "table", "where", "values", "reason", "approval_id" };
+    case WriteKind::Create:
+        return { "table", "values", "reason", "approval_id" };
+    case WriteKind::Update:
+        return { "table", "id", "values", "reason", "approval_id" };
+    case WriteKind::Delete:
+        return { "table", "id", "reason", "approval_id" };
+    case WriteKind::BulkUpdate:
+        return { "table", "where", "values", "reason", "approval_id" };
     }
     return {};
 }
 
-Result<CompiledWrite> WriteCompiler::compile(WriteKind kind, const Json &args, const Principal &principal) const
+Result<CompiledWrite> WriteCompiler::compile(WriteKind kind, const Json &args,
+                                             const Principal &principal) const
 {
-    if (auto s = compile::checkArguments(args, argumentNames(kind), "{\"table\": \"orders\", \"reason\": \"...\"}"); !s)
+    if (auto s = compile::checkArguments(args, argumentNames(kind),
+                                         "{\"table\": \"orders\", \"reason\": \"...\"}");
+        !s)
         return s.error();
     auto readable = compile::readableTable(m_policy, args, principal);
     if (!readable)
@@ -92,7 +104,8 @@ Result<CompiledWrite> WriteCompiler::compile(WriteKind kind, const Json &args, c
     const WriteRules &rules = table.writes;
     if (!rules.enabled)
         return Error(ErrorCode::WriteDisabled, "/table: \"" + table.name() + "\" cannot be written",
-                     { "Writes are off unless the policy says \"write\": true for the table; ask an operator" },
+                     { "Writes are off unless the policy says \"write\": true for the table; ask "
+                       "an operator" },
                      Json { { "pointer", "/table" }, { "table", table.name() } });
 
     CompiledWrite w;
@@ -105,24 +118,29 @@ Result<CompiledWrite> WriteCompiler::compile(WriteKind kind, const Json &args, c
         w.reason = r->get<std::string>();
     }
     if (rules.requireReason && isBlank(w.reason))
-        return Error(ErrorCode::ReasonRequired, "/reason: writes to \"" + table.name() + "\" need a reason",
-                     { "Say in \"reason\" why this change is made, e.g. \"customer asked to cancel order 42\"" },
+        return Error(ErrorCode::ReasonRequired,
+                     "/reason: writes to \"" + table.name() + "\" need a reason",
+                     { "Say in \"reason\" why this change is made, e.g. \"customer asked to cancel "
+                       "order 42\"" },
                      Json { { "pointer", "/reason" }, { "table", table.name() } });
     if (const auto a = args.find("approval_id"); a != args.end()) {
         if (!a->is_string() || a->get_ref<const std::string &>().empty())
-            return invalid("/approval_id", "must be the approval_id an APPROVAL_REQUIRED answer gave");
+            return invalid("/approval_id",
+                           "must be the approval_id an APPROVAL_REQUIRED answer gave");
         w.approvalId = a->get<std::string>();
     }
     w.approvalRequired = rules.approval == WriteRules::Approval::Always
-                         || (rules.approval == WriteRules::Approval::Delete && kind == WriteKind::Delete);
+        || (rules.approval == WriteRules::Approval::Delete && kind == WriteKind::Delete);
 
     SqlBuilder b(m_dialect, table, table.budget);
     std::vector<std::string> columns; // SET / INSERT columns, in argument order
-    std::vector<std::string> values;  // their placeholders
+    std::vector<std::string> values; // their placeholders
     if (kind != WriteKind::Delete) {
         const auto v = args.find("values");
         if (v == args.end() || !v->is_object() || v->empty())
-            return invalid("/values", "is required: an object of field names to new values, e.g. {\"status\": \"shipped\"}");
+            return invalid("/values",
+                           "is required: an object of field names to new values, e.g. {\"status\": "
+                           "\"shipped\"}");
         for (auto it = v->begin(); it != v->end(); ++it) {
             const std::string ptr = jsonPointerJoin(std::string("/values"), it.key());
             const ColumnView *column = table.column(it.key());
@@ -147,42 +165,53 @@ Result<CompiledWrite> WriteCompiler::compile(WriteKind kind, const Json &args, c
     const auto &pk = table.primaryKey();
     const ColumnView *key = pk.size() == 1 ? table.column(pk.front()) : nullptr;
     if (!key || !key->filterable)
-        return Error(ErrorCode::InvalidArgument,
-                     "/table: \"" + table.name() + "\" has no single-column primary key you can see, so its rows cannot be written",
-                     {}, Json { { "pointer", "/table" }, { "table", table.name() } });
+        return Error(
+            ErrorCode::InvalidArgument,
+            "/table: \"" + table.name()
+                + "\" has no single-column primary key you can see, so its rows cannot be written",
+            {}, Json { { "pointer", "/table" }, { "table", table.name() } });
 
     if (kind == WriteKind::Create) {
         // The scope columns come from the principal, never from the caller.
         if (!table.tenantColumn.empty()) {
             if (principal.tenantId.empty())
                 return Error(ErrorCode::TenantScopeRequired,
-                             "\"" + table.name() + "\" is scoped by tenant and this caller has no tenant",
+                             "\"" + table.name()
+                                 + "\" is scoped by tenant and this caller has no tenant",
                              {}, Json { { "table", table.name() } });
             const Json tenant = SqlBuilder::tenantValue(table, principal);
             if (tenant.is_null())
                 return Error(ErrorCode::TenantScopeRequired,
-                             "\"" + table.name() + "\" keys tenants by number and this caller's tenant is not one",
+                             "\"" + table.name()
+                                 + "\" keys tenants by number and this caller's tenant is not one",
                              {}, Json { { "table", table.name() } });
             columns.push_back(table.tenantColumn);
             values.push_back(b.param(tenant));
-            w.decisions.push_back({ { "kind", "scope" }, { "scope", "tenant" }, { "table", table.name() },
-                                    { "field", table.tenantColumn }, { "source", "principal.tenant" } });
+            w.decisions.push_back({ { "kind", "scope" },
+                                    { "scope", "tenant" },
+                                    { "table", table.name() },
+                                    { "field", table.tenantColumn },
+                                    { "source", "principal.tenant" } });
         }
         if (!table.ownerColumn.empty()) {
             if (principal.userId.empty())
                 return Error(ErrorCode::TenantScopeRequired,
-                             "\"" + table.name() + "\" is scoped by owner and this caller has no user id",
+                             "\"" + table.name()
+                                 + "\" is scoped by owner and this caller has no user id",
                              {}, Json { { "table", table.name() } });
             columns.push_back(table.ownerColumn);
             values.push_back(b.param(principal.userId));
-            w.decisions.push_back({ { "kind", "scope" }, { "scope", "owner" }, { "table", table.name() },
-                                    { "field", table.ownerColumn }, { "source", "principal.user" } });
+            w.decisions.push_back({ { "kind", "scope" },
+                                    { "scope", "owner" },
+                                    { "table", table.name() },
+                                    { "field", table.ownerColumn },
+                                    { "source", "principal.user" } });
         }
         std::string placeholders;
         for (const auto &p : values)
             placeholders += (placeholders.empty() ? "" : ", ") + p;
-        w.sql = "INSERT INTO " + quotedTable + " (" + joinQuoted(columns) + ") VALUES (" + placeholders
-                + ") RETURNING " + QueryCompiler::quoteIdentifier(key->name());
+        w.sql = "INSERT INTO " + quotedTable + " (" + joinQuoted(columns) + ") VALUES ("
+            + placeholders + ") RETURNING " + QueryCompiler::quoteIdentifier(key->name());
         w.params = b.takeParams();
         return w;
     }
@@ -191,14 +220,17 @@ Result<CompiledWrite> WriteCompiler::compile(WriteKind kind, const Json &args, c
     if (kind == WriteKind::BulkUpdate) {
         const auto where = args.find("where");
         if (where == args.end() || !where->is_object() || where->empty())
-            return invalid("/where", "is required: the condition that picks the rows to change (the db_query where language)");
+            return invalid("/where",
+                           "is required: the condition that picks the rows to change (the db_query "
+                           "where language)");
         auto cond = b.condition(*where, "/where", 0);
         if (!cond)
             return cond.takeError();
         predicates.push_back("(" + *cond + ")");
     } else {
         if (!args.contains("id") || args["id"].is_null())
-            return invalid("/id", "is required: the primary key value (\"" + key->name() + "\") of the row");
+            return invalid(
+                "/id", "is required: the primary key value (\"" + key->name() + "\") of the row");
         auto id = GetCompiler::coerceKey(*key, args["id"]);
         if (!id)
             return id.takeError();
@@ -215,20 +247,27 @@ Result<CompiledWrite> WriteCompiler::compile(WriteKind kind, const Json &args, c
 
     if (kind == WriteKind::Delete) {
         w.softDelete = !table.softDeleteColumn.empty();
-        w.sql = w.softDelete ? "UPDATE " + quotedTable + " SET " + QueryCompiler::quoteIdentifier(table.softDeleteColumn)
-                                   + " = CURRENT_TIMESTAMP WHERE " + filter
+        w.sql = w.softDelete ? "UPDATE " + quotedTable + " SET "
+                + QueryCompiler::quoteIdentifier(table.softDeleteColumn)
+                + " = CURRENT_TIMESTAMP WHERE " + filter
                              : "DELETE FROM " + quotedTable + " WHERE " + filter;
-        w.decisions.push_back({ { "kind", "delete" }, { "table", table.name() },
-                                { "detail", w.softDelete ? "soft delete: sets " + table.softDeleteColumn : "hard delete" } });
+        w.decisions.push_back(
+            { { "kind", "delete" },
+              { "table", table.name() },
+              { "detail",
+                w.softDelete ? "soft delete: sets " + table.softDeleteColumn : "hard delete" } });
     } else {
         // The SET values were bound first, so their placeholders come before the filter's.
         std::string set;
         for (std::size_t i = 0; i < columns.size(); ++i)
-            set += (set.empty() ? "" : ", ") + QueryCompiler::quoteIdentifier(columns[i]) + " = " + values[i];
+            set += (set.empty() ? "" : ", ") + QueryCompiler::quoteIdentifier(columns[i]) + " = "
+                + values[i];
         w.sql = "UPDATE " + quotedTable + " SET " + set + " WHERE " + filter;
     }
     w.params = b.takeParams();
-    w.decisions.push_back({ { "kind", "budget" }, { "budget", "max_affected_rows" }, { "table", table.name() },
+    w.decisions.push_back({ { "kind", "budget" },
+                            { "budget", "max_affected_rows" },
+                            { "table", table.name() },
                             { "limit", rules.maxAffectedRows } });
     return w;
 }

@@ -18,13 +18,13 @@ struct CompiledWrite
 {
     WriteKind kind = WriteKind::Create;
     const TableView *table = nullptr;
-    std::string sql;            // Create: INSERT ... RETURNING the key; otherwise UPDATE or DELETE
+    std::string sql; // Create: INSERT ... RETURNING the key; otherwise UPDATE or DELETE
     std::vector<Json> params;
-    Json key;                   // Update / Delete: the row's key, coerced to its type
-    bool softDelete = false;    // Delete: sets the soft-delete column instead of removing the row
+    Json key; // Update / Delete: the row's key, coerced to its type
+    bool softDelete = false; // Delete: sets the soft-delete column instead of removing the row
     std::string reason;
     std::vector<std::string> fields; // columns the call sets (never their values)
-    std::string approvalId;     // given by the caller to use an approved approval
+    std::string approvalId; // given by the caller to use an approved approval
     bool approvalRequired = false; // the policy wants an approval whatever the row count
     int timeoutMs = 0;
     Json decisions = Json::array();
@@ -49,7 +49,8 @@ public:
     {
     }
 
-    Result<CompiledWrite> compile(WriteKind kind, const Json &arguments, const Principal &principal) const;
+    Result<CompiledWrite> compile(WriteKind kind, const Json &arguments,
+                                  const Principal &principal) const;
 
     static const char *toolName(WriteKind kind);
     // The arguments each tool takes, in its schema's order.

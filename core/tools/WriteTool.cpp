@@ -34,16 +34,20 @@ struct Written
     bool needsApproval = false; // more rows than approval_above_rows, without an approval
 };
 
-Json approvalNote(const std::string &id, const std::string &decision, const std::string &payloadHash)
+Json approvalNote(const std::string &id, const std::string &decision,
+                  const std::string &payloadHash)
 {
-    return Json { { "approval_id", id }, { "decision", decision }, { "payload_hash", payloadHash } };
+    return Json { { "approval_id", id },
+                  { "decision", decision },
+                  { "payload_hash", payloadHash } };
 }
 
 // Files a pending approval for this exact call and answers APPROVAL_REQUIRED with its id.
 Error fileApproval(const WriteJob &job, RequestContext &ctx, const std::string &why)
 {
     if (!job.approvals)
-        return Error(ErrorCode::Unavailable, "this write needs an approval and the server keeps no approval store",
+        return Error(ErrorCode::Unavailable,
+                     "this write needs an approval and the server keeps no approval store",
                      { "Ask an operator to check the server's approval store" });
     const TableView &table = *job.write.table;
     approvals::ApprovalRequest request;
@@ -55,17 +59,19 @@ Error fileApproval(const WriteJob &job, RequestContext &ctx, const std::string &
     request.ttlSeconds = table.writes.approvalTtlSeconds;
     // What the operator sees: which fields change and why, never a value.
     request.summary = Json { { "fields", job.write.fields }, { "reason", job.write.reason } };
-    const ColumnView *key = table.primaryKey().size() == 1 ? table.column(table.primaryKey().front()) : nullptr;
+    const ColumnView *key =
+        table.primaryKey().size() == 1 ? table.column(table.primaryKey().front()) : nullptr;
     if (!job.write.key.is_null() && key && key->action == ColumnAction::Allow)
         request.summary["id"] = job.write.key;
     auto filed = job.approvals->request(request);
     if (!filed)
-        return Error(ErrorCode::Unavailable, "the approval for this write could not be filed; try again later");
+        return Error(ErrorCode::Unavailable,
+                     "the approval for this write could not be filed; try again later");
     ctx.noteForAudit("approval", approvalNote(filed->id, "requested", job.payloadHash));
     return Error(ErrorCode::ApprovalRequired,
                  why + "; approval " + filed->id + " is waiting for an operator",
-                 { "Once an operator approves it, repeat exactly this call with \"approval_id\": \"" + filed->id
-                       + "\"; any other change to the call needs a new approval" },
+                 { "Once an operator approves it, repeat exactly this call with \"approval_id\": \""
+                   + filed->id + "\"; any other change to the call needs a new approval" },
                  Json { { "approval_id", filed->id },
                         { "expires_at", filed->toJson()["expires_at"] },
                         { "payload_hash", filed->payloadHash } });
@@ -95,22 +101,27 @@ Result<Written> runStatement(db::Connection &conn, const WriteJob &job, bool app
     out.key = w.key;
     const std::string table = w.table->name();
     if (out.affected == 0 && w.kind != WriteKind::BulkUpdate)
-        return Error(ErrorCode::NotFound, "/id: \"" + table + "\" has no row with this key that you may change",
-                     { "Check the id with db_get" }, Json { { "pointer", "/id" }, { "table", table } });
+        return Error(ErrorCode::NotFound,
+                     "/id: \"" + table + "\" has no row with this key that you may change",
+                     { "Check the id with db_get" },
+                     Json { { "pointer", "/id" }, { "table", table } });
     if (out.affected > rules.maxAffectedRows)
         return Error(ErrorCode::BudgetExceeded,
-                     "this write would change " + std::to_string(out.affected) + " rows of \"" + table
-                         + "\", more than max_affected_rows (" + std::to_string(rules.maxAffectedRows)
-                         + "); nothing was changed",
+                     "this write would change " + std::to_string(out.affected) + " rows of \""
+                         + table + "\", more than max_affected_rows ("
+                         + std::to_string(rules.maxAffectedRows) + "); nothing was changed",
                      { "Narrow \"where\" so that fewer rows match" },
-                     Json { { "budget", "max_affected_rows" }, { "limit", rules.maxAffectedRows },
+                     Json { { "budget", "max_affected_rows" },
+                            { "limit", rules.maxAffectedRows },
                             { "affected", out.affected } });
-    out.needsApproval = !approved && rules.approvalAboveRows >= 0 && out.affected > rules.approvalAboveRows;
+    out.needsApproval =
+        !approved && rules.approvalAboveRows >= 0 && out.affected > rules.approvalAboveRows;
     return out;
 }
 
 // The row as db_get returns it (redacted, scoped), read inside the write's transaction.
-Result<Json> readBack(db::Connection &conn, const WriteJob &job, const Json &key, const Principal &principal)
+Result<Json> readBack(db::Connection &conn, const WriteJob &job, const Json &key,
+                      const Principal &principal)
 {
     const Json args { { "table", job.write.table->name() }, { "id", key } };
     auto q = GetCompiler(*job.policy, job.dialect).compile(args, principal);
@@ -128,14 +139,16 @@ Result<Json> runWrite(db::Connection &conn, const WriteJob &job, RequestContext 
     bool approved = false;
     if (!w.approvalId.empty()) {
         if (!job.approvals)
-            return Error(ErrorCode::ApprovalRequired, "this server keeps no approvals; call again without approval_id");
+            return Error(ErrorCode::ApprovalRequired,
+                         "this server keeps no approvals; call again without approval_id");
         auto used = job.approvals->consume(w.approvalId, job.payloadHash);
         if (!used)
             return used.takeError();
         ctx.noteForAudit("approval", approvalNote(used->id, "used", job.payloadHash));
         approved = true;
     } else if (w.approvalRequired) {
-        return fileApproval(job, ctx, "writes to \"" + w.table->name() + "\" need an operator's approval");
+        return fileApproval(job, ctx,
+                            "writes to \"" + w.table->name() + "\" need an operator's approval");
     }
 
     if (auto s = conn.begin(false); !s)
@@ -148,9 +161,10 @@ Result<Json> runWrite(db::Connection &conn, const WriteJob &job, RequestContext 
     Json result = Json::object();
     if (written->needsApproval) {
         conn.rollback();
-        return fileApproval(job, ctx,
-                            "this write changes " + std::to_string(written->affected) + " rows, more than "
-                                + std::to_string(w.table->writes.approvalAboveRows) + " without an approval");
+        return fileApproval(
+            job, ctx,
+            "this write changes " + std::to_string(written->affected) + " rows, more than "
+                + std::to_string(w.table->writes.approvalAboveRows) + " without an approval");
     }
     if (w.kind == WriteKind::Create || w.kind == WriteKind::Update) {
         auto row = readBack(conn, job, written->key, ctx.principal());
@@ -163,7 +177,9 @@ Result<Json> runWrite(db::Connection &conn, const WriteJob &job, RequestContext 
     if (auto s = conn.commit(); !s)
         return s.error();
     ctx.noteForAudit("rows", written->affected);
-    ctx.noteForAudit("write", Json { { "tool", job.tool }, { "fields", w.fields }, { "affected", written->affected } });
+    ctx.noteForAudit(
+        "write",
+        Json { { "tool", job.tool }, { "fields", w.fields }, { "affected", written->affected } });
     result["table"] = w.table->name();
     result["affected"] = written->affected;
     if (w.kind == WriteKind::Delete)
@@ -175,26 +191,32 @@ const char *describe(WriteKind kind)
 {
     switch (kind) {
     case WriteKind::Create:
-        return "Adds one row to a table the policy lets you write. The tenant (and owner) fields are set from "
+        return "Adds one row to a table the policy lets you write. The tenant (and owner) fields "
+               "are set from "
                "your identity: do not give them. Returns the new row as db_get would.";
     case WriteKind::Update:
-        return "Changes fields of one row, by primary key, in a table the policy lets you write. The key, tenant, "
-               "owner and soft-delete fields never change; read-only, masked and hashed fields cannot be written. "
+        return "Changes fields of one row, by primary key, in a table the policy lets you write. "
+               "The key, tenant, "
+               "owner and soft-delete fields never change; read-only, masked and hashed fields "
+               "cannot be written. "
                "Returns the row as db_get would.";
     case WriteKind::Delete:
-        return "Deletes one row by primary key; where the table has a soft-delete field the row is marked "
+        return "Deletes one row by primary key; where the table has a soft-delete field the row is "
+               "marked "
                "deleted instead of removed.";
     case WriteKind::BulkUpdate:
-        return "Changes the same fields of every row that matches where (the db_query where language), within "
-               "your row scopes. More rows than the table's max_affected_rows roll the whole change back.";
+        return "Changes the same fields of every row that matches where (the db_query where "
+               "language), within "
+               "your row scopes. More rows than the table's max_affected_rows roll the whole "
+               "change back.";
     }
     return "";
 }
 
 } // namespace
 
-std::string WriteTool::payloadHash(const std::string &tool, const Json &arguments, const Principal &principal,
-                                   const std::string &policyVersion)
+std::string WriteTool::payloadHash(const std::string &tool, const Json &arguments,
+                                   const Principal &principal, const std::string &policyVersion)
 {
     Json args = arguments;
     if (args.is_object())
@@ -212,9 +234,11 @@ std::string WriteTool::payloadHash(const std::string &tool, const Json &argument
 Json WriteTool::definition() const
 {
     static const std::map<std::string, Json> properties {
-        { "table", { { "type", "string" }, { "description", "Table name from db_describe_schema" } } },
+        { "table",
+          { { "type", "string" }, { "description", "Table name from db_describe_schema" } } },
         { "id",
-          { { "type", { "integer", "number", "string" } }, { "description", "The primary key value of the row" } } },
+          { { "type", { "integer", "number", "string" } },
+            { "description", "The primary key value of the row" } } },
         { "values",
           { { "type", "object" },
             { "minProperties", 1 },
@@ -223,11 +247,13 @@ Json WriteTool::definition() const
         { "reason",
           { { "type", "string" },
             { "maxLength", 1000 },
-            { "description", "Why this change is made; required unless the policy says otherwise" } } },
+            { "description",
+              "Why this change is made; required unless the policy says otherwise" } } },
         { "approval_id",
           { { "type", "string" },
             { "description",
-              "The approval_id of an APPROVAL_REQUIRED answer, once an operator has approved it; the call must "
+              "The approval_id of an APPROVAL_REQUIRED answer, once an operator has approved it; "
+              "the call must "
               "otherwise be identical" } } },
     };
     Json d = Json::object();
@@ -235,7 +261,8 @@ Json WriteTool::definition() const
     static const std::map<WriteKind, const char *> titles { { WriteKind::Create, "Create a row" },
                                                             { WriteKind::Update, "Update a row" },
                                                             { WriteKind::Delete, "Delete a row" },
-                                                            { WriteKind::BulkUpdate, "Update matching rows" } };
+                                                            { WriteKind::BulkUpdate,
+                                                              "Update matching rows" } };
     d["title"] = titles.at(m_kind);
     d["description"] = describe(m_kind);
     Json input = Json::object();
@@ -270,15 +297,17 @@ Json WriteTool::definition() const
 void WriteTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments)
 {
     auto policy = m_services.policies->current();
-    auto compiled = WriteCompiler(*policy, m_services.pool->dialect()).compile(m_kind, arguments, ctx->principal());
+    auto compiled = WriteCompiler(*policy, m_services.pool->dialect())
+                        .compile(m_kind, arguments, ctx->principal());
     if (!compiled) {
         ctx->respondToolError(compiled.error());
         return;
     }
     if (!m_services.writePool) {
-        ctx->respondToolError(Error(ErrorCode::WriteDisabled,
-                                    "this server opened no read-write connection, so nothing can be written",
-                                    { "An operator must restart the server with a policy that enables writes" }));
+        ctx->respondToolError(
+            Error(ErrorCode::WriteDisabled,
+                  "this server opened no read-write connection, so nothing can be written",
+                  { "An operator must restart the server with a policy that enables writes" }));
         return;
     }
     WriteJob job;
@@ -301,11 +330,15 @@ void WriteTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
             }
             ctx->respondToolResult(std::move(result).value());
         },
-        [ctx] { ctx->respondToolError(Error(ErrorCode::Cancelled, "the write was cancelled before it started")); });
+        [ctx] {
+            ctx->respondToolError(
+                Error(ErrorCode::Cancelled, "the write was cancelled before it started"));
+        });
     ctx->setCancelHandler([pending] { pending->cancel(); });
 }
 
-bool WriteTool::auditsInClear(const Json &arguments, const Principal &principal, const std::string &field) const
+bool WriteTool::auditsInClear(const Json &arguments, const Principal &principal,
+                              const std::string &field) const
 {
     return field == "id" ? keyReadInClear(m_services, arguments, principal)
                          : columnReadInClear(m_services, arguments, principal, field);

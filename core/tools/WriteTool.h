@@ -27,12 +27,13 @@ public:
     std::string name() const override { return WriteCompiler::toolName(m_kind); }
     Json definition() const override;
     void call(const std::shared_ptr<RequestContext> &ctx, const Json &arguments) override;
-    bool auditsInClear(const Json &arguments, const Principal &principal, const std::string &field) const override;
+    bool auditsInClear(const Json &arguments, const Principal &principal,
+                       const std::string &field) const override;
 
     // SHA-256 (hex) of what an approval is bound to: the caller, the tool, the arguments
     // without approval_id, and the policy version.
-    static std::string payloadHash(const std::string &tool, const Json &arguments, const Principal &principal,
-                                   const std::string &policyVersion);
+    static std::string payloadHash(const std::string &tool, const Json &arguments,
+                                   const Principal &principal, const std::string &policyVersion);
 
 private:
     const ToolServices &m_services;

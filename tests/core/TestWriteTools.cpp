@@ -22,7 +22,8 @@ private:
         return WriteToolWorld::call(client, tool, arguments);
     }
     static std::string code(const Json &structured) { return WriteToolWorld::code(structured); }
-    std::string orders(const std::string &sql = "SELECT id, tenant_id, status, note, deleted_at FROM orders ORDER BY id")
+    std::string orders(const std::string &sql =
+                           "SELECT id, tenant_id, status, note, deleted_at FROM orders ORDER BY id")
     {
         std::string out;
         for (const auto &row : DirectDb(m_dbPath).rows(sql))
@@ -30,13 +31,17 @@ private:
         return out;
     }
     std::int64_t count(const std::string &sql) { return DirectDb(m_dbPath).integer(sql); }
-    static std::string approvalIdOf(const Json &refused) { return WriteToolWorld::approvalIdOf(refused); }
+    static std::string approvalIdOf(const Json &refused)
+    {
+        return WriteToolWorld::approvalIdOf(refused);
+    }
     std::string auditText()
     {
         auto query = audit::AuditQuery::open(WriteToolWorld::auditPath(m_dir.path()));
         if (!query)
             return {};
-        auto page = (*query)->page({}, std::nullopt, audit::AuditQuery::kMaxPageSize, audit::AuditQuery::Order::OldestFirst);
+        auto page = (*query)->page({}, std::nullopt, audit::AuditQuery::kMaxPageSize,
+                                   audit::AuditQuery::Order::OldestFirst);
         std::string out;
         if (page)
             for (const auto &r : page->records)
@@ -49,7 +54,8 @@ private:
         auto query = audit::AuditQuery::open(WriteToolWorld::auditPath(m_dir.path()));
         if (!query)
             return out;
-        auto page = (*query)->page({}, std::nullopt, audit::AuditQuery::kMaxPageSize, audit::AuditQuery::Order::OldestFirst);
+        auto page = (*query)->page({}, std::nullopt, audit::AuditQuery::kMaxPageSize,
+                                   audit::AuditQuery::Order::OldestFirst);
         if (page)
             for (const auto &r : page->records)
                 if (r.kind() == kind)
@@ -85,22 +91,31 @@ private Q_SLOTS:
             JCOMPARE(tool["annotations"]["readOnlyHint"], Json(false));
             QVERIFY(tool.contains("outputSchema"));
         }
-        QCOMPARE(names, (std::set<std::string> { "db_create", "db_update", "db_delete", "db_bulk_update" }));
+        QCOMPARE(
+            names,
+            (std::set<std::string> { "db_create", "db_update", "db_delete", "db_bulk_update" }));
         // Unknown arguments are refused, not ignored.
-        QCOMPARE(code(call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 1 }, { "values", { { "status", "x" } } },
-                                               { "reason", "r" }, { "force", true } })),
+        QCOMPARE(code(call(*m_w.a, "db_update",
+                           { { "table", "orders" },
+                             { "id", 1 },
+                             { "values", { { "status", "x" } } },
+                             { "reason", "r" },
+                             { "force", true } })),
                  std::string("INVALID_ARGUMENT"));
     }
 
     void writesAreOffByDefault()
     {
-        const Json r = call(*m_w.a, "db_create", { { "table", "ledger" }, { "values", { { "amount", 5 } } }, { "reason", "r" } });
+        const Json r =
+            call(*m_w.a, "db_create",
+                 { { "table", "ledger" }, { "values", { { "amount", 5 } } }, { "reason", "r" } });
         QCOMPARE(code(r), std::string("WRITE_DISABLED"));
         QCOMPARE(count("SELECT COUNT(*) FROM ledger"), std::int64_t(1));
         // Even the dev profile leaves every table read-only unless it says "write": true.
         QVERIFY(!m_w.policies->current()->table("ledger", tenantPrincipal("a"))->writes.enabled);
         auto readOnly = Policy::fromJson(Json::parse(R"({"version": 1, "extends": "dev",
-            "defaults": {"tenant_column": "tenant_id"}, "tables": {"orders": {}, "notes": {}}})"), m_w.pool->schema());
+            "defaults": {"tenant_column": "tenant_id"}, "tables": {"orders": {}, "notes": {}}})"),
+                                         m_w.pool->schema());
         QVERIFY(readOnly.ok());
         QVERIFY(!(*readOnly)->writesEnabled());
         QVERIFY(m_w.policies->current()->writesEnabled());
@@ -108,9 +123,11 @@ private Q_SLOTS:
 
     void policyValidatesWrites()
     {
-        auto bad = Policy::fromJson(Json::parse(R"({"version": 1, "defaults": {"tenant_column": "tenant_id"},
+        auto bad = Policy::fromJson(
+            Json::parse(R"({"version": 1, "defaults": {"tenant_column": "tenant_id"},
             "tables": {"orders": {"write": true, "writes": {"read_only": ["totl"], "approval": "sometimes",
-            "max_affected_rows": 0, "colour": 1}}}})"), m_w.pool->schema());
+            "max_affected_rows": 0, "colour": 1}}}})"),
+            m_w.pool->schema());
         QVERIFY(!bad.ok());
         const std::string &m = bad.error().message;
         QVERIFY2(m.find("/tables/orders/writes/read_only/0") != std::string::npos, m.c_str());
@@ -121,28 +138,37 @@ private Q_SLOTS:
 
     void createSetsTenantFromThePrincipal()
     {
-        const Json r = call(*m_w.a, "db_create", { { "table", "notes" }, { "values", { { "body", "new note" } } } });
+        const Json r = call(*m_w.a, "db_create",
+                            { { "table", "notes" }, { "values", { { "body", "new note" } } } });
         QVERIFY2(!r.contains("error"), r.dump().c_str());
         JCOMPARE(r["affected"], Json(1));
         JCOMPARE(r["row"]["tenant_id"], Json("a"));
         JCOMPARE(r["row"]["body"], Json("new note"));
         const std::int64_t id = r["row"]["id"].get<std::int64_t>();
-        JCOMPARE(DirectDb(m_dbPath).rows("SELECT tenant_id, body FROM notes WHERE id = " + std::to_string(id)).at(0).at(0),
+        JCOMPARE(DirectDb(m_dbPath)
+                     .rows("SELECT tenant_id, body FROM notes WHERE id = " + std::to_string(id))
+                     .at(0)
+                     .at(0),
                  Json("a"));
         const Json d = call(*m_w.a, "db_delete", { { "table", "notes" }, { "id", id } });
         QVERIFY2(!d.contains("error"), d.dump().c_str());
         JCOMPARE(d["soft_delete"], Json(false));
-        QCOMPARE(count("SELECT COUNT(*) FROM notes WHERE id = " + std::to_string(id)), std::int64_t(0));
+        QCOMPARE(count("SELECT COUNT(*) FROM notes WHERE id = " + std::to_string(id)),
+                 std::int64_t(0));
     }
 
     void createCannotPickAnotherTenant()
     {
         const std::int64_t before = count("SELECT COUNT(*) FROM notes");
-        const Json r = call(*m_w.a, "db_create", { { "table", "notes" }, { "values", { { "body", "x" }, { "tenant_id", "b" } } } });
+        const Json r =
+            call(*m_w.a, "db_create",
+                 { { "table", "notes" }, { "values", { { "body", "x" }, { "tenant_id", "b" } } } });
         QCOMPARE(code(r), std::string("FIELD_NOT_ALLOWED"));
         JCOMPARE(r["error"]["details"]["field"], Json("tenant_id"));
         // Not even its own tenant: the column is Warden's to set, never "corrected".
-        const Json own = call(*m_w.a, "db_create", { { "table", "notes" }, { "values", { { "body", "x" }, { "tenant_id", "a" } } } });
+        const Json own =
+            call(*m_w.a, "db_create",
+                 { { "table", "notes" }, { "values", { { "body", "x" }, { "tenant_id", "a" } } } });
         QCOMPARE(code(own), std::string("FIELD_NOT_ALLOWED"));
         QCOMPARE(count("SELECT COUNT(*) FROM notes"), before);
     }
@@ -150,7 +176,9 @@ private Q_SLOTS:
     void updateNeedsAReason()
     {
         const std::string before = orders();
-        const Json args { { "table", "orders" }, { "id", 1 }, { "values", { { "status", "held" } } } };
+        const Json args { { "table", "orders" },
+                          { "id", 1 },
+                          { "values", { { "status", "held" } } } };
         QCOMPARE(code(call(*m_w.a, "db_update", args)), std::string("REASON_REQUIRED"));
         Json blank = args;
         blank["reason"] = "   ";
@@ -160,26 +188,35 @@ private Q_SLOTS:
 
     void updateChangesOneRowAndRedactsIt()
     {
-        const Json r = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 1 }, { "values", { { "status", "held" } } },
-                                                  { "reason", "customer asked to hold it" } });
+        const Json r = call(*m_w.a, "db_update",
+                            { { "table", "orders" },
+                              { "id", 1 },
+                              { "values", { { "status", "held" } } },
+                              { "reason", "customer asked to hold it" } });
         QVERIFY2(!r.contains("error"), r.dump().c_str());
         JCOMPARE(r["affected"], Json(1));
         JCOMPARE(r["row"]["status"], Json("held"));
         QVERIFY(r["row"]["card_number"] != Json("4111111111111111")); // masked as reads are
         QVERIFY(!r["row"].contains("internal_code"));
-        JCOMPARE(DirectDb(m_dbPath).rows("SELECT status FROM orders WHERE id = 1").at(0).at(0), Json("held"));
+        JCOMPARE(DirectDb(m_dbPath).rows("SELECT status FROM orders WHERE id = 1").at(0).at(0),
+                 Json("held"));
         QCOMPARE(count("SELECT COUNT(*) FROM orders WHERE status = 'held'"), std::int64_t(1));
     }
 
     void updateCannotMoveARowToAnotherTenant()
     {
         const std::string before = orders();
-        const Json r = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 2 }, { "values", { { "tenant_id", "b" } } },
-                                                  { "reason", "move it" } });
+        const Json r = call(*m_w.a, "db_update",
+                            { { "table", "orders" },
+                              { "id", 2 },
+                              { "values", { { "tenant_id", "b" } } },
+                              { "reason", "move it" } });
         QCOMPARE(code(r), std::string("FIELD_NOT_ALLOWED"));
-        const Json bulk = call(*m_w.a, "db_bulk_update", { { "table", "orders" },
-                                                         { "where", { { "field", "id" }, { "op", "eq" }, { "value", 2 } } },
-                                                         { "values", { { "tenant_id", "b" } } }, { "reason", "move it" } });
+        const Json bulk = call(*m_w.a, "db_bulk_update",
+                               { { "table", "orders" },
+                                 { "where", { { "field", "id" }, { "op", "eq" }, { "value", 2 } } },
+                                 { "values", { { "tenant_id", "b" } } },
+                                 { "reason", "move it" } });
         QCOMPARE(code(bulk), std::string("FIELD_NOT_ALLOWED"));
         QCOMPARE(orders(), before);
     }
@@ -187,16 +224,25 @@ private Q_SLOTS:
     void anotherTenantsRowIsNotFound()
     {
         const std::string before = orders();
-        const Json r = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 6 }, { "values", { { "status", "x" } } },
-                                                  { "reason", "r" } });
+        const Json r = call(*m_w.a, "db_update",
+                            { { "table", "orders" },
+                              { "id", 6 },
+                              { "values", { { "status", "x" } } },
+                              { "reason", "r" } });
         QCOMPARE(code(r), std::string("NOT_FOUND"));
-        const Json missing = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 999 }, { "values", { { "status", "x" } } },
-                                                        { "reason", "r" } });
+        const Json missing = call(*m_w.a, "db_update",
+                                  { { "table", "orders" },
+                                    { "id", 999 },
+                                    { "values", { { "status", "x" } } },
+                                    { "reason", "r" } });
         JCOMPARE(missing["error"]["message"], r["error"]["message"]); // not an oracle
         // A bulk update aimed at the other tenant's rows finds none of them.
-        const Json bulk = call(*m_w.a, "db_bulk_update", { { "table", "orders" },
-                                                         { "where", { { "field", "tenant_id" }, { "op", "eq" }, { "value", "b" } } },
-                                                         { "values", { { "status", "x" } } }, { "reason", "r" } });
+        const Json bulk =
+            call(*m_w.a, "db_bulk_update",
+                 { { "table", "orders" },
+                   { "where", { { "field", "tenant_id" }, { "op", "eq" }, { "value", "b" } } },
+                   { "values", { { "status", "x" } } },
+                   { "reason", "r" } });
         QVERIFY2(!bulk.contains("error"), bulk.dump().c_str());
         JCOMPARE(bulk["affected"], Json(0));
         const Json del = call(*m_w.b, "db_delete", { { "table", "notes" }, { "id", 1 } });
@@ -208,12 +254,18 @@ private Q_SLOTS:
     void theKeyCannotChange()
     {
         const std::string before = orders();
-        const Json r = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 2 }, { "values", { { "id", 99 } } },
-                                                  { "reason", "r" } });
+        const Json r = call(*m_w.a, "db_update",
+                            { { "table", "orders" },
+                              { "id", 2 },
+                              { "values", { { "id", 99 } } },
+                              { "reason", "r" } });
         QCOMPARE(code(r), std::string("FIELD_NOT_ALLOWED"));
         JCOMPARE(r["error"]["details"]["field"], Json("id"));
-        const Json soft = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 2 }, { "values", { { "deleted_at", nullptr } } },
-                                                     { "reason", "r" } });
+        const Json soft = call(*m_w.a, "db_update",
+                               { { "table", "orders" },
+                                 { "id", 2 },
+                                 { "values", { { "deleted_at", nullptr } } },
+                                 { "reason", "r" } });
         QCOMPARE(code(soft), std::string("FIELD_NOT_ALLOWED"));
         QCOMPARE(orders(), before);
     }
@@ -221,8 +273,11 @@ private Q_SLOTS:
     void aDeniedColumnAnswersLikeAnUnknownOne()
     {
         auto refusal = [&](const std::string &field) {
-            const Json r = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 2 }, { "values", { { field, "v" } } },
-                                                      { "reason", "r" } });
+            const Json r = call(*m_w.a, "db_update",
+                                { { "table", "orders" },
+                                  { "id", 2 },
+                                  { "values", { { field, "v" } } },
+                                  { "reason", "r" } });
             Json e = r["error"];
             std::string message = e["message"].get<std::string>();
             message.replace(message.find(field), field.size(), "F");
@@ -239,8 +294,11 @@ private Q_SLOTS:
     {
         const std::string before = orders("SELECT id, card_number, total FROM orders ORDER BY id");
         for (const char *field : { "card_number", "total" }) {
-            const Json r = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 2 }, { "values", { { field, "1" } } },
-                                                      { "reason", "r" } });
+            const Json r = call(*m_w.a, "db_update",
+                                { { "table", "orders" },
+                                  { "id", 2 },
+                                  { "values", { { field, "1" } } },
+                                  { "reason", "r" } });
             QCOMPARE(code(r), std::string("FIELD_NOT_ALLOWED"));
         }
         QCOMPARE(orders("SELECT id, card_number, total FROM orders ORDER BY id"), before);
@@ -248,22 +306,28 @@ private Q_SLOTS:
 
     void bulkUpdateStaysInItsScope()
     {
-        const Json r = call(*m_w.a, "db_bulk_update", { { "table", "orders" },
-                                                      { "where", { { "field", "status" }, { "op", "eq" }, { "value", "shipped" } } },
-                                                      { "values", { { "note", "audited" } } }, { "reason", "quarterly audit" } });
+        const Json r =
+            call(*m_w.a, "db_bulk_update",
+                 { { "table", "orders" },
+                   { "where", { { "field", "status" }, { "op", "eq" }, { "value", "shipped" } } },
+                   { "values", { { "note", "audited" } } },
+                   { "reason", "quarterly audit" } });
         QVERIFY2(!r.contains("error"), r.dump().c_str());
         JCOMPARE(r["affected"], Json(2));
         QCOMPARE(count("SELECT COUNT(*) FROM orders WHERE note = 'audited'"), std::int64_t(2));
-        QCOMPARE(count("SELECT COUNT(*) FROM orders WHERE note = 'audited' AND tenant_id = 'b'"), std::int64_t(0));
+        QCOMPARE(count("SELECT COUNT(*) FROM orders WHERE note = 'audited' AND tenant_id = 'b'"),
+                 std::int64_t(0));
     }
 
     void tooManyRowsRollBack()
     {
         const std::string before = orders();
         // Tenant a has 5 live orders; max_affected_rows is 3.
-        const Json r = call(*m_w.a, "db_bulk_update", { { "table", "orders" },
-                                                      { "where", { { "field", "id" }, { "op", "gt" }, { "value", 0 } } },
-                                                      { "values", { { "status", "closed" } } }, { "reason", "close all" } });
+        const Json r = call(*m_w.a, "db_bulk_update",
+                            { { "table", "orders" },
+                              { "where", { { "field", "id" }, { "op", "gt" }, { "value", 0 } } },
+                              { "values", { { "status", "closed" } } },
+                              { "reason", "close all" } });
         QCOMPARE(code(r), std::string("BUDGET_EXCEEDED"));
         JCOMPARE(r["error"]["details"]["limit"], Json(3));
         QCOMPARE(orders(), before);
@@ -277,8 +341,10 @@ private Q_SLOTS:
         const std::string id = approvalIdOf(first);
         QVERIFY(!id.empty());
         QVERIFY(first["error"]["details"]["expires_at"].is_string());
-        QCOMPARE(first["error"]["details"]["payload_hash"].get<std::string>().size(), std::size_t(64));
-        QCOMPARE(count("SELECT COUNT(*) FROM orders WHERE id = 4 AND deleted_at IS NULL"), std::int64_t(1));
+        QCOMPARE(first["error"]["details"]["payload_hash"].get<std::string>().size(),
+                 std::size_t(64));
+        QCOMPARE(count("SELECT COUNT(*) FROM orders WHERE id = 4 AND deleted_at IS NULL"),
+                 std::int64_t(1));
 
         Json retry = args;
         retry["approval_id"] = id;
@@ -286,7 +352,8 @@ private Q_SLOTS:
         QCOMPARE(code(call(*m_w.a, "db_delete", retry)), std::string("APPROVAL_REQUIRED"));
         auto pending = m_w.approvals->list(true);
         QVERIFY(pending.ok());
-        QVERIFY(std::any_of(pending->begin(), pending->end(), [&](const auto &a) { return a.id == id; }));
+        QVERIFY(std::any_of(pending->begin(), pending->end(),
+                            [&](const auto &a) { return a.id == id; }));
         auto decided = m_w.approvals->decide(id, true, "operator-olga");
         QVERIFY2(decided.ok(), decided.ok() ? "" : decided.error().message.c_str());
         // Deciding twice is refused.
@@ -296,22 +363,30 @@ private Q_SLOTS:
         QVERIFY2(!done.contains("error"), done.dump().c_str());
         JCOMPARE(done["soft_delete"], Json(true));
         JCOMPARE(done["affected"], Json(1));
-        QCOMPARE(count("SELECT COUNT(*) FROM orders WHERE id = 4 AND deleted_at IS NOT NULL"), std::int64_t(1));
+        QCOMPARE(count("SELECT COUNT(*) FROM orders WHERE id = 4 AND deleted_at IS NOT NULL"),
+                 std::int64_t(1));
         // Single use.
         const Json again = call(*m_w.a, "db_delete", retry);
         QCOMPARE(code(again), std::string("APPROVAL_REQUIRED"));
         JCOMPARE(again["error"]["details"]["state"], Json("used"));
         // The soft-deleted row is gone for the tools too.
-        const Json update = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 4 }, { "values", { { "status", "x" } } },
-                                                       { "reason", "r" } });
+        const Json update = call(*m_w.a, "db_update",
+                                 { { "table", "orders" },
+                                   { "id", 4 },
+                                   { "values", { { "status", "x" } } },
+                                   { "reason", "r" } });
         QCOMPARE(code(update), std::string("NOT_FOUND"));
     }
 
     void anApprovalIsBoundToTheExactPayload()
     {
-        const Json args { { "table", "tasks" }, { "values", { { "title", "rotate keys" } } }, { "reason", "ops" } };
+        const Json args { { "table", "tasks" },
+                          { "values", { { "title", "rotate keys" } } },
+                          { "reason", "ops" } };
         const std::string id = approvalIdOf(call(*m_w.a, "db_create", args));
         QVERIFY(!id.empty());
+        // Asking again while it waits gives the same approval, not a second one.
+        QCOMPARE(approvalIdOf(call(*m_w.a, "db_create", args)), id);
         QVERIFY(m_w.approvals->decide(id, true, "operator-olga").ok());
 
         Json edited = args;
@@ -330,15 +405,21 @@ private Q_SLOTS:
         JCOMPARE(ok["row"]["title"], Json("rotate keys"));
         QCOMPARE(count("SELECT COUNT(*) FROM tasks"), std::int64_t(1));
         // The key order of the arguments does not matter; the payload does.
-        JCOMPARE(WriteTool::payloadHash("db_create", Json::parse(R"({"a": 1, "b": 2})"), tenantPrincipal("a"), "v"),
-                 WriteTool::payloadHash("db_create", Json::parse(R"({"b": 2, "a": 1})"), tenantPrincipal("a"), "v"));
-        QVERIFY(WriteTool::payloadHash("db_create", Json::parse(R"({"a": 1})"), tenantPrincipal("a"), "v")
-                != WriteTool::payloadHash("db_create", Json::parse(R"({"a": 1})"), tenantPrincipal("a"), "w"));
+        JCOMPARE(WriteTool::payloadHash("db_create", Json::parse(R"({"a": 1, "b": 2})"),
+                                        tenantPrincipal("a"), "v"),
+                 WriteTool::payloadHash("db_create", Json::parse(R"({"b": 2, "a": 1})"),
+                                        tenantPrincipal("a"), "v"));
+        QVERIFY(WriteTool::payloadHash("db_create", Json::parse(R"({"a": 1})"),
+                                       tenantPrincipal("a"), "v")
+                != WriteTool::payloadHash("db_create", Json::parse(R"({"a": 1})"),
+                                          tenantPrincipal("a"), "w"));
     }
 
     void deniedAndExpiredApprovalsAreRefused()
     {
-        const Json args { { "table", "tasks" }, { "values", { { "title", "denied one" } } }, { "reason", "ops" } };
+        const Json args { { "table", "tasks" },
+                          { "values", { { "title", "denied one" } } },
+                          { "reason", "ops" } };
         const std::string denied = approvalIdOf(call(*m_w.a, "db_create", args));
         QVERIFY(m_w.approvals->decide(denied, false, "operator-olga").ok());
         Json retry = args;
@@ -347,7 +428,9 @@ private Q_SLOTS:
         QCOMPARE(code(r), std::string("APPROVAL_REQUIRED"));
         JCOMPARE(r["error"]["details"]["state"], Json("denied"));
 
-        const Json later { { "table", "tasks" }, { "values", { { "title", "too late" } } }, { "reason", "ops" } };
+        const Json later { { "table", "tasks" },
+                           { "values", { { "title", "too late" } } },
+                           { "reason", "ops" } };
         const std::string expiring = approvalIdOf(call(*m_w.a, "db_create", later));
         QVERIFY(m_w.approvals->decide(expiring, true, "operator-olga").ok());
         m_w.nowMs += 61'000; // the tasks table's approvals live 60 s
@@ -364,13 +447,15 @@ private Q_SLOTS:
         Json unknown = later;
         unknown["approval_id"] = "00000000000000000000000000000000";
         QCOMPARE(code(call(*m_w.a, "db_create", unknown)), std::string("APPROVAL_REQUIRED"));
-        QCOMPARE(count("SELECT COUNT(*) FROM tasks WHERE title IN ('denied one', 'too late')"), std::int64_t(0));
+        QCOMPARE(count("SELECT COUNT(*) FROM tasks WHERE title IN ('denied one', 'too late')"),
+                 std::int64_t(0));
     }
 
     void manyRowsWaitForApproval()
     {
         // notes: approval above 2 rows; tenant a has 3 notes.
-        const Json args { { "table", "notes" }, { "where", { { "field", "id" }, { "op", "gt" }, { "value", 0 } } },
+        const Json args { { "table", "notes" },
+                          { "where", { { "field", "id" }, { "op", "gt" }, { "value", 0 } } },
                           { "values", { { "body", "redacted" } } } };
         const Json first = call(*m_w.a, "db_bulk_update", args);
         QCOMPARE(code(first), std::string("APPROVAL_REQUIRED"));
@@ -390,7 +475,9 @@ private Q_SLOTS:
     // store records the decision before the approval is used, once.
     void aDecisionMadeElsewhereIsRecordedBeforeUse()
     {
-        const Json args { { "table", "tasks" }, { "values", { { "title", "from the command line" } } }, { "reason", "ops" } };
+        const Json args { { "table", "tasks" },
+                          { "values", { { "title", "from the command line" } } },
+                          { "reason", "ops" } };
         const std::string id = approvalIdOf(call(*m_w.a, "db_create", args));
         QVERIFY(!id.empty());
         const std::size_t before = auditOfKind("approval").size();
@@ -417,8 +504,11 @@ private Q_SLOTS:
     void theAuditTrailRecordsWritesAndDecisions()
     {
         // A refused write of a masked column: its value never reaches the trail in clear.
-        call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 2 }, { "values", { { "card_number", "5500000000000004" } } },
-                                  { "reason", "r" } });
+        call(*m_w.a, "db_update",
+             { { "table", "orders" },
+               { "id", 2 },
+               { "values", { { "card_number", "5500000000000004" } } },
+               { "reason", "r" } });
         const std::string text = auditText();
         QVERIFY(!text.empty());
         QVERIFY(text.find("5500000000000004") == std::string::npos);

@@ -48,7 +48,8 @@ private:
         } else {
             for (int row = 0; row < PQntuples(r); ++row) {
                 for (int col = 0; col < PQnfields(r); ++col)
-                    out += std::string(col ? "|" : "") + (PQgetisnull(r, row, col) ? "null" : PQgetvalue(r, row, col));
+                    out += std::string(col ? "|" : "")
+                        + (PQgetisnull(r, row, col) ? "null" : PQgetvalue(r, row, col));
                 out += "\n";
             }
         }
@@ -57,7 +58,10 @@ private:
         return out;
     }
     std::string rows(const std::string &sql) const { return admin(m_dbname, sql); }
-    std::string orders() const { return rows("SELECT id, tenant_id, status, note, deleted_at FROM orders ORDER BY id"); }
+    std::string orders() const
+    {
+        return rows("SELECT id, tenant_id, status, note, deleted_at FROM orders ORDER BY id");
+    }
     static Json call(McpClient &client, const std::string &tool, const Json &arguments)
     {
         return WriteToolWorld::call(client, tool, arguments);
@@ -71,12 +75,14 @@ private Q_SLOTS:
         if (m_env.empty()) {
             if (qEnvironmentVariableIsSet("WARDEN_ALLOW_SKIP_PG"))
                 QSKIP("no PostgreSQL fixture and WARDEN_ALLOW_SKIP_PG is set");
-            QFAIL(qPrintable(QStringLiteral("the PostgreSQL fixture is missing (%1); run the test through ctest "
-                                            "so that fixture.pg.start runs")
-                                 .arg(pgEnvPath())));
+            QFAIL(qPrintable(
+                QStringLiteral("the PostgreSQL fixture is missing (%1); run the test through ctest "
+                               "so that fixture.pg.start runs")
+                    .arg(pgEnvPath())));
         }
-        for (const char *key : { "WARDEN_PG_HOST", "WARDEN_PG_PORT", "WARDEN_PG_READER", "WARDEN_PG_READER_PASSWORD",
-                                 "WARDEN_PG_SOCKET_DIR", "WARDEN_PG_SUPERUSER" })
+        for (const char *key :
+             { "WARDEN_PG_HOST", "WARDEN_PG_PORT", "WARDEN_PG_READER", "WARDEN_PG_READER_PASSWORD",
+               "WARDEN_PG_SOCKET_DIR", "WARDEN_PG_SUPERUSER" })
             QVERIFY2(m_env.count(key), key);
 
         m_dbname = "warden_write_" + std::to_string(QRandomGenerator::global()->bounded(1u << 30));
@@ -103,7 +109,8 @@ private Q_SLOTS:
         config.user = QString::fromStdString(role);
         QVERIFY(m_dir.isValid());
         std::string error;
-        QVERIFY2(m_w.open(config, m_env.at("WARDEN_PG_READER_PASSWORD"), m_dir.path(), error), error.c_str());
+        QVERIFY2(m_w.open(config, m_env.at("WARDEN_PG_READER_PASSWORD"), m_dir.path(), error),
+                 error.c_str());
     }
 
     void cleanupTestCase()
@@ -115,34 +122,52 @@ private Q_SLOTS:
 
     void createSetsTheTenantAndRefusesAnother()
     {
-        const Json r = call(*m_w.a, "db_create", { { "table", "notes" }, { "values", { { "body", "pg note" } } } });
+        const Json r = call(*m_w.a, "db_create",
+                            { { "table", "notes" }, { "values", { { "body", "pg note" } } } });
         QVERIFY2(!r.contains("error"), r.dump().c_str());
         JCOMPARE(r["row"]["tenant_id"], Json("a"));
         QCOMPARE(rows("SELECT tenant_id FROM notes WHERE body = 'pg note'"), std::string("a\n"));
-        const Json other = call(*m_w.a, "db_create", { { "table", "notes" }, { "values", { { "body", "x" }, { "tenant_id", "b" } } } });
+        const Json other =
+            call(*m_w.a, "db_create",
+                 { { "table", "notes" }, { "values", { { "body", "x" }, { "tenant_id", "b" } } } });
         QCOMPARE(code(other), std::string("FIELD_NOT_ALLOWED"));
         QCOMPARE(rows("SELECT COUNT(*) FROM notes WHERE body = 'x'"), std::string("0\n"));
     }
 
     void updateStaysInTheTenantAndKeepsTheKey()
     {
-        const Json r = call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 2 }, { "values", { { "status", "held" } } },
-                                                    { "reason", "customer call" } });
+        const Json r = call(*m_w.a, "db_update",
+                            { { "table", "orders" },
+                              { "id", 2 },
+                              { "values", { { "status", "held" } } },
+                              { "reason", "customer call" } });
         QVERIFY2(!r.contains("error"), r.dump().c_str());
         JCOMPARE(r["row"]["status"], Json("held"));
         const std::string before = orders();
-        QCOMPARE(code(call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 6 }, { "values", { { "status", "x" } } },
-                                                   { "reason", "r" } })),
+        QCOMPARE(code(call(*m_w.a, "db_update",
+                           { { "table", "orders" },
+                             { "id", 6 },
+                             { "values", { { "status", "x" } } },
+                             { "reason", "r" } })),
                  std::string("NOT_FOUND"));
-        QCOMPARE(code(call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 2 }, { "values", { { "tenant_id", "b" } } },
-                                                   { "reason", "r" } })),
+        QCOMPARE(code(call(*m_w.a, "db_update",
+                           { { "table", "orders" },
+                             { "id", 2 },
+                             { "values", { { "tenant_id", "b" } } },
+                             { "reason", "r" } })),
                  std::string("FIELD_NOT_ALLOWED"));
-        QCOMPARE(code(call(*m_w.a, "db_update", { { "table", "orders" }, { "id", 2 }, { "values", { { "id", 99 } } },
-                                                   { "reason", "r" } })),
+        QCOMPARE(code(call(*m_w.a, "db_update",
+                           { { "table", "orders" },
+                             { "id", 2 },
+                             { "values", { { "id", 99 } } },
+                             { "reason", "r" } })),
                  std::string("FIELD_NOT_ALLOWED"));
-        const Json bulk = call(*m_w.a, "db_bulk_update", { { "table", "orders" },
-                                                           { "where", { { "field", "tenant_id" }, { "op", "eq" }, { "value", "b" } } },
-                                                           { "values", { { "status", "x" } } }, { "reason", "r" } });
+        const Json bulk =
+            call(*m_w.a, "db_bulk_update",
+                 { { "table", "orders" },
+                   { "where", { { "field", "tenant_id" }, { "op", "eq" }, { "value", "b" } } },
+                   { "values", { { "status", "x" } } },
+                   { "reason", "r" } });
         JCOMPARE(bulk["affected"], Json(0));
         QCOMPARE(orders(), before);
     }
@@ -150,15 +175,20 @@ private Q_SLOTS:
     void tooManyRowsRollBackInOneTransaction()
     {
         const std::string before = orders();
-        const Json r = call(*m_w.a, "db_bulk_update", { { "table", "orders" },
-                                                        { "where", { { "field", "id" }, { "op", "gt" }, { "value", 0 } } },
-                                                        { "values", { { "status", "closed" } } }, { "reason", "close all" } });
+        const Json r = call(*m_w.a, "db_bulk_update",
+                            { { "table", "orders" },
+                              { "where", { { "field", "id" }, { "op", "gt" }, { "value", 0 } } },
+                              { "values", { { "status", "closed" } } },
+                              { "reason", "close all" } });
         QCOMPARE(code(r), std::string("BUDGET_EXCEEDED"));
         QCOMPARE(orders(), before);
         // The connection is usable after the rollback.
-        const Json ok = call(*m_w.a, "db_bulk_update", { { "table", "orders" },
-                                                         { "where", { { "field", "status" }, { "op", "eq" }, { "value", "shipped" } } },
-                                                         { "values", { { "note", "checked" } } }, { "reason", "audit" } });
+        const Json ok =
+            call(*m_w.a, "db_bulk_update",
+                 { { "table", "orders" },
+                   { "where", { { "field", "status" }, { "op", "eq" }, { "value", "shipped" } } },
+                   { "values", { { "note", "checked" } } },
+                   { "reason", "audit" } });
         JCOMPARE(ok["affected"], Json(2));
         QCOMPARE(rows("SELECT COUNT(*) FROM orders WHERE note = 'checked'"), std::string("2\n"));
     }
@@ -174,13 +204,15 @@ private Q_SLOTS:
         const Json done = call(*m_w.a, "db_delete", retry);
         QVERIFY2(!done.contains("error"), done.dump().c_str());
         JCOMPARE(done["soft_delete"], Json(true));
-        QCOMPARE(rows("SELECT deleted_at IS NOT NULL FROM orders WHERE id = 5"), std::string("t\n"));
+        QCOMPARE(rows("SELECT deleted_at IS NOT NULL FROM orders WHERE id = 5"),
+                 std::string("t\n"));
         QCOMPARE(code(call(*m_w.a, "db_delete", retry)), std::string("APPROVAL_REQUIRED"));
 
         const Json hard = call(*m_w.a, "db_delete", { { "table", "notes" }, { "id", 1 } });
         QVERIFY2(!hard.contains("error"), hard.dump().c_str());
         QCOMPARE(rows("SELECT COUNT(*) FROM notes WHERE id = 1"), std::string("0\n"));
-        QCOMPARE(code(call(*m_w.b, "db_delete", { { "table", "notes" }, { "id", 2 } })), std::string("NOT_FOUND"));
+        QCOMPARE(code(call(*m_w.b, "db_delete", { { "table", "notes" }, { "id", 2 } })),
+                 std::string("NOT_FOUND"));
         QCOMPARE(rows("SELECT COUNT(*) FROM notes WHERE id = 2"), std::string("1\n"));
     }
 };

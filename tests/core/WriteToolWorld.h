@@ -69,13 +69,14 @@ public:
     std::shared_ptr<audit::AuditLog> auditLog;
     ToolServices services;
     std::unique_ptr<McpServer> server;
-    std::unique_ptr<McpClient> a;  // tenant a, user alice
+    std::unique_ptr<McpClient> a; // tenant a, user alice
     std::unique_ptr<McpClient> a2; // tenant a, user carol
-    std::unique_ptr<McpClient> b;  // tenant b
+    std::unique_ptr<McpClient> b; // tenant b
     std::atomic<std::int64_t> nowMs { 1'800'000'000'000 };
 
     // Opens both pools on `config`, the audit trail and approvals in `stateDir`.
-    bool open(const DatabaseConfig &config, const std::string &password, const QString &stateDir, std::string &error)
+    bool open(const DatabaseConfig &config, const std::string &password, const QString &stateDir,
+              std::string &error)
     {
         auto readPool = db::DatabasePool::open(config, password, 2);
         auto rwPool = db::DatabasePool::open(config, password, 1, db::AccessMode::ReadWrite);
@@ -101,7 +102,8 @@ public:
             return false;
         }
         auditLog = std::move(log).value();
-        auto store = approvals::ApprovalStore::open(approvals::ApprovalStore::pathNextTo(options.path));
+        auto store =
+            approvals::ApprovalStore::open(approvals::ApprovalStore::pathNextTo(options.path));
         if (!store) {
             error = "approvals: " + store.error().message;
             return false;
@@ -119,9 +121,11 @@ public:
         services.approvals = approvals.get();
         services.redactor = std::make_shared<Redactor>("write-test hash key");
         auto tools = std::make_unique<ToolRegistry>();
-        for (const WriteKind kind : { WriteKind::Create, WriteKind::Update, WriteKind::Delete, WriteKind::BulkUpdate })
+        for (const WriteKind kind :
+             { WriteKind::Create, WriteKind::Update, WriteKind::Delete, WriteKind::BulkUpdate })
             tools->add(std::make_shared<WriteTool>(services, kind));
-        server = std::make_unique<McpServer>(McpServer::Options {}, std::move(tools), std::make_unique<ResourceCatalog>(),
+        server = std::make_unique<McpServer>(McpServer::Options {}, std::move(tools),
+                                             std::make_unique<ResourceCatalog>(),
                                              std::make_unique<PromptCatalog>());
         server->setAudit(auditLog, [this] { return policies->current()->versionHash(); });
         a = std::make_unique<McpClient>(*server, tenantPrincipal("a", "alice"));
@@ -142,7 +146,10 @@ public:
             pool->shutdown();
     }
 
-    static QString auditPath(const QString &stateDir) { return stateDir + QStringLiteral("/audit.db"); }
+    static QString auditPath(const QString &stateDir)
+    {
+        return stateDir + QStringLiteral("/audit.db");
+    }
 
     // structuredContent of a tools/call.
     static Json call(McpClient &client, const std::string &tool, const Json &arguments)
@@ -155,7 +162,9 @@ public:
     }
     static std::string approvalIdOf(const Json &refused)
     {
-        return refused.value("error", Json::object()).value("details", Json::object()).value("approval_id", std::string());
+        return refused.value("error", Json::object())
+            .value("details", Json::object())
+            .value("approval_id", std::string());
     }
 };
 

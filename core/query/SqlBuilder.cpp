@@ -288,11 +288,11 @@ Json SqlBuilder::tenantValue(const TableView &table, const Principal &principal)
     }
 }
 
-Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principal, Json &decisions)
+Result<std::vector<SqlBuilder::ScopeValue>> SqlBuilder::scopeValues(const TableView &table,
+                                                                     const Principal &principal,
+                                                                     Json &decisions)
 {
-    const TableView &table = m_table;
-    const auto quote = &QueryCompiler::quoteIdentifier;
-    std::vector<std::string> predicates;
+    std::vector<ScopeValue> values;
     if (!table.tenantColumn.empty()) {
         if (principal.tenantId.empty())
             return Error(ErrorCode::TenantScopeRequired,
@@ -301,9 +301,7 @@ Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principa
                          { "Authenticate as a principal with a tenant, or ask an operator to set "
                            "local_principal.tenant_id" },
                          Json { { "table", table.name() } });
-        const Json tenant = tenantValue(table, principal);
-        predicates.push_back(tenant.is_null() ? std::string("1 = 0")
-                                              : quote(table.tenantColumn) + " = " + param(tenant));
+        values.push_back({ table.tenantColumn, tenantValue(table, principal) });
         decisions.push_back({ { "kind", "scope" },
                               { "scope", "tenant" },
                               { "table", table.name() },
@@ -316,13 +314,27 @@ Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principa
                          "\"" + table.name()
                              + "\" is scoped by owner and this caller has no user id",
                          {}, Json { { "table", table.name() } });
-        predicates.push_back(quote(table.ownerColumn) + " = " + param(principal.userId));
+        values.push_back({ table.ownerColumn, principal.userId });
         decisions.push_back({ { "kind", "scope" },
                               { "scope", "owner" },
                               { "table", table.name() },
                               { "field", table.ownerColumn },
                               { "source", "principal.user" } });
     }
+    return values;
+}
+
+Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principal, Json &decisions)
+{
+    const TableView &table = m_table;
+    const auto quote = &QueryCompiler::quoteIdentifier;
+    auto values = scopeValues(table, principal, decisions);
+    if (!values)
+        return values.takeError();
+    std::vector<std::string> predicates;
+    for (const ScopeValue &v : *values)
+        predicates.push_back(v.value.is_null() ? std::string("1 = 0")
+                                               : quote(v.column) + " = " + param(v.value));
     if (!table.softDeleteColumn.empty()) {
         predicates.push_back(quote(table.softDeleteColumn) + " IS NULL");
         decisions.push_back({ { "kind", "scope" },

@@ -62,6 +62,15 @@ public:
     // The principal's tenant as a value of the table's tenant column; null when it cannot be
     // one (a non-numeric tenant for an integer column), which must match no row.
     static Json tenantValue(const TableView &table, const Principal &principal);
+    // The tenant and owner columns' values for this caller, each recorded in `decisions`;
+    // TENANT_SCOPE_REQUIRED when the caller has no tenant (or user id) for a scoped table.
+    struct ScopeValue
+    {
+        std::string column;
+        Json value; // null: the caller's tenant cannot be a value of the column
+    };
+    static Result<std::vector<ScopeValue>> scopeValues(const TableView &table, const Principal &principal,
+                                                       Json &decisions);
 
     // The columns `select` names (null: every permitted column up to max_select_fields),
     // with the default-select and redaction decisions.

@@ -173,39 +173,17 @@ Result<CompiledWrite> WriteCompiler::compile(WriteKind kind, const Json &args,
 
     if (kind == WriteKind::Create) {
         // The scope columns come from the principal, never from the caller.
-        if (!table.tenantColumn.empty()) {
-            if (principal.tenantId.empty())
-                return Error(ErrorCode::TenantScopeRequired,
-                             "\"" + table.name()
-                                 + "\" is scoped by tenant and this caller has no tenant",
-                             {}, Json { { "table", table.name() } });
-            const Json tenant = SqlBuilder::tenantValue(table, principal);
-            if (tenant.is_null())
+        auto scoped = SqlBuilder::scopeValues(table, principal, w.decisions);
+        if (!scoped)
+            return scoped.takeError();
+        for (const auto &v : *scoped) {
+            if (v.value.is_null())
                 return Error(ErrorCode::TenantScopeRequired,
                              "\"" + table.name()
                                  + "\" keys tenants by number and this caller's tenant is not one",
                              {}, Json { { "table", table.name() } });
-            columns.push_back(table.tenantColumn);
-            values.push_back(b.param(tenant));
-            w.decisions.push_back({ { "kind", "scope" },
-                                    { "scope", "tenant" },
-                                    { "table", table.name() },
-                                    { "field", table.tenantColumn },
-                                    { "source", "principal.tenant" } });
-        }
-        if (!table.ownerColumn.empty()) {
-            if (principal.userId.empty())
-                return Error(ErrorCode::TenantScopeRequired,
-                             "\"" + table.name()
-                                 + "\" is scoped by owner and this caller has no user id",
-                             {}, Json { { "table", table.name() } });
-            columns.push_back(table.ownerColumn);
-            values.push_back(b.param(principal.userId));
-            w.decisions.push_back({ { "kind", "scope" },
-                                    { "scope", "owner" },
-                                    { "table", table.name() },
-                                    { "field", table.ownerColumn },
-                                    { "source", "principal.user" } });
+            columns.push_back(v.column);
+            values.push_back(b.param(v.value));
         }
         std::string placeholders;
         for (const auto &p : values)

@@ -171,6 +171,12 @@ private Q_SLOTS:
                  { { "table", "notes" }, { "values", { { "body", "x" }, { "tenant_id", "a" } } } });
         QCOMPARE(code(own), std::string("FIELD_NOT_ALLOWED"));
         QCOMPARE(count("SELECT COUNT(*) FROM notes"), before);
+        // A caller without a tenant cannot create a row in a tenant-scoped table at all.
+        McpClient nobody(*m_w.server, tenantPrincipal("", "nobody"));
+        QCOMPARE(code(call(nobody, "db_create",
+                           { { "table", "notes" }, { "values", { { "body", "x" } } } })),
+                 std::string("TENANT_SCOPE_REQUIRED"));
+        QCOMPARE(count("SELECT COUNT(*) FROM notes"), before);
     }
 
     void updateNeedsAReason()

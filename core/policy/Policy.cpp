@@ -78,6 +78,10 @@ void readWriteRules(JsonChecker &c, const Json &table, const std::string &ptr, c
                     WriteRules &w)
 {
     w.enabled = c.boolean(table, ptr, "write").value_or(false);
+    if (w.enabled && info.primaryKey.size() != 1)
+        c.addProblem(jsonPointerJoin(ptr, "write"),
+                     "table \"" + info.name + "\" has no single-column primary key, which the write tools need "
+                                               "to find a row; remove \"write\"");
     const Json *obj = c.objectMember(table, ptr, "writes",
                                      {"read_only", "require_reason", "max_affected_rows", "approval",
                                       "approval_above_rows", "approval_ttl_seconds"});

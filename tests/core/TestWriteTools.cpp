@@ -134,6 +134,14 @@ private Q_SLOTS:
         QVERIFY2(m.find("/tables/orders/writes/approval") != std::string::npos, m.c_str());
         QVERIFY2(m.find("/tables/orders/writes/max_affected_rows") != std::string::npos, m.c_str());
         QVERIFY2(m.find("/tables/orders/writes/colour") != std::string::npos, m.c_str());
+        // A write finds its row by a single-column key.
+        auto pairs = Policy::fromJson(
+            Json::parse(R"({"version": 1, "defaults": {"tenant_column": "tenant_id"},
+            "tables": {"pairs": {"write": true}}})"),
+            m_w.pool->schema());
+        QVERIFY(!pairs.ok());
+        QVERIFY2(pairs.error().message.find("/tables/pairs/write") != std::string::npos,
+                 pairs.error().message.c_str());
     }
 
     void createSetsTenantFromThePrincipal()

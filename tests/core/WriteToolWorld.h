@@ -27,6 +27,7 @@ CREATE TABLE orders (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, status TEX
 CREATE TABLE notes (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, body TEXT);
 CREATE TABLE ledger (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, amount INTEGER);
 CREATE TABLE tasks (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, title TEXT);
+CREATE TABLE pairs (a INTEGER, b INTEGER, tenant_id TEXT NOT NULL, PRIMARY KEY (a, b));
 INSERT INTO orders VALUES (1, 'a', 'open', 10.5, 'n1', '4111111111111111', 'x1', NULL),
                           (2, 'a', 'open', 20, NULL, '4000000000000002', 'x2', NULL),
                           (3, 'a', 'shipped', 30, NULL, NULL, 'x3', NULL),

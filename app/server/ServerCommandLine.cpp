@@ -6,6 +6,7 @@
 #include "db/DatabasePool.h"
 #include "demo/DemoDataset.h"
 #include "common/StrictJson.h"
+#include "approvals/ApprovalStore.h"
 #include "audit/ArgumentSanitizer.h"
 #include "audit/AuditExport.h"
 #include "audit/AuditKeys.h"
@@ -66,6 +67,8 @@ const char *kUsage =
     "                                                        make an API key for a service account (shown once)\n"
     "  warden-server keys list [--json]                      the API keys: id, name, principal, state\n"
     "  warden-server keys revoke ID                          revoke an API key (servers refuse it from the next request)\n"
+    "  warden-server approvals list [--all] [--json]          writes waiting for an operator (--all: every approval)\n"
+    "  warden-server approvals approve|deny ID [--as NAME]   decide one; the agent's identical retry runs once\n"
     "  warden-server --version | --help\n"
     "\n"
     "Without --config, the bundled demo in the user's data folder is used (created on first use).\n"
@@ -709,6 +712,70 @@ int keysCommand(const QStringList &args, const QString &configPath)
     return kExitOk;
 }
 
+int approvalsCommand(const QStringList &args, const QString &configPath)
+{
+    const QString sub = args.value(0);
+    const bool list = sub == QLatin1String("list");
+    const bool decide = (sub == QLatin1String("approve") || sub == QLatin1String("deny")) && args.size() >= 2;
+    if (!list && !decide)
+        return usageError("usage: warden-server approvals list [--all] [--json] | approve ID [--as NAME] | deny ID "
+                          "[--as NAME]  [--config FILE]");
+    auto config = loadConfig(configPath);
+    if (!config) {
+        std::cerr << "warden-server: " << config.error().message << "\n";
+        return kExitUsage;
+    }
+    auto store = approvals::ApprovalStore::open(approvals::ApprovalStore::pathNextTo(Server::auditPath(*config)));
+    if (!store) {
+        std::cerr << "warden-server: " << store.error().message << "\n";
+        return kExitFailure;
+    }
+    if (decide) {
+        std::string decider = "cli:" + qEnvironmentVariable("USER", QStringLiteral("operator")).toStdString();
+        const QStringList options = args.mid(2);
+        if (options.size() == 2 && options[0] == QLatin1String("--as") && !options[1].isEmpty())
+            decider = options[1].toStdString();
+        else if (!options.isEmpty())
+            return usageError("approvals " + sub.toStdString() + " takes an ID and optionally --as NAME");
+        // The server that files the approval records the decision in the audit trail.
+        auto decided = (*store)->decide(args[1].toStdString(), sub == QLatin1String("approve"), decider);
+        if (!decided) {
+            std::cerr << "warden-server: " << decided.error().message << "\n";
+            return decided.error().code == ErrorCode::NotFound ? kExitUsage : kExitFailure;
+        }
+        std::cerr << "approval " << decided->id << " " << approvals::approvalStateName(decided->state) << " by "
+                  << decider << "\n";
+        return kExitOk;
+    }
+    bool all = false, json = false;
+    for (const QString &a : args.mid(1)) {
+        if (a == QLatin1String("--all"))
+            all = true;
+        else if (a == QLatin1String("--json"))
+            json = true;
+        else
+            return usageError("unknown option " + a.toStdString() + " for approvals list");
+    }
+    auto items = (*store)->list(!all);
+    if (!items) {
+        std::cerr << "warden-server: " << items.error().message << "\n";
+        return kExitFailure;
+    }
+    Json out = Json::array();
+    for (const auto &a : *items) {
+        const Json j = a.toJson();
+        if (json)
+            out.push_back(j);
+        else
+            std::cout << a.id << "  " << approvals::approvalStateName(a.state) << "  " << a.tool << " " << a.table
+                      << "  user=" << a.principal << (a.tenant.empty() ? "" : " tenant=" + a.tenant) << "  expires "
+                      << j["expires_at"].get<std::string>() << "  " << StrictJson::dump(a.summary) << "\n";
+    }
+    if (json)
+        std::cout << out.dump(2) << "\n";
+    return kExitOk;
+}
+
 } // namespace
 
 int ServerCommandLine::run(QCoreApplication &app)
@@ -777,6 +844,11 @@ int ServerCommandLine::run(QCoreApplication &app)
             rest.removeAll(QStringLiteral("--config"));
             rest.removeAll(configPath);
             return keysCommand(rest, configPath);
+        }
+        if (command == QLatin1String("approvals")) {
+            rest.removeAll(QStringLiteral("--config"));
+            rest.removeAll(configPath);
+            return approvalsCommand(rest, configPath);
         }
         return usageError("unknown command " + command.toStdString());
     }

@@ -84,6 +84,12 @@ struct Walker
                 out[key] = Walker { never, keys }.clear(it.value(), depth + 1);
             } else if (condition && (key == "value" || key == "values") && !fieldClear) {
                 out[key] = hidden(it.value());
+            } else if (key == "values" && depth == 0 && it.value().is_object()) {
+                // The write tools' {column: value}: each value follows its column's rule.
+                Json values = Json::object();
+                for (auto v = it.value().begin(); v != it.value().end(); ++v)
+                    values[v.key()] = isClear(v.key()) ? clear(v.value(), depth + 2) : hidden(v.value());
+                out[key] = std::move(values);
             } else if (key == "id" && depth == 0 && !isClear("id")) { // db_get's key
                 out[key] = hidden(it.value());
             } else {

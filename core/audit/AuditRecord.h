@@ -21,6 +21,7 @@ inline constexpr std::string_view PolicyChange = "policy_change";
 inline constexpr std::string_view Denial = "denial";           // refused before it ran (scope, rate limit)
 inline constexpr std::string_view AuthFailure = "auth_failure"; // an HTTP request without valid credentials
 inline constexpr std::string_view Retention = "retention";     // old segments were purged
+inline constexpr std::string_view Approval = "approval";       // an operator approved or denied a write
 } // namespace kind
 
 // One audit record as stored. `body` holds every field (docs/audit.md); the chain fields

@@ -182,6 +182,26 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
     return conn;
 }
 
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::openStateFile(const std::string &path,
+                                                                         const std::string &what,
+                                                                         const std::string &hint)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::absolute(path).parent_path(), ec);
+    if (ec)
+        return Error(ErrorCode::Unavailable, "cannot create the folder of " + what + " " + path + "; " + hint);
+    Options options;
+    options.access = AccessMode::ReadWrite;
+    options.create = true;
+    auto connection = open(path, options);
+    if (!connection)
+        return connection.takeError();
+    // journal_mode answers with a row.
+    if (auto r = (*connection)->query("PRAGMA journal_mode = WAL", {}, QueryOptions { 10000, -1 }); !r)
+        return r.takeError();
+    return connection;
+}
+
 SqliteConnection::SqliteConnection(sqlite3 *db, std::string path, AccessMode access,
                                    int busyTimeoutMs)
     : m_db(db)

@@ -41,6 +41,11 @@ public:
     {
         return open(path, Options {});
     }
+    // A state file of Warden's own (usage counters, approvals): its folder made if missing,
+    // the file created read-write, in WAL mode. A folder that cannot be made is Unavailable,
+    // "cannot create the folder of <what> <path>; <hint>".
+    static Result<std::unique_ptr<SqliteConnection>> openStateFile(const std::string &path, const std::string &what,
+                                                                   const std::string &hint);
     ~SqliteConnection() override;
 
     SqliteConnection(const SqliteConnection &) = delete;

@@ -73,6 +73,44 @@ void readBudget(JsonChecker &c, const Json &parent, const std::string &ptr, Budg
         b.minGroupSize = *v;
 }
 
+// The table's `writes` object over the defaults (see WriteRules); `write` switches it on.
+void readWriteRules(JsonChecker &c, const Json &table, const std::string &ptr, const db::TableInfo &info,
+                    WriteRules &w)
+{
+    w.enabled = c.boolean(table, ptr, "write").value_or(false);
+    if (w.enabled && info.primaryKey.size() != 1)
+        c.addProblem(jsonPointerJoin(ptr, "write"),
+                     "table \"" + info.name + "\" has no single-column primary key, which the write tools need "
+                                               "to find a row; remove \"write\"");
+    const Json *obj = c.objectMember(table, ptr, "writes",
+                                     {"read_only", "require_reason", "max_affected_rows", "approval",
+                                      "approval_above_rows", "approval_ttl_seconds"});
+    if (!obj)
+        return;
+    const std::string p = jsonPointerJoin(ptr, "writes");
+    if (auto cols = c.stringArray(*obj, p, "read_only")) {
+        for (std::size_t i = 0; i < cols->size(); ++i) {
+            if (info.column((*cols)[i]))
+                w.readOnly.push_back((*cols)[i]);
+            else
+                c.addProblem(jsonPointerJoin(jsonPointerJoin(p, "read_only"), i),
+                             "table \"" + info.name + "\" has no column \"" + (*cols)[i] + "\"");
+        }
+    }
+    if (auto v = c.boolean(*obj, p, "require_reason"))
+        w.requireReason = *v;
+    if (auto v = c.integer(*obj, p, "max_affected_rows", 1, 100000))
+        w.maxAffectedRows = *v;
+    if (auto v = c.enumString(*obj, p, "approval", {"none", "always", "delete"}))
+        w.approval = *v == "always" ? WriteRules::Approval::Always
+                   : *v == "delete" ? WriteRules::Approval::Delete
+                                    : WriteRules::Approval::None;
+    if (auto v = c.integer(*obj, p, "approval_above_rows", 0, 100000))
+        w.approvalAboveRows = *v;
+    if (auto v = c.integer(*obj, p, "approval_ttl_seconds", 10, 7 * 24 * 3600, P::Optional, "seconds"))
+        w.approvalTtlSeconds = int(*v);
+}
+
 struct ColumnSpec
 {
     ColumnAction action = ColumnAction::Allow;
@@ -275,12 +313,12 @@ std::vector<TableView> compileTables(JsonChecker &c, const Json &tables, const d
             continue;
         }
         const Json &t = it.value();
-        if (!c.checkObject(t, ptr, {"read", "write", "tenant_column", "owner_column", "soft_delete_column", "columns", "relations", "budget"}))
+        if (!c.checkObject(t, ptr, {"read", "write", "writes", "tenant_column", "owner_column", "soft_delete_column", "columns", "relations", "budget"}))
             continue;
         TableView view;
         view.info = info;
         view.readable = c.boolean(t, ptr, "read").value_or(true);
-        c.boolean(t, ptr, "write");
+        readWriteRules(c, t, ptr, *info, view.writes);
         view.budget = in.defaults;
         readBudget(c, t, ptr, view.budget);
 
@@ -537,6 +575,15 @@ std::vector<std::string> Policy::scopesSupported() const
     for (const auto &[tool, scope] : m_toolScopes)
         unique.insert(scope);
     return { unique.begin(), unique.end() };
+}
+
+bool Policy::writesEnabled() const
+{
+    for (const auto &variant : m_variants)
+        for (const auto &t : variant.tables)
+            if (t.readable && t.writes.enabled)
+                return true;
+    return false;
 }
 
 const Policy::Variant &Policy::variantFor(const Principal &principal) const

@@ -53,6 +53,20 @@ struct ColumnView
     const std::string &name() const { return info->name; }
 };
 
+// How a table may be written (docs/policy.md "Writes"). Off unless the table says `write: true`.
+struct WriteRules
+{
+    enum class Approval { None, Always, Delete };
+
+    bool enabled = false;
+    std::vector<std::string> readOnly;   // columns no write may set
+    bool requireReason = true;
+    std::int64_t maxAffectedRows = 100;  // more rolls the write back: BUDGET_EXCEEDED
+    Approval approval = Approval::None;  // Delete: db_delete needs an approval
+    std::int64_t approvalAboveRows = -1; // a write that changes more rows needs one (-1: no threshold)
+    int approvalTtlSeconds = 900;        // how long a pending or approved approval stays usable
+};
+
 // What one table is for a caller: its visible columns, row scopes and budget.
 struct TableView
 {
@@ -63,6 +77,7 @@ struct TableView
     std::string softDeleteColumn;
     Budget budget;
     bool readable = false;
+    WriteRules writes;
 
     const std::string &name() const { return info->name; }
     const ColumnView *column(const std::string &name) const;
@@ -104,6 +119,9 @@ public:
     // SHA-256 (hex) of the canonical document: the policy version recorded with every call.
     const std::string &versionHash() const { return m_versionHash; }
     const std::string &profile() const { return m_profile; }
+    // Whether any table is writable for any role: the server opens a read-write connection
+    // and offers the write tools only then.
+    bool writesEnabled() const;
 
     static bool globMatch(const std::string &pattern, const std::string &text);
 

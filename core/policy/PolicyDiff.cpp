@@ -84,8 +84,12 @@ std::string describeTable(const Json &table)
     std::vector<std::string> parts;
     const auto read = table.find("read");
     parts.push_back(read != table.end() && *read == Json(false) ? "hidden (read false)" : "readable");
-    if (const auto w = table.find("write"); w != table.end() && *w == Json(true))
-        parts.emplace_back("writable");
+    if (const auto w = table.find("write"); w != table.end() && *w == Json(true)) {
+        const auto writes = table.find("writes");
+        const bool approval = writes != table.end() && writes->is_object() && writes->contains("approval")
+                              && (*writes)["approval"] != Json("none");
+        parts.emplace_back(approval ? "writable (approval " + stringOr(*writes, "approval", "") + ")" : "writable");
+    }
     for (const char *scope : {"tenant_column", "owner_column", "soft_delete_column"}) {
         if (const auto s = table.find(scope); s != table.end())
             parts.push_back(std::string(scope) + " " + (s->is_string() ? s->get<std::string>() : shortDump(*s)));
@@ -100,15 +104,18 @@ std::string describeTable(const Json &table)
     return text;
 }
 
-// Fills in what an absent key means, so "read": true and no "read" at all compare equal and
-// a budget key added where no budget object existed shows as that one key.
+// Fills in what an absent key means, so "read": true and no "read" at all compare equal (and
+// "write": false and no "write") and a budget or writes key added where no such object existed
+// shows as that one key.
 Json normalizeTable(Json table)
 {
     if (!table.is_object())
         return table;
     if (!table.contains("read"))
         table["read"] = true;
-    for (const char *container : {"columns", "budget"})
+    if (!table.contains("write"))
+        table["write"] = false;
+    for (const char *container : {"columns", "budget", "writes"})
         if (!table.contains(container))
             table[container] = Json::object();
     return table;

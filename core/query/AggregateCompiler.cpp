@@ -50,17 +50,10 @@ const std::vector<std::string> &AggregateCompiler::operations()
 Result<CompiledAggregate> AggregateCompiler::compile(const Json &args,
                                                      const Principal &principal) const
 {
-    static const char *arguments = "Arguments: table, metrics, where, group_by, min_group_size";
-    if (!args.is_object())
-        return Error(ErrorCode::InvalidArgument,
-                     "the arguments must be an object such as {\"table\": \"orders\", \"metrics\": "
-                     "[{\"op\": \"count\"}]}",
-                     { arguments }, Json { { "pointer", "" } });
-    static const std::set<std::string> known { "table", "metrics", "where", "group_by",
-                                               "min_group_size" };
-    for (auto it = args.begin(); it != args.end(); ++it)
-        if (!known.count(it.key()))
-            return invalid("/" + jsonPointerEscape(it.key()), "unknown argument", { arguments });
+    if (auto s = compile::checkArguments(args, { "table", "metrics", "where", "group_by", "min_group_size" },
+                                         "{\"table\": \"orders\", \"metrics\": [{\"op\": \"count\"}]}");
+        !s)
+        return s.error();
     auto readable = compile::readableTable(m_policy, args, principal);
     if (!readable)
         return readable.takeError();

@@ -31,15 +31,10 @@ Result<Json> GetCompiler::coerceKey(const ColumnView &key, const Json &id)
 
 Result<CompiledQuery> GetCompiler::compile(const Json &args, const Principal &principal) const
 {
-    static const char *arguments = "Arguments: table, id, select, include";
-    if (!args.is_object())
-        return Error(ErrorCode::InvalidArgument,
-                     "the arguments must be an object such as {\"table\": \"orders\", \"id\": 1}",
-                     { arguments }, Json { { "pointer", "" } });
-    for (auto it = args.begin(); it != args.end(); ++it)
-        if (it.key() != "table" && it.key() != "id" && it.key() != "select"
-            && it.key() != "include")
-            return invalid("/" + jsonPointerEscape(it.key()), "unknown argument", { arguments });
+    if (auto s = compile::checkArguments(args, { "table", "id", "select", "include" },
+                                         "{\"table\": \"orders\", \"id\": 1}");
+        !s)
+        return s.error();
     auto readable = compile::readableTable(m_policy, args, principal);
     if (!readable)
         return readable.takeError();

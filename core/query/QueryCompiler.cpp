@@ -45,16 +45,10 @@ std::string QueryCompiler::quoteIdentifier(const std::string &name)
 
 Result<CompiledQuery> QueryCompiler::compileQuery(const Json &args, const Principal &principal) const
 {
-    // Callers other than tools/call (explain, tests) may pass anything; iterating the keys of
-    // a non-object would throw.
-    if (!args.is_object())
-        return Error(ErrorCode::InvalidArgument, "the arguments must be an object such as {\"table\": \"orders\"}",
-                     {"Arguments: table, select, where, order_by, take, cursor, include"}, Json{{"pointer", ""}});
-    static const std::set<std::string> known{"table", "select", "where", "order_by", "take", "cursor", "include"};
-    for (auto it = args.begin(); it != args.end(); ++it)
-        if (!known.count(it.key()))
-            return invalid("/" + jsonPointerEscape(it.key()), "unknown argument",
-                           {"Arguments: table, select, where, order_by, take, cursor, include"});
+    if (auto s = compile::checkArguments(args, {"table", "select", "where", "order_by", "take", "cursor", "include"},
+                                         "{\"table\": \"orders\"}");
+        !s)
+        return s.error();
     auto readable = compile::readableTable(m_policy, args, principal);
     if (!readable)
         return readable.takeError();

@@ -48,6 +48,22 @@ Error noSuchField(const std::string &pointer, const std::string &field, const Ta
                  Json { { "pointer", pointer }, { "field", field }, { "table", t.name() } });
 }
 
+Status checkArguments(const Json &args, const std::vector<std::string> &known, const std::string &example)
+{
+    std::string hint = "Arguments: ";
+    for (std::size_t i = 0; i < known.size(); ++i)
+        hint += (i ? ", " : "") + known[i];
+    // Callers other than tools/call (explain, tests) may pass anything; iterating the keys of
+    // a non-object would throw.
+    if (!args.is_object())
+        return Error(ErrorCode::InvalidArgument, "the arguments must be an object such as " + example, { hint },
+                     Json { { "pointer", "" } });
+    for (auto it = args.begin(); it != args.end(); ++it)
+        if (std::find(known.begin(), known.end(), it.key()) == known.end())
+            return invalid("/" + jsonPointerEscape(it.key()), "unknown argument", { hint });
+    return {};
+}
+
 Result<const TableView *> readableTable(const Policy &policy, const Json &args,
                                         const Principal &principal)
 {
@@ -257,11 +273,26 @@ Result<std::string> SqlBuilder::comparison(const Json &cond, const std::string &
     return column + like + param(pattern) + " ESCAPE '\\'";
 }
 
-Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principal, Json &decisions)
+Json SqlBuilder::tenantValue(const TableView &table, const Principal &principal)
 {
-    const TableView &table = m_table;
-    const auto quote = &QueryCompiler::quoteIdentifier;
-    std::vector<std::string> predicates;
+    const db::ColumnInfo *info = table.info->column(table.tenantColumn);
+    if (info->type != "integer")
+        return principal.tenantId;
+    // A tenant id that is not a number matches no row of an integer column: fail closed.
+    try {
+        std::size_t used = 0;
+        const long long n = std::stoll(principal.tenantId, &used);
+        return used == principal.tenantId.size() ? Json(n) : Json(nullptr);
+    } catch (const std::exception &) {
+        return nullptr;
+    }
+}
+
+Result<std::vector<SqlBuilder::ScopeValue>> SqlBuilder::scopeValues(const TableView &table,
+                                                                     const Principal &principal,
+                                                                     Json &decisions)
+{
+    std::vector<ScopeValue> values;
     if (!table.tenantColumn.empty()) {
         if (principal.tenantId.empty())
             return Error(ErrorCode::TenantScopeRequired,
@@ -270,20 +301,7 @@ Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principa
                          { "Authenticate as a principal with a tenant, or ask an operator to set "
                            "local_principal.tenant_id" },
                          Json { { "table", table.name() } });
-        const db::ColumnInfo *info = table.info->column(table.tenantColumn);
-        Json tenant = principal.tenantId;
-        if (info->type == "integer") {
-            // A tenant id that is not a number matches no row of an integer column: fail closed.
-            try {
-                std::size_t used = 0;
-                const long long n = std::stoll(principal.tenantId, &used);
-                tenant = used == principal.tenantId.size() ? Json(n) : Json(nullptr);
-            } catch (const std::exception &) {
-                tenant = nullptr;
-            }
-        }
-        predicates.push_back(tenant.is_null() ? std::string("1 = 0")
-                                              : quote(table.tenantColumn) + " = " + param(tenant));
+        values.push_back({ table.tenantColumn, tenantValue(table, principal) });
         decisions.push_back({ { "kind", "scope" },
                               { "scope", "tenant" },
                               { "table", table.name() },
@@ -296,13 +314,27 @@ Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principa
                          "\"" + table.name()
                              + "\" is scoped by owner and this caller has no user id",
                          {}, Json { { "table", table.name() } });
-        predicates.push_back(quote(table.ownerColumn) + " = " + param(principal.userId));
+        values.push_back({ table.ownerColumn, principal.userId });
         decisions.push_back({ { "kind", "scope" },
                               { "scope", "owner" },
                               { "table", table.name() },
                               { "field", table.ownerColumn },
                               { "source", "principal.user" } });
     }
+    return values;
+}
+
+Result<std::vector<std::string>> SqlBuilder::rowScopes(const Principal &principal, Json &decisions)
+{
+    const TableView &table = m_table;
+    const auto quote = &QueryCompiler::quoteIdentifier;
+    auto values = scopeValues(table, principal, decisions);
+    if (!values)
+        return values.takeError();
+    std::vector<std::string> predicates;
+    for (const ScopeValue &v : *values)
+        predicates.push_back(v.value.is_null() ? std::string("1 = 0")
+                                               : quote(v.column) + " = " + param(v.value));
     if (!table.softDeleteColumn.empty()) {
         predicates.push_back(quote(table.softDeleteColumn) + " IS NULL");
         decisions.push_back({ { "kind", "scope" },

@@ -22,6 +22,9 @@ std::string joinNames(const std::vector<std::string> &names, std::size_t max = 2
 // distinguishable from a missing one.
 Error noSuchField(const std::string &pointer, const std::string &field, const TableView &t,
                   bool filterContext);
+// Refuses arguments that are not an object (`example` shows one) or that carry a key not in
+// `known`, with INVALID_ARGUMENT and the hint "Arguments: " and the known keys.
+Status checkArguments(const Json &args, const std::vector<std::string> &known, const std::string &example);
 // args["table"] as a table this caller may read, or the error every read tool gives.
 Result<const TableView *> readableTable(const Policy &policy, const Json &args,
                                         const Principal &principal);
@@ -56,6 +59,18 @@ public:
     // The table's row scopes for this caller (tenant, owner, soft delete) as predicates to AND
     // outside the caller's filter; each one is recorded in `decisions`.
     Result<std::vector<std::string>> rowScopes(const Principal &principal, Json &decisions);
+    // The principal's tenant as a value of the table's tenant column; null when it cannot be
+    // one (a non-numeric tenant for an integer column), which must match no row.
+    static Json tenantValue(const TableView &table, const Principal &principal);
+    // The tenant and owner columns' values for this caller, each recorded in `decisions`;
+    // TENANT_SCOPE_REQUIRED when the caller has no tenant (or user id) for a scoped table.
+    struct ScopeValue
+    {
+        std::string column;
+        Json value; // null: the caller's tenant cannot be a value of the column
+    };
+    static Result<std::vector<ScopeValue>> scopeValues(const TableView &table, const Principal &principal,
+                                                       Json &decisions);
 
     // The columns `select` names (null: every permitted column up to max_select_fields),
     // with the default-select and redaction decisions.

@@ -1,6 +1,7 @@
 #include "Server.h"
 
 #include "PolicyHistory.h"
+#include "approvals/ApprovalStore.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditStore.h"
 #include "audit/PgAuditStore.h"
@@ -30,6 +31,7 @@
 #include "tools/DescribeSchemaTool.h"
 #include "tools/ExplainTool.h"
 #include "tools/GetTool.h"
+#include "tools/WriteTool.h"
 #include "tools/QueryTool.h"
 #include "tools/SchemaResources.h"
 #include "tools/ToolRegistry.h"
@@ -39,6 +41,7 @@
 #include <spdlog/spdlog.h>
 
 #include <QCoreApplication>
+#include <QTimer>
 
 namespace warden {
 namespace {
@@ -72,6 +75,9 @@ struct Server::Engine
     std::unique_ptr<limits::UsageMeter> usage;
     std::unique_ptr<limits::AdmissionControl> admission;
     std::unique_ptr<db::DatabasePool> pool;
+    std::unique_ptr<db::DatabasePool> writePool; // only when the policy enables writes
+    std::unique_ptr<approvals::ApprovalStore> approvals;
+    std::unique_ptr<QTimer> approvalsRecorder; // records decisions made from the command line
     std::unique_ptr<PolicyStore> policies;
     ToolServices services;
 };
@@ -135,6 +141,11 @@ quint64 Server::errorCount() const
 int Server::sessionCount() const
 {
     return (m_http ? m_http->sessionCount() : 0) + (m_stdio ? 1 : 0);
+}
+
+approvals::ApprovalStore *Server::approvals() const
+{
+    return m_engine ? m_engine->approvals.get() : nullptr;
 }
 
 PolicyStore *Server::policyStore() const
@@ -214,15 +225,19 @@ Status Server::build()
     if (auto s = openLimits(); !s)
         return s;
 
-    std::string password;
-    if (m_config.database.driver == DatabaseConfig::Driver::Postgres && !m_config.database.passwordRef.isEmpty()) {
-        auto secret = resolveSecret(QStringView(m_config.database.passwordRef));
-        if (!secret)
-            return Error(secret.error().code, "database.password: " + secret.error().message);
-        password = std::string(secret->view());
-    }
-    auto pool = db::DatabasePool::open(m_config.database, password, m_config.database.poolSize);
-    SecretValue::wipe(password.data(), password.size());
+    auto openPool = [this](int threads, db::AccessMode access) -> Result<std::unique_ptr<db::DatabasePool>> {
+        std::string password;
+        if (m_config.database.driver == DatabaseConfig::Driver::Postgres && !m_config.database.passwordRef.isEmpty()) {
+            auto secret = resolveSecret(QStringView(m_config.database.passwordRef));
+            if (!secret)
+                return Error(secret.error().code, "database.password: " + secret.error().message);
+            password = std::string(secret->view());
+        }
+        auto opened = db::DatabasePool::open(m_config.database, password, threads, access);
+        SecretValue::wipe(password.data(), password.size());
+        return opened;
+    };
+    auto pool = openPool(m_config.database.poolSize, db::AccessMode::ReadOnly);
     if (!pool)
         return pool.takeError();
     m_engine->pool = std::move(pool).value();
@@ -253,7 +268,38 @@ Status Server::build()
                 });
             });
 
+    // Writes get a connection of their own, opened read-write, only when the policy in force
+    // at start lets some table be written (docs/policy.md "Writes").
+    const bool writes = m_engine->policies->current()->writesEnabled();
+    if (writes) {
+        auto writePool = openPool(1, db::AccessMode::ReadWrite);
+        if (!writePool)
+            return writePool.takeError();
+        m_engine->writePool = std::move(writePool).value();
+        auto approvals = approvals::ApprovalStore::open(approvals::ApprovalStore::pathNextTo(auditPath(m_config)));
+        if (!approvals)
+            return approvals.takeError();
+        m_engine->approvals = std::move(approvals).value();
+        m_engine->approvals->setRecorder([audit = m_engine->audit](Json record) {
+            audit->append(std::move(record), [](const Result<std::int64_t> &r) {
+                if (!r)
+                    spdlog::error("audit: an approval decision could not be recorded: {}", r.error().message);
+            });
+        });
+        m_engine->approvalsRecorder = std::make_unique<QTimer>();
+        m_engine->approvalsRecorder->setInterval(std::chrono::seconds(2));
+        connect(m_engine->approvalsRecorder.get(), &QTimer::timeout, this,
+                [store = m_engine->approvals.get()] {
+                    if (auto s = store->recordDecisions(); !s)
+                        spdlog::error("approvals: decisions could not be recorded: {}", s.error().message);
+                });
+        m_engine->approvalsRecorder->start();
+        if (auto s = m_engine->approvals->recordDecisions(); !s)
+            return s;
+    }
     m_engine->services.pool = m_engine->pool.get();
+    m_engine->services.writePool = m_engine->writePool.get();
+    m_engine->services.approvals = m_engine->approvals.get();
     m_engine->services.usage = m_engine->usage.get();
     m_engine->services.policies = m_engine->policies.get();
     m_engine->services.redactor = std::make_shared<Redactor>(std::move(hashKey).value());
@@ -265,6 +311,9 @@ Status Server::build()
     tools->add(std::make_shared<GetTool>(m_engine->services));
     tools->add(std::make_shared<AggregateTool>(m_engine->services));
     tools->add(std::make_shared<ExplainTool>(m_engine->services));
+    if (writes)
+        for (const WriteKind kind : { WriteKind::Create, WriteKind::Update, WriteKind::Delete, WriteKind::BulkUpdate })
+            tools->add(std::make_shared<WriteTool>(m_engine->services, kind));
     auto resources = std::make_unique<ResourceCatalog>();
     resources->add(std::make_shared<SchemaResources>(m_engine->services));
     auto prompts = std::make_unique<PromptCatalog>();
@@ -388,6 +437,8 @@ void Server::teardown()
     m_mcp.reset();
     if (m_engine && m_engine->pool)
         m_engine->pool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);
+    if (m_engine && m_engine->writePool) // a write in progress rolls back
+        m_engine->writePool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);
     if (m_engine && m_engine->usage)
         m_engine->usage->stop(); // the last usage reaches the store
     if (m_engine && m_engine->audit) {

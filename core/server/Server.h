@@ -18,6 +18,7 @@ class HttpTransport;
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
+namespace approvals { class ApprovalStore; }
 namespace audit { class AuditLog; class AuditKeys; class AuditBackend; class PgAuditStore; }
 namespace auth { class TokenValidator; }
 namespace limits { class UsageMeter; }
@@ -54,6 +55,9 @@ public:
     auth::TokenValidator *tokenValidator() const { return m_tokens.get(); }
     // Usage counters and budgets (the console's charts); nullptr unless running.
     limits::UsageMeter *usageMeter() const;
+    // The approvals facade (pending writes an operator approves or denies); nullptr unless
+    // running with a policy that enables writes.
+    approvals::ApprovalStore *approvals() const;
     // The audit trail's writer; nullptr unless running.
     audit::AuditLog *auditLog() const;
     // Where the audit trail goes when the configuration names no path.

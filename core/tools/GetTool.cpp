@@ -88,20 +88,8 @@ void GetTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &argum
 
 bool GetTool::auditsInClear(const Json &arguments, const Principal &principal, const std::string &field) const
 {
-    if (field != "id")
-        return columnReadInClear(m_services, arguments, principal, field);
-    // "id" is the row's key: in clear only if every key column is.
-    const auto policy = m_services.policies ? m_services.policies->current() : nullptr;
-    const auto table = arguments.is_object() ? arguments.find("table") : arguments.end();
-    const TableView *view = policy && table != arguments.end() && table->is_string()
-                                ? policy->table(table->get<std::string>(), principal)
-                                : nullptr;
-    if (!view || view->primaryKey().empty())
-        return false;
-    for (const auto &key : view->primaryKey())
-        if (!columnReadInClear(m_services, arguments, principal, key))
-            return false;
-    return true;
+    return field == "id" ? keyReadInClear(m_services, arguments, principal)
+                         : columnReadInClear(m_services, arguments, principal, field);
 }
 
 } // namespace warden

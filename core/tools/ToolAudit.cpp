@@ -25,6 +25,21 @@ bool columnReadInClear(const ToolServices &services, const Json &arguments, cons
     return column && column->action == ColumnAction::Allow;
 }
 
+bool keyReadInClear(const ToolServices &services, const Json &arguments, const Principal &principal)
+{
+    const auto policy = services.policies ? services.policies->current() : nullptr;
+    const auto table = arguments.is_object() ? arguments.find("table") : arguments.end();
+    const TableView *view = policy && table != arguments.end() && table->is_string()
+                                ? policy->table(table->get<std::string>(), principal)
+                                : nullptr;
+    if (!view || view->primaryKey().empty())
+        return false;
+    for (const auto &key : view->primaryKey())
+        if (!columnReadInClear(services, arguments, principal, key))
+            return false;
+    return true;
+}
+
 Status checkCost(db::Connection &conn, const Policy &policy, const TableView &table, const std::string &sql,
                  const std::vector<Json> &params, int timeoutMs, RequestContext &ctx, limits::UsageMeter *usage)
 {

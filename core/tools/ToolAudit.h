@@ -24,6 +24,9 @@ namespace db { class Connection; }
 bool columnReadInClear(const ToolServices &services, const Json &arguments, const Principal &principal,
                        const std::string &field);
 
+// For an "id" argument (a row's primary key): in clear only if every key column is.
+bool keyReadInClear(const ToolServices &services, const Json &arguments, const Principal &principal);
+
 // Refuses a statement whose estimated cost (the model db_explain reports) exceeds the table's
 // budget.max_cost, or would take the caller past a cost budget of its own or its tenant's
 // (`usage`, may be null): BUDGET_EXCEEDED before it runs, saying what to change. The estimate

@@ -7,6 +7,7 @@ namespace warden {
 class CursorCodec;
 class PolicyStore;
 class Redactor;
+namespace approvals { class ApprovalStore; }
 namespace db { class DatabasePool; }
 namespace limits { class UsageMeter; }
 
@@ -19,6 +20,10 @@ struct ToolServices
     std::shared_ptr<const Redactor> redactor;
     std::shared_ptr<const CursorCodec> cursors;
     limits::UsageMeter *usage = nullptr; // budgets: checked against a call's estimated cost
+    // The write tools': a read-write pool (null: the server opened none, writes are off) and
+    // the approvals they wait for.
+    db::DatabasePool *writePool = nullptr;
+    approvals::ApprovalStore *approvals = nullptr;
 };
 
 } // namespace warden

@@ -41,6 +41,22 @@ private Q_SLOTS:
         QVERIFY(!QString::fromStdString(out.dump()).contains(QStringLiteral("ada@example.com")));
     }
 
+    // The write tools' values: {column: value}, each one under its column's rule.
+    void writeValuesFollowTheColumnRule()
+    {
+        const Json args{{"table", "people"}, {"values", Json{{"name", "Ada"}, {"email", "ada@example.com"}, {"age", 42}}},
+                        {"reason", "moved"}};
+        const Json out = ArgumentSanitizer::sanitize(args, onlyName, keys());
+        QCOMPARE(q(out["values"]["name"]), QStringLiteral("Ada"));
+        QCOMPARE(q(out["values"]["email"]), QString::fromStdString(keys().valueHmac("ada@example.com")));
+        QCOMPARE(q(out["values"]["age"]), QString::fromStdString(keys().valueHmac("42")));
+        QCOMPARE(q(out["reason"]), QStringLiteral("moved"));
+        QVERIFY(!QString::fromStdString(out.dump()).contains(QStringLiteral("ada@example.com")));
+        // Below the top level "values" is only a condition's key, as before.
+        const Json nested = ArgumentSanitizer::sanitize(Json{{"where", Json{{"values", Json{{"email", "x@y"}}}}}}, onlyName, keys());
+        QCOMPARE(q(nested["where"]["values"]["email"]), QStringLiteral("x@y"));
+    }
+
     void nestedGroupsAndIncludesAreCovered()
     {
         const Json args{{"table", "people"},

@@ -142,6 +142,26 @@ private Q_SLOTS:
         QCOMPARE(q(changes[2].text), QStringLiteral("added 20"));
     }
 
+    void writeSwitchesAndRules()
+    {
+        const Json before = demoPolicy();
+        Json same = before;
+        same["tables"]["orders"]["write"] = false; // what an absent "write" means
+        QVERIFY(PolicyDiff::compare(before, same).empty());
+        Json after = before;
+        after["tables"]["orders"]["write"] = true;
+        after["tables"]["orders"]["writes"] = Json{{"approval", "delete"}};
+        const auto changes = PolicyDiff::compare(before, after);
+        QCOMPARE(summary(changes), (QStringList{QStringLiteral("~ /tables/orders/write"),
+                                                QStringLiteral("+ /tables/orders/writes/approval")}));
+        QCOMPARE(q(changes[0].text), QStringLiteral("false \u2192 true"));
+        Json added = before;
+        added["tables"]["ledger"] = Json{{"write", true}, {"writes", Json{{"approval", "always"}}}};
+        const auto table = PolicyDiff::compare(before, added);
+        QCOMPARE(table.size(), std::size_t(1));
+        QVERIFY2(q(table[0].text).contains(QStringLiteral("writable (approval always)")), table[0].text.c_str());
+    }
+
     void rowScopesAndProfile()
     {
         const Json before = demoPolicy();

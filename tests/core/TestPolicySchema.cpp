@@ -152,7 +152,7 @@ private Q_SLOTS:
             }
         };
         walk(m_schema, "");
-        QCOMPARE(objects, 8); // root, defaults, column rule, column, table, relation, budget, role
+        QCOMPARE(objects, 9); // root, defaults, column rule, column, table, relation, writes, budget, role
     }
 
     // A key added to Policy.cpp or to the schema alone fails here.
@@ -164,6 +164,7 @@ private Q_SLOTS:
         doc["column_rules"] = Json::array({Json{{"match", "*ssn*"}, {"action", "deny"}}});
         doc["defaults"]["budget"] = Json::object();
         doc["tables"]["orders"]["budget"] = Json::object();
+        doc["tables"]["orders"]["writes"] = Json::object();
         doc["tables"]["orders"]["columns"] = Json{{"total_cents", Json{{"action", "allow"}}}};
         doc["tables"]["orders"]["relations"] = Json{{"customer", Json{{"allow", false}}}};
         doc["tags"] = Json{{"phi", "deny"}};
@@ -176,6 +177,7 @@ private Q_SLOTS:
         QCOMPARE(policyKeysAt(doc, "/column_rules/0"), propertyNames(p.at("column_rules").at("items")));
         QCOMPARE(policyKeysAt(doc, "/tables/orders"), propertyNames(defs.at("table")));
         QCOMPARE(policyKeysAt(doc, "/tables/orders/budget"), propertyNames(defs.at("budget")));
+        QCOMPARE(policyKeysAt(doc, "/tables/orders/writes"), propertyNames(defs.at("writes")));
         QCOMPARE(policyKeysAt(doc, "/tables/orders/columns/total_cents"), propertyNames(defs.at("column")));
         QCOMPARE(policyKeysAt(doc, "/tables/orders/relations/customer"), propertyNames(defs.at("relation")));
         QCOMPARE(policyKeysAt(doc, "/roles/support"), propertyNames(defs.at("role")));

@@ -4,6 +4,7 @@
 // and the policy history file.
 
 #include "../McpHttpRequest.h"
+#include "approvals/ApprovalStore.h"
 #include "audit/ArgumentSanitizer.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditVerifier.h"
@@ -540,6 +541,57 @@ private Q_SLOTS:
         const Json second = client.callTool("db_query", Json{{"table", "people"}, {"select", Json::array({"id"})}});
         QCOMPARE(q(second["error"]["code"].get<std::string>()), QStringLiteral("BUDGET_EXCEEDED"));
         QCOMPARE(q(second["error"]["details"]["metric"].get<std::string>()), QStringLiteral("rows"));
+    }
+
+    // Writes need "write": true: only then does the server open a read-write connection and
+    // offer the write tools. An approval decided through the server's facade lets the identical
+    // call run once, and the decision is an audit record.
+    void writesAndApprovalsGoThroughTheServer()
+    {
+        const QString store = path("state/writes-audit.db");
+        QFile::remove(store);
+        const ServerConfig c = config(Json{{"audit_key", std::string("env:") + kAuditKeyVar}},
+                                      Json{{"path", "state/writes-audit.db"}}, Json{{"user_id", "u1"}});
+        const Json update{{"table", "people"}, {"id", 3}, {"values", Json{{"name", "Cyd"}}}, {"reason", "typo"}};
+        {
+            Server server(c, Server::Options{});
+            QVERIFY(server.startNow().ok());
+            QVERIFY(!server.approvals());
+            McpClient client(server.httpPort());
+            QVERIFY(client.open());
+            const Json r = client.callTool("db_update", update);
+            QVERIFY2(r.contains("protocol_error") || r.contains("error"), r.dump().c_str());
+            server.stop();
+        }
+        Json policy = policyDoc("hash");
+        policy["tables"]["people"]["write"] = true;
+        policy["tables"]["people"]["writes"] = Json{{"approval", "always"}};
+        QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(policy.dump(2))));
+        {
+            Server server(c, Server::Options{});
+            QVERIFY(server.startNow().ok());
+            QVERIFY(server.approvals());
+            McpClient client(server.httpPort());
+            QVERIFY(client.open());
+            const Json pending = client.callTool("db_update", update);
+            QCOMPARE(q(pending["error"]["code"].get<std::string>()), QStringLiteral("APPROVAL_REQUIRED"));
+            const std::string id = pending["error"]["details"]["approval_id"].get<std::string>();
+            QVERIFY(server.approvals()->decide(id, true, "operator").ok());
+            Json retry = update;
+            retry["approval_id"] = id;
+            const Json done = client.callTool("db_update", retry);
+            QVERIFY2(!done.contains("error"), done.dump().c_str());
+            QCOMPARE(q(done["row"]["name"].get<std::string>()), QStringLiteral("Cyd"));
+            QCOMPARE(q(client.callTool("db_update", retry)["error"]["code"].get<std::string>()),
+                     QStringLiteral("APPROVAL_REQUIRED"));
+            server.stop();
+        }
+        QVERIFY(QFile::exists(path("state/approvals.db")));
+        bool decision = false;
+        for (const Json &body : auditBodies(store))
+            decision = decision || (body.value("kind", std::string()) == "approval"
+                                    && body["details"].value("decision", std::string()) == "approved");
+        QVERIFY(decision);
     }
 
     void roleOverridesReachToolCalls()

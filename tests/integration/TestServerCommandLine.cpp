@@ -157,6 +157,19 @@ private:
         return j ? *j : Json(nullptr);
     }
 
+    // The MCP handshake over a server's stdio: initialize, then notifications/initialized.
+    static bool initialize(QProcess &p, QByteArray &buffer)
+    {
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 0 }, { "method", "initialize" },
+                            { "params", Json { { "protocolVersion", "2025-11-25" }, { "capabilities", Json::object() },
+                                               { "clientInfo", Json { { "name", "cli-test" }, { "version", "1" } } } } } });
+        const Json reply = readMessage(p, buffer);
+        if (!reply.is_object() || reply.value("id", Json()) != Json(0))
+            return false;
+        writeLine(p, Json { { "jsonrpc", "2.0" }, { "method", "notifications/initialized" } });
+        return true;
+    }
+
     static void writeLine(QProcess &p, const Json &message)
     {
         p.write(QByteArray::fromStdString(StrictJson::dump(message)) + '\n');
@@ -167,11 +180,7 @@ private:
     {
         startServer(p, { QStringLiteral("--config"), config, QStringLiteral("--stdio") });
         QVERIFY(p.waitForStarted(10000));
-        writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", 0 }, { "method", "initialize" },
-                            { "params", Json { { "protocolVersion", "2025-11-25" }, { "capabilities", Json::object() },
-                                               { "clientInfo", Json { { "name", "cli-test" }, { "version", "1" } } } } } });
-        QCOMPARE(readMessage(p, buffer)["id"].get<int>(), 0);
-        writeLine(p, Json { { "jsonrpc", "2.0" }, { "method", "notifications/initialized" } });
+        QVERIFY(initialize(p, buffer));
     }
 
     // One stdio session with `config`: initialize, then a db_query whose where compares the
@@ -662,6 +671,61 @@ private Q_SLOTS:
         QCOMPARE(m["result"]["structuredContent"]["error"]["details"]["scope"].get<std::string>(), std::string("warden.read"));
         q.closeWriteChannel();
         QVERIFY(q.waitForFinished(5000));
+    }
+
+    // A write that waits for an approval: the agent is refused with an approval id, an operator
+    // approves it with `approvals approve` from another process, the identical call runs once.
+    void approvalsFromTheCommandLine()
+    {
+        QFile demoPolicy(m_dir.filePath(QStringLiteral("policy.json")));
+        QVERIFY(demoPolicy.open(QIODevice::ReadOnly));
+        Json policy = *StrictJson::parse(demoPolicy.readAll().toStdString());
+        policy["tables"]["orders"]["write"] = true;
+        policy["tables"]["orders"]["writes"] = Json { { "approval", "always" } };
+        writeConfig(QStringLiteral("writes-policy.json"), QByteArray::fromStdString(policy.dump(2)));
+        const QString config = demoConfigWith(QStringLiteral("writes.json"), [](Json &c) { c["policy"] = "writes-policy.json"; });
+        const QStringList cfg { QStringLiteral("--config"), config };
+
+        QProcess p;
+        ProcessGuard guard { p };
+        startServer(p, cfg + QStringList { QStringLiteral("--stdio") });
+        QVERIFY(p.waitForStarted(10000));
+        QByteArray buffer;
+        QVERIFY(initialize(p, buffer));
+        const auto call = [&](int id, const std::string &tool, Json arguments) {
+            writeLine(p, Json { { "jsonrpc", "2.0" }, { "id", id }, { "method", "tools/call" },
+                                { "params", Json { { "name", tool }, { "arguments", std::move(arguments) } } } });
+            return readMessage(p, buffer)["result"]["structuredContent"];
+        };
+        const Json first = call(1, "db_query", Json { { "table", "orders" }, { "select", Json::array({ "id" }) }, { "take", 1 },
+                                                         { "where", Json { { "field", "id" }, { "op", "lt" }, { "value", 1000 } } } });
+        QVERIFY2(first.contains("rows") && !first["rows"].empty(), first.dump().c_str());
+        const Json update { { "table", "orders" }, { "id", first["rows"][0]["id"] }, { "values", Json { { "status", "cancelled" } } },
+                            { "reason", "the customer asked" } };
+        const Json pending = call(2, "db_update", update);
+        QCOMPARE(pending["error"]["code"].get<std::string>(), std::string("APPROVAL_REQUIRED"));
+        const std::string id = pending["error"]["details"]["approval_id"].get<std::string>();
+
+        const Run listed = run(QStringList { QStringLiteral("approvals"), QStringLiteral("list"), QStringLiteral("--json") } + cfg);
+        QCOMPARE(listed.exitCode, 0);
+        QVERIFY2(listed.out.contains(QByteArray::fromStdString(id)) && listed.out.contains("\"pending\""), listed.out.constData());
+        QVERIFY(!listed.out.contains("cancelled")); // the operator sees fields, never values
+        const Run approved = run(QStringList { QStringLiteral("approvals"), QStringLiteral("approve"), QString::fromStdString(id),
+                                               QStringLiteral("--as"), QStringLiteral("olga") }
+                                 + cfg);
+        QCOMPARE(approved.exitCode, 0);
+        QCOMPARE(run(QStringList { QStringLiteral("approvals"), QStringLiteral("deny"), QString::fromStdString(id) } + cfg).exitCode, 1);
+
+        Json retry = update;
+        retry["approval_id"] = id;
+        const Json done = call(3, "db_update", retry);
+        QVERIFY2(!done.contains("error"), done.dump().c_str());
+        QCOMPARE(done["row"]["status"].get<std::string>(), std::string("cancelled"));
+        QCOMPARE(call(4, "db_update", retry)["error"]["code"].get<std::string>(), std::string("APPROVAL_REQUIRED"));
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(5000));
+        const Run all = run(QStringList { QStringLiteral("approvals"), QStringLiteral("list"), QStringLiteral("--all") } + cfg);
+        QVERIFY2(all.out.contains(QByteArray::fromStdString(id + "  used  db_update orders")), all.out.constData());
     }
 
     // Over stdio a rate-limited call is a RATE_LIMITED tool error that says how long to wait.

@@ -50,11 +50,8 @@ const std::vector<std::string> &AggregateCompiler::operations()
 Result<CompiledAggregate> AggregateCompiler::compile(const Json &args,
                                                      const Principal &principal) const
 {
-    if (auto s = compile::checkArguments(args, { "table", "metrics", "where", "group_by", "min_group_size" },
-                                         "{\"table\": \"orders\", \"metrics\": [{\"op\": \"count\"}]}");
-        !s)
-        return s.error();
-    auto readable = compile::readableTable(m_policy, args, principal);
+    auto readable = compile::checkedTable(m_policy, args, principal, { "table", "metrics", "where", "group_by", "min_group_size" },
+                                          "{\"table\": \"orders\", \"metrics\": [{\"op\": \"count\"}]}");
     if (!readable)
         return readable.takeError();
     const TableView &table = **readable;

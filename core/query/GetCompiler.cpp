@@ -31,11 +31,8 @@ Result<Json> GetCompiler::coerceKey(const ColumnView &key, const Json &id)
 
 Result<CompiledQuery> GetCompiler::compile(const Json &args, const Principal &principal) const
 {
-    if (auto s = compile::checkArguments(args, { "table", "id", "select", "include" },
-                                         "{\"table\": \"orders\", \"id\": 1}");
-        !s)
-        return s.error();
-    auto readable = compile::readableTable(m_policy, args, principal);
+    auto readable = compile::checkedTable(m_policy, args, principal, { "table", "id", "select", "include" },
+                                          "{\"table\": \"orders\", \"id\": 1}");
     if (!readable)
         return readable.takeError();
     const TableView &table = **readable;

@@ -45,11 +45,8 @@ std::string QueryCompiler::quoteIdentifier(const std::string &name)
 
 Result<CompiledQuery> QueryCompiler::compileQuery(const Json &args, const Principal &principal) const
 {
-    if (auto s = compile::checkArguments(args, {"table", "select", "where", "order_by", "take", "cursor", "include"},
-                                         "{\"table\": \"orders\"}");
-        !s)
-        return s.error();
-    auto readable = compile::readableTable(m_policy, args, principal);
+    auto readable = compile::checkedTable(m_policy, args, principal, {"table", "select", "where", "order_by", "take", "cursor", "include"},
+                                          "{\"table\": \"orders\"}");
     if (!readable)
         return readable.takeError();
     const TableView *table = *readable;

@@ -64,6 +64,14 @@ Status checkArguments(const Json &args, const std::vector<std::string> &known, c
     return {};
 }
 
+Result<const TableView *> checkedTable(const Policy &policy, const Json &args, const Principal &principal,
+                                       const std::vector<std::string> &known, const std::string &example)
+{
+    if (auto s = checkArguments(args, known, example); !s)
+        return s.error();
+    return readableTable(policy, args, principal);
+}
+
 Result<const TableView *> readableTable(const Policy &policy, const Json &args,
                                         const Principal &principal)
 {

@@ -28,6 +28,9 @@ Status checkArguments(const Json &args, const std::vector<std::string> &known, c
 // args["table"] as a table this caller may read, or the error every read tool gives.
 Result<const TableView *> readableTable(const Policy &policy, const Json &args,
                                         const Principal &principal);
+// checkArguments, then readableTable: how every compiler starts.
+Result<const TableView *> checkedTable(const Policy &policy, const Json &args, const Principal &principal,
+                                       const std::vector<std::string> &known, const std::string &example);
 
 } // namespace compile
 

@@ -93,11 +93,8 @@ std::vector<std::string> WriteCompiler::argumentNames(WriteKind kind)
 Result<CompiledWrite> WriteCompiler::compile(WriteKind kind, const Json &args,
                                              const Principal &principal) const
 {
-    if (auto s = compile::checkArguments(args, argumentNames(kind),
-                                         "{\"table\": \"orders\", \"reason\": \"...\"}");
-        !s)
-        return s.error();
-    auto readable = compile::readableTable(m_policy, args, principal);
+    auto readable = compile::checkedTable(m_policy, args, principal, argumentNames(kind),
+                                          "{\"table\": \"orders\", \"reason\": \"...\"}");
     if (!readable)
         return readable.takeError();
     const TableView &table = **readable;

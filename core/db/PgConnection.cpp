@@ -30,6 +30,8 @@ constexpr Oid int8Oid = 20;
 constexpr Oid int2Oid = 21;
 constexpr Oid int4Oid = 23;
 constexpr Oid oidOid = 26;
+constexpr Oid timestampOid = 1114;
+constexpr Oid timestamptzOid = 1184;
 constexpr Oid float4Oid = 700;
 constexpr Oid float8Oid = 701;
 constexpr Oid numericOid = 1700;
@@ -202,6 +204,27 @@ Json byteaValue(std::string_view s)
                                     bytes.size());
 }
 
+// PostgreSQL's ISO output ("2020-02-18 17:51:05.5+00", the session is in UTC) as RFC 3339
+// ("2020-02-18T17:51:05.5Z"), the form the same value has in SQLite and in JSON: an agent
+// sees one spelling whichever engine is behind Warden. infinity and BC dates stay as they are.
+std::string rfc3339(std::string_view s, bool withZone)
+{
+    if (s.size() < 19 || s[10] != ' ' || s.find(" BC") != std::string_view::npos)
+        return std::string(s);
+    std::string out(s);
+    out[10] = 'T';
+    if (!withZone)
+        return out;
+    const std::size_t sign = out.find_last_of("+-");
+    if (sign == std::string::npos || sign < 19)
+        return out;
+    const std::string zone = out.substr(sign);
+    out.erase(sign);
+    if (zone == "+00" || zone == "+00:00")
+        return out + "Z";
+    return out + (zone.size() == 3 ? zone + ":00" : zone);
+}
+
 Json valueOf(const PGresult *res, int row, int col, Oid type)
 {
     if (PQgetisnull(res, row, col))
@@ -229,6 +252,9 @@ Json valueOf(const PGresult *res, int row, int col, Oid type)
         return numericValue(s);
     case byteaOid:
         return byteaValue(s);
+    case timestampOid:
+    case timestamptzOid:
+        return rfc3339(s, type == timestamptzOid);
     default:
         return std::string(s); // client_encoding is UTF8, so the text is valid UTF-8
     }

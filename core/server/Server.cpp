@@ -322,9 +322,12 @@ Status Server::build()
         addConformanceFixtures(*tools, *resources, *prompts);
 
     McpServer::Options mcpOptions;
-    mcpOptions.instructions = "Warden gives governed, read-only access to a SQL database. Start with "
-                              "db_describe_schema, then use db_query with selective filters. Masked and hashed "
-                              "fields stay redacted; rows are limited to your tenant.";
+    mcpOptions.instructions = std::string(writes ? "Warden gives governed access to a SQL database: reads, and "
+                                                   "writes where the policy allows them (each needs a reason; some "
+                                                   "need an operator's approval). "
+                                                 : "Warden gives governed, read-only access to a SQL database. ")
+        + "Start with db_describe_schema, then use db_query with selective filters. Masked and hashed fields stay "
+          "redacted; rows are limited to your tenant.";
     m_mcp = std::make_unique<McpServer>(mcpOptions, std::move(tools), std::move(resources), std::move(prompts));
     m_mcp->setAudit(m_engine->audit, [policies = m_engine->policies.get()] {
         const auto policy = policies->current();

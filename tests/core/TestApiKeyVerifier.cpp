@@ -54,6 +54,15 @@ class TestApiKeyVerifier : public QObject
         return c;
     }
 
+    // The key with one character of its secret changed: still well formed (the last character
+    // of base64url text also carries padding bits, so the change is made in the middle).
+    static std::string withOtherSecret(std::string key)
+    {
+        const std::size_t at = key.size() - 20;
+        key[at] = key[at] == 'A' ? 'B' : 'A';
+        return key;
+    }
+
     static ApiKeyVerifier::Refusal::Reason reasonOf(const Captured &c)
     {
         return std::get<ApiKeyVerifier::Refusal>(c.outcome).reason;
@@ -90,9 +99,7 @@ private Q_SLOTS:
         QVERIFY(std::holds_alternative<Principal>(second->outcome));
 
         // A different secret for the same id is not let in by the cache.
-        std::string forged = key;
-        forged.back() = forged.back() == 'A' ? 'B' : 'A';
-        auto third = verify(v, forged);
+        auto third = verify(v, withOtherSecret(key));
         QTRY_VERIFY_WITH_TIMEOUT(third->called, 10000);
         QCOMPARE(reasonOf(*third), ApiKeyVerifier::Refusal::Reason::WrongSecret);
     }
@@ -140,8 +147,7 @@ private Q_SLOTS:
         ApiKeyVerifier v(path(), options);
         QVERIFY(v.open().ok());
         const std::string key = makeKey("svc-c");
-        std::string wrong = key;
-        wrong.back() = wrong.back() == 'A' ? 'B' : 'A';
+        const std::string wrong = withOtherSecret(key);
         auto a = verify(v, wrong);
         auto b = verify(v, wrong);
         auto c = verify(v, key);

@@ -67,6 +67,18 @@ Result<std::string> serverKey(const QString &reference, const char *name)
     return std::string(secret->view());
 }
 
+// The password behind an optional secret reference (empty when there is none); errors name
+// the configuration key, never the secret. Callers wipe it once it is used.
+Result<std::string> passwordFor(const QString &reference, const char *key)
+{
+    if (reference.isEmpty())
+        return std::string();
+    auto secret = resolveSecret(QStringView(reference));
+    if (!secret)
+        return Error(secret.error().code, std::string(key) + ": " + secret.error().message);
+    return std::string(secret->view());
+}
+
 } // namespace
 
 struct Server::Engine
@@ -226,13 +238,11 @@ Status Server::build()
         return s;
 
     auto openPool = [this](int threads, db::AccessMode access) -> Result<std::unique_ptr<db::DatabasePool>> {
-        std::string password;
-        if (m_config.database.driver == DatabaseConfig::Driver::Postgres && !m_config.database.passwordRef.isEmpty()) {
-            auto secret = resolveSecret(QStringView(m_config.database.passwordRef));
-            if (!secret)
-                return Error(secret.error().code, "database.password: " + secret.error().message);
-            password = std::string(secret->view());
-        }
+        const bool postgres = m_config.database.driver == DatabaseConfig::Driver::Postgres;
+        auto resolved = passwordFor(postgres ? m_config.database.passwordRef : QString(), "database.password");
+        if (!resolved)
+            return resolved.takeError();
+        std::string password = std::move(resolved).value();
         auto opened = db::DatabasePool::open(m_config.database, password, threads, access);
         SecretValue::wipe(password.data(), password.size());
         return opened;
@@ -491,13 +501,11 @@ Result<audit::AuditKeys> Server::auditKeys(const ServerConfig &config)
 Status Server::openLimits()
 {
     const limits::UsageStoreConfig &storeConfig = m_config.limits.usageStore;
-    std::string password;
-    if (storeConfig.driver == limits::UsageStoreConfig::Driver::Postgres && !storeConfig.passwordRef.isEmpty()) {
-        auto secret = resolveSecret(QStringView(storeConfig.passwordRef));
-        if (!secret)
-            return Error(secret.error().code, "limits.usage_store.password: " + secret.error().message);
-        password = std::string(secret->view());
-    }
+    const bool postgres = storeConfig.driver == limits::UsageStoreConfig::Driver::Postgres;
+    auto resolved = passwordFor(postgres ? storeConfig.passwordRef : QString(), "limits.usage_store.password");
+    if (!resolved)
+        return resolved.takeError();
+    std::string password = std::move(resolved).value();
     // Budgets must survive a restart: without their store the server does not start.
     auto store = limits::UsageStore::open(storeConfig, auditPath(m_config), password);
     SecretValue::wipe(password.data(), password.size());
@@ -531,13 +539,10 @@ Result<std::unique_ptr<audit::AuditBackend>> Server::openAuditStore(const Server
 Result<std::unique_ptr<audit::PgAuditStore>> Server::openPgAuditStore(const ServerConfig &config, bool writer,
                                                                       const QString &chain)
 {
-    std::string password;
-    if (!config.audit.postgres.passwordRef.isEmpty()) {
-        auto secret = resolveSecret(QStringView(config.audit.postgres.passwordRef));
-        if (!secret)
-            return Error(secret.error().code, "audit.postgres.password: " + secret.error().message);
-        password = std::string(secret->view());
-    }
+    auto resolved = passwordFor(config.audit.postgres.passwordRef, "audit.postgres.password");
+    if (!resolved)
+        return resolved.takeError();
+    std::string password = std::move(resolved).value();
     auto store = audit::PgAuditStore::open(config.audit.postgres, password,
                                            (chain.isEmpty() ? config.audit.chain : chain).toStdString(),
                                            writer ? audit::AuditBackend::Mode::Writer : audit::AuditBackend::Mode::Reader);

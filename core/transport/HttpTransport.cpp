@@ -341,6 +341,10 @@ HttpTransport::HttpTransport(McpServer &server, HttpConfig config, std::shared_p
     , m_auth(std::move(authenticator))
     , m_resource(std::move(resource))
 {
+    // The resource identifier is fixed for the transport's life (only its scopes follow the
+    // policy), so every exchange shares one URL instead of building it per request.
+    if (const auto r = m_resource ? m_resource() : std::nullopt)
+        m_metadataUrl = QByteArray::fromStdString(r->metadataUrl());
     connect(&m_sweepTimer, &QTimer::timeout, this, &HttpTransport::sweepIdleSessions);
 }
 
@@ -524,8 +528,7 @@ void HttpTransport::dispatch(const std::shared_ptr<Call> &call)
 
 QByteArray HttpTransport::metadataUrl() const
 {
-    const auto resource = m_resource ? m_resource() : std::nullopt;
-    return resource ? QByteArray::fromStdString(resource->metadataUrl()) : QByteArray();
+    return m_metadataUrl;
 }
 
 void HttpTransport::serveMetadata(QHttpServerRequest::Method method, Call &call)

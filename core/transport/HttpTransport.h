@@ -98,6 +98,7 @@ private:
     HttpConfig m_config;
     std::shared_ptr<auth::HttpAuthenticator> m_auth;
     ResourceProvider m_resource;
+    QByteArray m_metadataUrl; // RFC 9728 metadata URL for challenges; empty without OAuth
     // Failed authentications per remote address: each gets an audit record up to a rate; past
     // it they are counted into the next record (and the periodic sweep), so a flood of bad
     // credentials cannot become a flood of durable writes. Answers do not change.

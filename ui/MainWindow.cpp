@@ -37,7 +37,7 @@ QString panelPurpose(MainWindow::Panel panel)
 {
     switch (panel) {
     case MainWindow::Panel::Server:
-        break;
+        return MainWindow::tr("Start and stop the server, see its endpoint and traffic.");
     case MainWindow::Panel::DesktopClients:
         return MainWindow::tr(
             "Set up Claude Desktop, Cursor or VS Code to start Warden over stdio.");
@@ -134,12 +134,9 @@ void MainWindow::createPanels()
     for (int i = 0; i < PanelCount; ++i) {
         const auto panel = static_cast<Panel>(i);
         auto *item = new QListWidgetItem(panelTitle(panel), m_sidebar);
-        if (panel == Panel::Server) {
-            m_serverPanel = new ServerPanel(m_status, m_stack);
-            m_serverPanel->setObjectName(QStringLiteral("serverPanel"));
-            m_stack->addWidget(m_serverPanel);
-            item->setToolTip(
-                tr("Start and stop the server, see its endpoint and traffic (Ctrl+%1)").arg(i + 1));
+        if (QWidget *working = createPanel(panel)) {
+            m_stack->addWidget(working);
+            item->setToolTip(tr("%1 (Ctrl+%2)").arg(panelPurpose(panel)).arg(i + 1));
         } else {
             auto *page = new UnavailablePanel(panelTitle(panel), panelPurpose(panel), m_stack);
             page->setObjectName(QStringLiteral("unavailablePanel%1").arg(i + 1));
@@ -168,6 +165,27 @@ void MainWindow::createPanels()
     });
     m_sidebar->setCurrentRow(0);
     setTabOrder(m_sidebar, m_stack);
+}
+
+QWidget *MainWindow::createPanel(Panel panel)
+{
+    // One case per working panel; the others show what they will do and that they are not
+    // there yet. Panels get the server's facades, never the widgets of another panel.
+    switch (panel) {
+    case Panel::Server:
+        m_serverPanel = new ServerPanel(m_status, m_stack);
+        m_serverPanel->setObjectName(QStringLiteral("serverPanel"));
+        return m_serverPanel;
+    case Panel::DesktopClients:
+    case Panel::Policy:
+    case Panel::OAuth:
+    case Panel::AuditLog:
+    case Panel::Budgets:
+    case Panel::QueryTester:
+    case Panel::Approvals:
+        break;
+    }
+    return nullptr;
 }
 
 void MainWindow::createMenus()

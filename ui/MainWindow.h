@@ -59,6 +59,8 @@ protected:
 
 private:
     void createPanels();
+    // The working widget for a panel, or nullptr while the panel is not built yet.
+    QWidget *createPanel(Panel panel);
     void createMenus();
     void createStatusBar();
     void restoreSettings();

@@ -21,6 +21,13 @@ struct RequestEvent
 
 // The facade the console sees for one server: the embedded one today, a remote one over the
 // admin API later (GammaRay's interface/server/client split). Lives on the GUI thread.
+//
+// Each console panel beyond the server's own state talks to one service interface (policy,
+// audit, usage, approvals, tool tester, OAuth...): an abstract QObject in core/server whose
+// answers arrive by signal or callback, never by blocking, so a remote server can implement
+// it over the network. ServerInterface hands them out (nullptr: this server does not offer
+// that service); Server implements them over its live engine and keeps each service object
+// for its whole life, announcing when the engine behind it comes and goes.
 class ServerInterface : public QObject
 {
     Q_OBJECT

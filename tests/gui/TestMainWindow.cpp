@@ -1,4 +1,5 @@
 #include "FakeServer.h"
+#include "Screenshot.h"
 #include "MainWindow.h"
 #include "ServerPanel.h"
 #include "StateIndicator.h"
@@ -30,11 +31,7 @@ class TestMainWindow : public QObject
 private:
     static void screenshot(QWidget *widget, const QString &name)
     {
-        const QString dir = QStringLiteral(WARDEN_BUILD_DIR "/screenshots");
-        QDir().mkpath(dir);
-        QCoreApplication::processEvents(); // pending layout requests, so labels show their full
-                                           // text
-        QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+        QVERIFY(!test::saveScreenshot(widget, name).isEmpty());
     }
 
     static bool showActive(MainWindow &window)

@@ -1,4 +1,5 @@
 #include "FakeServer.h"
+#include "Screenshot.h"
 #include "OutcomeDelegate.h"
 #include "RequestLogModel.h"
 #include "ServerPanel.h"
@@ -90,11 +91,7 @@ private:
 
     static void screenshot(QWidget *widget, const QString &name)
     {
-        const QString dir = QStringLiteral(WARDEN_BUILD_DIR "/screenshots");
-        QDir().mkpath(dir);
-        QCoreApplication::processEvents(); // pending layout requests, so labels show their full
-                                           // text
-        QVERIFY(widget->grab().save(dir + QLatin1Char('/') + name + QStringLiteral(".png")));
+        QVERIFY(!test::saveScreenshot(widget, name).isEmpty());
     }
 
 private Q_SLOTS:

@@ -11,6 +11,8 @@
 namespace warden {
 
 class McpServer;
+class EmbeddedServerSettingsService;
+class EmbeddedOAuthService;
 struct Principal;
 class PolicyStore;
 class StdioTransport;
@@ -46,6 +48,8 @@ public:
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
+    ServerSettingsService *serverSettingsService() const override;
+    OAuthService *oauthService() const override;
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
@@ -79,6 +83,10 @@ public:
 public Q_SLOTS:
     void start() override;
     void stop() override;
+    // Reloads the configuration file (when the server was loaded from one) between stop and
+    // start, so changes written by the console take effect; a file that no longer loads
+    // leaves the server Failed with the loader's message.
+    void restart() override;
 
 Q_SIGNALS:
     // stdio only: the client closed stdin and in-flight work is done (or abandoned).
@@ -106,6 +114,8 @@ private:
     std::unique_ptr<auth::TokenValidator> m_tokens;
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;
+    mutable std::unique_ptr<EmbeddedServerSettingsService> m_settingsService;
+    std::unique_ptr<EmbeddedOAuthService> m_oauthService;
 };
 
 } // namespace warden

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "OAuthPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -176,9 +177,13 @@ QWidget *MainWindow::createPanel(Panel panel)
         m_serverPanel = new ServerPanel(m_status, m_stack);
         m_serverPanel->setObjectName(QStringLiteral("serverPanel"));
         return m_serverPanel;
+    case Panel::OAuth: {
+        auto *oauth = new OAuthPanel(m_status->server(), m_stack);
+        oauth->setObjectName(QStringLiteral("oauthPanel"));
+        return oauth;
+    }
     case Panel::DesktopClients:
     case Panel::Policy:
-    case Panel::OAuth:
     case Panel::AuditLog:
     case Panel::Budgets:
     case Panel::QueryTester:

@@ -90,6 +90,10 @@ private Q_SLOTS:
                 QCOMPARE(page, window.serverPanel());
                 continue;
             }
+            if (i == static_cast<int>(Panel::OAuth)) {
+                QCOMPARE(page->objectName(), QStringLiteral("oauthPanel"));
+                continue;
+            }
             // Every other panel says honestly that it is not there, and offers nothing to click.
             auto *unavailable = qobject_cast<UnavailablePanel *>(page);
             QVERIFY(unavailable);

@@ -109,13 +109,16 @@ OAuthPanel::OAuthPanel(ServerInterface *server, QWidget *parent)
         m_settings->load();
         service->checkKeychain(this, [this](const Status &status) {
             m_keychainLabel->setVisible(!status);
+            QString problem = QString::fromStdString(status ? std::string() : status.error().message);
+            if (!problem.isEmpty())
+                problem[0] = problem[0].toUpper();
             if (!status)
                 m_keychainLabel->setText(tr("%1. Until it is available the HS256 shared secret "
                                             "cannot be saved from here, and nothing "
                                             "is written to a file instead; a headless server can "
                                             "read it from the environment "
                                             "(env:NAME).")
-                                             .arg(QString::fromStdString(status.error().message)));
+                                             .arg(problem));
         });
     }
 }

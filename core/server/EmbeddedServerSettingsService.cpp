@@ -32,6 +32,16 @@ QString q(const std::string &text)
     return QString::fromStdString(text);
 }
 
+// Core messages start in lower case (they continue a "warden-server: " prefix); a line of
+// its own starts with a capital.
+QString sentence(const std::string &text)
+{
+    QString out = q(text);
+    if (!out.isEmpty())
+        out[0] = out[0].toUpper();
+    return out;
+}
+
 Error noFile()
 {
     return Error(ErrorCode::IoError,
@@ -106,7 +116,7 @@ HealthCheck check(const QString &name, const Status &status, const QString &okDe
 {
     if (status)
         return { name, HealthCheck::Outcome::Ok, okDetail, {} };
-    return { name, HealthCheck::Outcome::Problem, q(status.error().message), fix };
+    return { name, HealthCheck::Outcome::Problem, sentence(status.error().message), fix };
 }
 
 // Connects as the server would and runs one trivial statement.
@@ -312,7 +322,7 @@ void EmbeddedServerSettingsService::checkHealth(QObject *context, HealthDone don
                 path.isEmpty() ? Result<ServerConfig>(noFile()) : ServerConfig::load(path);
             if (!config) {
                 checks.append({ Tr::tr("Configuration readable"), HealthCheck::Outcome::Problem,
-                                q(config.error().message),
+                                sentence(config.error().message),
                                 Tr::tr("Correct the configuration file named above; its message "
                                        "names the key.") });
             } else {

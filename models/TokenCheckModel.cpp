@@ -98,8 +98,8 @@ QVariant TokenCheckModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const auth::TokenCheck &check = m_checks.at(index.row());
-    if (role == IsErrorRole)
-        return check.outcome == Outcome::Failed;
+    if (role == IsErrorRole) // none for a step that was not checked: shown uncoloured
+        return check.outcome == Outcome::NotChecked ? QVariant() : QVariant(check.outcome == Outcome::Failed);
     if (role == OutcomeRole)
         return check.outcome == Outcome::Passed ? QStringLiteral("ok")
             : check.outcome == Outcome::Failed  ? QStringLiteral("error")

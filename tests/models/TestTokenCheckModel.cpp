@@ -54,6 +54,8 @@ private Q_SLOTS:
                  QStringLiteral("ok"));
         QCOMPARE(model.index(signature + 1, TokenCheckModel::ResultColumn).data().toString(),
                  QStringLiteral("Not checked"));
+        QVERIFY(!model.index(signature + 1, 0).data(TokenCheckModel::IsErrorRole).isValid());
+        QCOMPARE(model.index(0, 0).data(TokenCheckModel::IsErrorRole), QVariant(false));
         QCOMPARE(model.outcome(Step::Audience), Outcome::NotChecked);
         QCOMPARE(model.outcome(Step::Key), Outcome::Passed);
         QCOMPARE(model.headerData(TokenCheckModel::DetailColumn, Qt::Horizontal).toString(),

@@ -1,7 +1,7 @@
 // The embedded server's settings and OAuth services (EmbeddedServerSettingsService,
 // EmbeddedOAuthService) and Server::restart, over a real configuration file.
 
-#include "../gui/ServerWorld.h"
+#include "../ServerWorld.h"
 #include "server/OAuthService.h"
 #include "server/ServerSettingsService.h"
 

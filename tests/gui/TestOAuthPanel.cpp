@@ -7,7 +7,7 @@
 #include "OAuthPanel.h"
 #include "OAuthSettingsForm.h"
 #include "Screenshot.h"
-#include "ServerWorld.h"
+#include "../ServerWorld.h"
 #include "TokenCheckModel.h"
 #include "auth/Jwk.h"
 #include "secrets/KeychainSecretStore.h"

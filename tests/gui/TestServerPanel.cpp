@@ -5,7 +5,7 @@
 #include "ServerPanel.h"
 #include "ServerSettingsForm.h"
 #include "ServerStatusController.h"
-#include "ServerWorld.h"
+#include "../ServerWorld.h"
 #include "StateIndicator.h"
 #include "secrets/KeychainSecretStore.h"
 
@@ -87,7 +87,7 @@ private:
         }
     };
 
-    // The panel over a real embedded server (tests/gui/ServerWorld.h).
+    // The panel over a real embedded server (tests/ServerWorld.h).
     struct RealWorld
     {
         explicit RealWorld(const Json &extra = Json::object())

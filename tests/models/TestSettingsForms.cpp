@@ -1,7 +1,7 @@
 // The console's settings forms (ConfigForm, ServerSettingsForm, OAuthSettingsForm) over the
 // real ServerSettingsService of an embedded server and a real configuration file.
 
-#include "../gui/ServerWorld.h"
+#include "../ServerWorld.h"
 #include "OAuthSettingsForm.h"
 #include "ServerSettingsForm.h"
 

@@ -109,7 +109,8 @@ OAuthPanel::OAuthPanel(ServerInterface *server, QWidget *parent)
         m_settings->load();
         service->checkKeychain(this, [this](const Status &status) {
             m_keychainLabel->setVisible(!status);
-            QString problem = QString::fromStdString(status ? std::string() : status.error().message);
+            QString problem =
+                QString::fromStdString(status ? std::string() : status.error().message);
             if (!problem.isEmpty())
                 problem[0] = problem[0].toUpper();
             if (!status)
@@ -177,7 +178,7 @@ QWidget *OAuthPanel::createSettings()
         connect(check, &QCheckBox::toggled, this, &OAuthPanel::onEdited);
     }
     m_form->addRow(tr("Algorithms:"), algorithms);
-    m_secretEdit = addEdit(QStringLiteral("hs256SecretEdit"), tr("HS256 &secret:"),
+    m_secretEdit = addEdit(QStringLiteral("hs256SecretEdit"), tr("HS256 se&cret:"),
                            tr("The shared secret HS256 tokens are signed with (32 bytes or more)"));
     m_secretEdit->setEchoMode(QLineEdit::Password);
     m_secretEdit->setPlaceholderText(tr("unchanged"));
@@ -209,7 +210,7 @@ QWidget *OAuthPanel::createSettings()
     column->addWidget(m_statusLabel);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch(1);
-    m_applyButton = new QPushButton(tr("&Apply"), page);
+    m_applyButton = new QPushButton(tr("Appl&y"), page);
     m_applyButton->setObjectName(QStringLiteral("oauthApplyButton"));
     m_applyButton->setToolTip(
         tr("Save to the configuration file; takes effect at the next restart"));
@@ -250,7 +251,7 @@ QWidget *OAuthPanel::createTools()
 
     auto *keysRow = new QHBoxLayout;
     keysRow->addWidget(heading(tr("Signing keys"), tools), 1);
-    m_fetchButton = new QPushButton(tr("&Fetch keys now"), tools);
+    m_fetchButton = new QPushButton(tr("Fetch keys no&w"), tools);
     m_fetchButton->setObjectName(QStringLiteral("fetchKeysButton"));
     m_fetchButton->setToolTip(tr("Fetch the issuer's key set now, whatever the refresh schedule"));
     keysRow->addWidget(m_fetchButton);
@@ -271,7 +272,7 @@ QWidget *OAuthPanel::createTools()
     auto *tokenRow = new QHBoxLayout;
     auto *tokenHeading = heading(tr("Test a to&ken"), tools);
     tokenRow->addWidget(tokenHeading, 1);
-    m_testButton = new QPushButton(tr("Chec&k token"), tools);
+    m_testButton = new QPushButton(tr("Check toke&n"), tools);
     m_testButton->setObjectName(QStringLiteral("testTokenButton"));
     m_testButton->setToolTip(tr("Run every check the server makes on this token (Ctrl+Return)"));
     tokenRow->addWidget(m_testButton);

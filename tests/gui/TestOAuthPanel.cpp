@@ -2,16 +2,17 @@
 // HTTPS from a local test identity provider (a throwaway CA, 127.0.0.1): fetch the keys, test
 // valid and refused tokens, and keep the HS256 secret in the OS keychain, never in the file.
 
+#include "../ServerWorld.h"
 #include "../core/JwksTestServer.h"
 #include "../core/JwtTestKit.h"
 #include "OAuthPanel.h"
 #include "OAuthSettingsForm.h"
 #include "Screenshot.h"
-#include "../ServerWorld.h"
 #include "TokenCheckModel.h"
 #include "auth/Jwk.h"
 #include "secrets/KeychainSecretStore.h"
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -202,6 +203,35 @@ private Q_SLOTS:
                  QStringLiteral("The token's signature does not verify."));
         QCOMPARE(checks->outcome(Step::Issuer), Outcome::NotChecked);
         test::saveScreenshot(&panel, QStringLiteral("oauth-panel-refused-token"));
+    }
+
+    // Each Alt+letter reaches one control, and none takes a letter of the main window's menus
+    // (File, Server, View, Help; Datei, Ansicht in German).
+    void mnemonicsAreUnique()
+    {
+        OAuthPanel panel(nullptr);
+        QSet<QKeySequence> seen;
+        for (const QKeySequence &menu :
+             { QKeySequence(Qt::ALT | Qt::Key_F), QKeySequence(Qt::ALT | Qt::Key_S),
+               QKeySequence(Qt::ALT | Qt::Key_V), QKeySequence(Qt::ALT | Qt::Key_H),
+               QKeySequence(Qt::ALT | Qt::Key_D), QKeySequence(Qt::ALT | Qt::Key_A) })
+            seen.insert(menu);
+        QStringList texts;
+        for (QAbstractButton *button : panel.findChildren<QAbstractButton *>())
+            texts.append(button->text());
+        for (QLabel *label : panel.findChildren<QLabel *>())
+            if (label->buddy())
+                texts.append(label->text());
+        int mnemonics = 0;
+        for (const QString &text : std::as_const(texts)) {
+            const QKeySequence key = QKeySequence::mnemonic(text);
+            if (key.isEmpty())
+                continue;
+            ++mnemonics;
+            QVERIFY2(!seen.contains(key), qPrintable(text));
+            seen.insert(key);
+        }
+        QVERIFY(mnemonics >= 12);
     }
 
     // Edits are validated with the server's own parser as they are typed.

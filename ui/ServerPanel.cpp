@@ -38,6 +38,7 @@ namespace {
 
 constexpr int CopiedFeedbackMs = 1500;
 const QString TabKey = QStringLiteral("ServerPanel/tab");
+const QString RequestColumnsKey = QStringLiteral("ServerPanel/requestColumns");
 
 QFont scaledFont(QFont font, qreal factor, bool bold)
 {
@@ -89,6 +90,8 @@ ServerPanel::ServerPanel(ServerStatusController *status, QWidget *parent)
         if (m_tabs->widget(index) == m_healthTab && m_healthList->layout()->count() == 0)
             checkHealth();
     });
+    if (m_tabs->currentWidget() == m_healthTab) // restored there: show the checks too
+        QTimer::singleShot(0, this, &ServerPanel::checkHealth);
 
     setTabOrder(m_startButton, m_stopButton);
     setTabOrder(m_stopButton, m_restartButton);
@@ -113,6 +116,14 @@ ServerPanel::ServerPanel(ServerStatusController *status, QWidget *parent)
     onStateChanged();
     onErrorChanged();
     onRequestRowsChanged();
+}
+
+ServerPanel::~ServerPanel()
+{
+    // Written only when it changed, so the settings file is left alone otherwise.
+    const QByteArray columns = m_requestTable->horizontalHeader()->saveState();
+    if (m_requestColumnsResized && columns != m_savedRequestColumns)
+        QSettings().setValue(RequestColumnsKey, columns);
 }
 
 QWidget *ServerPanel::createHeader()
@@ -331,6 +342,10 @@ QWidget *ServerPanel::createRequestsBox()
                                                             + 8);
     QHeaderView *columns = m_requestTable->horizontalHeader();
     columns->setHighlightSections(false);
+    connect(columns, &QHeaderView::sectionResized, this, [this] {
+        if (m_requestTable->isVisible())
+            m_requestColumnsResized = true;
+    });
     columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     columns->setSectionResizeMode(QHeaderView::Interactive);
     columns->setSectionResizeMode(RequestLogModel::TargetColumn, QHeaderView::Stretch);
@@ -346,6 +361,9 @@ QWidget *ServerPanel::createRequestsBox()
                            widthFor(QStringLiteral("TENANT_SCOPE_REQUIRED")));
     columns->resizeSection(RequestLogModel::DurationColumn, widthFor(QStringLiteral("1000.0 ms")));
     heading->setBuddy(m_requestTable);
+    m_savedRequestColumns = QSettings().value(RequestColumnsKey).toByteArray();
+    if (!m_savedRequestColumns.isEmpty())
+        columns->restoreState(m_savedRequestColumns);
 
     m_requestsPlaceholder = new QLabel(box);
     m_requestsPlaceholder->setObjectName(QStringLiteral("requestsPlaceholder"));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QStyle>
 #include <QWidget>
 
@@ -31,6 +32,7 @@ class ServerPanel : public QWidget
     Q_OBJECT
 public:
     explicit ServerPanel(ServerStatusController *status, QWidget *parent = nullptr);
+    ~ServerPanel() override;
 
     RequestLogModel *requestLog() const { return m_requestLog; }
     ServerSettingsForm *settingsForm() const { return m_settings; }
@@ -85,6 +87,8 @@ private:
     QTableView *m_requestTable = nullptr;
     QPushButton *m_clearButton = nullptr;
     QPushButton *m_restartButton = nullptr;
+    QByteArray m_savedRequestColumns; // as restored from QSettings
+    bool m_requestColumnsResized = false;
     QTabWidget *m_tabs = nullptr;
 
     ServerSettingsForm *m_settings = nullptr;

@@ -1,3 +1,4 @@
+#include "../ServerWorld.h"
 #include "FakeServer.h"
 #include "OutcomeDelegate.h"
 #include "RequestLogModel.h"
@@ -5,7 +6,6 @@
 #include "ServerPanel.h"
 #include "ServerSettingsForm.h"
 #include "ServerStatusController.h"
-#include "../ServerWorld.h"
 #include "StateIndicator.h"
 #include "secrets/KeychainSecretStore.h"
 
@@ -15,6 +15,7 @@
 #include <QComboBox>
 #include <QDir>
 #include <QFrame>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -480,6 +481,31 @@ private Q_SLOTS:
         auto stored = KeychainSecretStore().read(*ref);
         QVERIFY2(stored.ok(), stored.ok() ? "" : stored.error().message.c_str());
         QCOMPARE(QString::fromUtf8(stored->view().data(), qsizetype(stored->size())), password);
+    }
+
+    // The request columns and the open tab come back as the operator left them.
+    void layoutIsRestored()
+    {
+        int width = 0;
+        {
+            auto w = makeWorld();
+            QVERIFY(w);
+            auto *table = w->find<QTableView>("requestTable");
+            w->server.start();
+            w->server.complete(
+                request(QStringLiteral("tools/list"), {}, QStringLiteral("ok"), 500));
+            QTRY_VERIFY(table->isVisible());
+            width = table->horizontalHeader()->sectionSize(RequestLogModel::MethodColumn) + 40;
+            table->horizontalHeader()->resizeSection(RequestLogModel::MethodColumn, width);
+            w->find<QTabWidget>("serverTabs")->setCurrentIndex(2);
+        }
+        auto w = makeWorld();
+        QVERIFY(w);
+        QCOMPARE(w->find<QTabWidget>("serverTabs")->currentIndex(), 2);
+        QCOMPARE(w->find<QTableView>("requestTable")
+                     ->horizontalHeader()
+                     ->sectionSize(RequestLogModel::MethodColumn),
+                 width);
     }
 
     void copiesTheEndpoint()

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "PolicyPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -176,8 +177,13 @@ QWidget *MainWindow::createPanel(Panel panel)
         m_serverPanel = new ServerPanel(m_status, m_stack);
         m_serverPanel->setObjectName(QStringLiteral("serverPanel"));
         return m_serverPanel;
+    case Panel::Policy: {
+        auto *policy = new PolicyPanel(m_status, m_status->server() ? m_status->server()->policyService() : nullptr,
+                                       m_stack);
+        policy->setObjectName(QStringLiteral("policyPanel"));
+        return policy;
+    }
     case Panel::DesktopClients:
-    case Panel::Policy:
     case Panel::OAuth:
     case Panel::AuditLog:
     case Panel::Budgets:

@@ -1,5 +1,6 @@
 #include "Server.h"
 
+#include "EmbeddedPolicyService.h"
 #include "PolicyHistory.h"
 #include "approvals/ApprovalStore.h"
 #include "audit/AuditLog.h"
@@ -100,6 +101,7 @@ Server::Server(ServerConfig config, Options options, QObject *parent)
     , m_options(options)
 {
     qRegisterMetaType<warden::RequestEvent>();
+    m_policyService = new EmbeddedPolicyService(this);
 }
 
 Server::~Server()
@@ -158,6 +160,11 @@ int Server::sessionCount() const
 approvals::ApprovalStore *Server::approvals() const
 {
     return m_engine ? m_engine->approvals.get() : nullptr;
+}
+
+PolicyService *Server::policyService() const
+{
+    return m_policyService;
 }
 
 PolicyStore *Server::policyStore() const

@@ -10,6 +10,7 @@
 
 namespace warden {
 
+class EmbeddedPolicyService;
 class McpServer;
 struct Principal;
 class PolicyStore;
@@ -46,6 +47,7 @@ public:
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
+    PolicyService *policyService() const override;
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
@@ -106,6 +108,7 @@ private:
     std::unique_ptr<auth::TokenValidator> m_tokens;
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;
+    EmbeddedPolicyService *m_policyService = nullptr; // a child: lives as long as the server
 };
 
 } // namespace warden

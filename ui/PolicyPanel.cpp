@@ -15,6 +15,7 @@
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QFormLayout>
+#include <QGuiApplication>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -157,6 +158,7 @@ QWidget *PolicyPanel::createEditorPage()
     m_discardButton->setToolTip(tr("Go back to the version in force"));
     connect(m_discardButton, &QPushButton::clicked, this, [this] {
         m_running.reset(); // reload as on first sight: the edits go
+        showBanner(QString());
         loadRunning(false);
     });
     bar->addWidget(m_discardButton);
@@ -204,6 +206,7 @@ QWidget *PolicyPanel::createEditorPage()
     m_problemView->setUniformRowHeights(true);
     m_problemView->setToolTip(tr("Press Enter on a problem to go to its item"));
     m_problemView->header()->setStretchLastSection(true);
+    m_problemView->header()->setSectionResizeMode(PolicyProblemModel::WhereColumn, QHeaderView::ResizeToContents);
     connect(m_problemView, &QTreeView::activated, this, &PolicyPanel::selectProblem);
     connect(m_problemView, &QTreeView::clicked, this, &PolicyPanel::selectProblem);
 
@@ -227,6 +230,11 @@ QWidget *PolicyPanel::createEditorPage()
     m_splitter->addWidget(m_tabs);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
+    m_splitter->setSizes({600, 400});
+    // Narrow windows squeeze the panes rather than the window refusing to get narrower.
+    m_leftSplitter->setMinimumWidth(200);
+    m_tabs->setMinimumWidth(240);
+    m_leftSplitter->setSizes({500, 120});
     layout->addWidget(m_splitter, 1);
     return page;
 }
@@ -368,10 +376,13 @@ QWidget *PolicyPanel::createHistoryView()
     auto *buttons = new QHBoxLayout;
     m_viewVersionButton = new QPushButton(tr("Vie&w"), page);
     m_viewVersionButton->setObjectName(QStringLiteral("policyViewVersionButton"));
-    m_diffVersionButton = new QPushButton(tr("Compar&e with the version in force"), page);
+    m_diffVersionButton = new QPushButton(tr("Compar&e"), page);
     m_diffVersionButton->setObjectName(QStringLiteral("policyDiffVersionButton"));
-    m_revertButton = new QPushButton(tr("Rever&t to this version…"), page);
+    m_revertButton = new QPushButton(tr("Rever&t…"), page);
     m_revertButton->setObjectName(QStringLiteral("policyRevertButton"));
+    m_viewVersionButton->setToolTip(tr("Show the selected version's document"));
+    m_diffVersionButton->setToolTip(tr("Show what changed from the selected version to the version in force"));
+    m_revertButton->setToolTip(tr("Put the selected version in force again"));
     connect(m_viewVersionButton, &QPushButton::clicked, this, &PolicyPanel::viewSelectedVersion);
     connect(m_diffVersionButton, &QPushButton::clicked, this, &PolicyPanel::diffSelectedVersion);
     connect(m_revertButton, &QPushButton::clicked, this, &PolicyPanel::confirmAndRevert);
@@ -400,7 +411,8 @@ void PolicyPanel::expandListedTables()
             || (kind == PolicyTreeModel::Kind::Table && index.data(PolicyTreeModel::InPolicyRole).toBool()))
             m_treeView->expand(index);
     }
-    m_treeView->resizeColumnToContents(PolicyTreeModel::NameColumn);
+    for (int c = PolicyTreeModel::NameColumn; c < PolicyTreeModel::NoteColumn; ++c)
+        m_treeView->resizeColumnToContents(c);
 }
 
 // --- the server and the version in force ---
@@ -598,7 +610,8 @@ void PolicyPanel::updateActions()
     else if (!m_checked)
         text = tr("Checking the policy against the database…");
     else if (!m_check.valid)
-        text = tr("%n problem(s) to fix before this policy can be applied.", nullptr, int(m_check.problems.size()));
+        text = tr("Problems to fix before this policy can be applied: %1 (listed below the tree).")
+                   .arg(m_check.problems.size());
     else if (changed)
         text = tr("Valid. Apply to put your changes in force.");
     else
@@ -714,7 +727,8 @@ void PolicyPanel::updateDetails()
         for (const auto &other : schema->tables)
             for (const auto &fk : other.foreignKeys)
                 if (fk.refTable == info->name)
-                    relations << tr("%1.%2 → %3 (referenced by)").arg(q(other.name), q(fk.column), q(fk.refColumn));
+                    relations << tr("%1.%2 → %3.%4 (referenced by)")
+                                     .arg(q(other.name), q(fk.column), q(info->name), q(fk.refColumn));
     }
     if (const auto declared = at("relations"); declared && declared->is_object())
         for (auto it = declared->begin(); it != declared->end(); ++it)
@@ -856,31 +870,35 @@ void PolicyPanel::confirmAndRevert()
 void PolicyPanel::restoreLayout()
 {
     QSettings settings;
-    m_restoredSplitter = settings.value(SplitterKey).toByteArray();
-    m_restoredLeftSplitter = settings.value(LeftSplitterKey).toByteArray();
-    m_restoredTreeHeader = settings.value(TreeHeaderKey).toByteArray();
-    m_restoredHistoryHeader = settings.value(HistoryHeaderKey).toByteArray();
-    if (!m_restoredSplitter.isEmpty())
-        m_splitter->restoreState(m_restoredSplitter);
-    if (!m_restoredLeftSplitter.isEmpty())
-        m_leftSplitter->restoreState(m_restoredLeftSplitter);
-    if (!m_restoredTreeHeader.isEmpty())
-        m_treeView->header()->restoreState(m_restoredTreeHeader);
-    if (!m_restoredHistoryHeader.isEmpty())
-        m_historyView->header()->restoreState(m_restoredHistoryHeader);
+    const auto restore = [&settings](const QString &key, auto &&apply) {
+        const QByteArray state = settings.value(key).toByteArray();
+        if (!state.isEmpty())
+            apply(state);
+    };
+    restore(SplitterKey, [this](const QByteArray &s) { m_splitter->restoreState(s); });
+    restore(LeftSplitterKey, [this](const QByteArray &s) { m_leftSplitter->restoreState(s); });
+    restore(TreeHeaderKey, [this](const QByteArray &s) { m_treeView->header()->restoreState(s); });
+    restore(HistoryHeaderKey, [this](const QByteArray &s) { m_historyView->header()->restoreState(s); });
+    // Saved only when the operator changed the layout, not when the panel sized itself.
+    const auto changedByHand = [this] { m_layoutChanged = true; };
+    connect(m_splitter, &QSplitter::splitterMoved, this, changedByHand);
+    connect(m_leftSplitter, &QSplitter::splitterMoved, this, changedByHand);
+    for (QHeaderView *header : {m_treeView->header(), m_historyView->header()})
+        connect(header, &QHeaderView::sectionResized, this, [this] {
+            if (QGuiApplication::mouseButtons() != Qt::NoButton)
+                m_layoutChanged = true;
+        });
 }
 
 void PolicyPanel::saveLayout()
 {
+    if (!m_layoutChanged)
+        return;
     QSettings settings;
-    const auto save = [&settings](const QString &key, const QByteArray &state, const QByteArray &restored) {
-        if (state != restored)
-            settings.setValue(key, state);
-    };
-    save(SplitterKey, m_splitter->saveState(), m_restoredSplitter);
-    save(LeftSplitterKey, m_leftSplitter->saveState(), m_restoredLeftSplitter);
-    save(TreeHeaderKey, m_treeView->header()->saveState(), m_restoredTreeHeader);
-    save(HistoryHeaderKey, m_historyView->header()->saveState(), m_restoredHistoryHeader);
+    settings.setValue(SplitterKey, m_splitter->saveState());
+    settings.setValue(LeftSplitterKey, m_leftSplitter->saveState());
+    settings.setValue(TreeHeaderKey, m_treeView->header()->saveState());
+    settings.setValue(HistoryHeaderKey, m_historyView->header()->saveState());
 }
 
 } // namespace warden

@@ -3,7 +3,6 @@
 #include "common/Json.h"
 #include "server/PolicyService.h"
 
-#include <QByteArray>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
@@ -146,7 +145,7 @@ private:
     QPushButton *m_diffVersionButton = nullptr;
     QPushButton *m_revertButton = nullptr;
 
-    QByteArray m_restoredSplitter, m_restoredLeftSplitter, m_restoredTreeHeader, m_restoredHistoryHeader;
+    bool m_layoutChanged = false;
 };
 
 } // namespace warden

@@ -90,9 +90,13 @@ private Q_SLOTS:
                 QCOMPARE(page, window.serverPanel());
                 continue;
             }
-            // Every other panel says honestly that it is not there, and offers nothing to click.
+            // Every other panel works, or says honestly that it is not there and offers nothing
+            // to click.
             auto *unavailable = qobject_cast<UnavailablePanel *>(page);
-            QVERIFY(unavailable);
+            if (!unavailable) {
+                QVERIFY(!sidebar->item(i)->toolTip().contains(QStringLiteral("Not available")));
+                continue;
+            }
             QCOMPARE(unavailable->title(), MainWindow::panelTitle(static_cast<Panel>(i)));
             auto *message = page->findChild<QLabel *>(QStringLiteral("unavailableMessage"));
             QVERIFY(message);

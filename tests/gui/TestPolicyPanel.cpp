@@ -238,7 +238,7 @@ private Q_SLOTS:
         QTRY_VERIFY(emial().data(PolicyTreeModel::ProblemRole).toString().contains(QStringLiteral("has no column")));
         QVERIFY(emial().data(Qt::ToolTipRole).toString().contains(QStringLiteral("did you mean \"email\"")));
         QVERIFY(!apply->isEnabled());
-        QVERIFY2(statusLabel->text().contains(QStringLiteral("problem")), qPrintable(statusLabel->text()));
+        QVERIFY2(statusLabel->text().contains(QStringLiteral("Problems to fix")), qPrintable(statusLabel->text()));
         PolicyProblemModel *problems = panel.problemModel();
         QCOMPARE(problems->rowCount(), 1);
         QCOMPARE(problems->index(0, 0).data(PolicyProblemModel::PointerRole).toString(),

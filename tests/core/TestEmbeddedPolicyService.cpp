@@ -2,6 +2,7 @@
 // availability follows the server, answers arrive asynchronously, nothing invalid is written,
 // and apply, history, diff and revert reach the PolicyStore in force.
 
+#include "EmbeddedServerConfig.h"
 #include "config/ServerConfig.h"
 #include "server/EmbeddedPolicyService.h"
 #include "server/PolicyStore.h"
@@ -16,20 +17,10 @@
 #include <sqlite3.h>
 
 using namespace warden;
+using warden::test::readFile;
+using warden::test::writeFile;
 
 namespace {
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 Json policyDoc(const std::string &nationalIdAction)
 {
@@ -84,14 +75,7 @@ private Q_SLOTS:
                               nullptr, nullptr, nullptr),
                  SQLITE_OK);
         sqlite3_close(db);
-        const Json config{{"version", 1},
-                          {"database", Json{{"driver", "sqlite"}, {"path", "people.db"}, {"pool_size", 1}}},
-                          {"policy", "policy.json"},
-                          {"policy_history", "state/policy-history.db"},
-                          {"audit", Json{{"path", "state/audit.db"}}},
-                          {"transports", Json{{"http", Json{{"enabled", false}}}}}};
-        QVERIFY(writeFile(path("warden.json"), QByteArray::fromStdString(config.dump(2))));
-        auto loaded = ServerConfig::load(path("warden.json"));
+        auto loaded = test::writeSqliteServerConfig(m_dir.path(), "people.db");
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
         m_config = *loaded;
     }

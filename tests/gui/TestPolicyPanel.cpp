@@ -9,6 +9,7 @@
 #include "PolicyTreeModel.h"
 #include "ServerStatusController.h"
 #include "common/StrictJson.h"
+#include "../core/EmbeddedServerConfig.h"
 #include "config/ServerConfig.h"
 #include "demo/DemoDataset.h"
 #include "demo/DemoSchema.h"
@@ -32,22 +33,8 @@
 #include <sqlite3.h>
 
 using namespace warden;
-
-namespace {
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
+using warden::test::readFile;
+using warden::test::writeFile;
 
 class TestPolicyPanel : public QObject
 {
@@ -107,14 +94,7 @@ private Q_SLOTS:
         auto policy = DemoDataset::policyDocument();
         QVERIFY(policy.ok());
         QVERIFY(writeFile(path("policy.json"), *policy));
-        const Json config{{"version", 1},
-                          {"database", Json{{"driver", "sqlite"}, {"path", "shop.db"}, {"pool_size", 1}}},
-                          {"policy", "policy.json"},
-                          {"policy_history", "state/policy-history.db"},
-                          {"audit", Json{{"path", "state/audit.db"}}},
-                          {"transports", Json{{"http", Json{{"enabled", false}}}}}};
-        QVERIFY(writeFile(path("warden.json"), QByteArray::fromStdString(config.dump(2))));
-        auto loaded = ServerConfig::load(path("warden.json"));
+        auto loaded = test::writeSqliteServerConfig(m_dir.path(), "shop.db");
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
         m_config = *loaded;
     }

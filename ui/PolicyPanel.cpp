@@ -266,6 +266,9 @@ QWidget *PolicyPanel::createDetails()
     m_tenantCombo = scopeCombo(m_scopeBox, "tenant_column");
     m_ownerCombo = scopeCombo(m_scopeBox, "owner_column");
     m_softDeleteCombo = scopeCombo(m_scopeBox, "soft_delete_column");
+    m_tenantCombo->setObjectName(QStringLiteral("policyTenantColumn"));
+    m_ownerCombo->setObjectName(QStringLiteral("policyOwnerColumn"));
+    m_softDeleteCombo->setObjectName(QStringLiteral("policySoftDeleteColumn"));
     scopes->addRow(tr("Te&nant column:"), m_tenantCombo);
     scopes->addRow(tr("&Owner column:"), m_ownerCombo);
     scopes->addRow(tr("Soft de&lete column:"), m_softDeleteCombo);
@@ -280,6 +283,8 @@ QWidget *PolicyPanel::createDetails()
     auto *budget = new QFormLayout(m_budgetBox);
     m_maxRowsSpin = budgetSpin(m_budgetBox, 100000, QString());
     m_timeoutSpin = budgetSpin(m_budgetBox, 600000, tr(" ms"));
+    m_maxRowsSpin->setObjectName(QStringLiteral("policyMaxRows"));
+    m_timeoutSpin->setObjectName(QStringLiteral("policyStatementTimeout"));
     spinEdits(m_maxRowsSpin, "budget/max_rows");
     spinEdits(m_timeoutSpin, "budget/statement_timeout_ms");
     budget->addRow(tr("Ma&x rows:"), m_maxRowsSpin);
@@ -435,10 +440,13 @@ void PolicyPanel::onAvailabilityChanged()
         return;
     }
     const bool starting = m_status && m_status->state() == ServerInterface::State::Starting;
-    m_unavailableLabel->setText(
-        starting ? tr("The server is starting…")
-                 : tr("The policy editor checks every change against the database the server governs, so it "
-                      "needs the running server. Start the server to see and edit the policy in force."));
+    QString text = starting ? tr("The server is starting…")
+                            : tr("The policy editor checks every change against the database the server governs, "
+                                 "so it needs the running server. Start the server to see and edit the policy in "
+                                 "force.");
+    if (m_status && !m_status->errorText().isEmpty())
+        text += QStringLiteral("\n\n") + tr("The server reported: %1").arg(m_status->errorText());
+    m_unavailableLabel->setText(text);
     m_startButton->setVisible(true);
     m_startButton->setEnabled(m_status && m_status->canStart());
 }

@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -122,6 +123,58 @@ private Q_SLOTS:
         QVERIFY(panel.treeModel()->tableIndex(QStringLiteral("customers")).isValid());
         server.stop();
         QTRY_VERIFY(label->isVisible());
+    }
+
+    // Row scopes, budget and writes of the selected table, edited with the keyboard.
+    void detailEditorsEditTheSelectedTable()
+    {
+        QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));
+        Server server(*m_config, Server::Options{});
+        QVERIFY(server.startNow().ok());
+        ServerStatusController status(&server);
+        PolicyPanel panel(&status, server.policyService());
+        panel.resize(1200, 760);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_COMPARE(panel.runningHash(), server.policyStore()->currentHash());
+        PolicyTreeModel *model = panel.treeModel();
+        auto *tree = child<QTreeView>(&panel, "policyTree");
+        auto *title = child<QLabel>(&panel, "policyTableTitle");
+
+        tree->setCurrentIndex(model->tableIndex(QStringLiteral("orders")));
+        QVERIFY(title->text().contains(QStringLiteral("orders")));
+        auto *maxRows = child<QSpinBox>(&panel, "policyMaxRows");
+        QVERIFY(maxRows->isEnabled());
+        maxRows->setFocus();
+        maxRows->selectAll();
+        QTest::keyClicks(maxRows, QStringLiteral("50"));
+        QVERIFY(model->value("/tables/orders/budget/max_rows") == Json(50));
+        maxRows->selectAll();
+        QTest::keyClick(maxRows, Qt::Key_Delete);
+        QTest::keyClicks(maxRows, QStringLiteral("0"));
+        QVERIFY(!model->value("/tables/orders/budget"));
+
+        // The owner column: reached by its label's mnemonic, user_id picked with the arrow keys.
+        auto *owner = child<QComboBox>(&panel, "policyOwnerColumn");
+        bool hasBuddy = false;
+        for (QLabel *label : panel.findChildren<QLabel *>())
+            hasBuddy = hasBuddy || (label->buddy() == owner && label->text().contains(QLatin1Char('&')));
+        QVERIFY(hasBuddy);
+        owner->setFocus();
+        const int userId = owner->findText(QStringLiteral("user_id"));
+        QVERIFY(userId > 1);
+        while (owner->currentIndex() < userId)
+            QTest::keyClick(owner, Qt::Key_Down);
+        QVERIFY(model->value("/tables/orders/owner_column") == Json("user_id"));
+        QTRY_VERIFY(child<QPushButton>(&panel, "policyApplyButton")->isEnabled());
+        QVERIFY(model->tableIndex(QStringLiteral("orders"))
+                    .siblingAtColumn(PolicyTreeModel::NoteColumn)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("owner: user_id")));
+        QVERIFY(child<QLabel>(&panel, "policyRelationsLabel")->text().contains(QStringLiteral("customer_id → customers.id")));
+        test::saveScreenshot(&panel, QStringLiteral("policy-details"));
+        server.stop();
     }
 
     void editValidateApplyAndRevert()

@@ -57,6 +57,8 @@ QVariant PolicyHistoryModel::data(const QModelIndex &index, int role) const
         return hash;
     case InForceRole:
         return inForce;
+    case SourceRole:
+        return v.source;
     case Qt::ToolTipRole:
         return index.column() == VersionColumn ? hash : QVariant();
     case Qt::DisplayRole:
@@ -66,13 +68,26 @@ QVariant PolicyHistoryModel::data(const QModelIndex &index, int role) const
         case LoadedAtColumn:
             return QLocale().toString(v.loadedAt.toLocalTime(), QLocale::ShortFormat);
         case SourceColumn:
-            return v.source;
+            return sourceText(v.source);
         default:
             return {};
         }
     default:
         return {};
     }
+}
+
+QString PolicyHistoryModel::sourceText(const QString &source)
+{
+    if (source == QLatin1String("start"))
+        return tr("server start");
+    if (source == QLatin1String("reload"))
+        return tr("file changed");
+    if (source == QLatin1String("apply"))
+        return tr("applied");
+    if (source == QLatin1String("replace"))
+        return tr("replaced");
+    return source;
 }
 
 QVariant PolicyHistoryModel::headerData(int section, Qt::Orientation orientation, int role) const

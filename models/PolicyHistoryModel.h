@@ -19,6 +19,7 @@ public:
     enum Role {
         HashRole = Qt::UserRole + 1, // QString: the full hash
         InForceRole,                 // bool: this row is the version in force
+        SourceRole,                  // QString: start, reload, apply or replace
     };
     Q_ENUM(Role)
 
@@ -30,6 +31,8 @@ public:
     // The row of the newest entry with this hash, or -1.
     int rowOf(const QString &hash) const;
     static QString shortHash(const QString &hash) { return hash.left(12); }
+    // How a version came into force, in words ("start" → "server start").
+    static QString sourceText(const QString &source);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

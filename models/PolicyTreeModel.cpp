@@ -171,6 +171,19 @@ void PolicyTreeModel::announceAllChanged()
         Q_EMIT dataChanged(indexOf(m_top.front()), indexOf(m_top.back(), ColumnCount - 1));
 }
 
+QString PolicyTreeModel::choiceLabel(const QString &value)
+{
+    if (value == notListed())
+        return tr("not listed");
+    if (value == readable())
+        return tr("read");
+    if (value == hidden())
+        return tr("hidden");
+    if (value == inheritAction())
+        return tr("inherit");
+    return value;
+}
+
 // --- structure ---
 
 const PolicyTreeModel::Node &PolicyTreeModel::node(const QModelIndex &index) const
@@ -487,9 +500,10 @@ QVariant PolicyTreeModel::tableData(const Node &n, int column, int role) const
         return q(n.name);
     case ActionColumn: {
         if (!t)
-            return notListed();
+            return role == Qt::EditRole ? notListed() : choiceLabel(notListed());
         const Json *read = member(t, "read");
-        return read && read->is_boolean() && !read->get<bool>() ? hidden() : readable();
+        const QString action = read && read->is_boolean() && !read->get<bool>() ? hidden() : readable();
+        return role == Qt::EditRole ? action : choiceLabel(action);
     }
     case NoteColumn:
         return n.inDatabase ? tableNote(n.name) : tr("not in the database");

@@ -53,6 +53,8 @@ public:
     static QString notListed() { return QStringLiteral("not listed"); }
     static QString readable() { return QStringLiteral("read"); }
     static QString hidden() { return QStringLiteral("hidden"); }
+    // How an EditRole choice reads in the user's language (policy keywords stay as they are).
+    static QString choiceLabel(const QString &value);
 
     explicit PolicyTreeModel(QObject *parent = nullptr);
     ~PolicyTreeModel() override;

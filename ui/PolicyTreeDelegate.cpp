@@ -15,7 +15,8 @@ QWidget *PolicyTreeDelegate::createEditor(QWidget *parent, const QStyleOptionVie
     if (choices.isEmpty())
         return QStyledItemDelegate::createEditor(parent, option, index);
     auto *combo = new QComboBox(parent);
-    combo->addItems(choices);
+    for (const QString &choice : choices)
+        combo->addItem(PolicyTreeModel::choiceLabel(choice), choice);
     // A mask is one of the kinds or a pattern such as "{first2}***{last4}".
     combo->setEditable(index.column() == PolicyTreeModel::MaskColumn);
     combo->setAccessibleName(index.model()->headerData(index.column(), Qt::Horizontal).toString());
@@ -26,7 +27,7 @@ void PolicyTreeDelegate::setEditorData(QWidget *editor, const QModelIndex &index
 {
     if (auto *combo = qobject_cast<QComboBox *>(editor)) {
         const QString value = index.data(Qt::EditRole).toString();
-        const int at = combo->findText(value);
+        const int at = combo->findData(value);
         if (at >= 0)
             combo->setCurrentIndex(at);
         else if (combo->isEditable())
@@ -39,7 +40,10 @@ void PolicyTreeDelegate::setEditorData(QWidget *editor, const QModelIndex &index
 void PolicyTreeDelegate::setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const
 {
     if (auto *combo = qobject_cast<QComboBox *>(editor)) {
-        model->setData(index, combo->currentText(), Qt::EditRole);
+        // A typed mask pattern is taken as typed; a listed choice by its value.
+        const int at = combo->currentIndex();
+        const bool listed = at >= 0 && combo->itemText(at) == combo->currentText();
+        model->setData(index, listed ? combo->itemData(at).toString() : combo->currentText(), Qt::EditRole);
         return;
     }
     QStyledItemDelegate::setModelData(editor, model, index);

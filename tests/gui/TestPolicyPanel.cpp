@@ -311,7 +311,7 @@ private Q_SLOTS:
         QTRY_COMPARE(columnIndex(model, "customers", "first_name", PolicyTreeModel::ActionColumn).data().toString(),
                      QStringLiteral("allow"));
         QTRY_VERIFY(versions->rowCount() >= 3);
-        QVERIFY(versions->index(0, PolicyHistoryModel::SourceColumn).data().toString() == QStringLiteral("apply"));
+        QCOMPARE(versions->index(0, 0).data(PolicyHistoryModel::SourceRole).toString(), QStringLiteral("apply"));
         server.stop();
     }
 };

@@ -37,9 +37,10 @@ private Q_SLOTS:
                  QStringLiteral("aaaaaaaaaaaa (in force)"));
         QVERIFY(model.index(0, 0).data(PolicyHistoryModel::InForceRole).toBool());
         QCOMPARE(model.index(1, PolicyHistoryModel::VersionColumn).data().toString(), QStringLiteral("bbbbbbbbbbbb"));
-        QCOMPARE(model.index(1, PolicyHistoryModel::SourceColumn).data().toString(), QStringLiteral("apply"));
+        QCOMPARE(model.index(1, PolicyHistoryModel::SourceColumn).data().toString(), QStringLiteral("applied"));
+        QCOMPARE(model.index(1, 0).data(PolicyHistoryModel::SourceRole).toString(), QStringLiteral("apply"));
         QVERIFY(!model.index(2, 0).data(PolicyHistoryModel::InForceRole).toBool());
-        QCOMPARE(model.index(2, PolicyHistoryModel::SourceColumn).data().toString(), QStringLiteral("start"));
+        QCOMPARE(model.index(2, PolicyHistoryModel::SourceColumn).data().toString(), QStringLiteral("server start"));
         QCOMPARE(model.index(2, 0).data(PolicyHistoryModel::HashRole).toString(), QString::fromStdString(a));
         QVERIFY(!model.index(2, PolicyHistoryModel::LoadedAtColumn).data().toString().isEmpty());
         QCOMPARE(model.rowOf(QString::fromStdString(b)), 1);

@@ -97,6 +97,10 @@ private Q_SLOTS:
         QCOMPARE(table("orders").siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(),
                  PolicyTreeModel::notListed());
         QVERIFY(!table("orders").data(PolicyTreeModel::InPolicyRole).toBool());
+        QCOMPARE(table("orders").siblingAtColumn(PolicyTreeModel::ActionColumn).data(Qt::EditRole).toString(),
+                 PolicyTreeModel::notListed());
+        QCOMPARE(table("orders").siblingAtColumn(PolicyTreeModel::ActionColumn).data(PolicyTreeModel::ChoicesRole).toStringList(),
+                 (QStringList{PolicyTreeModel::notListed(), PolicyTreeModel::readable(), PolicyTreeModel::hidden()}));
         QVERIFY(table("customers").siblingAtColumn(PolicyTreeModel::NoteColumn).data().toString().contains(
             QStringLiteral("tenant: tenant_id")));
         QVERIFY(table("customers").siblingAtColumn(PolicyTreeModel::NoteColumn).data().toString().contains(

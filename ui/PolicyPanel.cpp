@@ -8,11 +8,14 @@
 #include "ServerStatusController.h"
 #include "common/JsonPointer.h"
 
+#include <utility>
+
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QGuiApplication>
@@ -174,6 +177,18 @@ QWidget *PolicyPanel::createEditorPage()
     applyAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(applyAction, &QAction::triggered, this, &PolicyPanel::confirmAndApply);
     addAction(applyAction);
+    // Undo and redo of whole-document edits (tree, details, a parsed JSON change); inside the
+    // JSON text, Ctrl+Z is the text's own undo.
+    auto *undoAction = new QAction(tr("Undo the last edit"), this);
+    undoAction->setShortcut(QKeySequence::Undo);
+    undoAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(undoAction, &QAction::triggered, this, [this] { stepHistory(m_undo, m_redo); });
+    addAction(undoAction);
+    auto *redoAction = new QAction(tr("Redo the edit"), this);
+    redoAction->setShortcut(QKeySequence::Redo);
+    redoAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(redoAction, &QAction::triggered, this, [this] { stepHistory(m_redo, m_undo); });
+    addAction(redoAction);
 
     m_banner = new QLabel(page);
     m_banner->setObjectName(QStringLiteral("policyBanner"));
@@ -339,6 +354,7 @@ QWidget *PolicyPanel::createJsonView()
     m_jsonEdit->setObjectName(QStringLiteral("policyJson"));
     m_jsonEdit->setAccessibleName(tr("Policy document (JSON)"));
     connect(m_jsonEdit, &QPlainTextEdit::textChanged, this, &PolicyPanel::onJsonTextChanged);
+    m_jsonEdit->installEventFilter(this);
     layout->addWidget(m_jsonEdit, 1);
     m_jsonError = new QLabel(page);
     m_jsonError->setObjectName(QStringLiteral("policyJsonError"));
@@ -469,6 +485,9 @@ void PolicyPanel::loadRunning(bool keepEdits)
             m_tree->setSchema(current->schema);
         if (!keepEdits || clean || first) {
             m_jsonBroken = false;
+            m_undo.clear();
+            m_redo.clear();
+            m_shown = current->document;
             m_tree->setDocument(current->document);
             expandListedTables();
             documentChanged(false);
@@ -559,10 +578,40 @@ void PolicyPanel::parseJsonText()
     documentChanged(true);
 }
 
+void PolicyPanel::stepHistory(std::vector<Json> &from, std::vector<Json> &to)
+{
+    if (from.empty())
+        return;
+    to.push_back(m_tree->document());
+    Json document = std::move(from.back());
+    from.pop_back();
+    m_shown = document;
+    m_tree->setDocument(std::move(document));
+    documentChanged(false);
+}
+
+bool PolicyPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    // Leaving the JSON text reads it at once, so an edit in the tree never overwrites text
+    // that was typed but not yet read.
+    if (watched == m_jsonEdit && event->type() == QEvent::FocusOut && m_parseTimer.isActive()) {
+        m_parseTimer.stop();
+        parseJsonText();
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void PolicyPanel::documentChanged(bool fromText)
 {
     ++m_generation;
     m_checked = false;
+    if (m_shown != m_tree->document()) {
+        constexpr std::size_t kMaxUndo = 100;
+        m_undo.push_back(std::exchange(m_shown, m_tree->document()));
+        if (m_undo.size() > kMaxUndo)
+            m_undo.erase(m_undo.begin());
+        m_redo.clear();
+    }
     if (!fromText) {
         m_parseTimer.stop();
         m_jsonBroken = false;

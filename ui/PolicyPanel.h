@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <optional>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -57,6 +58,9 @@ public:
     // Whether the document differs from the version in force.
     bool hasChanges() const;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     QWidget *createUnavailablePage();
     QWidget *createEditorPage();
@@ -73,6 +77,8 @@ private:
     void parseJsonText();
     void documentChanged(bool fromText);
     void validateNow();
+    // Undo (from = undo stack) or redo (from = redo stack) one document edit.
+    void stepHistory(std::vector<Json> &from, std::vector<Json> &to);
     void updateActions();
     void updateDiff();
     void updateDetails();
@@ -104,6 +110,8 @@ private:
     bool m_jsonBroken = false;
     bool m_writingText = false;
     quint64 m_generation = 0; // bumped by every document change; stale answers are dropped
+    Json m_shown;               // the document as last shown: what an undo goes back to
+    std::vector<Json> m_undo, m_redo;
     QTimer m_validateTimer;
     QTimer m_parseTimer;
 

@@ -225,6 +225,14 @@ private Q_SLOTS:
         QVERIFY(json->toPlainText().contains(QStringLiteral("\"first_name\": {\n          \"action\": \"mask\"")));
         QTRY_VERIFY(apply->isEnabled());
         QVERIFY(statusLabel->text().startsWith(QStringLiteral("Valid")));
+        // Undo and redo the edit from the tree.
+        QTest::keySequence(tree, QKeySequence::Undo);
+        QCOMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(), QStringLiteral("allow"));
+        QVERIFY(!json->toPlainText().contains(QStringLiteral("first_name")));
+        QTRY_VERIFY(!apply->isEnabled()); // nothing changed any more
+        QTest::keySequence(tree, QKeySequence::Redo);
+        QCOMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(), QStringLiteral("mask"));
+        QTRY_VERIFY(apply->isEnabled());
         test::saveScreenshot(&panel, QStringLiteral("policy-tree"));
 
         // The diff against the version in force.

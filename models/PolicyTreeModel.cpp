@@ -297,7 +297,7 @@ std::optional<Json> PolicyTreeModel::value(const std::string &pointer) const
     for (const std::string &token : pointerTokens(q(pointer))) {
         if (at->is_object()) {
             at = member(at, token);
-        } else if (at->is_array() && !token.empty()
+        } else if (at->is_array() && !token.empty() && token.size() < 10
                    && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })
                    && std::stoul(token) < at->size()) {
             at = &(*at)[std::stoul(token)];
@@ -315,22 +315,26 @@ void PolicyTreeModel::setValue(const std::string &pointer, const std::optional<J
     const auto tokens = pointerTokens(q(pointer));
     if (tokens.empty() || (!value && !this->value(pointer)))
         return;
+    // Only objects are walked (and created where absent): a pointer through an array or a
+    // scalar changes nothing rather than replacing what the author wrote.
+    for (std::size_t i = 1; i < tokens.size(); ++i) {
+        std::string prefix;
+        for (std::size_t k = 0; k < i; ++k)
+            prefix = jsonPointerJoin(prefix, tokens[k]);
+        const auto existing = this->value(prefix);
+        if (existing && !existing->is_object() && !existing->is_null())
+            return;
+    }
     Json *at = &m_document;
     std::vector<Json *> path;
     for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
-        if (!at->is_object()) {
-            if (!value)
-                return;
+        if (!at->is_object())
             *at = Json::object();
-        }
         path.push_back(at);
         at = &(*at)[tokens[i]];
     }
-    if (!at->is_object()) {
-        if (!value)
-            return;
+    if (!at->is_object())
         *at = Json::object();
-    }
     if (value) {
         (*at)[tokens.back()] = *value;
     } else {

@@ -215,6 +215,11 @@ private Q_SLOTS:
         QCOMPARE(changed.count(), 0);
         QVERIFY(!m_model->document()["tables"]["customers"].contains("writes"));
         QVERIFY(m_model->value("/column_rules/0/match") == Json("*ssn*"));
+        QVERIFY(!m_model->value("/column_rules/99999999999999999999/match"));
+        // Arrays are not walked: the rule stays as written.
+        m_model->setValue("/column_rules/0/action", Json("hash"));
+        QCOMPARE(changed.count(), 0);
+        QVERIFY(m_model->value("/column_rules/0/action") == Json("deny"));
     }
 
     void problemsAttachToTheirItems()

@@ -11,7 +11,8 @@ PolicyHistoryModel::PolicyHistoryModel(QObject *parent)
 {
 }
 
-void PolicyHistoryModel::setVersions(std::vector<PolicyVersion> versions, const QString &currentHash)
+void PolicyHistoryModel::setVersions(std::vector<PolicyVersion> versions,
+                                     const QString &currentHash)
 {
     beginResetModel();
     std::reverse(versions.begin(), versions.end());

@@ -18,8 +18,8 @@ public:
     Q_ENUM(Column)
     enum Role {
         HashRole = Qt::UserRole + 1, // QString: the full hash
-        InForceRole,                 // bool: this row is the version in force
-        SourceRole,                  // QString: start, reload, apply or replace
+        InForceRole, // bool: this row is the version in force
+        SourceRole, // QString: start, reload, apply or replace
     };
     Q_ENUM(Role)
 
@@ -37,7 +37,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 private:
     std::vector<PolicyVersion> m_rows; // newest first

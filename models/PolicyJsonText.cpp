@@ -19,7 +19,8 @@ PolicyJsonText::Parsed PolicyJsonText::parse(const QString &text)
     out.error = QString::fromStdString(parsed.error().message);
     // A syntax error reads "parse error at line 3, column 5: syntax error while parsing object -
     // unexpected '}'; expected string literal": say it the editor's way, position first.
-    static const QRegularExpression position(QStringLiteral("at line (\\d+), column (\\d+): (.*)$"));
+    static const QRegularExpression position(
+        QStringLiteral("at line (\\d+), column (\\d+): (.*)$"));
     if (const auto m = position.match(out.error); m.hasMatch()) {
         out.line = m.captured(1).toInt();
         out.column = m.captured(2).toInt();
@@ -33,7 +34,8 @@ PolicyJsonText::Parsed PolicyJsonText::parse(const QString &text)
 
 QString PolicyJsonText::format(const Json &document)
 {
-    return QString::fromStdString(document.dump(2, ' ', false, Json::error_handler_t::replace)) + QLatin1Char('\n');
+    return QString::fromStdString(document.dump(2, ' ', false, Json::error_handler_t::replace))
+        + QLatin1Char('\n');
 }
 
 } // namespace warden

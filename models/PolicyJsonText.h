@@ -17,9 +17,9 @@ public:
     struct Parsed
     {
         std::optional<Json> document; // set when the text is valid JSON
-        QString error;                // what is wrong, when it is not
-        int line = 0;                 // 1-based line of the error, 0 when unknown
-        int column = 0;               // 1-based column of the error, 0 when unknown
+        QString error; // what is wrong, when it is not
+        int line = 0; // 1-based line of the error, 0 when unknown
+        int column = 0; // 1-based column of the error, 0 when unknown
     };
 
     static Parsed parse(const QString &text);

@@ -22,7 +22,8 @@ QString PolicyProblemModel::describePointer(const QString &pointer)
         return tr("(whole document)");
     QStringList parts = pointer.mid(1).split(QLatin1Char('/'));
     for (QString &p : parts)
-        p.replace(QStringLiteral("~1"), QStringLiteral("/")).replace(QStringLiteral("~0"), QStringLiteral("~"));
+        p.replace(QStringLiteral("~1"), QStringLiteral("/"))
+            .replace(QStringLiteral("~0"), QStringLiteral("~"));
     return parts.join(QStringLiteral(" › "));
 }
 
@@ -47,8 +48,9 @@ QVariant PolicyProblemModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return index.column() == WhereColumn ? describePointer(p.pointer) : p.message;
     case Qt::ToolTipRole:
-        return index.column() == WhereColumn ? (p.pointer.isEmpty() ? describePointer(p.pointer) : p.pointer)
-                                             : p.message;
+        return index.column() == WhereColumn
+            ? (p.pointer.isEmpty() ? describePointer(p.pointer) : p.pointer)
+            : p.message;
     default:
         return {};
     }
@@ -58,7 +60,9 @@ QVariant PolicyProblemModel::headerData(int section, Qt::Orientation orientation
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    return section == WhereColumn ? tr("Where") : section == ProblemColumn ? tr("Problem") : QVariant();
+    return section == WhereColumn  ? tr("Where")
+        : section == ProblemColumn ? tr("Problem")
+                                   : QVariant();
 }
 
 } // namespace warden

@@ -8,9 +8,9 @@
 namespace warden {
 namespace {
 
-const QStringList kColumnActions{QStringLiteral("allow"), QStringLiteral("deny"), QStringLiteral("mask"),
-                                 QStringLiteral("hash")};
-const std::vector<std::string> kMaskKinds{"email", "phone", "partial", "card", "full"};
+const QStringList kColumnActions { QStringLiteral("allow"), QStringLiteral("deny"),
+                                   QStringLiteral("mask"), QStringLiteral("hash") };
+const std::vector<std::string> kMaskKinds { "email", "phone", "partial", "card", "full" };
 
 QString q(const std::string &s)
 {
@@ -56,7 +56,8 @@ std::vector<std::string> pointerTokens(const QString &pointer)
     const QStringList parts = pointer.split(QLatin1Char('/'));
     for (qsizetype i = 1; i < parts.size(); ++i) {
         QString token = parts[i];
-        token.replace(QStringLiteral("~1"), QStringLiteral("/")).replace(QStringLiteral("~0"), QStringLiteral("~"));
+        token.replace(QStringLiteral("~1"), QStringLiteral("/"))
+            .replace(QStringLiteral("~0"), QStringLiteral("~"));
         out.push_back(token.toStdString());
     }
     return out;
@@ -165,7 +166,8 @@ void PolicyTreeModel::announceAllChanged()
 {
     for (const Node &n : m_nodes) {
         if (!n.children.empty())
-            Q_EMIT dataChanged(indexOf(n.children.front()), indexOf(n.children.back(), ColumnCount - 1));
+            Q_EMIT dataChanged(indexOf(n.children.front()),
+                               indexOf(n.children.back(), ColumnCount - 1));
     }
     if (!m_top.empty())
         Q_EMIT dataChanged(indexOf(m_top.front()), indexOf(m_top.back(), ColumnCount - 1));
@@ -203,7 +205,8 @@ QModelIndex PolicyTreeModel::index(int row, int column, const QModelIndex &paren
     if (row < 0 || column < 0 || column >= ColumnCount || parent.column() > 0)
         return {};
     if (!parent.isValid())
-        return row < int(m_top.size()) ? createIndex(row, column, quintptr(m_top[std::size_t(row)])) : QModelIndex();
+        return row < int(m_top.size()) ? createIndex(row, column, quintptr(m_top[std::size_t(row)]))
+                                       : QModelIndex();
     const Node &p = node(parent);
     if (row >= int(p.children.size()))
         return {};
@@ -282,7 +285,8 @@ std::string PolicyTreeModel::pointerOf(const Node &n) const
     case Kind::Table:
         return jsonPointerJoin(std::string("/tables"), n.name);
     case Kind::Column:
-        return jsonPointerJoin(jsonPointerJoin(jsonPointerJoin(std::string("/tables"), m_nodes[std::size_t(n.parent)].name),
+        return jsonPointerJoin(jsonPointerJoin(jsonPointerJoin(std::string("/tables"),
+                                                               m_nodes[std::size_t(n.parent)].name),
                                                "columns"),
                                n.name);
     }
@@ -298,7 +302,8 @@ std::optional<Json> PolicyTreeModel::value(const std::string &pointer) const
         if (at->is_object()) {
             at = member(at, token);
         } else if (at->is_array() && !token.empty() && token.size() < 10
-                   && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })
+                   && std::all_of(token.begin(), token.end(),
+                                  [](char c) { return c >= '0' && c <= '9'; })
                    && std::stoul(token) < at->size()) {
             at = &(*at)[std::stoul(token)];
         } else {
@@ -364,7 +369,8 @@ const Json *PolicyTreeModel::columnJson(const std::string &table, const std::str
     return c && c->is_object() ? c : nullptr;
 }
 
-PolicyTreeModel::ColumnState PolicyTreeModel::columnState(const std::string &table, const std::string &column) const
+PolicyTreeModel::ColumnState PolicyTreeModel::columnState(const std::string &table,
+                                                          const std::string &column) const
 {
     ColumnState s;
     s.action = "allow";
@@ -382,7 +388,8 @@ PolicyTreeModel::ColumnState PolicyTreeModel::columnState(const std::string &tab
         rule = own;
         s.own = true;
         s.source = tr("policy");
-    } else if (const Json *rules = member(&m_document, "column_rules"); rules && rules->is_array()) {
+    } else if (const Json *rules = member(&m_document, "column_rules");
+               rules && rules->is_array()) {
         for (const Json &r : *rules) {
             const std::string match = stringMember(&r, "match");
             if (!match.empty() && Policy::globMatch(match, column)) {
@@ -436,7 +443,8 @@ QString PolicyTreeModel::tableNote(const std::string &table) const
         const Json *v = member(t, key);
         if (v && v->is_null())
             return;
-        const std::string col = v && v->is_string() ? v->get<std::string>() : stringMember(defaults, key);
+        const std::string col =
+            v && v->is_string() ? v->get<std::string>() : stringMember(defaults, key);
         if (!col.empty())
             parts << label.arg(q(col));
     };
@@ -496,7 +504,7 @@ QVariant PolicyTreeModel::tableData(const Node &n, int column, int role) const
     if (role == InPolicyRole)
         return t != nullptr;
     if (column == ActionColumn && role == ChoicesRole)
-        return QStringList{notListed(), readable(), hidden()};
+        return QStringList { notListed(), readable(), hidden() };
     if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     switch (column) {
@@ -506,7 +514,8 @@ QVariant PolicyTreeModel::tableData(const Node &n, int column, int role) const
         if (!t)
             return role == Qt::EditRole ? notListed() : choiceLabel(notListed());
         const Json *read = member(t, "read");
-        const QString action = read && read->is_boolean() && !read->get<bool>() ? hidden() : readable();
+        const QString action =
+            read && read->is_boolean() && !read->get<bool>() ? hidden() : readable();
         return role == Qt::EditRole ? action : choiceLabel(action);
     }
     case NoteColumn:
@@ -524,7 +533,7 @@ QVariant PolicyTreeModel::columnData(const Node &n, int column, int role) const
         return s.own;
     if (role == ChoicesRole) {
         if (column == ActionColumn)
-            return QStringList{inheritAction()} + kColumnActions;
+            return QStringList { inheritAction() } + kColumnActions;
         if (column == MaskColumn) {
             QStringList kinds;
             for (const auto &k : kMaskKinds)
@@ -560,7 +569,8 @@ QVariant PolicyTreeModel::columnData(const Node &n, int column, int role) const
 QVariant PolicyTreeModel::otherData(const Node &n, int column, int role) const
 {
     if (role == InPolicyRole)
-        return n.kind == Kind::Role || member(&m_document, n.kind == Kind::Profile ? "extends" : "roles") != nullptr;
+        return n.kind == Kind::Role
+            || member(&m_document, n.kind == Kind::Profile ? "extends" : "roles") != nullptr;
     if (n.kind == Kind::Profile && column == ActionColumn && role == ChoicesRole) {
         QStringList profiles;
         for (const auto &p : Policy::profiles())
@@ -584,7 +594,8 @@ QVariant PolicyTreeModel::otherData(const Node &n, int column, int role) const
         if (column == NameColumn)
             return tr("Roles");
         if (column == NoteColumn)
-            return n.children.empty() ? tr("none; add them in the JSON view") : tr("%n role(s)", nullptr, int(n.children.size()));
+            return n.children.empty() ? tr("none; add them in the JSON view")
+                                      : tr("%n role(s)", nullptr, int(n.children.size()));
         return {};
     case Kind::Role:
         if (column == NameColumn)
@@ -614,7 +625,8 @@ Qt::ItemFlags PolicyTreeModel::flags(const QModelIndex &index) const
         const ColumnState s = columnState(table, n.name);
         // A column is edited once its table is listed; a built-in deny cannot be lifted.
         editable = tableJson(table) && !s.builtin
-            && (column == ActionColumn || column == TagsColumn || (column == MaskColumn && s.action == "mask"));
+            && (column == ActionColumn || column == TagsColumn
+                || (column == MaskColumn && s.action == "mask"));
     }
     return editable ? f | Qt::ItemIsEditable : f;
 }
@@ -672,7 +684,7 @@ bool PolicyTreeModel::setTableAction(const std::string &table, const QString &ac
         if (tableJson(table))
             setValue(jsonPointerJoin(ptr, "read"), Json(action == readable()));
         else
-            setValue(ptr, Json{{"read", action == readable()}});
+            setValue(ptr, Json { { "read", action == readable() } });
     } else {
         return false;
     }
@@ -685,7 +697,7 @@ bool PolicyTreeModel::setColumnValue(const Node &n, int column, const QString &v
     const std::string ptr = pointerOf(n);
     const ColumnState s = columnState(table, n.name);
     const Json *own = columnJson(table, n.name);
-    Json rule = own ? *own : Json{{"action", s.action}};
+    Json rule = own ? *own : Json { { "action", s.action } };
     if (!own && !s.tags.empty())
         rule["tags"] = s.tags;
     switch (column) {

@@ -38,12 +38,13 @@ public:
 
     enum Role {
         KindRole = Qt::UserRole + 1, // Kind
-        PointerRole,                 // QString: where the item lives in the document
-        InPolicyRole,                // bool: the document names this table or column
-        InDatabaseRole,              // bool: the database has this table or column
-        ProblemRole,                 // QString: the validation problems of this item, one per line; empty when fine
-        ChoicesRole,                 // QStringList: the values an editor offers for this cell (EditRole), if a fixed set
-        TableRole,                   // QString: the table of a table or column item
+        PointerRole, // QString: where the item lives in the document
+        InPolicyRole, // bool: the document names this table or column
+        InDatabaseRole, // bool: the database has this table or column
+        ProblemRole, // QString: the validation problems of this item, one per line; empty when fine
+        ChoicesRole, // QStringList: the values an editor offers for this cell (EditRole), if a
+                     // fixed set
+        TableRole, // QString: the table of a table or column item
     };
     Q_ENUM(Role)
 
@@ -86,7 +87,8 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 Q_SIGNALS:
     // The document was edited through this model (not by setDocument()).
@@ -96,23 +98,26 @@ private:
     struct Node
     {
         Kind kind = Kind::Table;
-        std::string name;  // table, column or role name
-        int parent = -1;   // index into m_nodes, -1 for top-level items
+        std::string name; // table, column or role name
+        int parent = -1; // index into m_nodes, -1 for top-level items
         int row = 0;
         std::vector<int> children;
         bool inDatabase = true;
 
-        bool sameShape(const Node &o) const { return kind == o.kind && name == o.name && parent == o.parent; }
+        bool sameShape(const Node &o) const
+        {
+            return kind == o.kind && name == o.name && parent == o.parent;
+        }
     };
 
     // What the server does to one column, and why.
     struct ColumnState
     {
-        std::string action;   // allow, deny, mask, hash
-        std::string mask;     // mask kind or pattern when masked
+        std::string action; // allow, deny, mask, hash
+        std::string mask; // mask kind or pattern when masked
         std::vector<std::string> tags;
-        QString source;       // for the Note column
-        bool own = false;     // the table's `columns` names it
+        QString source; // for the Note column
+        bool own = false; // the table's `columns` names it
         bool builtin = false; // a built-in deny glob matches: nothing can change it
     };
 

@@ -18,8 +18,8 @@
 #include <QEvent>
 #include <QFontDatabase>
 #include <QFormLayout>
-#include <QGuiApplication>
 #include <QGroupBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -103,12 +103,15 @@ PolicyPanel::PolicyPanel(ServerStatusController *status, PolicyService *service,
     layout->addWidget(m_pages);
 
     if (m_status)
-        connect(m_status, &ServerStatusController::stateChanged, this, &PolicyPanel::onAvailabilityChanged);
+        connect(m_status, &ServerStatusController::stateChanged, this,
+                &PolicyPanel::onAvailabilityChanged);
     if (m_service) {
-        connect(m_service, &PolicyService::availabilityChanged, this, &PolicyPanel::onAvailabilityChanged);
+        connect(m_service, &PolicyService::availabilityChanged, this,
+                &PolicyPanel::onAvailabilityChanged);
         connect(m_service, &PolicyService::policyChanged, this, [this] { loadRunning(true); });
         connect(m_service, &PolicyService::reloadFailed, this, [this](const QString &message) {
-            showBanner(tr("The policy file changed on disk but was refused, so the version in force stays: %1")
+            showBanner(tr("The policy file changed on disk but was refused, so the version in "
+                          "force stays: %1")
                            .arg(message));
         });
     }
@@ -210,7 +213,8 @@ QWidget *PolicyPanel::createEditorPage()
                                 | QAbstractItemView::SelectedClicked);
     m_treeView->setUniformRowHeights(true);
     m_treeView->header()->setStretchLastSection(true);
-    connect(m_treeView->selectionModel(), &QItemSelectionModel::currentChanged, this, &PolicyPanel::updateDetails);
+    connect(m_treeView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            &PolicyPanel::updateDetails);
     connect(m_tree, &QAbstractItemModel::modelReset, this, &PolicyPanel::expandListedTables);
 
     m_problemView = new QTreeView(page);
@@ -221,7 +225,8 @@ QWidget *PolicyPanel::createEditorPage()
     m_problemView->setUniformRowHeights(true);
     m_problemView->setToolTip(tr("Press Enter on a problem to go to its item"));
     m_problemView->header()->setStretchLastSection(true);
-    m_problemView->header()->setSectionResizeMode(PolicyProblemModel::WhereColumn, QHeaderView::ResizeToContents);
+    m_problemView->header()->setSectionResizeMode(PolicyProblemModel::WhereColumn,
+                                                  QHeaderView::ResizeToContents);
     connect(m_problemView, &QTreeView::activated, this, &PolicyPanel::selectProblem);
     connect(m_problemView, &QTreeView::clicked, this, &PolicyPanel::selectProblem);
 
@@ -245,11 +250,11 @@ QWidget *PolicyPanel::createEditorPage()
     m_splitter->addWidget(m_tabs);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
-    m_splitter->setSizes({600, 400});
+    m_splitter->setSizes({ 600, 400 });
     // Narrow windows squeeze the panes rather than the window refusing to get narrower.
     m_leftSplitter->setMinimumWidth(200);
     m_tabs->setMinimumWidth(240);
-    m_leftSplitter->setSizes({500, 120});
+    m_leftSplitter->setSizes({ 500, 120 });
     layout->addWidget(m_splitter, 1);
     return page;
 }
@@ -270,9 +275,10 @@ QWidget *PolicyPanel::createDetails()
         auto *combo = new QComboBox(parent);
         connect(combo, &QComboBox::activated, this, [this, combo, key] {
             const QString data = combo->currentData().toString();
-            setTableValue(key, data == InheritData ? std::nullopt
-                               : data == NoneData  ? std::optional<Json>(Json(nullptr))
-                                                   : std::optional<Json>(Json(data.toStdString())));
+            setTableValue(key,
+                          data == InheritData    ? std::nullopt
+                              : data == NoneData ? std::optional<Json>(Json(nullptr))
+                                                 : std::optional<Json>(Json(data.toStdString())));
         });
         return combo;
     };
@@ -314,7 +320,8 @@ QWidget *PolicyPanel::createDetails()
     });
     m_reasonCheck = new QCheckBox(tr("&Require a reason"), m_writesBox);
     connect(m_reasonCheck, &QCheckBox::toggled, this, [this](bool on) {
-        setTableValue("writes/require_reason", on ? std::nullopt : std::optional<Json>(Json(false)));
+        setTableValue("writes/require_reason",
+                      on ? std::nullopt : std::optional<Json>(Json(false)));
     });
     m_approvalCombo = new QComboBox(m_writesBox);
     m_approvalCombo->addItem(tr("None"), QStringLiteral("none"));
@@ -323,7 +330,8 @@ QWidget *PolicyPanel::createDetails()
     connect(m_approvalCombo, &QComboBox::activated, this, [this] {
         const QString v = m_approvalCombo->currentData().toString();
         setTableValue("writes/approval",
-                      v == QLatin1String("none") ? std::nullopt : std::optional<Json>(Json(v.toStdString())));
+                      v == QLatin1String("none") ? std::nullopt
+                                                 : std::optional<Json>(Json(v.toStdString())));
     });
     m_maxAffectedSpin = budgetSpin(m_writesBox, 100000, QString());
     spinEdits(m_maxAffectedSpin, "writes/max_affected_rows");
@@ -362,7 +370,9 @@ QWidget *PolicyPanel::createJsonView()
     m_jsonError->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_jsonError->hide();
     layout->addWidget(m_jsonError);
-    auto *hint = new QLabel(tr("Roles, scopes, column rules and tag switches are edited here; the tree follows."), page);
+    auto *hint = new QLabel(
+        tr("Roles, scopes, column rules and tag switches are edited here; the tree follows."),
+        page);
     hint->setWordWrap(true);
     layout->addWidget(hint);
     return page;
@@ -402,7 +412,8 @@ QWidget *PolicyPanel::createHistoryView()
     m_revertButton = new QPushButton(tr("Rever&t…"), page);
     m_revertButton->setObjectName(QStringLiteral("policyRevertButton"));
     m_viewVersionButton->setToolTip(tr("Show the selected version's document"));
-    m_diffVersionButton->setToolTip(tr("Show what changed from the selected version to the version in force"));
+    m_diffVersionButton->setToolTip(
+        tr("Show what changed from the selected version to the version in force"));
     m_revertButton->setToolTip(tr("Put the selected version in force again"));
     connect(m_viewVersionButton, &QPushButton::clicked, this, &PolicyPanel::viewSelectedVersion);
     connect(m_diffVersionButton, &QPushButton::clicked, this, &PolicyPanel::diffSelectedVersion);
@@ -429,7 +440,8 @@ void PolicyPanel::expandListedTables()
         const QModelIndex index = m_tree->index(row, 0);
         const auto kind = index.data(PolicyTreeModel::KindRole).value<PolicyTreeModel::Kind>();
         if (kind == PolicyTreeModel::Kind::Roles
-            || (kind == PolicyTreeModel::Kind::Table && index.data(PolicyTreeModel::InPolicyRole).toBool()))
+            || (kind == PolicyTreeModel::Kind::Table
+                && index.data(PolicyTreeModel::InPolicyRole).toBool()))
             m_treeView->expand(index);
     }
     for (int c = PolicyTreeModel::NameColumn; c < PolicyTreeModel::NoteColumn; ++c)
@@ -456,10 +468,11 @@ void PolicyPanel::onAvailabilityChanged()
         return;
     }
     const bool starting = m_status && m_status->state() == ServerInterface::State::Starting;
-    QString text = starting ? tr("The server is starting…")
-                            : tr("The policy editor checks every change against the database the server governs, "
-                                 "so it needs the running server. Start the server to see and edit the policy in "
-                                 "force.");
+    QString text = starting
+        ? tr("The server is starting…")
+        : tr("The policy editor checks every change against the database the server governs, "
+             "so it needs the running server. Start the server to see and edit the policy in "
+             "force.");
     if (m_status && !m_status->errorText().isEmpty())
         text += QStringLiteral("\n\n") + tr("The server reported: %1").arg(m_status->errorText());
     m_unavailableLabel->setText(text);
@@ -473,7 +486,8 @@ void PolicyPanel::loadRunning(bool keepEdits)
         return;
     m_service->fetchCurrent(this, [this, keepEdits](const Result<PolicySnapshot> &current) {
         if (!current) {
-            showBanner(tr("The policy in force cannot be read: %1").arg(q(current.error().message)));
+            showBanner(
+                tr("The policy in force cannot be read: %1").arg(q(current.error().message)));
             return;
         }
         const bool first = !m_running;
@@ -493,7 +507,8 @@ void PolicyPanel::loadRunning(bool keepEdits)
             documentChanged(false);
         } else {
             if (!sameAsEdited)
-                showBanner(tr("Version %1 is now in force (the file changed or another editor applied it); your "
+                showBanner(tr("Version %1 is now in force (the file changed or another editor "
+                              "applied it); your "
                               "edits are compared with it.")
                                .arg(shortHash(current->hash)));
             updateDiff();
@@ -511,7 +526,8 @@ void PolicyPanel::refreshHistory()
         return;
     m_service->fetchVersions(this, [this](const Result<std::vector<PolicyVersion>> &versions) {
         if (!versions) {
-            m_historyText->setPlainText(tr("The history cannot be read: %1").arg(q(versions.error().message)));
+            m_historyText->setPlainText(
+                tr("The history cannot be read: %1").arg(q(versions.error().message)));
             return;
         }
         m_history->setVersions(*versions, runningHash());
@@ -550,11 +566,14 @@ void PolicyPanel::parseJsonText()
         m_jsonBroken = true;
         ++m_generation;
         m_checked = false;
-        m_jsonError->setText(tr("This is not valid JSON, so the tree is disabled until it is fixed. %1").arg(parsed.error));
+        m_jsonError->setText(
+            tr("This is not valid JSON, so the tree is disabled until it is fixed. %1")
+                .arg(parsed.error));
         m_jsonError->show();
         m_treeView->setEnabled(false);
         m_tabs->widget(0)->setEnabled(false);
-        m_problems->setProblems({{QString(), tr("The JSON text cannot be read: %1").arg(parsed.error)}});
+        m_problems->setProblems(
+            { { QString(), tr("The JSON text cannot be read: %1").arg(parsed.error) } });
         if (parsed.line > 0) {
             QTextEdit::ExtraSelection mark;
             mark.cursor = QTextCursor(m_jsonEdit->document()->findBlockByNumber(parsed.line - 1));
@@ -657,7 +676,8 @@ void PolicyPanel::updateActions()
     const bool versionSelected = !selectedVersionHash().isEmpty();
     m_viewVersionButton->setEnabled(versionSelected);
     m_diffVersionButton->setEnabled(available && versionSelected);
-    m_revertButton->setEnabled(available && versionSelected && selectedVersionHash() != runningHash());
+    m_revertButton->setEnabled(available && versionSelected
+                               && selectedVersionHash() != runningHash());
 
     QString text;
     if (!available)
@@ -683,12 +703,14 @@ void PolicyPanel::updateDiff()
         m_diffView->clear();
         return;
     }
-    m_diffTitle->setText(tr("From the version in force (%1) to the document being edited:").arg(shortHash(runningHash())));
+    m_diffTitle->setText(tr("From the version in force (%1) to the document being edited:")
+                             .arg(shortHash(runningHash())));
     if (m_jsonBroken) {
         m_diffView->setPlainText(tr("The JSON text has a syntax error."));
         return;
     }
-    m_diffView->setPlainText(q(PolicyDiff::render(PolicyDiff::compare(m_running->document, m_tree->document()))));
+    m_diffView->setPlainText(
+        q(PolicyDiff::render(PolicyDiff::compare(m_running->document, m_tree->document()))));
 }
 
 QString PolicyPanel::selectedTable() const
@@ -702,7 +724,8 @@ void PolicyPanel::setTableValue(const char *key, const std::optional<Json> &valu
     const QString table = selectedTable();
     if (table.isEmpty())
         return;
-    const std::string pointer = jsonPointerJoin(std::string("/tables"), table.toStdString()) + "/" + key;
+    const std::string pointer =
+        jsonPointerJoin(std::string("/tables"), table.toStdString()) + "/" + key;
     if (m_tree->value(pointer) == value)
         return;
     m_tree->setValue(pointer, value);
@@ -715,29 +738,38 @@ void PolicyPanel::updateDetails()
     const auto tableJson = m_tree->value(tablePointer);
     const bool listed = tableJson && tableJson->is_object();
     const auto schema = m_tree->schema();
-    const db::TableInfo *info = schema && !table.isEmpty() ? schema->table(table.toStdString()) : nullptr;
+    const db::TableInfo *info =
+        schema && !table.isEmpty() ? schema->table(table.toStdString()) : nullptr;
     if (table.isEmpty())
-        m_tableTitle->setText(tr("Select a table in the tree to edit its row scopes, budget and writes."));
-    else if (!info)
-        m_tableTitle->setText(tr("The database has no table %1: remove it from the policy (action “not listed”).").arg(table));
-    else if (!listed)
         m_tableTitle->setText(
-            tr("<b>%1</b> is not listed, so agents do not see it. Set its action to “read” in the tree to list it.")
-                .arg(table.toHtmlEscaped()));
+            tr("Select a table in the tree to edit its row scopes, budget and writes."));
+    else if (!info)
+        m_tableTitle->setText(
+            tr("The database has no table %1: remove it from the policy (action “not listed”).")
+                .arg(table));
+    else if (!listed)
+        m_tableTitle->setText(tr("<b>%1</b> is not listed, so agents do not see it. Set its action "
+                                 "to “read” in the tree to list it.")
+                                  .arg(table.toHtmlEscaped()));
     else
         m_tableTitle->setText(tr("Table <b>%1</b>").arg(table.toHtmlEscaped()));
     const bool editable = listed && info;
-    for (QWidget *box : {static_cast<QWidget *>(m_scopeBox), static_cast<QWidget *>(m_budgetBox),
-                         static_cast<QWidget *>(m_writesBox)})
+    for (QWidget *box : { static_cast<QWidget *>(m_scopeBox), static_cast<QWidget *>(m_budgetBox),
+                          static_cast<QWidget *>(m_writesBox) })
         box->setEnabled(editable);
 
-    const auto at = [&](const std::string &key) { return m_tree->value(tablePointer + "/" + key); };
+    const auto at = [&](const std::string &key) {
+        return m_tree->value(tablePointer + "/" + key);
+    };
     const auto fillScope = [&](QComboBox *combo, const char *key) {
         const QSignalBlocker block(combo);
         combo->clear();
         const auto fallback = m_tree->value(std::string("/defaults/") + key);
-        const QString defaultColumn = fallback && fallback->is_string() ? q(fallback->get<std::string>()) : QString();
-        combo->addItem(defaultColumn.isEmpty() ? tr("Default (none)") : tr("Default (%1)").arg(defaultColumn), InheritData);
+        const QString defaultColumn =
+            fallback && fallback->is_string() ? q(fallback->get<std::string>()) : QString();
+        combo->addItem(defaultColumn.isEmpty() ? tr("Default (none)")
+                                               : tr("Default (%1)").arg(defaultColumn),
+                       InheritData);
         combo->addItem(tr("None"), NoneData);
         if (info)
             for (const auto &c : info->columns)
@@ -772,27 +804,31 @@ void PolicyPanel::updateDetails()
         const auto reason = at("writes/require_reason");
         m_reasonCheck->setChecked(!(reason && reason->is_boolean() && !reason->get<bool>()));
         const auto approval = at("writes/approval");
-        const int index = m_approvalCombo->findData(approval && approval->is_string() ? q(approval->get<std::string>())
-                                                                                      : QStringLiteral("none"));
+        const int index = m_approvalCombo->findData(approval && approval->is_string()
+                                                        ? q(approval->get<std::string>())
+                                                        : QStringLiteral("none"));
         m_approvalCombo->setCurrentIndex(qMax(0, index));
     }
 
     QStringList relations;
     if (info && schema) {
         for (const auto &fk : info->foreignKeys)
-            relations << tr("%1 → %2.%3 (foreign key)").arg(q(fk.column), q(fk.refTable), q(fk.refColumn));
+            relations << tr("%1 → %2.%3 (foreign key)")
+                             .arg(q(fk.column), q(fk.refTable), q(fk.refColumn));
         for (const auto &other : schema->tables)
             for (const auto &fk : other.foreignKeys)
                 if (fk.refTable == info->name)
                     relations << tr("%1.%2 → %3.%4 (referenced by)")
-                                     .arg(q(other.name), q(fk.column), q(info->name), q(fk.refColumn));
+                                     .arg(q(other.name), q(fk.column), q(info->name),
+                                          q(fk.refColumn));
     }
     if (const auto declared = at("relations"); declared && declared->is_object())
         for (auto it = declared->begin(); it != declared->end(); ++it)
             relations << tr("%1: %2 (declared)").arg(q(it.key()), q(it.value().dump()));
-    m_relationsLabel->setText(relations.isEmpty() ? tr("None.")
-                                                  : relations.join(QLatin1Char('\n'))
-                                  + tr("\nRelations are declared or switched off in the JSON view."));
+    m_relationsLabel->setText(
+        relations.isEmpty() ? tr("None.")
+                            : relations.join(QLatin1Char('\n'))
+                + tr("\nRelations are declared or switched off in the JSON view."));
 }
 
 void PolicyPanel::showBanner(const QString &text)
@@ -803,7 +839,8 @@ void PolicyPanel::showBanner(const QString &text)
 
 void PolicyPanel::selectProblem(const QModelIndex &index)
 {
-    const QModelIndex item = m_tree->indexForPointer(index.data(PolicyProblemModel::PointerRole).toString());
+    const QModelIndex item =
+        m_tree->indexForPointer(index.data(PolicyProblemModel::PointerRole).toString());
     if (!item.isValid() || !m_treeView->isEnabled()) {
         m_tabs->setCurrentIndex(1); // only the JSON view shows it
         return;
@@ -848,14 +885,17 @@ void PolicyPanel::confirmAndApply()
         return;
     const Json document = m_tree->document();
     confirm(tr("Apply the policy"),
-            tr("Put these changes in force? New calls follow them at once, and the policy file %1 is rewritten.")
+            tr("Put these changes in force? New calls follow them at once, and the policy file %1 "
+               "is rewritten.")
                 .arg(m_running->path),
-            q(PolicyDiff::render(PolicyDiff::compare(m_running->document, document))), tr("&Apply"), [this, document] {
+            q(PolicyDiff::render(PolicyDiff::compare(m_running->document, document))), tr("&Apply"),
+            [this, document] {
                 if (!m_service)
                     return;
                 m_service->apply(document, this, [this](const Result<QString> &applied) {
                     if (!applied) {
-                        showBanner(tr("The policy was not applied: %1").arg(q(applied.error().message)));
+                        showBanner(
+                            tr("The policy was not applied: %1").arg(q(applied.error().message)));
                         return;
                     }
                     showBanner(tr("Version %1 is in force.").arg(shortHash(*applied)));
@@ -883,14 +923,16 @@ void PolicyPanel::diffSelectedVersion()
     const QString hash = selectedVersionHash();
     if (hash.isEmpty() || !m_service)
         return;
-    m_service->diff(hash, runningHash(), this, [this, hash](const Result<std::vector<PolicyChange>> &changes) {
-        if (!changes) {
-            m_historyText->setPlainText(q(changes.error().message));
-            return;
-        }
-        m_historyText->setPlainText(tr("From %1 to the version in force (%2):\n").arg(shortHash(hash), shortHash(runningHash()))
-                                    + q(PolicyDiff::render(*changes)));
-    });
+    m_service->diff(
+        hash, runningHash(), this, [this, hash](const Result<std::vector<PolicyChange>> &changes) {
+            if (!changes) {
+                m_historyText->setPlainText(q(changes.error().message));
+                return;
+            }
+            m_historyText->setPlainText(tr("From %1 to the version in force (%2):\n")
+                                            .arg(shortHash(hash), shortHash(runningHash()))
+                                        + q(PolicyDiff::render(*changes)));
+        });
 }
 
 void PolicyPanel::confirmAndRevert()
@@ -900,19 +942,21 @@ void PolicyPanel::confirmAndRevert()
         return;
     const PolicyVersion version = m_history->version(current.row());
     const QString hash = q(version.hash);
-    QString question = tr("Put version %1 in force again? It is checked against today's database first and "
-                          "recorded as a new version.")
-                           .arg(shortHash(hash));
+    QString question =
+        tr("Put version %1 in force again? It is checked against today's database first and "
+           "recorded as a new version.")
+            .arg(shortHash(hash));
     if (hasChanges())
         question += tr(" Your unapplied edits are discarded.");
     confirm(tr("Revert the policy"), question,
-            q(PolicyDiff::render(PolicyDiff::compare(m_running->document, version.document))), tr("Rever&t"),
-            [this, hash] {
+            q(PolicyDiff::render(PolicyDiff::compare(m_running->document, version.document))),
+            tr("Rever&t"), [this, hash] {
                 if (!m_service)
                     return;
                 m_service->revert(hash, this, [this](const Result<QString> &reverted) {
                     if (!reverted) {
-                        showBanner(tr("The policy was not reverted: %1").arg(q(reverted.error().message)));
+                        showBanner(
+                            tr("The policy was not reverted: %1").arg(q(reverted.error().message)));
                         return;
                     }
                     showBanner(tr("Version %1 is in force.").arg(shortHash(*reverted)));
@@ -935,12 +979,15 @@ void PolicyPanel::restoreLayout()
     restore(SplitterKey, [this](const QByteArray &s) { m_splitter->restoreState(s); });
     restore(LeftSplitterKey, [this](const QByteArray &s) { m_leftSplitter->restoreState(s); });
     restore(TreeHeaderKey, [this](const QByteArray &s) { m_treeView->header()->restoreState(s); });
-    restore(HistoryHeaderKey, [this](const QByteArray &s) { m_historyView->header()->restoreState(s); });
+    restore(HistoryHeaderKey,
+            [this](const QByteArray &s) { m_historyView->header()->restoreState(s); });
     // Saved only when the operator changed the layout, not when the panel sized itself.
-    const auto changedByHand = [this] { m_layoutChanged = true; };
+    const auto changedByHand = [this] {
+        m_layoutChanged = true;
+    };
     connect(m_splitter, &QSplitter::splitterMoved, this, changedByHand);
     connect(m_leftSplitter, &QSplitter::splitterMoved, this, changedByHand);
-    for (QHeaderView *header : {m_treeView->header(), m_historyView->header()})
+    for (QHeaderView *header : { m_treeView->header(), m_historyView->header() })
         connect(header, &QHeaderView::sectionResized, this, [this] {
             if (QGuiApplication::mouseButtons() != Qt::NoButton)
                 m_layoutChanged = true;

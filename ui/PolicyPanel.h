@@ -91,8 +91,8 @@ private:
     void diffSelectedVersion();
     // A window-modal dialog showing `changes` with `acceptText` on its default button; `accepted`
     // runs when the operator confirms.
-    void confirm(const QString &title, const QString &question, const QString &changes, const QString &acceptText,
-                 std::function<void()> accepted);
+    void confirm(const QString &title, const QString &question, const QString &changes,
+                 const QString &acceptText, std::function<void()> accepted);
     QString selectedTable() const;
     QString selectedVersionHash() const;
     void setTableValue(const char *key, const std::optional<Json> &value);
@@ -106,11 +106,11 @@ private:
     PolicyHistoryModel *m_history;
     std::optional<PolicySnapshot> m_running;
     PolicyCheck m_check;
-    bool m_checked = false;   // m_check is about the current document
+    bool m_checked = false; // m_check is about the current document
     bool m_jsonBroken = false;
     bool m_writingText = false;
     quint64 m_generation = 0; // bumped by every document change; stale answers are dropped
-    Json m_shown;               // the document as last shown: what an undo goes back to
+    Json m_shown; // the document as last shown: what an undo goes back to
     std::vector<Json> m_undo, m_redo;
     QTimer m_validateTimer;
     QTimer m_parseTimer;

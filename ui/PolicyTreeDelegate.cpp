@@ -37,19 +37,22 @@ void PolicyTreeDelegate::setEditorData(QWidget *editor, const QModelIndex &index
     QStyledItemDelegate::setEditorData(editor, index);
 }
 
-void PolicyTreeDelegate::setModelData(QWidget *editor, QAbstractItemModel *model, const QModelIndex &index) const
+void PolicyTreeDelegate::setModelData(QWidget *editor, QAbstractItemModel *model,
+                                      const QModelIndex &index) const
 {
     if (auto *combo = qobject_cast<QComboBox *>(editor)) {
         // A typed mask pattern is taken as typed; a listed choice by its value.
         const int at = combo->currentIndex();
         const bool listed = at >= 0 && combo->itemText(at) == combo->currentText();
-        model->setData(index, listed ? combo->itemData(at).toString() : combo->currentText(), Qt::EditRole);
+        model->setData(index, listed ? combo->itemData(at).toString() : combo->currentText(),
+                       Qt::EditRole);
         return;
     }
     QStyledItemDelegate::setModelData(editor, model, index);
 }
 
-void PolicyTreeDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+void PolicyTreeDelegate::initStyleOption(QStyleOptionViewItem *option,
+                                         const QModelIndex &index) const
 {
     QStyledItemDelegate::initStyleOption(option, index);
     const auto kind = index.data(PolicyTreeModel::KindRole).value<PolicyTreeModel::Kind>();
@@ -64,9 +67,11 @@ void PolicyTreeDelegate::initStyleOption(QStyleOptionViewItem *option, const QMo
         unseen = unseen || !index.data(PolicyTreeModel::InPolicyRole).toBool();
     else if (kind == PolicyTreeModel::Kind::Column)
         unseen = unseen || !index.parent().data(PolicyTreeModel::InPolicyRole).toBool()
-            || index.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString() == QLatin1String("deny");
+            || index.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString()
+                == QLatin1String("deny");
     if (unseen)
-        option->palette.setColor(QPalette::Text, option->palette.color(QPalette::Disabled, QPalette::Text));
+        option->palette.setColor(QPalette::Text,
+                                 option->palette.color(QPalette::Disabled, QPalette::Text));
     if (kind == PolicyTreeModel::Kind::Column && index.data(PolicyTreeModel::InPolicyRole).toBool()
         && index.column() == PolicyTreeModel::ActionColumn)
         option->font.setBold(true); // the table's own rule, not an inherited one

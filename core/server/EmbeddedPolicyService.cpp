@@ -14,7 +14,8 @@ namespace {
 
 Error unavailable()
 {
-    return Error(ErrorCode::Unavailable, "the server is not running; start it to edit the policy in force");
+    return Error(ErrorCode::Unavailable,
+                 "the server is not running; start it to edit the policy in force");
 }
 
 // Calls done(value) on the context's thread, unless the context is destroyed first.
@@ -37,7 +38,8 @@ EmbeddedPolicyService::EmbeddedPolicyService(Server *server)
     : PolicyService(server)
     , m_server(server)
 {
-    connect(server, &ServerInterface::stateChanged, this, &EmbeddedPolicyService::onServerStateChanged);
+    connect(server, &ServerInterface::stateChanged, this,
+            &EmbeddedPolicyService::onServerStateChanged);
     onServerStateChanged();
 }
 
@@ -50,7 +52,8 @@ bool EmbeddedPolicyService::isAvailable() const
 
 void EmbeddedPolicyService::onServerStateChanged()
 {
-    PolicyStore *store = m_server->state() == ServerInterface::State::Running ? m_server->policyStore() : nullptr;
+    PolicyStore *store =
+        m_server->state() == ServerInterface::State::Running ? m_server->policyStore() : nullptr;
     if (store == m_store.data())
         return;
     const bool wasAvailable = !m_store.isNull();
@@ -69,11 +72,13 @@ void EmbeddedPolicyService::onServerStateChanged()
 }
 
 template<typename T>
-void EmbeddedPolicyService::answerLater(QObject *context, std::function<T(PolicyStore *)> work, Callback<T> done)
+void EmbeddedPolicyService::answerLater(QObject *context, std::function<T(PolicyStore *)> work,
+                                        Callback<T> done)
 {
     QMetaObject::invokeMethod(
         this,
-        [this, context = QPointer<QObject>(context), work = std::move(work), done = std::move(done)] {
+        [this, context = QPointer<QObject>(context), work = std::move(work),
+         done = std::move(done)] {
             if (!context)
                 return;
             if (!m_store)
@@ -92,19 +97,22 @@ void EmbeddedPolicyService::fetchCurrent(QObject *context, Callback<Result<Polic
             const auto policy = store->current();
             if (!policy || !m_schema)
                 return unavailable();
-            return PolicySnapshot{policy->document(), QString::fromStdString(policy->versionHash()), m_schema,
-                                  store->filePath()};
+            return PolicySnapshot { policy->document(),
+                                    QString::fromStdString(policy->versionHash()), m_schema,
+                                    store->filePath() };
         },
         std::move(done));
 }
 
-void EmbeddedPolicyService::validate(const Json &document, QObject *context, Callback<PolicyCheck> done)
+void EmbeddedPolicyService::validate(const Json &document, QObject *context,
+                                     Callback<PolicyCheck> done)
 {
     auto *watcher = new QFutureWatcher<PolicyCheck>(context);
-    connect(watcher, &QFutureWatcher<PolicyCheck>::finished, context, [watcher, done = std::move(done)] {
-        done(watcher->result());
-        watcher->deleteLater();
-    });
+    connect(watcher, &QFutureWatcher<PolicyCheck>::finished, context,
+            [watcher, done = std::move(done)] {
+                done(watcher->result());
+                watcher->deleteLater();
+            });
     auto promise = std::make_shared<QPromise<PolicyCheck>>();
     watcher->setFuture(promise->future());
     promise->start();
@@ -121,7 +129,8 @@ void EmbeddedPolicyService::validate(const Json &document, QObject *context, Cal
     });
 }
 
-void EmbeddedPolicyService::apply(const Json &document, QObject *context, Callback<Result<QString>> done)
+void EmbeddedPolicyService::apply(const Json &document, QObject *context,
+                                  Callback<Result<QString>> done)
 {
     answerLater<Result<QString>>(
         context,
@@ -133,10 +142,12 @@ void EmbeddedPolicyService::apply(const Json &document, QObject *context, Callba
         std::move(done));
 }
 
-void EmbeddedPolicyService::fetchVersions(QObject *context, Callback<Result<std::vector<PolicyVersion>>> done)
+void EmbeddedPolicyService::fetchVersions(QObject *context,
+                                          Callback<Result<std::vector<PolicyVersion>>> done)
 {
     answerLater<Result<std::vector<PolicyVersion>>>(
-        context, [](PolicyStore *store) -> Result<std::vector<PolicyVersion>> { return store->versions(); },
+        context,
+        [](PolicyStore *store) -> Result<std::vector<PolicyVersion>> { return store->versions(); },
         std::move(done));
 }
 
@@ -145,18 +156,22 @@ void EmbeddedPolicyService::diff(const QString &oldHash, const QString &newHash,
 {
     answerLater<Result<std::vector<PolicyChange>>>(
         context,
-        [oldHash, newHash](PolicyStore *store) { return store->diff(oldHash.toStdString(), newHash.toStdString()); },
+        [oldHash, newHash](PolicyStore *store) {
+            return store->diff(oldHash.toStdString(), newHash.toStdString());
+        },
         std::move(done));
 }
 
-void EmbeddedPolicyService::revert(const QString &hash, QObject *context, Callback<Result<QString>> done)
+void EmbeddedPolicyService::revert(const QString &hash, QObject *context,
+                                   Callback<Result<QString>> done)
 {
     answerLater<Result<QString>>(
         context,
         [hash](PolicyStore *store) -> Result<QString> {
             const auto version = store->version(hash.toStdString());
             if (!version)
-                return Error(ErrorCode::NotFound, "no recorded policy version " + hash.toStdString());
+                return Error(ErrorCode::NotFound,
+                             "no recorded policy version " + hash.toStdString());
             if (auto s = store->apply(version->document); !s)
                 return s.error();
             return store->currentHash();

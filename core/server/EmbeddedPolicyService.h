@@ -24,7 +24,8 @@ public:
     void fetchCurrent(QObject *context, Callback<Result<PolicySnapshot>> done) override;
     void validate(const Json &document, QObject *context, Callback<PolicyCheck> done) override;
     void apply(const Json &document, QObject *context, Callback<Result<QString>> done) override;
-    void fetchVersions(QObject *context, Callback<Result<std::vector<PolicyVersion>>> done) override;
+    void fetchVersions(QObject *context,
+                       Callback<Result<std::vector<PolicyVersion>>> done) override;
     void diff(const QString &oldHash, const QString &newHash, QObject *context,
               Callback<Result<std::vector<PolicyChange>>> done) override;
     void revert(const QString &hash, QObject *context, Callback<Result<QString>> done) override;

@@ -30,7 +30,7 @@ struct PolicyProblem
 struct PolicyCheck
 {
     bool valid = false;
-    QString message;              // the whole report, or why nothing could be checked
+    QString message; // the whole report, or why nothing could be checked
     QList<PolicyProblem> problems; // each with its pointer, in document order
 
     // valid for an ok status; the problems of a ConfigInvalid error (details.problems), or
@@ -42,9 +42,9 @@ struct PolicyCheck
 struct PolicySnapshot
 {
     Json document;
-    QString hash;                             // Policy::versionHash()
+    QString hash; // Policy::versionHash()
     std::shared_ptr<const db::Schema> schema; // the database the policy governs
-    QString path;                             // the policy file (empty: none)
+    QString path; // the policy file (empty: none)
 };
 
 // What the console's policy editor asks of a server: the document in force and the schema it
@@ -62,8 +62,7 @@ public:
     using QObject::QObject;
     ~PolicyService() override = default;
 
-    template<typename T>
-    using Callback = std::function<void(const T &)>;
+    template<typename T> using Callback = std::function<void(const T &)>;
 
     // Whether a policy is in force now (the server runs). Requests made while unavailable
     // answer with an Unavailable error (validate: an invalid check saying so).
@@ -74,7 +73,8 @@ public:
     // The new version's hash, or why nothing was written (ConfigInvalid with the problems).
     virtual void apply(const Json &document, QObject *context, Callback<Result<QString>> done) = 0;
     // Every recorded version, oldest first.
-    virtual void fetchVersions(QObject *context, Callback<Result<std::vector<PolicyVersion>>> done) = 0;
+    virtual void fetchVersions(QObject *context,
+                               Callback<Result<std::vector<PolicyVersion>>> done) = 0;
     virtual void diff(const QString &oldHash, const QString &newHash, QObject *context,
                       Callback<Result<std::vector<PolicyChange>>> done) = 0;
     // Puts a recorded version's document in force again (as an apply: it is checked against

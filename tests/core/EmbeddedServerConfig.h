@@ -27,12 +27,14 @@ inline QByteArray readFile(const QString &path)
 // <dir>/policy.json (history and audit trail under <dir>/state, no HTTP) and loads it.
 inline Result<ServerConfig> writeSqliteServerConfig(const QString &dir, const std::string &database)
 {
-    const Json config{{"version", 1},
-                      {"database", Json{{"driver", "sqlite"}, {"path", database}, {"pool_size", 1}}},
-                      {"policy", "policy.json"},
-                      {"policy_history", "state/policy-history.db"},
-                      {"audit", Json{{"path", "state/audit.db"}}},
-                      {"transports", Json{{"http", Json{{"enabled", false}}}}}};
+    const Json config {
+        { "version", 1 },
+        { "database", Json { { "driver", "sqlite" }, { "path", database }, { "pool_size", 1 } } },
+        { "policy", "policy.json" },
+        { "policy_history", "state/policy-history.db" },
+        { "audit", Json { { "path", "state/audit.db" } } },
+        { "transports", Json { { "http", Json { { "enabled", false } } } } }
+    };
     const QString path = QDir(dir).filePath(QStringLiteral("warden.json"));
     if (!writeFile(path, QByteArray::fromStdString(config.dump(2))))
         return Error(ErrorCode::IoError, "cannot write " + path.toStdString());

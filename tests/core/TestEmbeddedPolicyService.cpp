@@ -24,13 +24,17 @@ namespace {
 
 Json policyDoc(const std::string &nationalIdAction)
 {
-    return Json{{"version", 1},
-                {"tables", Json{{"people", Json{{"columns", Json{{"national_id", Json{{"action", nationalIdAction}}}}}}}}}};
+    return Json { { "version", 1 },
+                  { "tables",
+                    Json {
+                        { "people",
+                          Json { { "columns",
+                                   Json { { "national_id",
+                                            Json { { "action", nationalIdAction } } } } } } } } } };
 }
 
 // Waits for one asynchronous answer; fails the wait if it came before the request returned.
-template<typename T>
-struct Answer
+template<typename T> struct Answer
 {
     std::optional<T> value;
     bool early = false;
@@ -47,8 +51,7 @@ class TestEmbeddedPolicyService : public QObject
 
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
-    template<typename T, typename Request>
-    std::optional<T> ask(Request request)
+    template<typename T, typename Request> std::optional<T> ask(Request request)
     {
         auto answer = std::make_shared<Answer<T>>();
         bool returned = false;
@@ -71,7 +74,9 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         sqlite3 *db = nullptr;
         QCOMPARE(sqlite3_open(QFile::encodeName(path("people.db")).constData(), &db), SQLITE_OK);
-        QCOMPARE(sqlite3_exec(db, "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, national_id TEXT);",
+        QCOMPARE(sqlite3_exec(db,
+                              "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                              "national_id TEXT);",
                               nullptr, nullptr, nullptr),
                  SQLITE_OK);
         sqlite3_close(db);
@@ -83,12 +88,13 @@ private Q_SLOTS:
     void init()
     {
         QFile::remove(path("state/policy-history.db"));
-        QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(policyDoc("hash").dump(2))));
+        QVERIFY(
+            writeFile(path("policy.json"), QByteArray::fromStdString(policyDoc("hash").dump(2))));
     }
 
     void availabilityFollowsTheServer()
     {
-        Server server(*m_config, Server::Options{});
+        Server server(*m_config, Server::Options {});
         PolicyService *service = server.policyService();
         QVERIFY(service);
         QVERIFY(!service->isAvailable());
@@ -98,14 +104,16 @@ private Q_SLOTS:
             [&](QObject *ctx, auto done) { service->fetchCurrent(ctx, done); });
         QVERIFY(stopped && !stopped->ok());
         QCOMPARE(stopped->error().code, ErrorCode::Unavailable);
-        const auto check = ask<PolicyCheck>([&](QObject *ctx, auto done) { service->validate(policyDoc("hash"), ctx, done); });
+        const auto check = ask<PolicyCheck>(
+            [&](QObject *ctx, auto done) { service->validate(policyDoc("hash"), ctx, done); });
         QVERIFY(check && !check->valid);
 
         QVERIFY(server.startNow().ok());
         QCOMPARE(availability.count(), 1);
         QCOMPARE(availability.at(0).at(0).toBool(), true);
         QVERIFY(service->isAvailable());
-        const auto current = ask<Result<PolicySnapshot>>([&](QObject *ctx, auto done) { service->fetchCurrent(ctx, done); });
+        const auto current = ask<Result<PolicySnapshot>>(
+            [&](QObject *ctx, auto done) { service->fetchCurrent(ctx, done); });
         QVERIFY(current && current->ok());
         QCOMPARE((*current)->hash, server.policyStore()->currentHash());
         QVERIFY((*current)->document == policyDoc("hash"));
@@ -120,26 +128,30 @@ private Q_SLOTS:
 
     void validateNamesEachProblem()
     {
-        Server server(*m_config, Server::Options{});
+        Server server(*m_config, Server::Options {});
         QVERIFY(server.startNow().ok());
         PolicyService *service = server.policyService();
         Json bad = policyDoc("reveal");
-        bad["tables"]["people"]["columns"]["nationl_id"] = Json{{"action", "allow"}};
-        const auto check = ask<PolicyCheck>([&](QObject *ctx, auto done) { service->validate(bad, ctx, done); });
+        bad["tables"]["people"]["columns"]["nationl_id"] = Json { { "action", "allow" } };
+        const auto check =
+            ask<PolicyCheck>([&](QObject *ctx, auto done) { service->validate(bad, ctx, done); });
         QVERIFY(check);
         QVERIFY(!check->valid);
         QCOMPARE(check->problems.size(), 2);
-        QCOMPARE(check->problems[0].pointer, QStringLiteral("/tables/people/columns/national_id/action"));
+        QCOMPARE(check->problems[0].pointer,
+                 QStringLiteral("/tables/people/columns/national_id/action"));
         QCOMPARE(check->problems[1].pointer, QStringLiteral("/tables/people/columns/nationl_id"));
-        QVERIFY2(check->problems[1].message.contains(QStringLiteral("did you mean \"national_id\"")),
-                 qPrintable(check->problems[1].message));
-        const auto good = ask<PolicyCheck>([&](QObject *ctx, auto done) { service->validate(policyDoc("mask"), ctx, done); });
+        QVERIFY2(
+            check->problems[1].message.contains(QStringLiteral("did you mean \"national_id\"")),
+            qPrintable(check->problems[1].message));
+        const auto good = ask<PolicyCheck>(
+            [&](QObject *ctx, auto done) { service->validate(policyDoc("mask"), ctx, done); });
         QVERIFY(good && good->valid && good->problems.isEmpty());
     }
 
     void applyWritesOnlyValidPoliciesAndRevertRestores()
     {
-        Server server(*m_config, Server::Options{});
+        Server server(*m_config, Server::Options {});
         QVERIFY(server.startNow().ok());
         PolicyService *service = server.policyService();
         PolicyStore *store = server.policyStore();
@@ -147,14 +159,16 @@ private Q_SLOTS:
         const QByteArray originalFile = readFile(path("policy.json"));
         QSignalSpy changed(service, &PolicyService::policyChanged);
 
-        const auto refused = ask<Result<QString>>([&](QObject *ctx, auto done) { service->apply(policyDoc("reveal"), ctx, done); });
+        const auto refused = ask<Result<QString>>(
+            [&](QObject *ctx, auto done) { service->apply(policyDoc("reveal"), ctx, done); });
         QVERIFY(refused && !refused->ok());
         QCOMPARE(refused->error().code, ErrorCode::ConfigInvalid);
         QCOMPARE(store->currentHash(), original);
         QCOMPARE(readFile(path("policy.json")), originalFile);
         QCOMPARE(changed.count(), 0);
 
-        const auto applied = ask<Result<QString>>([&](QObject *ctx, auto done) { service->apply(policyDoc("mask"), ctx, done); });
+        const auto applied = ask<Result<QString>>(
+            [&](QObject *ctx, auto done) { service->apply(policyDoc("mask"), ctx, done); });
         QVERIFY(applied && applied->ok());
         QCOMPARE(**applied, store->currentHash());
         QVERIFY(**applied != original);
@@ -173,37 +187,43 @@ private Q_SLOTS:
         QCOMPARE((*diff)->size(), std::size_t(1));
         QCOMPARE((*diff)->front().pointer, std::string("/tables/people/columns/national_id"));
 
-        const auto reverted = ask<Result<QString>>([&](QObject *ctx, auto done) { service->revert(original, ctx, done); });
+        const auto reverted = ask<Result<QString>>(
+            [&](QObject *ctx, auto done) { service->revert(original, ctx, done); });
         QVERIFY(reverted && reverted->ok());
         QCOMPARE(**reverted, original);
         QCOMPARE(store->currentHash(), original);
         QVERIFY(readFile(path("policy.json")).contains("\"hash\""));
-        const auto unknown = ask<Result<QString>>([&](QObject *ctx, auto done) { service->revert(QStringLiteral("feedbeef"), ctx, done); });
+        const auto unknown = ask<Result<QString>>([&](QObject *ctx, auto done) {
+            service->revert(QStringLiteral("feedbeef"), ctx, done);
+        });
         QVERIFY(unknown && !unknown->ok());
         QCOMPARE(unknown->error().code, ErrorCode::NotFound);
     }
 
     void aRefusedReloadIsAnnounced()
     {
-        Server server(*m_config, Server::Options{});
+        Server server(*m_config, Server::Options {});
         QVERIFY(server.startNow().ok());
         server.policyStore()->setReloadDelay(std::chrono::milliseconds(20));
         QSignalSpy refused(server.policyService(), &PolicyService::reloadFailed);
-        QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(policyDoc("reveal").dump(2))));
+        QVERIFY(
+            writeFile(path("policy.json"), QByteArray::fromStdString(policyDoc("reveal").dump(2))));
         QTRY_COMPARE(refused.count(), 1);
         QVERIFY(refused.at(0).at(0).toString().contains(QStringLiteral("national_id")));
     }
 
     void answersToADestroyedContextAreDropped()
     {
-        Server server(*m_config, Server::Options{});
+        Server server(*m_config, Server::Options {});
         QVERIFY(server.startNow().ok());
         PolicyService *service = server.policyService();
         int answers = 0;
         {
             QObject context;
-            service->fetchCurrent(&context, [&answers](const Result<PolicySnapshot> &) { ++answers; });
-            service->validate(policyDoc("mask"), &context, [&answers](const PolicyCheck &) { ++answers; });
+            service->fetchCurrent(&context,
+                                  [&answers](const Result<PolicySnapshot> &) { ++answers; });
+            service->validate(policyDoc("mask"), &context,
+                              [&answers](const PolicyCheck &) { ++answers; });
         }
         QObject alive;
         bool done = false;

@@ -2,14 +2,14 @@
 // with the demo tables, the demo policy, a configuration beside them): driven with the
 // keyboard and mouse, checked by what the panel shows and by the PolicyStore in force.
 
-#include "Screenshot.h"
+#include "../core/EmbeddedServerConfig.h"
 #include "PolicyHistoryModel.h"
 #include "PolicyPanel.h"
 #include "PolicyProblemModel.h"
 #include "PolicyTreeModel.h"
+#include "Screenshot.h"
 #include "ServerStatusController.h"
 #include "common/StrictJson.h"
-#include "../core/EmbeddedServerConfig.h"
 #include "config/ServerConfig.h"
 #include "demo/DemoDataset.h"
 #include "demo/DemoSchema.h"
@@ -46,13 +46,13 @@ class TestPolicyPanel : public QObject
 
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
-    template<typename T>
-    static T *child(QWidget *panel, const char *name)
+    template<typename T> static T *child(QWidget *panel, const char *name)
     {
         return panel->findChild<T *>(QString::fromLatin1(name));
     }
 
-    static QModelIndex columnIndex(PolicyTreeModel *model, const char *table, const char *column, int c)
+    static QModelIndex columnIndex(PolicyTreeModel *model, const char *table, const char *column,
+                                   int c)
     {
         const QModelIndex t = model->tableIndex(QString::fromLatin1(table));
         for (int row = 0; row < model->rowCount(t); ++row)
@@ -90,7 +90,8 @@ private Q_SLOTS:
         sqlite3 *db = nullptr;
         QCOMPARE(sqlite3_open(QFile::encodeName(path("shop.db")).constData(), &db), SQLITE_OK);
         for (std::string_view ddl : DemoSchema::sqliteTables())
-            QCOMPARE(sqlite3_exec(db, std::string(ddl).c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(db, std::string(ddl).c_str(), nullptr, nullptr, nullptr),
+                     SQLITE_OK);
         sqlite3_close(db);
         auto policy = DemoDataset::policyDocument();
         QVERIFY(policy.ok());
@@ -104,7 +105,7 @@ private Q_SLOTS:
     // so and starts the server when asked.
     void needsTheRunningServer()
     {
-        Server server(*m_config, Server::Options{});
+        Server server(*m_config, Server::Options {});
         ServerStatusController status(&server);
         PolicyPanel panel(&status, server.policyService());
         panel.resize(1100, 700);
@@ -112,7 +113,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         auto *label = child<QLabel>(&panel, "policyUnavailableLabel");
         QVERIFY(label->isVisible());
-        QVERIFY2(label->text().contains(QStringLiteral("needs the running server")), qPrintable(label->text()));
+        QVERIFY2(label->text().contains(QStringLiteral("needs the running server")),
+                 qPrintable(label->text()));
         test::saveScreenshot(&panel, QStringLiteral("policy-stopped"));
         auto *start = child<QPushButton>(&panel, "policyStartButton");
         QVERIFY(start->isEnabled());
@@ -129,7 +131,7 @@ private Q_SLOTS:
     void detailEditorsEditTheSelectedTable()
     {
         QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));
-        Server server(*m_config, Server::Options{});
+        Server server(*m_config, Server::Options {});
         QVERIFY(server.startNow().ok());
         ServerStatusController status(&server);
         PolicyPanel panel(&status, server.policyService());
@@ -158,7 +160,8 @@ private Q_SLOTS:
         auto *owner = child<QComboBox>(&panel, "policyOwnerColumn");
         bool hasBuddy = false;
         for (QLabel *label : panel.findChildren<QLabel *>())
-            hasBuddy = hasBuddy || (label->buddy() == owner && label->text().contains(QLatin1Char('&')));
+            hasBuddy =
+                hasBuddy || (label->buddy() == owner && label->text().contains(QLatin1Char('&')));
         QVERIFY(hasBuddy);
         owner->setFocus();
         const int userId = owner->findText(QStringLiteral("user_id"));
@@ -172,7 +175,9 @@ private Q_SLOTS:
                     .data()
                     .toString()
                     .contains(QStringLiteral("owner: user_id")));
-        QVERIFY(child<QLabel>(&panel, "policyRelationsLabel")->text().contains(QStringLiteral("customer_id → customers.id")));
+        QVERIFY(child<QLabel>(&panel, "policyRelationsLabel")
+                    ->text()
+                    .contains(QStringLiteral("customer_id → customers.id")));
         test::saveScreenshot(&panel, QStringLiteral("policy-details"));
         server.stop();
     }
@@ -180,7 +185,7 @@ private Q_SLOTS:
     void editValidateApplyAndRevert()
     {
         QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));
-        Server server(*m_config, Server::Options{});
+        Server server(*m_config, Server::Options {});
         QVERIFY(server.startNow().ok());
         PolicyStore *store = server.policyStore();
         const QString original = store->currentHash();
@@ -200,13 +205,17 @@ private Q_SLOTS:
         QTRY_VERIFY(statusLabel->text().contains(QStringLiteral("nothing changed")));
         QVERIFY(!apply->isEnabled());
         // Every table of the database is there; the built-in deny rules show on users.
-        QCOMPARE(columnIndex(model, "users", "password_hash", PolicyTreeModel::ActionColumn).data().toString(),
+        QCOMPARE(columnIndex(model, "users", "password_hash", PolicyTreeModel::ActionColumn)
+                     .data()
+                     .toString(),
                  QStringLiteral("deny"));
 
         // customers.first_name: allow → mask, with the keyboard only.
-        const QModelIndex firstName = columnIndex(model, "customers", "first_name", PolicyTreeModel::NameColumn);
+        const QModelIndex firstName =
+            columnIndex(model, "customers", "first_name", PolicyTreeModel::NameColumn);
         QVERIFY(firstName.isValid());
-        QCOMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(), QStringLiteral("allow"));
+        QCOMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(),
+                 QStringLiteral("allow"));
         tree->setFocus();
         tree->setCurrentIndex(firstName);
         tree->scrollTo(firstName);
@@ -219,27 +228,33 @@ private Q_SLOTS:
         QTest::keyClicks(editor, QStringLiteral("m"));
         QCOMPARE(editor->currentText(), QStringLiteral("mask"));
         QTest::keyClick(editor, Qt::Key_Return);
-        QTRY_COMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(), QStringLiteral("mask"));
-        QVERIFY(model->value("/tables/customers/columns/first_name") == Json({{"action", "mask"}}));
+        QTRY_COMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(),
+                     QStringLiteral("mask"));
+        QVERIFY(model->value("/tables/customers/columns/first_name")
+                == Json({ { "action", "mask" } }));
         // The JSON view follows, and the change is valid.
-        QVERIFY(json->toPlainText().contains(QStringLiteral("\"first_name\": {\n          \"action\": \"mask\"")));
+        QVERIFY(json->toPlainText().contains(
+            QStringLiteral("\"first_name\": {\n          \"action\": \"mask\"")));
         QTRY_VERIFY(apply->isEnabled());
         QVERIFY(statusLabel->text().startsWith(QStringLiteral("Valid")));
         // Undo and redo the edit from the tree.
         QTest::keySequence(tree, QKeySequence::Undo);
-        QCOMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(), QStringLiteral("allow"));
+        QCOMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(),
+                 QStringLiteral("allow"));
         QVERIFY(!json->toPlainText().contains(QStringLiteral("first_name")));
         QTRY_VERIFY(!apply->isEnabled()); // nothing changed any more
         QTest::keySequence(tree, QKeySequence::Redo);
-        QCOMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(), QStringLiteral("mask"));
+        QCOMPARE(firstName.siblingAtColumn(PolicyTreeModel::ActionColumn).data().toString(),
+                 QStringLiteral("mask"));
         QTRY_VERIFY(apply->isEnabled());
         test::saveScreenshot(&panel, QStringLiteral("policy-tree"));
 
         // The diff against the version in force.
         tabs->setCurrentIndex(2);
         auto *diff = child<QPlainTextEdit>(&panel, "policyDiff");
-        QVERIFY2(diff->toPlainText().contains(QStringLiteral("/tables/customers/columns/first_name")),
-                 qPrintable(diff->toPlainText()));
+        QVERIFY2(
+            diff->toPlainText().contains(QStringLiteral("/tables/customers/columns/first_name")),
+            qPrintable(diff->toPlainText()));
         test::saveScreenshot(&panel, QStringLiteral("policy-diff"));
 
         // Apply (Ctrl+S), confirmed: the store puts the new version in force and the file has it.
@@ -247,7 +262,9 @@ private Q_SLOTS:
         QVERIFY(acceptConfirmation(&panel, QStringLiteral("policy-apply-confirmation")));
         QTRY_VERIFY(store->currentHash() != original);
         const QString applied = store->currentHash();
-        QVERIFY(store->current()->document()["tables"]["customers"]["columns"]["first_name"]["action"] == "mask");
+        QVERIFY(
+            store->current()->document()["tables"]["customers"]["columns"]["first_name"]["action"]
+            == "mask");
         QVERIFY(readFile(path("policy.json")).contains("first_name"));
         QTRY_COMPARE(panel.runningHash(), applied);
         QTRY_VERIFY(!apply->isEnabled());
@@ -259,7 +276,8 @@ private Q_SLOTS:
         QTest::keyClicks(json, QStringLiteral("x"));
         auto *jsonError = child<QLabel>(&panel, "policyJsonError");
         QTRY_VERIFY(jsonError->isVisible());
-        QVERIFY2(jsonError->text().contains(QStringLiteral("Line 1, column")), qPrintable(jsonError->text()));
+        QVERIFY2(jsonError->text().contains(QStringLiteral("Line 1, column")),
+                 qPrintable(jsonError->text()));
         QVERIFY(!tree->isEnabled());
         QVERIFY(!apply->isEnabled());
         test::saveScreenshot(&panel, QStringLiteral("policy-json-error"));
@@ -275,11 +293,20 @@ private Q_SLOTS:
         json->setTextCursor(cursor);
         QTest::keyClicks(json, QStringLiteral("\"emial\": {\"action\": \"allow\"}, "));
         QTRY_VERIFY(columnIndex(model, "customers", "emial", 0).isValid());
-        const auto emial = [&] { return columnIndex(model, "customers", "emial", 0); };
-        QTRY_VERIFY(emial().data(PolicyTreeModel::ProblemRole).toString().contains(QStringLiteral("has no column")));
-        QVERIFY(emial().data(Qt::ToolTipRole).toString().contains(QStringLiteral("did you mean \"email\"")));
+        const auto emial = [&] {
+            return columnIndex(model, "customers", "emial", 0);
+        };
+        QTRY_VERIFY(emial()
+                        .data(PolicyTreeModel::ProblemRole)
+                        .toString()
+                        .contains(QStringLiteral("has no column")));
+        QVERIFY(emial()
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("did you mean \"email\"")));
         QVERIFY(!apply->isEnabled());
-        QVERIFY2(statusLabel->text().contains(QStringLiteral("Problems to fix")), qPrintable(statusLabel->text()));
+        QVERIFY2(statusLabel->text().contains(QStringLiteral("Problems to fix")),
+                 qPrintable(statusLabel->text()));
         PolicyProblemModel *problems = panel.problemModel();
         QCOMPARE(problems->rowCount(), 1);
         QCOMPARE(problems->index(0, 0).data(PolicyProblemModel::PointerRole).toString(),
@@ -289,7 +316,10 @@ private Q_SLOTS:
         problemView->setCurrentIndex(problems->index(0, 0));
         QTest::keyClick(problemView, Qt::Key_Return);
         QCOMPARE(tree->currentIndex(), emial());
-        QTRY_VERIFY2(tree->hasFocus(), QApplication::focusWidget() ? QApplication::focusWidget()->metaObject()->className() : "none");
+        QTRY_VERIFY2(tree->hasFocus(),
+                     QApplication::focusWidget()
+                         ? QApplication::focusWidget()->metaObject()->className()
+                         : "none");
         test::saveScreenshot(&panel, QStringLiteral("policy-problem"));
         // Nothing invalid reached the file or the store.
         QCOMPARE(store->currentHash(), applied);
@@ -316,10 +346,13 @@ private Q_SLOTS:
         QVERIFY(acceptConfirmation(&panel));
         QTRY_COMPARE(store->currentHash(), original);
         QTRY_COMPARE(panel.runningHash(), original);
-        QTRY_COMPARE(columnIndex(model, "customers", "first_name", PolicyTreeModel::ActionColumn).data().toString(),
+        QTRY_COMPARE(columnIndex(model, "customers", "first_name", PolicyTreeModel::ActionColumn)
+                         .data()
+                         .toString(),
                      QStringLiteral("allow"));
         QTRY_VERIFY(versions->rowCount() >= 3);
-        QCOMPARE(versions->index(0, 0).data(PolicyHistoryModel::SourceRole).toString(), QStringLiteral("apply"));
+        QCOMPARE(versions->index(0, 0).data(PolicyHistoryModel::SourceRole).toString(),
+                 QStringLiteral("apply"));
         server.stop();
     }
 };

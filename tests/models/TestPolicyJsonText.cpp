@@ -11,10 +11,12 @@ class TestPolicyJsonText : public QObject
 private Q_SLOTS:
     void roundTrips()
     {
-        const Json doc{{"version", 1}, {"tables", Json{{"b", Json::object()}, {"a", Json::object()}}}};
+        const Json doc { { "version", 1 },
+                         { "tables", Json { { "b", Json::object() }, { "a", Json::object() } } } };
         const QString text = PolicyJsonText::format(doc);
         QVERIFY(text.endsWith(QLatin1Char('\n')));
-        QVERIFY(text.indexOf(QStringLiteral("\"b\"")) < text.indexOf(QStringLiteral("\"a\""))); // the author's order
+        QVERIFY(text.indexOf(QStringLiteral("\"b\""))
+                < text.indexOf(QStringLiteral("\"a\""))); // the author's order
         const auto parsed = PolicyJsonText::parse(text);
         QVERIFY(parsed.document);
         QVERIFY(*parsed.document == doc);
@@ -23,16 +25,19 @@ private Q_SLOTS:
 
     void syntaxErrorsNameTheLine()
     {
-        const auto parsed = PolicyJsonText::parse(QStringLiteral("{\n  \"version\": 1,\n  \"tables\": {,}\n}\n"));
+        const auto parsed =
+            PolicyJsonText::parse(QStringLiteral("{\n  \"version\": 1,\n  \"tables\": {,}\n}\n"));
         QVERIFY(!parsed.document);
         QCOMPARE(parsed.line, 3);
         QVERIFY(parsed.column > 1);
-        QVERIFY2(parsed.error.startsWith(QStringLiteral("Line 3, column")), qPrintable(parsed.error));
+        QVERIFY2(parsed.error.startsWith(QStringLiteral("Line 3, column")),
+                 qPrintable(parsed.error));
     }
 
     void duplicateKeysAreRefused()
     {
-        const auto parsed = PolicyJsonText::parse(QStringLiteral("{\"version\": 1, \"version\": 2}"));
+        const auto parsed =
+            PolicyJsonText::parse(QStringLiteral("{\"version\": 1, \"version\": 2}"));
         QVERIFY(!parsed.document);
         QVERIFY2(parsed.error.contains(QStringLiteral("duplicate")), qPrintable(parsed.error));
     }

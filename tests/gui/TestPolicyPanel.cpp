@@ -182,6 +182,66 @@ private Q_SLOTS:
         server.stop();
     }
 
+    // The file changed on disk (another editor, a deployment): a clean editor follows it, one
+    // with edits keeps them and says what is in force now; a refused file is reported.
+    void followsChangesOnDisk()
+    {
+        const QByteArray demo = *DemoDataset::policyDocument();
+        QVERIFY(writeFile(path("policy.json"), demo));
+        Server server(*m_config, Server::Options {});
+        QVERIFY(server.startNow().ok());
+        PolicyStore *store = server.policyStore();
+        store->setReloadDelay(std::chrono::milliseconds(20));
+        ServerStatusController status(&server);
+        PolicyPanel panel(&status, server.policyService());
+        panel.resize(1200, 760);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_COMPARE(panel.runningHash(), store->currentHash());
+        PolicyTreeModel *model = panel.treeModel();
+        auto *banner = child<QLabel>(&panel, "policyBanner");
+
+        Json doc = Json::parse(demo.toStdString());
+        doc["tables"]["customers"]["columns"]["city"] = Json { { "action", "hash" } };
+        QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(doc.dump(2))));
+        QTRY_COMPARE(columnIndex(model, "customers", "city", PolicyTreeModel::ActionColumn)
+                         .data()
+                         .toString(),
+                     QStringLiteral("hash"));
+        QCOMPARE(panel.runningHash(), store->currentHash());
+        QVERIFY(!panel.hasChanges());
+
+        // An edit of ours, then another change on disk: the edit stays, compared with the new
+        // version.
+        QVERIFY(model->setData(
+            columnIndex(model, "customers", "country", PolicyTreeModel::ActionColumn),
+            QStringLiteral("deny")));
+        doc["tables"]["customers"]["columns"]["city"] = Json { { "action", "deny" } };
+        const QString before = store->currentHash();
+        QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(doc.dump(2))));
+        QTRY_VERIFY(store->currentHash() != before);
+        QTRY_COMPARE(panel.runningHash(), store->currentHash());
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->text().contains(QStringLiteral("your edits are compared with it")),
+                 qPrintable(banner->text()));
+        QCOMPARE(columnIndex(model, "customers", "country", PolicyTreeModel::ActionColumn)
+                     .data()
+                     .toString(),
+                 QStringLiteral("deny"));
+        QVERIFY(child<QPlainTextEdit>(&panel, "policyDiff")
+                    ->toPlainText()
+                    .contains(QStringLiteral("city")));
+
+        // A broken file is refused; the panel says so and the version in force stays.
+        const QString inForce = store->currentHash();
+        QVERIFY(writeFile(path("policy.json"),
+                          QByteArrayLiteral("{\"version\": 1, \"tables\": {\"nope\": {}}}")));
+        QTRY_VERIFY(banner->text().contains(QStringLiteral("refused")));
+        QVERIFY(banner->text().contains(QStringLiteral("nope")));
+        QCOMPARE(store->currentHash(), inForce);
+        server.stop();
+    }
+
     void editValidateApplyAndRevert()
     {
         QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));

@@ -38,4 +38,27 @@ QString PolicyJsonText::format(const Json &document)
         + QLatin1Char('\n');
 }
 
+qsizetype PolicyJsonText::offsetOf(const QString &text, const QString &pointer)
+{
+    if (pointer.isEmpty())
+        return 0;
+    qsizetype at = 0;
+    const QStringList tokens = pointer.mid(1).split(QLatin1Char('/'));
+    for (QString token : tokens) {
+        bool isIndex = false;
+        token.toUInt(&isIndex);
+        if (isIndex)
+            continue;
+        token.replace(QStringLiteral("~1"), QStringLiteral("/"))
+            .replace(QStringLiteral("~0"), QStringLiteral("~"));
+        const QString key =
+            QString::fromStdString(Json(token.toStdString()).dump()) + QLatin1Char(':');
+        const qsizetype found = text.indexOf(key, at);
+        if (found < 0)
+            return at > 0 ? at : -1;
+        at = found;
+    }
+    return at;
+}
+
 } // namespace warden

@@ -25,6 +25,9 @@ public:
     static Parsed parse(const QString &text);
     // Two-space indentation, the author's key order, a final newline.
     static QString format(const Json &document);
+    // Where the value a JSON pointer names starts in formatted text, as a character offset
+    // (best effort: keys are looked for in order; array indexes are skipped), or -1.
+    static qsizetype offsetOf(const QString &text, const QString &pointer);
 };
 
 } // namespace warden

@@ -842,7 +842,17 @@ void PolicyPanel::selectProblem(const QModelIndex &index)
     const QModelIndex item =
         m_tree->indexForPointer(index.data(PolicyProblemModel::PointerRole).toString());
     if (!item.isValid() || !m_treeView->isEnabled()) {
-        m_tabs->setCurrentIndex(1); // only the JSON view shows it
+        // Only the JSON view shows it: put the cursor there.
+        m_tabs->setCurrentIndex(1);
+        const qsizetype offset = PolicyJsonText::offsetOf(
+            m_jsonEdit->toPlainText(), index.data(PolicyProblemModel::PointerRole).toString());
+        if (offset >= 0) {
+            QTextCursor cursor = m_jsonEdit->textCursor();
+            cursor.setPosition(int(offset));
+            m_jsonEdit->setTextCursor(cursor);
+            m_jsonEdit->centerCursor();
+        }
+        m_jsonEdit->setFocus(Qt::OtherFocusReason);
         return;
     }
     m_treeView->scrollTo(item);

@@ -29,6 +29,7 @@
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextBlock>
 #include <QTreeView>
 
 #include <sqlite3.h>
@@ -179,6 +180,20 @@ private Q_SLOTS:
                     ->text()
                     .contains(QStringLiteral("customer_id → customers.id")));
         test::saveScreenshot(&panel, QStringLiteral("policy-details"));
+
+        // A problem no tree item stands for is shown in the JSON text.
+        model->setValue("/defaults/budget/max_rows", Json(0));
+        PolicyProblemModel *problems = panel.problemModel();
+        QTRY_COMPARE(problems->rowCount(), 1);
+        QCOMPARE(problems->index(0, 0).data(PolicyProblemModel::PointerRole).toString(),
+                 QStringLiteral("/defaults/budget/max_rows"));
+        auto *problemView = child<QTreeView>(&panel, "policyProblems");
+        problemView->setFocus();
+        problemView->setCurrentIndex(problems->index(0, 0));
+        QTest::keyClick(problemView, Qt::Key_Return);
+        auto *json = child<QPlainTextEdit>(&panel, "policyJson");
+        QCOMPARE(child<QTabWidget>(&panel, "policyTabs")->currentIndex(), 1);
+        QVERIFY(json->textCursor().block().text().contains(QStringLiteral("\"max_rows\": 0")));
         server.stop();
     }
 

@@ -34,6 +34,27 @@ private Q_SLOTS:
                  qPrintable(parsed.error));
     }
 
+    void findsWhereAPointerIs()
+    {
+        const Json doc { { "version", 1 },
+                         { "defaults", Json { { "budget", Json { { "max_rows", 5 } } } } },
+                         { "column_rules",
+                           Json::array({ Json { { "match", "*a/b*" }, { "action", "deny" } } }) },
+                         { "tables", Json { { "max_rows", Json::object() } } } };
+        const QString text = PolicyJsonText::format(doc);
+        const qsizetype budget =
+            PolicyJsonText::offsetOf(text, QStringLiteral("/defaults/budget/max_rows"));
+        QVERIFY(text.mid(budget).startsWith(QStringLiteral("\"max_rows\": 5")));
+        const qsizetype action =
+            PolicyJsonText::offsetOf(text, QStringLiteral("/column_rules/0/action"));
+        QVERIFY(text.mid(action).startsWith(QStringLiteral("\"action\": \"deny\"")));
+        // The later "max_rows" key under tables is found from its own parent.
+        const qsizetype table = PolicyJsonText::offsetOf(text, QStringLiteral("/tables/max_rows"));
+        QVERIFY(table > budget);
+        QCOMPARE(PolicyJsonText::offsetOf(text, QString()), qsizetype(0));
+        QCOMPARE(PolicyJsonText::offsetOf(text, QStringLiteral("/nothing")), qsizetype(-1));
+    }
+
     void duplicateKeysAreRefused()
     {
         const auto parsed =

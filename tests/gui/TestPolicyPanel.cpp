@@ -83,6 +83,20 @@ class TestPolicyPanel : public QObject
         return QTest::qWaitForWindowActive(panel);
     }
 
+    // Presses Enter on the one problem listed, after checking it is the one at `pointer`.
+    static bool activateOnlyProblem(PolicyPanel *panel, const QString &pointer)
+    {
+        PolicyProblemModel *problems = panel->problemModel();
+        if (problems->rowCount() != 1
+            || problems->index(0, 0).data(PolicyProblemModel::PointerRole) != pointer)
+            return false;
+        auto *view = child<QTreeView>(panel, "policyProblems");
+        view->setFocus();
+        view->setCurrentIndex(problems->index(0, 0));
+        QTest::keyClick(view, Qt::Key_Return);
+        return true;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -183,14 +197,8 @@ private Q_SLOTS:
 
         // A problem no tree item stands for is shown in the JSON text.
         model->setValue("/defaults/budget/max_rows", Json(0));
-        PolicyProblemModel *problems = panel.problemModel();
-        QTRY_COMPARE(problems->rowCount(), 1);
-        QCOMPARE(problems->index(0, 0).data(PolicyProblemModel::PointerRole).toString(),
-                 QStringLiteral("/defaults/budget/max_rows"));
-        auto *problemView = child<QTreeView>(&panel, "policyProblems");
-        problemView->setFocus();
-        problemView->setCurrentIndex(problems->index(0, 0));
-        QTest::keyClick(problemView, Qt::Key_Return);
+        QTRY_COMPARE(panel.problemModel()->rowCount(), 1);
+        QVERIFY(activateOnlyProblem(&panel, QStringLiteral("/defaults/budget/max_rows")));
         auto *json = child<QPlainTextEdit>(&panel, "policyJson");
         QCOMPARE(child<QTabWidget>(&panel, "policyTabs")->currentIndex(), 1);
         QVERIFY(json->textCursor().block().text().contains(QStringLiteral("\"max_rows\": 0")));
@@ -382,14 +390,7 @@ private Q_SLOTS:
         QVERIFY(!apply->isEnabled());
         QVERIFY2(statusLabel->text().contains(QStringLiteral("Problems to fix")),
                  qPrintable(statusLabel->text()));
-        PolicyProblemModel *problems = panel.problemModel();
-        QCOMPARE(problems->rowCount(), 1);
-        QCOMPARE(problems->index(0, 0).data(PolicyProblemModel::PointerRole).toString(),
-                 QStringLiteral("/tables/customers/columns/emial"));
-        auto *problemView = child<QTreeView>(&panel, "policyProblems");
-        problemView->setFocus();
-        problemView->setCurrentIndex(problems->index(0, 0));
-        QTest::keyClick(problemView, Qt::Key_Return);
+        QVERIFY(activateOnlyProblem(&panel, QStringLiteral("/tables/customers/columns/emial")));
         QCOMPARE(tree->currentIndex(), emial());
         QTRY_VERIFY2(tree->hasFocus(),
                      QApplication::focusWidget()

@@ -2,6 +2,7 @@
 // server configuration (creating the bundled demo on first start), then hands an embedded
 // warden::Server to the main window. Everything else lives in ui/, models/ and core/.
 
+#include "Appearance.h"
 #include "MainWindow.h"
 #include "config/ServerConfig.h"
 #include "demo/DemoDataset.h"
@@ -194,7 +195,7 @@ int main(int argc, char *argv[])
             if (arg.startsWith(QStringLiteral("--lang=")))
                 language = arg.mid(7);
         }
-        installTranslations(app, language);
+        installTranslations(app, language.isEmpty() ? warden::MainWindow::savedLanguage() : language);
     }
     if (const auto exitCode = parseCommandLine(app, options))
         return *exitCode;
@@ -228,7 +229,9 @@ int main(int argc, char *argv[])
     }
 
     warden::Server server(std::move(*config), warden::Server::Options { .http = true });
+    warden::Appearance appearance;
     warden::MainWindow window(&server);
+    window.setAppearance(&appearance);
     window.show();
     if (options.autostart)
         server.start();

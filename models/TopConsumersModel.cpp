@@ -123,7 +123,7 @@ QVariant TopConsumersModel::data(const QModelIndex &index, int role) const
         case SubjectColumn:
             return row.subject;
         case ValueColumn:
-            return QLocale().toString(row.value, 'g', 12);
+            return UsageSeriesModel::formatNumber(row.value);
         }
         break;
     case Qt::ToolTipRole:

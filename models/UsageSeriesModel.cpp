@@ -156,10 +156,15 @@ QString UsageSeriesModel::windowTitle(limits::Window window)
     return {};
 }
 
+QString UsageSeriesModel::formatNumber(double value)
+{
+    return QLocale().toString(value, 'g', 12);
+}
+
 QString UsageSeriesModel::formatValue(limits::Metric metric, double value)
 {
     // Counts are whole; "1 call" but "2 calls" (no English .qm resolves %n plurals).
-    const QString number = QLocale().toString(value, 'g', 12);
+    const QString number = formatNumber(value);
     const bool one = value == 1;
     switch (metric) {
     case limits::Metric::Calls:
@@ -204,9 +209,9 @@ QVariant UsageSeriesModel::data(const QModelIndex &index, int role) const
         case TimeColumn:
             return stepText(p.timeMs);
         case ValueColumn:
-            return QLocale().toString(p.value, 'g', 12);
+            return formatNumber(p.value);
         case InWindowColumn:
-            return QLocale().toString(m_inWindow[row], 'g', 12);
+            return formatNumber(m_inWindow[row]);
         }
         break;
     case Qt::TextAlignmentRole:

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "BudgetsPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -176,11 +177,15 @@ QWidget *MainWindow::createPanel(Panel panel)
         m_serverPanel = new ServerPanel(m_status, m_stack);
         m_serverPanel->setObjectName(QStringLiteral("serverPanel"));
         return m_serverPanel;
+    case Panel::Budgets: {
+        auto *budgets = new BudgetsPanel(m_status->server(), m_stack);
+        budgets->setObjectName(QStringLiteral("budgetsPanel"));
+        return budgets;
+    }
     case Panel::DesktopClients:
     case Panel::Policy:
     case Panel::OAuth:
     case Panel::AuditLog:
-    case Panel::Budgets:
     case Panel::QueryTester:
     case Panel::Approvals:
         break;

@@ -90,6 +90,10 @@ private Q_SLOTS:
                 QCOMPARE(page, window.serverPanel());
                 continue;
             }
+            if (static_cast<Panel>(i) == Panel::Budgets) {
+                QCOMPARE(page->objectName(), QStringLiteral("budgetsPanel"));
+                continue;
+            }
             // Every other panel says honestly that it is not there, and offers nothing to click.
             auto *unavailable = qobject_cast<UnavailablePanel *>(page);
             QVERIFY(unavailable);

@@ -9,17 +9,12 @@
 using namespace warden;
 using namespace warden::limits;
 using test::UsageTestWorld;
+using test::alice;
+using test::bob;
+using test::carol;
+using test::subjectOf;
 
 namespace {
-
-const Principal alice = test::principal("alice", "acme");
-const Principal bob = test::principal("bob", "acme");
-const Principal carol = test::principal("carol", "globex");
-
-QString subjectOf(const Principal &p)
-{
-    return QString::fromStdString(principalSubject(p));
-}
 
 bool refreshed(TopConsumersModel &model)
 {

@@ -10,6 +10,16 @@
 
 namespace warden::test {
 
+// Three principals of two tenants, as usage subjects.
+inline const Principal alice = principal("alice", "acme");
+inline const Principal bob = principal("bob", "acme");
+inline const Principal carol = principal("carol", "globex");
+
+inline QString subjectOf(const Principal &p)
+{
+    return QString::fromStdString(limits::principalSubject(p));
+}
+
 // A real UsageMeter over a real SQLite usage store in a fresh folder, on a clock the test
 // moves by hand, served through the real EmbeddedUsageService. Usage is recorded at the
 // clock's time and reaches the store (what charts read) on flush().

@@ -149,6 +149,12 @@ BudgetsPanel::BudgetsPanel(ServerInterface *server, QWidget *parent)
                 &BudgetsPanel::onAvailabilityChanged);
     }
     restoreLayout();
+    // Written only when the user changed them (a never-shown panel must not rewrite settings).
+    const auto changed = [this] { m_layoutChanged = true; };
+    connect(m_splitter, &QSplitter::splitterMoved, this, changed);
+    connect(m_bottomSplitter, &QSplitter::splitterMoved, this, changed);
+    connect(m_topView->horizontalHeader(), &QHeaderView::sectionResized, this, changed);
+    connect(m_topView->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this, changed);
     updateEmptyState();
 }
 
@@ -159,9 +165,12 @@ BudgetsPanel::~BudgetsPanel()
 
 QWidget *BudgetsPanel::createControls()
 {
+    // Two rows, so the panel fits a small window: what to show, then over which window.
     auto *box = new QWidget(this);
-    auto *row = new QHBoxLayout(box);
-    row->setContentsMargins(0, 0, 0, 0);
+    auto *rows = new QVBoxLayout(box);
+    rows->setContentsMargins(0, 0, 0, 0);
+    auto *row = new QHBoxLayout;
+    rows->addLayout(row);
 
     auto *kindLabel = new QLabel(tr("&Kind:"), box);
     m_kindCombo = new QComboBox(box);
@@ -173,8 +182,9 @@ QWidget *BudgetsPanel::createControls()
     auto *subjectLabel = new QLabel(tr("Su&bject:"), box);
     m_subjectCombo = new QComboBox(box);
     m_subjectCombo->setObjectName(QStringLiteral("subjectCombo"));
-    m_subjectCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-    m_subjectCombo->setMinimumContentsLength(24);
+    m_subjectCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_subjectCombo->setMinimumContentsLength(8);
+    m_subjectCombo->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_subjectCombo->setToolTip(tr("Whose usage the chart shows; double-click a top consumer to "
                                   "pick it"));
     m_subjectCombo->addItem(tr("All principals"), QString());
@@ -189,13 +199,13 @@ QWidget *BudgetsPanel::createControls()
 
     row->addWidget(kindLabel);
     row->addWidget(m_kindCombo);
-    row->addSpacing(8);
     row->addWidget(subjectLabel);
-    row->addWidget(m_subjectCombo);
-    row->addSpacing(8);
+    row->addWidget(m_subjectCombo, 1);
     row->addWidget(metricLabel);
     row->addWidget(m_metricCombo);
-    row->addSpacing(8);
+
+    row = new QHBoxLayout;
+    rows->addLayout(row);
 
     m_windowActions = new QActionGroup(this);
     m_windowActions->setExclusive(true);
@@ -296,7 +306,7 @@ QWidget *BudgetsPanel::createUsageChart()
     m_chartView = new QChartView(m_chart, box);
     m_chartView->setObjectName(QStringLiteral("usageChart"));
     m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumHeight(220);
+    m_chartView->setMinimumHeight(150);
     m_chartView->setFocusPolicy(Qt::StrongFocus);
     m_chartView->setAccessibleName(tr("Usage chart"));
     layout->addWidget(m_chartView, 1);
@@ -342,7 +352,7 @@ QWidget *BudgetsPanel::createRejectionsChart()
     auto *view = new QChartView(m_rejectionsChart, this);
     view->setObjectName(QStringLiteral("rejectionsChart"));
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(300, 160);
+    view->setMinimumSize(220, 120);
     view->setAccessibleName(tr("Rejections chart"));
     return view;
 }
@@ -715,6 +725,9 @@ void BudgetsPanel::restoreLayout()
 
 void BudgetsPanel::saveLayout()
 {
+    if (!m_layoutChanged)
+        return;
+    m_layoutChanged = false;
     QSettings settings;
     const auto save = [&settings](const QString &key, QByteArray &saved, const QByteArray &now) {
         if (now != saved) {

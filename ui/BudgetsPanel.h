@@ -136,6 +136,7 @@ private:
     QTimer m_rollTimer; // moves the window on while shown
     bool m_stale = true; // something changed while hidden
     bool m_answered = false; // the models hold answers for the current query
+    bool m_layoutChanged = false; // by the user, since restored or saved
     QByteArray m_savedSplitter;
     QByteArray m_savedBottomSplitter;
     QByteArray m_savedHeader;

@@ -1,5 +1,6 @@
 #include "BudgetsPanel.h"
 
+#include "OutcomeDelegate.h"
 #include "TopConsumersModel.h"
 #include "UsageSeriesModel.h"
 #include "server/ServerInterface.h"
@@ -23,6 +24,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QImageWriter>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineSeries>
 #include <QLocale>
@@ -148,6 +150,7 @@ BudgetsPanel::BudgetsPanel(ServerInterface *server, QWidget *parent)
         connect(m_service, &UsageService::availabilityChanged, this,
                 &BudgetsPanel::onAvailabilityChanged);
     }
+    applyTheme();
     restoreLayout();
     // Written only when the user changed them (a never-shown panel must not rewrite settings).
     const auto changed = [this] { m_layoutChanged = true; };
@@ -277,15 +280,10 @@ QWidget *BudgetsPanel::createUsageChart()
     m_windowLine = new QLineSeries(m_chart); // owned by us, not by the area (Qt's rule)
     m_windowArea = new QAreaSeries(m_windowLine);
     m_windowArea->setObjectName(QStringLiteral("windowSeries"));
-    QColor fill = palette().color(QPalette::Highlight);
-    fill.setAlpha(70);
-    m_windowArea->setBrush(fill);
-    m_windowArea->setPen(QPen(palette().color(QPalette::Highlight), 2));
     m_stepLine = new QLineSeries;
     m_stepLine->setObjectName(QStringLiteral("stepSeries"));
     m_limitLine = new QLineSeries;
     m_limitLine->setObjectName(QStringLiteral("limitSeries"));
-    m_limitLine->setPen(QPen(QColor(0xc0, 0x39, 0x2b), 2, Qt::DashLine));
 
     m_timeAxis = new QDateTimeAxis;
     m_timeAxis->setObjectName(QStringLiteral("timeAxis"));
@@ -309,6 +307,8 @@ QWidget *BudgetsPanel::createUsageChart()
     m_chartView->setMinimumHeight(150);
     m_chartView->setFocusPolicy(Qt::StrongFocus);
     m_chartView->setAccessibleName(tr("Usage chart"));
+    m_chartView->setToolTip(tr("Left and Right step through the points; Home and End jump"));
+    m_chartView->installEventFilter(this);
     layout->addWidget(m_chartView, 1);
 
     m_summaryLabel = new QLabel(box);
@@ -410,6 +410,60 @@ void BudgetsPanel::selectSubject(const QString &subject)
     m_subjectCombo->setCurrentIndex(index);
 }
 
+void BudgetsPanel::applyTheme()
+{
+    // Charts have themes of their own; follow the palette (light or dark, as the system is).
+    const bool dark = palette().color(QPalette::Base).lightness() < 128;
+    const auto theme = dark ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    m_chart->setTheme(theme); // resets series colours: ours are set again below
+    m_rejectionsChart->setTheme(theme);
+    const QColor accent = palette().color(QPalette::Highlight);
+    QColor fill = accent;
+    fill.setAlpha(70);
+    m_windowArea->setBrush(fill);
+    m_windowArea->setPen(QPen(accent, 2));
+    m_limitLine->setPen(QPen(OutcomeDelegate::errorColor(palette()), 2, Qt::DashLine));
+}
+
+void BudgetsPanel::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        applyTheme();
+}
+
+bool BudgetsPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    // The keyboard's way to the exact values the mouse gets by hovering.
+    if (watched != m_chartView || event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    // The drawn points (the model may hold a newer answer not drawn yet).
+    const int rows = int(std::min<qsizetype>(m_series->rowCount(), m_windowLine->count()));
+    if (rows == 0)
+        return false;
+    const int last = rows - 1;
+    int row = std::clamp(m_keyboardRow < 0 ? last : m_keyboardRow, 0, last);
+    switch (static_cast<QKeyEvent *>(event)->key()) {
+    case Qt::Key_Left:
+        row = std::max(0, row - 1);
+        break;
+    case Qt::Key_Right:
+        row = std::min(last, row + 1);
+        break;
+    case Qt::Key_Home:
+        row = 0;
+        break;
+    case Qt::Key_End:
+        row = last;
+        break;
+    default:
+        return false;
+    }
+    m_keyboardRow = row;
+    showValues(row, m_windowLine->at(row));
+    return true;
+}
+
 void BudgetsPanel::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
@@ -446,6 +500,7 @@ void BudgetsPanel::onUsageChanged()
 void BudgetsPanel::onQueryChanged()
 {
     m_answered = false;
+    m_keyboardRow = -1;
     m_hoverLabel->setText(tr("Point at the chart to see exact values."));
     m_stale = true;
     if (isVisible())
@@ -636,12 +691,16 @@ void BudgetsPanel::onHovered(const QPointF &point, bool state)
         QToolTip::hideText();
         return;
     }
-    const int row = m_series->rowAt(qint64(point.x()));
+    showValues(m_series->rowAt(qint64(point.x())), point);
+}
+
+void BudgetsPanel::showValues(int row, const QPointF &point)
+{
     const QString text = m_series->describeRow(row);
     if (text.isEmpty())
         return;
     m_hoverLabel->setText(QString(text).replace(QLatin1Char('\n'), QStringLiteral("; ")));
-    const QPoint at = m_chartView->mapFromScene(m_chart->mapToPosition(point));
+    const QPoint at = m_chartView->mapFromScene(m_chart->mapToPosition(point, m_windowArea));
     QToolTip::showText(m_chartView->viewport()->mapToGlobal(at), text, m_chartView);
 }
 

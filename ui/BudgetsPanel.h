@@ -64,11 +64,14 @@ Q_SIGNALS:
     void refreshed();
 
 protected:
+    void changeEvent(QEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
 
 private:
     QWidget *createControls();
+    void applyTheme();
     QWidget *createUsageChart();
     QWidget *createRejectionsChart();
     QWidget *createTopConsumers();
@@ -92,6 +95,8 @@ private:
     void drawRejections();
     void updateEmptyState();
     void onHovered(const QPointF &point, bool state);
+    // The exact values of a step in the hover label and a tooltip at `point` (chart values).
+    void showValues(int row, const QPointF &point);
     void onRejectionHovered(bool state, int index);
     void showExportDialog();
 
@@ -136,6 +141,7 @@ private:
     QTimer m_rollTimer; // moves the window on while shown
     bool m_stale = true; // something changed while hidden
     bool m_answered = false; // the models hold answers for the current query
+    int m_keyboardRow = -1; // the point the arrow keys are on, -1 before the first key
     bool m_layoutChanged = false; // by the user, since restored or saved
     QByteArray m_savedSplitter;
     QByteArray m_savedBottomSplitter;

@@ -30,6 +30,8 @@
 #include <QPointer>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
+#include <QHeaderView>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTableView>
@@ -275,6 +277,14 @@ private Q_SLOTS:
                      qPrintable(QToolTip::text()));
         test::saveScreenshot(&panel, QStringLiteral("budgets-principal-hour"));
 
+        // The keyboard steps through the same values: End is the last point, Left the one before.
+        view->setFocus();
+        QTest::keyClick(view, Qt::Key_End);
+        QCOMPARE(hover->text(), series->describeRow(59).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+        QTest::keyClick(view, Qt::Key_Left);
+        QCOMPARE(hover->text(), series->describeRow(58).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+        QVERIFY(hover->text().contains(QStringLiteral("in the window up to here (budget 4 calls)")));
+
         // Metric and window from the keyboard.
         auto *metricCombo = find<QComboBox>(panel, "metricCombo");
         QTest::keyClick(&panel, Qt::Key_M, Qt::AltModifier);
@@ -348,6 +358,49 @@ private Q_SLOTS:
 
         server.stop();
         QTRY_VERIFY(emptyText(panel).contains(QStringLiteral("The server is stopped")));
+    }
+
+    // Splitters and the top consumers' sort come back as the user left them.
+    void layoutIsRestored()
+    {
+        Server server(config(QStringLiteral("layout")), Server::Options{});
+        QVERIFY(server.startNow().ok());
+        server.usageMeter()->record(anonymousPrincipal(), 3, 1.5);
+        QVERIFY(server.usageMeter()->flush().ok());
+        QList<int> sizes;
+        {
+            BudgetsPanel panel(&server);
+            QVERIFY(activate(panel));
+            QTRY_VERIFY(panel.isUpToDate() && emptyText(panel).isEmpty());
+            auto *header = find<QTableView>(panel, "topConsumersView")->horizontalHeader();
+            const QPoint section(header->sectionViewportPosition(TopConsumersModel::ValueColumn) + 5,
+                                 header->height() / 2);
+            QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, section);
+            QCOMPARE(header->sortIndicatorSection(), int(TopConsumersModel::ValueColumn));
+
+            // Drag the handle between the usage chart and the rest 60 pixels down.
+            auto *splitter = find<QSplitter>(panel, "budgetsSplitter");
+            QSplitterHandle *handle = splitter->handle(1);
+            const QPoint from = handle->rect().center();
+            const QPoint to = from + QPoint(0, 60);
+            const auto send = [handle](QEvent::Type type, QPoint at, Qt::MouseButtons buttons) {
+                QMouseEvent e(type, QPointF(at), QPointF(handle->mapToGlobal(at)), Qt::LeftButton, buttons,
+                              Qt::NoModifier);
+                QApplication::sendEvent(handle, &e);
+            };
+            const QList<int> before = splitter->sizes();
+            send(QEvent::MouseButtonPress, from, Qt::LeftButton);
+            send(QEvent::MouseMove, to, Qt::LeftButton);
+            send(QEvent::MouseButtonRelease, to, Qt::NoButton);
+            sizes = splitter->sizes();
+            QCOMPARE(sizes.value(0), before.value(0) + 60);
+        }
+        BudgetsPanel panel(&server);
+        QVERIFY(activate(panel));
+        QTRY_VERIFY(panel.isUpToDate());
+        QCOMPARE(find<QTableView>(panel, "topConsumersView")->horizontalHeader()->sortIndicatorSection(),
+                 int(TopConsumersModel::ValueColumn));
+        QCOMPARE(find<QSplitter>(panel, "budgetsSplitter")->sizes(), sizes);
     }
 
     // Hidden, the panel does no work; shown again, it catches up at once.

@@ -120,10 +120,14 @@ BudgetsPanel::BudgetsPanel(ServerInterface *server, QWidget *parent)
     m_bottomSplitter->setChildrenCollapsible(false);
     m_bottomSplitter->addWidget(createRejectionsChart());
     m_bottomSplitter->addWidget(createTopConsumers());
-    m_bottomSplitter->setStretchFactor(1, 1);
+    m_bottomSplitter->setStretchFactor(0, 1);
+    m_bottomSplitter->setStretchFactor(1, 2);
     m_splitter->addWidget(m_bottomSplitter);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
+    // Until the user moves them: a third of the width for the rejections, the rest for the table.
+    m_bottomSplitter->setSizes({ 350, 700 });
+    m_splitter->setSizes({ 450, 300 });
     m_content->addWidget(m_splitter);
 
     m_emptyLabel = new QLabel(m_content);
@@ -372,6 +376,8 @@ QWidget *BudgetsPanel::createTopConsumers()
     m_topView->horizontalHeader()->setStretchLastSection(false);
     m_topView->horizontalHeader()->setSectionResizeMode(TopConsumersModel::SubjectColumn,
                                                         QHeaderView::Stretch);
+    m_topView->horizontalHeader()->setSectionResizeMode(TopConsumersModel::RankColumn,
+                                                        QHeaderView::ResizeToContents);
     m_topView->setToolTip(tr("Double-click or press Enter to chart a consumer"));
     connect(m_topView, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
         selectSubject(index.data(TopConsumersModel::SubjectRole).toString());

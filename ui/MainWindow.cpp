@@ -2,6 +2,7 @@
 
 #include "Appearance.h"
 #include "PolicyPanel.h"
+#include "BudgetsPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -203,10 +204,14 @@ QWidget *MainWindow::createPanel(Panel panel)
         policy->setObjectName(QStringLiteral("policyPanel"));
         return policy;
     }
+    case Panel::Budgets: {
+        auto *budgets = new BudgetsPanel(m_status->server(), m_stack);
+        budgets->setObjectName(QStringLiteral("budgetsPanel"));
+        return budgets;
+    }
     case Panel::DesktopClients:
     case Panel::OAuth:
     case Panel::AuditLog:
-    case Panel::Budgets:
     case Panel::QueryTester:
     case Panel::Approvals:
         break;

@@ -1,6 +1,7 @@
 #include "Server.h"
 
 #include "EmbeddedPolicyService.h"
+#include "EmbeddedUsageService.h"
 #include "PolicyHistory.h"
 #include "approvals/ApprovalStore.h"
 #include "audit/AuditLog.h"
@@ -99,6 +100,7 @@ Server::Server(ServerConfig config, Options options, QObject *parent)
     : ServerInterface(parent)
     , m_config(std::move(config))
     , m_options(options)
+    , m_usageService(new EmbeddedUsageService(this))
 {
     qRegisterMetaType<warden::RequestEvent>();
     m_policyService = new EmbeddedPolicyService(this);
@@ -155,6 +157,11 @@ quint64 Server::errorCount() const
 int Server::sessionCount() const
 {
     return (m_http ? m_http->sessionCount() : 0) + (m_stdio ? 1 : 0);
+}
+
+UsageService *Server::usageService() const
+{
+    return m_usageService;
 }
 
 approvals::ApprovalStore *Server::approvals() const
@@ -459,6 +466,7 @@ void Server::teardown()
         m_engine->pool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);
     if (m_engine && m_engine->writePool) // a write in progress rolls back
         m_engine->writePool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);
+    m_usageService->setMeter(nullptr); // before the meter goes
     if (m_engine && m_engine->usage)
         m_engine->usage->stop(); // the last usage reaches the store
     if (m_engine && m_engine->audit) {
@@ -522,6 +530,7 @@ Status Server::openLimits()
     if (!meter)
         return Error(meter.error().code, "limits.usage_store: " + meter.error().message);
     m_engine->usage = std::move(meter).value();
+    m_usageService->setMeter(m_engine->usage.get());
     m_engine->admission = std::make_unique<limits::AdmissionControl>(m_config.limits, limits::AdmissionControl::Clock {},
                                                                      m_engine->usage.get());
     return {};

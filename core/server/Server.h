@@ -11,6 +11,7 @@
 namespace warden {
 
 class EmbeddedPolicyService;
+class EmbeddedUsageService;
 class McpServer;
 struct Principal;
 class PolicyStore;
@@ -48,6 +49,7 @@ public:
     quint64 errorCount() const override;
     int sessionCount() const override;
     PolicyService *policyService() const override;
+    UsageService *usageService() const override;
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
@@ -109,6 +111,7 @@ private:
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;
     EmbeddedPolicyService *m_policyService = nullptr; // a child: lives as long as the server
+    EmbeddedUsageService *m_usageService; // child; attached to the meter while running
 };
 
 } // namespace warden

@@ -8,6 +8,7 @@
 namespace warden {
 
 class PolicyService;
+class UsageService;
 
 // One answered JSON-RPC request, as the console's live request list shows it. Carries no
 // argument values: only what an operator needs to see that traffic flows.
@@ -56,6 +57,8 @@ public:
 
     // The policy editor's service (document, validation, apply, history), or nullptr.
     virtual PolicyService *policyService() const { return nullptr; }
+    // Usage and budgets for the budget charts; nullptr when this server does not offer them.
+    virtual UsageService *usageService() const { return nullptr; }
 
 public Q_SLOTS:
     virtual void start() = 0;

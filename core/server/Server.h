@@ -15,6 +15,7 @@ struct Principal;
 class PolicyStore;
 class StdioTransport;
 class HttpTransport;
+class EmbeddedToolTesterService;
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
@@ -46,6 +47,7 @@ public:
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
+    ToolTesterService *toolTesterService() const override;
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
@@ -106,6 +108,7 @@ private:
     std::unique_ptr<auth::TokenValidator> m_tokens;
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;
+    EmbeddedToolTesterService *m_toolTester; // child; follows the engine
 };
 
 } // namespace warden

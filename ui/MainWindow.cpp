@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "Appearance.h"
+#include "QueryTesterPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -201,8 +202,14 @@ QWidget *MainWindow::createPanel(Panel panel)
     case Panel::OAuth:
     case Panel::AuditLog:
     case Panel::Budgets:
-    case Panel::QueryTester:
     case Panel::Approvals:
+        break;
+    case Panel::QueryTester:
+        if (ToolTesterService *tester = m_status->server()->toolTesterService()) {
+            auto *panel = new QueryTesterPanel(tester, m_stack);
+            panel->setObjectName(QStringLiteral("queryTesterPanel"));
+            return panel;
+        }
         break;
     }
     return nullptr;

@@ -11,6 +11,7 @@
 
 #include <QDir>
 #include <QMetaObject>
+#include <QThread>
 #include <QThreadPool>
 
 #include <chrono>
@@ -21,6 +22,8 @@ namespace {
 constexpr const char *kCallId = "call";
 constexpr const char *kExplainId = "explain";
 constexpr int kAuditPage = 50;
+constexpr int kAuditAttempts = 40;
+constexpr unsigned long kAuditRetryMs = 50;
 
 QString q(const std::string &s)
 {
@@ -315,18 +318,28 @@ void EmbeddedToolTesterService::readAudit(quint64 id)
         Json records = Json::array();
         QString error;
         auto query = reader();
-        if (!query) {
+        if (!query)
             error = q(query.error().message);
-        } else {
+        // A refusal's record is written without waiting (nothing ran): give it a moment.
+        for (int attempt = 0; query && attempt < kAuditAttempts; ++attempt) {
+            if (attempt > 0)
+                QThread::msleep(kAuditRetryMs);
             audit::AuditFilter filter;
             filter.session = session;
             auto page = (*query)->page(filter, std::nullopt, kAuditPage, audit::AuditQuery::Order::OldestFirst);
-            if (!page)
+            if (!page) {
                 error = q(page.error().message);
-            else
-                for (const auto &record : page->records)
-                    if (stringOf(record.body, "rpc_id") == kCallId)
-                        records.push_back(record.body);
+                break;
+            }
+            records = Json::array();
+            bool complete = false;
+            for (const auto &record : page->records)
+                if (stringOf(record.body, "rpc_id") == kCallId) {
+                    complete = complete || record.body.value("kind", "") != "request";
+                    records.push_back(record.body);
+                }
+            if (complete)
+                break;
         }
         if (!self)
             return;

@@ -33,7 +33,7 @@ namespace {
 
 const QString MainSplitterKey = QStringLiteral("QueryTester/mainSplitter");
 const QString WorkSplitterKey = QStringLiteral("QueryTester/workSplitter");
-const QString ResultHeaderKey = QStringLiteral("QueryTester/historyHeader");
+const QString HistoryHeaderKey = QStringLiteral("QueryTester/historyHeader");
 
 QString q(const std::string &s)
 {
@@ -126,6 +126,7 @@ QueryTesterPanel::QueryTesterPanel(ToolTesterService *service, QWidget *parent)
     m_mainSplitter->addWidget(createHistoryBox());
     m_mainSplitter->setStretchFactor(0, 3);
     m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setSizes({ 700, 400 });
     layout->addWidget(m_mainSplitter, 1);
 
     m_runAction = new QAction(tr("Run"), this);
@@ -338,7 +339,7 @@ void QueryTesterPanel::restoreSettings()
     QSettings settings;
     m_mainSplitter->restoreState(settings.value(MainSplitterKey).toByteArray());
     m_workSplitter->restoreState(settings.value(WorkSplitterKey).toByteArray());
-    m_historyView->horizontalHeader()->restoreState(settings.value(ResultHeaderKey).toByteArray());
+    m_historyHeaderRestored = m_historyView->horizontalHeader()->restoreState(settings.value(HistoryHeaderKey).toByteArray());
 }
 
 void QueryTesterPanel::saveSettings() const
@@ -350,7 +351,7 @@ void QueryTesterPanel::saveSettings() const
     };
     write(MainSplitterKey, m_mainSplitter->saveState());
     write(WorkSplitterKey, m_workSplitter->saveState());
-    write(ResultHeaderKey, m_historyView->horizontalHeader()->saveState());
+    write(HistoryHeaderKey, m_historyView->horizontalHeader()->saveState());
 }
 
 void QueryTesterPanel::onAvailabilityChanged()
@@ -577,6 +578,8 @@ void QueryTesterPanel::run()
         m_running = false;
         updateRunEnabled();
         m_history->addRun(run);
+        if (m_history->rowCount() == 1 && !m_historyHeaderRestored) // else the operator's widths stay
+            m_historyView->resizeColumnsToContents();
         m_historyView->selectRow(0);
         showRun(run);
     });

@@ -78,6 +78,7 @@ private:
     ToolCatalogue m_catalogue;
     SchemaForm m_form;
     bool m_running = false;
+    bool m_historyHeaderRestored = false;
 
     QLabel *m_unavailable = nullptr;
     QLineEdit *m_user = nullptr;

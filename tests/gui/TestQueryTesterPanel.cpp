@@ -6,6 +6,7 @@
 // JSON editor stays in sync with the form.
 
 #include "Screenshot.h"
+#include "../core/ToolTesterShop.h"
 
 #include "QueryTesterPanel.h"
 #include "ResultTableModel.h"
@@ -29,22 +30,13 @@
 #include <QTest>
 #include <QTreeWidget>
 
-#include <sqlite3.h>
-
 #include <memory>
 
 using namespace warden;
 
 namespace {
 
-const char *const kAuditKeyVar = "WARDEN_TEST_QT_AUDIT_KEY";
 constexpr int kCallTimeoutMs = 15000;
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) && f.write(bytes) == bytes.size();
-}
 
 QString q(const std::string &s)
 {
@@ -110,44 +102,12 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        QVERIFY(QDir().mkpath(path("state")));
-        sqlite3 *db = nullptr;
-        QCOMPARE(sqlite3_open(QFile::encodeName(path("shop.db")).constData(), &db), SQLITE_OK);
-        const char *sql =
-            "CREATE TABLE customers (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, name TEXT, email TEXT);"
-            "INSERT INTO customers VALUES (1, 'acme', 'Ada', 'ada@acme.example'), (2, 'globex', 'Bob', 'bob@globex.example'),"
-            " (3, 'acme', 'Cy', 'cy@acme.example'), (4, 'globex', 'Dee', 'dee@globex.example'),"
-            " (5, 'acme', 'Eve', 'eve@acme.example');"
-            "CREATE TABLE secrets (id INTEGER PRIMARY KEY, tenant_id TEXT, value TEXT);";
-        QCOMPARE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
-        sqlite3_close(db);
-
-        const Json read = "warden.read";
-        const Json policy{
-            {"version", 1},
-            {"scopes", Json{{"db_describe_schema", read}, {"db_query", read}, {"db_get", read}, {"db_aggregate", read},
-                            {"db_explain", read}}},
-            {"tables",
-             Json{{"customers", Json{{"read", true},
-                                     {"tenant_column", "tenant_id"},
-                                     {"columns", Json{{"email", Json{{"action", "mask"}, {"mask", "email"}}}}}}},
-                  {"secrets", Json{{"read", false}, {"tenant_column", "tenant_id"}}}}},
-            {"roles", Json{{"support", Json{{"tables", Json{{"customers", Json{{"columns", Json{{"email", Json{{"action", "allow"}}}}}}}}}}}}}};
-        QVERIFY(writeFile(path("policy.json"), QByteArray::fromStdString(policy.dump(2))));
-        const Json config{{"version", 1},
-                          {"database", Json{{"driver", "sqlite"}, {"path", "shop.db"}, {"pool_size", 1}}},
-                          {"policy", "policy.json"},
-                          {"policy_history", "state/policy-history.db"},
-                          {"audit", Json{{"path", "state/audit.db"}}},
-                          {"secrets", Json{{"audit_key", std::string("env:") + kAuditKeyVar}}}};
-        QVERIFY(writeFile(path("warden.json"), QByteArray::fromStdString(config.dump(2))));
-        qputenv(kAuditKeyVar, "query-tester-audit-key-0123456789abcdef");
-        auto loaded = ServerConfig::load(path("warden.json"));
-        QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+        const auto config = testing::ToolTesterShop::create(QDir(m_dir.path()));
+        QVERIFY(config);
 
         Server::Options options;
         options.http = false;
-        m_server = std::make_unique<Server>(*loaded, options);
+        m_server = std::make_unique<Server>(*config, options);
         const Status started = m_server->startNow();
         QVERIFY2(started.ok(), started.ok() ? "" : started.error().message.c_str());
         QVERIFY(m_server->toolTesterService());

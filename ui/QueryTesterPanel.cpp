@@ -135,6 +135,12 @@ QueryTesterPanel::QueryTesterPanel(ToolTesterService *service, QWidget *parent)
     m_runAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     addAction(m_runAction);
     connect(m_runAction, &QAction::triggered, this, &QueryTesterPanel::run);
+    m_cancelAction = new QAction(tr("Cancel"), this);
+    m_cancelAction->setObjectName(QStringLiteral("cancelAction"));
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    addAction(m_cancelAction);
+    connect(m_cancelAction, &QAction::triggered, this, &QueryTesterPanel::cancel);
 
     setTabOrder(m_user, m_tenant);
     setTabOrder(m_tenant, m_roles);
@@ -143,6 +149,7 @@ QueryTesterPanel::QueryTesterPanel(ToolTesterService *service, QWidget *parent)
     setTabOrder(m_policyScopes, m_tool);
     setTabOrder(m_tool, m_rawToggle);
     setTabOrder(m_rawToggle, m_runButton);
+    setTabOrder(m_runButton, m_cancelButton);
 
     if (m_service) {
         connect(m_service, &ToolTesterService::availabilityChanged, this, &QueryTesterPanel::onAvailabilityChanged);
@@ -222,11 +229,15 @@ QWidget *QueryTesterPanel::createInputBox()
     m_runButton->setObjectName(QStringLiteral("runButton"));
     m_runButton->setToolTip(tr("Run the call as the principal above (Ctrl+Return)"));
     m_runButton->setDefault(true);
+    m_cancelButton = new QPushButton(tr("Cancel"), box);
+    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
+    m_cancelButton->setToolTip(tr("Stop the running call (Esc)"));
     toolRow->addWidget(toolLabel);
     toolRow->addWidget(m_tool);
     toolRow->addStretch(1);
     toolRow->addWidget(m_rawToggle);
     toolRow->addWidget(m_runButton);
+    toolRow->addWidget(m_cancelButton);
     layout->addLayout(toolRow);
 
     m_toolDescription = new QLabel(box);
@@ -263,6 +274,7 @@ QWidget *QueryTesterPanel::createInputBox()
     connect(m_tool, &QComboBox::currentIndexChanged, this, &QueryTesterPanel::onToolChanged);
     connect(m_rawToggle, &QPushButton::toggled, this, &QueryTesterPanel::setRawMode);
     connect(m_runButton, &QPushButton::clicked, this, &QueryTesterPanel::run);
+    connect(m_cancelButton, &QPushButton::clicked, this, &QueryTesterPanel::cancel);
     return box;
 }
 
@@ -538,6 +550,8 @@ void QueryTesterPanel::updateRunEnabled()
     const bool ready = m_service && m_service->isAvailable() && m_tool->count() > 0 && !m_running;
     m_runButton->setEnabled(ready);
     m_runAction->setEnabled(ready);
+    m_cancelButton->setEnabled(m_running);
+    m_cancelAction->setEnabled(m_running);
     m_runButton->setText(m_running ? tr("Running…") : tr("&Run"));
 }
 
@@ -574,7 +588,7 @@ void QueryTesterPanel::run()
     m_running = true;
     updateRunEnabled();
     m_outcome->setText(tr("Running %1 as %2…").arg(m_tool->currentText(), RunHistoryModel::principalText(who)));
-    m_service->run(m_tool->currentText(), arguments, who, this, [this](const ToolRun &run) {
+    m_runId = m_service->run(m_tool->currentText(), arguments, who, this, [this](const ToolRun &run) {
         m_running = false;
         updateRunEnabled();
         m_history->addRun(run);
@@ -583,6 +597,12 @@ void QueryTesterPanel::run()
         m_historyView->selectRow(0);
         showRun(run);
     });
+}
+
+void QueryTesterPanel::cancel()
+{
+    if (m_running && m_service)
+        m_service->cancel(m_runId);
 }
 
 void QueryTesterPanel::showRun(const ToolRun &run)

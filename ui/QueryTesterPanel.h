@@ -52,6 +52,7 @@ public:
 
 public Q_SLOTS:
     void run();
+    void cancel();
     void setRawMode(bool raw);
 
 private:
@@ -78,6 +79,7 @@ private:
     ToolCatalogue m_catalogue;
     SchemaForm m_form;
     bool m_running = false;
+    quint64 m_runId = 0;
     bool m_historyHeaderRestored = false;
 
     QLabel *m_unavailable = nullptr;
@@ -91,7 +93,9 @@ private:
     QLabel *m_toolDescription = nullptr;
     QPushButton *m_rawToggle = nullptr;
     QPushButton *m_runButton = nullptr;
+    QPushButton *m_cancelButton = nullptr;
     QAction *m_runAction = nullptr;
+    QAction *m_cancelAction = nullptr;
     QStackedWidget *m_inputStack = nullptr;
     QWidget *m_formPage = nullptr;
     QFormLayout *m_formLayout = nullptr;

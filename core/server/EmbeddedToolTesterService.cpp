@@ -102,6 +102,9 @@ struct EmbeddedToolTesterService::PendingRun
     RunDone done;
     std::unique_ptr<McpSession> session;
     std::string auditSession;
+    std::string inFlight; // the JSON-RPC id awaiting its answer
+    bool callAnswered = false;
+    bool cancelled = false;
     std::chrono::steady_clock::time_point sent;
 };
 
@@ -200,8 +203,8 @@ void EmbeddedToolTesterService::fetchCatalogue(QObject *context, CatalogueDone d
         Qt::QueuedConnection);
 }
 
-void EmbeddedToolTesterService::run(const QString &tool, const Json &arguments, const Impersonation &principal,
-                                    QObject *context, RunDone done)
+quint64 EmbeddedToolTesterService::run(const QString &tool, const Json &arguments, const Impersonation &principal,
+                                       QObject *context, RunDone done)
 {
     auto pending = std::make_unique<PendingRun>();
     pending->run.tool = tool;
@@ -218,7 +221,7 @@ void EmbeddedToolTesterService::run(const QString &tool, const Json &arguments, 
         pending->run.errorMessage = tr("The server is not running. Start it in the Server panel, then run the call.");
         m_runs.emplace(id, std::move(pending));
         QMetaObject::invokeMethod(this, [this, id] { finish(id); }, Qt::QueuedConnection);
-        return;
+        return id;
     }
 
     Principal p;
@@ -249,6 +252,34 @@ void EmbeddedToolTesterService::run(const QString &tool, const Json &arguments, 
     session->handle(std::move(initialized), nullptr);
 
     send(id, kCallId, tool.toStdString(), arguments);
+    return id;
+}
+
+void EmbeddedToolTesterService::cancel(quint64 runId)
+{
+    const auto it = m_runs.find(runId);
+    if (it == m_runs.end() || it->second->cancelled)
+        return;
+    PendingRun &pending = *it->second;
+    pending.cancelled = true;
+    if (pending.session) {
+        // As a client cancels: the session stops the request and sends no answer.
+        rpc::Message cancelled;
+        cancelled.kind = rpc::Message::Kind::Notification;
+        cancelled.method = "notifications/cancelled";
+        cancelled.params = Json{{"requestId", pending.inFlight}, {"reason", "cancelled in the console"}};
+        pending.session->handle(std::move(cancelled), nullptr);
+        pending.session->close();
+        pending.session.reset();
+        if (pending.callAnswered)
+            pending.run.explainError = tr("cancelled");
+    }
+    if (!pending.callAnswered) {
+        pending.run.isError = true;
+        pending.run.errorCode = QStringLiteral("CANCELLED");
+        pending.run.errorMessage = tr("You cancelled the call. What it did before is in the audit trail.");
+    }
+    QMetaObject::invokeMethod(this, [this, runId] { finish(runId); }, Qt::QueuedConnection);
 }
 
 void EmbeddedToolTesterService::send(quint64 id, const char *rpcId, const std::string &tool, const Json &arguments)
@@ -261,6 +292,7 @@ void EmbeddedToolTesterService::send(quint64 id, const char *rpcId, const std::s
     call.method = "tools/call";
     call.params = Json{{"name", tool}, {"arguments", arguments}};
     it->second->sent = std::chrono::steady_clock::now();
+    it->second->inFlight = rpcId;
     // The answer may come from inside handle() (a refusal) or later: continue from the event
     // loop either way, never inside the session's own call stack.
     auto out = std::make_shared<CaptureOutbound>([this, id, rpc = std::string(rpcId)](const Json &response) {
@@ -273,11 +305,12 @@ void EmbeddedToolTesterService::send(quint64 id, const char *rpcId, const std::s
 void EmbeddedToolTesterService::onAnswered(quint64 id, const std::string &rpcId, const Json &response)
 {
     const auto it = m_runs.find(id);
-    if (it == m_runs.end())
+    if (it == m_runs.end() || it->second->cancelled)
         return;
     PendingRun &pending = *it->second;
     ToolRun &run = pending.run;
     if (rpcId == kCallId) {
+        pending.callAnswered = true;
         run.durationUs =
             std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - pending.sent).count();
         readAnswer(response, run.result, run.isError, run.errorCode, run.errorMessage);
@@ -304,7 +337,7 @@ void EmbeddedToolTesterService::onAnswered(quint64 id, const std::string &rpcId,
 void EmbeddedToolTesterService::readAudit(quint64 id)
 {
     const auto it = m_runs.find(id);
-    if (it == m_runs.end())
+    if (it == m_runs.end() || it->second->cancelled)
         return;
     // The calls are answered; the session is done.
     it->second->session->close();

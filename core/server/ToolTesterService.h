@@ -96,9 +96,12 @@ public:
 
     using RunDone = std::function<void(const ToolRun &run)>;
     // Calls `tool` with `arguments` as `principal`. `done` gets the run, also when the call
-    // could not be made (isError with a message saying why).
-    virtual void run(const QString &tool, const Json &arguments, const Impersonation &principal,
-                     QObject *context, RunDone done) = 0;
+    // could not be made (isError with a message saying why). Returns an id for cancel().
+    virtual quint64 run(const QString &tool, const Json &arguments, const Impersonation &principal,
+                        QObject *context, RunDone done) = 0;
+    // Stops a run in flight (MCP cancellation); its `done` gets errorCode CANCELLED unless the
+    // call had already answered. What ran before stays in the audit trail.
+    virtual void cancel(quint64 runId) = 0;
 
 Q_SIGNALS:
     // The engine came or went (server start, stop, restart) or its policy changed: fetch the

@@ -230,6 +230,26 @@ private Q_SLOTS:
         QCOMPARE(result->errorCode, QStringLiteral("SERVER_STOPPED"));
     }
 
+    // Cancelling a call in flight answers CANCELLED; the server goes on serving.
+    void cancelsARunInFlight()
+    {
+        auto server = startServer();
+        QVERIFY(server);
+        ToolTesterService &service = *server->toolTesterService();
+        std::optional<ToolRun> result;
+        const quint64 id = service.run(QStringLiteral("db_query"), Json{{"table", "customers"}}, alice(), this,
+                                       [&result](const ToolRun &run) { result = run; });
+        service.cancel(id);
+        QVERIFY(!result); // answered from the event loop, like every answer
+        QTRY_VERIFY(result);
+        QVERIFY(result->isError);
+        QCOMPARE(result->errorCode, QStringLiteral("CANCELLED"));
+        service.cancel(id); // a finished run: nothing happens
+        const auto next = call(service, QStringLiteral("db_query"), Json{{"table", "customers"}});
+        QVERIFY(next);
+        QVERIFY(!next->isError);
+    }
+
     // A callback whose context is gone is dropped.
     void dropsAnswersForAGoneContext()
     {

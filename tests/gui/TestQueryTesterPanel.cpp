@@ -332,6 +332,29 @@ private Q_SLOTS:
         typeInto(field("take"), QString());
     }
 
+    // Esc stops a running call; Run comes back.
+    void escapeCancelsARun()
+    {
+        actAs(QStringLiteral("alice"), QStringLiteral("acme"), QStringLiteral("warden.read"));
+        typeInto(field("table"), QStringLiteral("customers"));
+        const int before = m_panel->history()->rowCount();
+        auto *runButton = child<QPushButton>("runButton");
+        auto *cancelButton = child<QPushButton>("cancelButton");
+        QVERIFY(!cancelButton->isEnabled());
+        QWidget *table = field("table");
+        table->setFocus(Qt::OtherFocusReason);
+        QTest::keyClick(table, Qt::Key_Return, Qt::ControlModifier);
+        QVERIFY(m_panel->isRunning());
+        QVERIFY(!runButton->isEnabled());
+        QVERIFY(cancelButton->isEnabled());
+        QTest::keyClick(table, Qt::Key_Escape);
+        QTRY_COMPARE(m_panel->history()->rowCount(), before + 1);
+        QCOMPARE(lastRun().errorCode, QStringLiteral("CANCELLED"));
+        QVERIFY(child<QLabel>("outcomeLabel")->text().startsWith(QStringLiteral("CANCELLED: ")));
+        QVERIFY(runButton->isEnabled());
+        QVERIFY(!cancelButton->isEnabled());
+    }
+
     // Double-clicking a run in the history brings back its principal, tool, arguments and result.
     void historyRestoresARun()
     {

@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
@@ -25,6 +26,7 @@
 #include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -144,7 +146,8 @@ QueryTesterPanel::QueryTesterPanel(ToolTesterService *service, QWidget *parent)
 
     setTabOrder(m_user, m_tenant);
     setTabOrder(m_tenant, m_roles);
-    setTabOrder(m_roles, m_scopes);
+    setTabOrder(m_roles, m_rolePresets);
+    setTabOrder(m_rolePresets, m_scopes);
     setTabOrder(m_scopes, m_policyScopes);
     setTabOrder(m_policyScopes, m_tool);
     setTabOrder(m_tool, m_rawToggle);
@@ -177,6 +180,20 @@ QWidget *QueryTesterPanel::createPrincipalBox()
     m_roles = new QLineEdit(box);
     m_roles->setObjectName(QStringLiteral("rolesEdit"));
     m_roles->setPlaceholderText(tr("comma-separated"));
+    m_rolePresets = new QToolButton(box);
+    m_rolePresets->setObjectName(QStringLiteral("rolePresetsButton"));
+    m_rolePresets->setText(tr("Policy roles"));
+    m_rolePresets->setToolTip(tr("Add or remove a role the policy names"));
+    m_rolePresets->setPopupMode(QToolButton::InstantPopup);
+    m_rolePresets->setMenu(new QMenu(m_rolePresets));
+    connect(m_rolePresets->menu(), &QMenu::aboutToShow, this, [this] {
+        const QStringList current = splitList(m_roles->text());
+        for (QAction *action : m_rolePresets->menu()->actions())
+            action->setChecked(current.contains(action->text()));
+    });
+    auto *rolesRow = new QHBoxLayout;
+    rolesRow->addWidget(m_roles, 1);
+    rolesRow->addWidget(m_rolePresets);
     m_scopes = new QLineEdit(box);
     m_scopes->setObjectName(QStringLiteral("scopesEdit"));
     m_scopes->setPlaceholderText(tr("comma-separated"));
@@ -199,7 +216,7 @@ QWidget *QueryTesterPanel::createPrincipalBox()
     };
     addRow(tr("&User:"), m_user);
     addRow(tr("&Tenant:"), m_tenant);
-    addRow(tr("R&oles:"), m_roles);
+    addRow(tr("R&oles:"), m_roles, rolesRow);
     addRow(tr("S&copes:"), m_scopes, scopesRow);
 
     m_actingAs = new QLabel(box);
@@ -399,6 +416,20 @@ void QueryTesterPanel::refreshCatalogue()
         auto *completer = new QCompleter(catalogue.policyRoles, m_roles);
         delete m_roles->completer();
         m_roles->setCompleter(completer);
+        QMenu *presets = m_rolePresets->menu();
+        presets->clear();
+        for (const QString &role : catalogue.policyRoles) {
+            QAction *action = presets->addAction(role);
+            action->setCheckable(true);
+            connect(action, &QAction::toggled, this, [this, role](bool on) {
+                QStringList roles = splitList(m_roles->text());
+                roles.removeAll(role);
+                if (on)
+                    roles.append(role);
+                m_roles->setText(roles.join(QStringLiteral(", ")));
+            });
+        }
+        m_rolePresets->setEnabled(!catalogue.policyRoles.isEmpty());
         m_policyScopes->setEnabled(!catalogue.policyScopes.isEmpty());
         const int keep = m_tool->findText(current);
         const int preferred = m_tool->findText(QStringLiteral("db_query"));

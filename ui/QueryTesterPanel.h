@@ -18,6 +18,7 @@ class QSplitter;
 class QStackedWidget;
 class QTabWidget;
 class QTableView;
+class QToolButton;
 class QTreeWidget;
 
 namespace warden {
@@ -86,6 +87,7 @@ private:
     QLineEdit *m_user = nullptr;
     QLineEdit *m_tenant = nullptr;
     QLineEdit *m_roles = nullptr;
+    QToolButton *m_rolePresets = nullptr;
     QLineEdit *m_scopes = nullptr;
     QPushButton *m_policyScopes = nullptr;
     QLabel *m_actingAs = nullptr;

@@ -9,6 +9,7 @@
 #include "protocol/Outbound.h"
 #include "tools/ToolRegistry.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QMetaObject>
 #include <QThread>
@@ -374,10 +375,10 @@ void EmbeddedToolTesterService::readAudit(quint64 id)
             if (complete)
                 break;
         }
-        if (!self)
-            return;
+        // Back on the main thread (through the application object, which outlives this
+        // service, so the pointer is only ever read there).
         QMetaObject::invokeMethod(
-            self.data(),
+            QCoreApplication::instance(),
             [self, id, records = std::move(records), error] {
                 if (!self)
                     return;

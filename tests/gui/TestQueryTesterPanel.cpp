@@ -26,6 +26,8 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QToolButton>
+#include <QMenu>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
@@ -244,6 +246,18 @@ private Q_SLOTS:
         QCOMPARE(emails, QStringList({ QStringLiteral("bob@globex.example"), QStringLiteral("dee@globex.example") }));
         QCOMPARE(m_panel->history()->index(0, RunHistoryModel::PrincipalColumn).data().toString(),
                  QStringLiteral("sam @ globex (support)"));
+
+        // The policy's roles are offered as presets that add and remove themselves.
+        auto *presets = child<QToolButton>("rolePresetsButton");
+        QVERIFY(presets->isEnabled());
+        QCOMPARE(presets->menu()->actions().size(), 1);
+        QAction *support = presets->menu()->actions().constFirst();
+        QCOMPARE(support->text(), QStringLiteral("support"));
+        typeInto(child<QLineEdit>("rolesEdit"), QStringLiteral("auditor"));
+        support->trigger();
+        QCOMPARE(child<QLineEdit>("rolesEdit")->text(), QStringLiteral("auditor, support"));
+        support->trigger();
+        QCOMPARE(child<QLineEdit>("rolesEdit")->text(), QStringLiteral("auditor"));
     }
 
     // What the policy refuses shows its stable code, and is audited too.

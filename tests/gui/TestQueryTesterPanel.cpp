@@ -8,6 +8,7 @@
 #include "Screenshot.h"
 #include "../core/ToolTesterShop.h"
 
+#include "MainWindow.h"
 #include "QueryTesterPanel.h"
 #include "ResultTableModel.h"
 #include "RunHistoryModel.h"
@@ -24,6 +25,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStandardPaths>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolButton>
@@ -387,6 +389,19 @@ private Q_SLOTS:
         QCOMPARE(child<QLineEdit>("rolesEdit")->text(), QStringLiteral("support"));
         QCOMPARE(field("select")->text(), QStringLiteral("id, email"));
         QCOMPARE(m_panel->resultModel()->rowCount(), 2);
+    }
+
+    // The console's main window offers the panel for a server with the service.
+    void mainWindowShowsThePanel()
+    {
+        MainWindow window(m_server.get());
+        window.setCurrentPanel(MainWindow::Panel::QueryTester);
+        auto *stack = window.findChild<QStackedWidget *>(QStringLiteral("panelStack"));
+        QVERIFY(stack);
+        auto *panel = qobject_cast<QueryTesterPanel *>(stack->currentWidget());
+        QVERIFY(panel);
+        QCOMPARE(panel->objectName(), QStringLiteral("queryTesterPanel"));
+        QTRY_COMPARE(panel->findChild<QComboBox *>(QStringLiteral("toolCombo"))->currentText(), QStringLiteral("db_query"));
     }
 
     // Server stop: the panel says so and Run is off; the trail the calls wrote verifies.

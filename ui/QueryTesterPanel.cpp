@@ -405,8 +405,17 @@ void QueryTesterPanel::refreshCatalogue()
     if (!m_service)
         return;
     m_service->fetchCatalogue(this, [this](const ToolCatalogue &catalogue) {
-        m_catalogue = catalogue;
         const QString current = m_tool->currentText();
+        auto schemaOf = [&current](const ToolCatalogue &c) -> Json {
+            for (const ToolDescription &tool : c.tools)
+                if (tool.name == current)
+                    return tool.inputSchema;
+            return Json();
+        };
+        // A policy reload keeps what the operator typed when the tool's input did not change.
+        const bool sameInput = !current.isEmpty() && !schemaOf(m_catalogue).is_null()
+            && schemaOf(m_catalogue) == schemaOf(catalogue);
+        m_catalogue = catalogue;
         {
             const QSignalBlocker block(m_tool);
             m_tool->clear();
@@ -437,7 +446,8 @@ void QueryTesterPanel::refreshCatalogue()
             const QSignalBlocker block(m_tool);
             m_tool->setCurrentIndex(keep >= 0 ? keep : preferred >= 0 ? preferred : 0);
         }
-        onToolChanged();
+        if (!sameInput)
+            onToolChanged();
     });
 }
 
@@ -465,7 +475,7 @@ void QueryTesterPanel::buildForm()
     while (m_formLayout->rowCount() > 0)
         m_formLayout->removeRow(0);
     m_fieldEditors.clear();
-    QWidget *previous = m_runButton;
+    QWidget *previous = m_cancelButton;
     for (const SchemaForm::Field &field : m_form.fields()) {
         QWidget *editor = nullptr;
         if (field.kind == SchemaForm::Kind::Boolean || field.kind == SchemaForm::Kind::Choice) {

@@ -407,6 +407,8 @@ private Q_SLOTS:
     // Server stop: the panel says so and Run is off; the trail the calls wrote verifies.
     void stoppingTheServerDisablesRuns()
     {
+        typeInto(field("table"), QStringLiteral("customers"));
+        QLineEdit *table = field("table");
         m_server->stop();
         QTRY_VERIFY(child<QLabel>("unavailableLabel")->isVisible());
         QVERIFY(child<QLabel>("unavailableLabel")->text().contains(QStringLiteral("not running")));
@@ -422,6 +424,10 @@ private Q_SLOTS:
         m_server->start();
         QTRY_VERIFY(!child<QLabel>("unavailableLabel")->isVisible());
         QTRY_VERIFY(child<QPushButton>("runButton")->isEnabled());
+        // The same tools again: what was typed stays (the catalogue comes from the event loop).
+        QTest::qWait(100);
+        QCOMPARE(field("table"), table);
+        QCOMPARE(table->text(), QStringLiteral("customers"));
     }
 };
 

@@ -83,7 +83,8 @@ QVariant ResultTableModel::data(const QModelIndex &index, int role) const
             return QString::fromStdString(value->get<std::string>());
         return QString::fromStdString(StrictJson::dump(*value));
     case Qt::TextAlignmentRole:
-        return value && value->is_number() ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter)) : QVariant();
+        return value && value->is_number() ? QVariant(int(Qt::AlignRight | Qt::AlignVCenter))
+                                           : QVariant();
     case JsonRole:
         return QString::fromStdString(value ? StrictJson::dump(*value) : std::string("null"));
     case IsNullRole:
@@ -110,7 +111,8 @@ QVariant ResultTableModel::headerData(int section, Qt::Orientation orientation, 
     if (role != Qt::DisplayRole)
         return {};
     if (orientation == Qt::Horizontal)
-        return section >= 0 && section < m_columns.size() ? QVariant(m_columns[section]) : QVariant();
+        return section >= 0 && section < m_columns.size() ? QVariant(m_columns[section])
+                                                          : QVariant();
     return section + 1;
 }
 

@@ -14,7 +14,14 @@ class RunHistoryModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { TimeColumn, ToolColumn, PrincipalColumn, OutcomeColumn, DurationColumn, ColumnCount };
+    enum Column {
+        TimeColumn,
+        ToolColumn,
+        PrincipalColumn,
+        OutcomeColumn,
+        DurationColumn,
+        ColumnCount
+    };
     Q_ENUM(Column)
 
     // Same numbers as RequestLogModel's, so OutcomeDelegate paints both.
@@ -44,7 +51,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
 
 private:
     void trimTo(int maxRuns);

@@ -40,7 +40,8 @@ SchemaForm::Field fieldFor(const QString &name, const Json &schema, bool require
     f.required = required;
     f.description = schema.is_object() ? q(schema.value("description", std::string())) : QString();
     f.kind = SchemaForm::Kind::Json;
-    if (!schema.is_object() || schema.contains("oneOf") || schema.contains("anyOf") || schema.contains("allOf"))
+    if (!schema.is_object() || schema.contains("oneOf") || schema.contains("anyOf")
+        || schema.contains("allOf"))
         return f;
     const std::string type = typeOf(schema);
     const QStringList choices = stringEnum(schema);
@@ -63,7 +64,8 @@ SchemaForm::Field fieldFor(const QString &name, const Json &schema, bool require
     } else if (type == "array") {
         const Json items = schema.value("items", Json());
         const std::string itemType = items.is_object() ? typeOf(items) : std::string();
-        const bool scalarItems = items.is_object() && !items.contains("oneOf") && !items.contains("anyOf")
+        const bool scalarItems = items.is_object() && !items.contains("oneOf")
+            && !items.contains("anyOf")
             && (itemType == "string" || itemType == "integer" || itemType == "number");
         if (scalarItems) {
             f.kind = SchemaForm::Kind::List;
@@ -158,7 +160,8 @@ SchemaForm::Arguments SchemaForm::arguments() const
         case Kind::Boolean:
         case Kind::Choice:
             if (!f.choices.contains(text)) {
-                out.error = tr("%1: choose one of %2.").arg(f.name, f.choices.join(QStringLiteral(", ")));
+                out.error =
+                    tr("%1: choose one of %2.").arg(f.name, f.choices.join(QStringLiteral(", ")));
                 return out;
             }
             if (f.kind == Kind::Boolean)
@@ -177,14 +180,17 @@ SchemaForm::Arguments SchemaForm::arguments() const
                 } else if (f.itemType == QLatin1String("integer")) {
                     const qlonglong n = item.toLongLong(&ok);
                     if (!ok) {
-                        out.error = tr("%1: \"%2\" is not a whole number; separate numbers with commas.").arg(f.name, item);
+                        out.error =
+                            tr("%1: \"%2\" is not a whole number; separate numbers with commas.")
+                                .arg(f.name, item);
                         return out;
                     }
                     items.push_back(std::int64_t(n));
                 } else {
                     const double d = item.toDouble(&ok);
                     if (!ok || !std::isfinite(d)) {
-                        out.error = tr("%1: \"%2\" is not a number; separate numbers with commas.").arg(f.name, item);
+                        out.error = tr("%1: \"%2\" is not a number; separate numbers with commas.")
+                                        .arg(f.name, item);
                         return out;
                     }
                     items.push_back(d);
@@ -196,7 +202,8 @@ SchemaForm::Arguments SchemaForm::arguments() const
         case Kind::Json: {
             auto parsed = StrictJson::parse(text.toStdString());
             if (!parsed) {
-                out.error = tr("%1: this is not valid JSON (%2).").arg(f.name, q(parsed.error().message));
+                out.error =
+                    tr("%1: this is not valid JSON (%2).").arg(f.name, q(parsed.error().message));
                 return out;
             }
             out.value[key] = std::move(*parsed);
@@ -240,7 +247,8 @@ QString SchemaForm::textOf(const Field &field, const Json &value, bool *ok)
                 ? item.is_string() && !q(item.get<std::string>()).contains(QLatin1Char(','))
                     && q(item.get<std::string>()).trimmed() == q(item.get<std::string>())
                     && !item.get<std::string>().empty()
-                : field.itemType == QLatin1String("integer") ? item.is_number_integer() : item.is_number();
+                : field.itemType == QLatin1String("integer") ? item.is_number_integer()
+                                                             : item.is_number();
             if (!fits) {
                 *ok = false;
                 return {};
@@ -273,13 +281,15 @@ bool SchemaForm::setArguments(const Json &arguments, QString *why)
     for (auto it = arguments.begin(); it != arguments.end(); ++it) {
         const int i = indexOf(q(it.key()));
         if (i < 0)
-            return refuse(tr("The form has no field \"%1\"; keep editing the raw JSON.").arg(q(it.key())));
+            return refuse(
+                tr("The form has no field \"%1\"; keep editing the raw JSON.").arg(q(it.key())));
         bool ok = true;
         texts[i] = textOf(m_fields[i], it.value(), &ok);
         // An empty field means "left out": a value that would show as one cannot be shown.
         if (!ok || texts[i].trimmed().isEmpty())
-            return refuse(tr("The form cannot show the value of \"%1\" as it is; keep editing the raw JSON.")
-                              .arg(q(it.key())));
+            return refuse(
+                tr("The form cannot show the value of \"%1\" as it is; keep editing the raw JSON.")
+                    .arg(q(it.key())));
     }
     m_texts = texts;
     return true;

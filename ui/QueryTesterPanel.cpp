@@ -72,8 +72,9 @@ QString decisionDetails(const Json &decision)
     if (decision.is_object())
         for (auto it = decision.begin(); it != decision.end(); ++it)
             if (it.key() != "kind")
-                parts.append(q(it.key()) + QLatin1Char('=')
-                             + (it->is_string() ? q(it->get<std::string>()) : q(StrictJson::dump(*it))));
+                parts.append(
+                    q(it.key()) + QLatin1Char('=')
+                    + (it->is_string() ? q(it->get<std::string>()) : q(StrictJson::dump(*it))));
     return parts.join(QStringLiteral(", "));
 }
 
@@ -133,7 +134,8 @@ QueryTesterPanel::QueryTesterPanel(ToolTesterService *service, QWidget *parent)
 
     m_runAction = new QAction(tr("Run"), this);
     m_runAction->setObjectName(QStringLiteral("runAction"));
-    m_runAction->setShortcuts({ QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) });
+    m_runAction->setShortcuts(
+        { QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) });
     m_runAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     addAction(m_runAction);
     connect(m_runAction, &QAction::triggered, this, &QueryTesterPanel::run);
@@ -155,8 +157,10 @@ QueryTesterPanel::QueryTesterPanel(ToolTesterService *service, QWidget *parent)
     setTabOrder(m_runButton, m_cancelButton);
 
     if (m_service) {
-        connect(m_service, &ToolTesterService::availabilityChanged, this, &QueryTesterPanel::onAvailabilityChanged);
-        connect(m_service, &ToolTesterService::catalogueChanged, this, &QueryTesterPanel::refreshCatalogue);
+        connect(m_service, &ToolTesterService::availabilityChanged, this,
+                &QueryTesterPanel::onAvailabilityChanged);
+        connect(m_service, &ToolTesterService::catalogueChanged, this,
+                &QueryTesterPanel::refreshCatalogue);
     }
     onAvailabilityChanged();
     restoreSettings();
@@ -351,7 +355,8 @@ QWidget *QueryTesterPanel::createHistoryBox()
     m_historyView = new QTableView(box);
     m_historyView->setObjectName(QStringLiteral("historyView"));
     m_historyView->setModel(m_history);
-    m_historyView->setItemDelegate(new OutcomeDelegate(RunHistoryModel::OutcomeColumn, m_historyView));
+    m_historyView->setItemDelegate(
+        new OutcomeDelegate(RunHistoryModel::OutcomeColumn, m_historyView));
     m_historyView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_historyView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_historyView->verticalHeader()->hide();
@@ -368,7 +373,8 @@ void QueryTesterPanel::restoreSettings()
     QSettings settings;
     m_mainSplitter->restoreState(settings.value(MainSplitterKey).toByteArray());
     m_workSplitter->restoreState(settings.value(WorkSplitterKey).toByteArray());
-    m_historyHeaderRestored = m_historyView->horizontalHeader()->restoreState(settings.value(HistoryHeaderKey).toByteArray());
+    m_historyHeaderRestored = m_historyView->horizontalHeader()->restoreState(
+        settings.value(HistoryHeaderKey).toByteArray());
 }
 
 void QueryTesterPanel::saveSettings() const
@@ -389,12 +395,14 @@ void QueryTesterPanel::onAvailabilityChanged()
     if (!m_service)
         m_unavailable->setText(tr("This server does not offer the query tester."));
     else if (!available)
-        m_unavailable->setText(tr("The server is not running. Start it in the Server panel to try calls."));
+        m_unavailable->setText(
+            tr("The server is not running. Start it in the Server panel to try calls."));
     m_unavailable->setVisible(!available);
     if (m_service)
-        m_actingAs->setText(tr("Calls run through the server's real policy, limits and audit trail, and are "
-                               "audited as %1 (console) acting as this principal.")
-                                .arg(m_service->consoleUser()));
+        m_actingAs->setText(
+            tr("Calls run through the server's real policy, limits and audit trail, and are "
+               "audited as %1 (console) acting as this principal.")
+                .arg(m_service->consoleUser()));
     if (available)
         refreshCatalogue();
     updateRunEnabled();
@@ -454,7 +462,8 @@ void QueryTesterPanel::refreshCatalogue()
 void QueryTesterPanel::onToolChanged()
 {
     const int index = m_tool->currentIndex();
-    const ToolDescription *tool = index >= 0 && index < m_catalogue.tools.size() ? &m_catalogue.tools[index] : nullptr;
+    const ToolDescription *tool =
+        index >= 0 && index < m_catalogue.tools.size() ? &m_catalogue.tools[index] : nullptr;
     m_toolDescription->setText(tool ? tool->description : QString());
     m_form.setSchema(tool ? tool->inputSchema : Json());
     buildForm();
@@ -493,7 +502,8 @@ void QueryTesterPanel::buildForm()
         editor->setObjectName(QStringLiteral("field_") + field.name);
         editor->setToolTip(field.description);
         editor->setAccessibleName(field.name);
-        auto *label = new QLabel(field.required ? tr("%1 (required):").arg(field.name) : field.name + QLatin1Char(':'),
+        auto *label = new QLabel(field.required ? tr("%1 (required):").arg(field.name)
+                                                : field.name + QLatin1Char(':'),
                                  m_formPage);
         label->setBuddy(editor);
         label->setToolTip(field.description);
@@ -539,14 +549,17 @@ void QueryTesterPanel::setRawMode(bool raw)
         const SchemaForm::Arguments args = m_form.arguments();
         if (args.ok())
             m_raw->setPlainText(pretty(args.value));
-        showInputError(args.ok() ? QString()
-                                 : tr("%1 The raw JSON shows the last arguments that were valid.").arg(args.error));
+        showInputError(
+            args.ok()
+                ? QString()
+                : tr("%1 The raw JSON shows the last arguments that were valid.").arg(args.error));
         m_inputStack->setCurrentIndex(1);
     } else {
         auto parsed = StrictJson::parse(m_raw->toPlainText().toStdString());
         QString why;
         if (!parsed)
-            why = tr("The JSON is not valid (%1); fix it or keep editing it here.").arg(q(parsed.error().message));
+            why = tr("The JSON is not valid (%1); fix it or keep editing it here.")
+                      .arg(q(parsed.error().message));
         else if (m_form.setArguments(*parsed, &why))
             formToWidgets();
         if (!why.isEmpty()) {
@@ -610,8 +623,10 @@ void QueryTesterPanel::run()
     if (isRawMode()) {
         auto parsed = StrictJson::parse(m_raw->toPlainText().toStdString());
         if (!parsed || !parsed->is_object()) {
-            showInputError(parsed ? tr("The arguments must be a JSON object, such as {\"table\": \"customers\"}.")
-                                  : tr("The JSON is not valid: %1").arg(q(parsed.error().message)));
+            showInputError(
+                parsed
+                    ? tr("The arguments must be a JSON object, such as {\"table\": \"customers\"}.")
+                    : tr("The JSON is not valid: %1").arg(q(parsed.error().message)));
             m_raw->setFocus(Qt::OtherFocusReason);
             return;
         }
@@ -628,16 +643,19 @@ void QueryTesterPanel::run()
     showInputError({});
     m_running = true;
     updateRunEnabled();
-    m_outcome->setText(tr("Running %1 as %2…").arg(m_tool->currentText(), RunHistoryModel::principalText(who)));
-    m_runId = m_service->run(m_tool->currentText(), arguments, who, this, [this](const ToolRun &run) {
-        m_running = false;
-        updateRunEnabled();
-        m_history->addRun(run);
-        if (m_history->rowCount() == 1 && !m_historyHeaderRestored) // else the operator's widths stay
-            m_historyView->resizeColumnsToContents();
-        m_historyView->selectRow(0);
-        showRun(run);
-    });
+    m_outcome->setText(
+        tr("Running %1 as %2…").arg(m_tool->currentText(), RunHistoryModel::principalText(who)));
+    m_runId =
+        m_service->run(m_tool->currentText(), arguments, who, this, [this](const ToolRun &run) {
+            m_running = false;
+            updateRunEnabled();
+            m_history->addRun(run);
+            if (m_history->rowCount() == 1
+                && !m_historyHeaderRestored) // else the operator's widths stay
+                m_historyView->resizeColumnsToContents();
+            m_historyView->selectRow(0);
+            showRun(run);
+        });
 }
 
 void QueryTesterPanel::cancel()
@@ -652,21 +670,25 @@ void QueryTesterPanel::showRun(const ToolRun &run)
     QPalette outcomePalette = palette();
     if (run.isError) {
         outcomePalette.setColor(QPalette::WindowText, OutcomeDelegate::errorColor(palette()));
-        m_outcome->setText(run.errorCode.isEmpty() ? run.errorMessage : tr("%1: %2").arg(run.errorCode, run.errorMessage));
+        m_outcome->setText(run.errorCode.isEmpty()
+                               ? run.errorMessage
+                               : tr("%1: %2").arg(run.errorCode, run.errorMessage));
     } else {
         outcomePalette.setColor(QPalette::WindowText, OutcomeDelegate::okColor(palette()));
         const int rows = m_result->rowCount();
         m_outcome->setText(m_result->source().isEmpty() ? tr("OK")
-                           : rows == 1                  ? tr("OK: 1 row")
+                               : rows == 1              ? tr("OK: 1 row")
                                                         : tr("OK: %1 rows").arg(rows));
     }
     m_outcome->setPalette(outcomePalette);
-    m_timing->setText(tr("%1 · %2").arg(RequestLogModel::formatDuration(run.durationUs),
-                                         QLocale().toString(run.started.toLocalTime(), QLocale::ShortFormat)));
+    m_timing->setText(
+        tr("%1 · %2").arg(RequestLogModel::formatDuration(run.durationUs),
+                          QLocale().toString(run.started.toLocalTime(), QLocale::ShortFormat)));
     m_json->setPlainText(pretty(run.result));
 
     if (!run.sql.isEmpty())
-        m_sql->setPlainText(run.sql + QStringLiteral("\n\n-- ") + tr("parameters: %1").arg(q(StrictJson::dump(run.parameters))));
+        m_sql->setPlainText(run.sql + QStringLiteral("\n\n-- ")
+                            + tr("parameters: %1").arg(q(StrictJson::dump(run.parameters))));
     else if (!run.explainError.isEmpty())
         m_sql->setPlainText(tr("-- db_explain refused: %1").arg(run.explainError));
     else
@@ -675,7 +697,8 @@ void QueryTesterPanel::showRun(const ToolRun &run)
     m_decisions->clear();
     for (const Json &decision : run.decisions) {
         auto *item = new QTreeWidgetItem(m_decisions);
-        item->setText(0, decision.is_object() ? q(decision.value("kind", std::string())) : QString());
+        item->setText(0,
+                      decision.is_object() ? q(decision.value("kind", std::string())) : QString());
         item->setText(1, decisionDetails(decision));
         item->setToolTip(1, item->text(1));
     }
@@ -687,8 +710,10 @@ void QueryTesterPanel::showRun(const ToolRun &run)
                                     .arg(m_service ? m_service->consoleUser() : QString(),
                                          RunHistoryModel::principalText(run.principal)));
     } else {
-        m_auditSummary->setText(run.auditError.isEmpty() ? tr("No audit record.")
-                                                         : tr("The audit record could not be read: %1").arg(run.auditError));
+        m_auditSummary->setText(
+            run.auditError.isEmpty()
+                ? tr("No audit record.")
+                : tr("The audit record could not be read: %1").arg(run.auditError));
     }
     m_audit->setPlainText(pretty(run.auditRecords));
 }

@@ -41,7 +41,8 @@ std::string stringOf(const Json &object, const char *key)
 
 bool isQueryLike(const QString &tool)
 {
-    return tool == QLatin1String("db_query") || tool == QLatin1String("db_get") || tool == QLatin1String("db_aggregate");
+    return tool == QLatin1String("db_query") || tool == QLatin1String("db_get")
+        || tool == QLatin1String("db_aggregate");
 }
 
 // Hands the final response of one request to the service, on the session's (main) thread.
@@ -49,9 +50,12 @@ class CaptureOutbound : public Outbound
 {
 public:
     using Answered = std::function<void(const Json &response)>;
-    explicit CaptureOutbound(Answered answered) : m_answered(std::move(answered)) {}
+    explicit CaptureOutbound(Answered answered)
+        : m_answered(std::move(answered))
+    {
+    }
 
-    void send(const Json &) override {} // progress and logging: not shown
+    void send(const Json &) override { } // progress and logging: not shown
     void finish(const Json &response) override
     {
         if (!m_open)
@@ -76,7 +80,8 @@ void readAnswer(const Json &response, Json &result, bool &isError, QString &code
         isError = true;
         const Json data = error.value("data", Json());
         const std::string dataCode = stringOf(data, "code");
-        code = !dataCode.empty() ? q(dataCode) : QStringLiteral("RPC_%1").arg(error.value("code", 0));
+        code =
+            !dataCode.empty() ? q(dataCode) : QStringLiteral("RPC_%1").arg(error.value("code", 0));
         message = q(stringOf(error, "message"));
         return;
     }
@@ -134,13 +139,15 @@ QString EmbeddedToolTesterService::consoleUser() const
     return osUserName();
 }
 
-void EmbeddedToolTesterService::attach(McpServer &mcp, PolicyStore &policies, AuditReader auditReader)
+void EmbeddedToolTesterService::attach(McpServer &mcp, PolicyStore &policies,
+                                       AuditReader auditReader)
 {
     detach();
     m_mcp = &mcp;
     m_policies = &policies;
     m_auditReader = std::move(auditReader);
-    m_policyConnection = connect(&policies, &PolicyStore::policyChanged, this, &ToolTesterService::catalogueChanged);
+    m_policyConnection =
+        connect(&policies, &PolicyStore::policyChanged, this, &ToolTesterService::catalogueChanged);
     Q_EMIT availabilityChanged(true);
     Q_EMIT catalogueChanged();
 }
@@ -162,8 +169,9 @@ void EmbeddedToolTesterService::detach()
         if (pending->run.errorMessage.isEmpty() && pending->run.result.is_null()) {
             pending->run.isError = true;
             pending->run.errorCode = QStringLiteral("SERVER_STOPPED");
-            pending->run.errorMessage = tr("The server stopped before the call finished. Start it again and rerun "
-                                           "the call.");
+            pending->run.errorMessage =
+                tr("The server stopped before the call finished. Start it again and rerun "
+                   "the call.");
         }
         if (pending->context && pending->done)
             pending->done(pending->run);
@@ -197,15 +205,17 @@ void EmbeddedToolTesterService::fetchCatalogue(QObject *context, CatalogueDone d
     // Asynchronous like a remote server's answer: callers never see it inside their own call.
     QMetaObject::invokeMethod(
         this,
-        [context = QPointer<QObject>(context), done = std::move(done), catalogue = std::move(catalogue)] {
+        [context = QPointer<QObject>(context), done = std::move(done),
+         catalogue = std::move(catalogue)] {
             if (context)
                 done(catalogue);
         },
         Qt::QueuedConnection);
 }
 
-quint64 EmbeddedToolTesterService::run(const QString &tool, const Json &arguments, const Impersonation &principal,
-                                       QObject *context, RunDone done)
+quint64 EmbeddedToolTesterService::run(const QString &tool, const Json &arguments,
+                                       const Impersonation &principal, QObject *context,
+                                       RunDone done)
 {
     auto pending = std::make_unique<PendingRun>();
     pending->run.tool = tool;
@@ -219,9 +229,11 @@ quint64 EmbeddedToolTesterService::run(const QString &tool, const Json &argument
     if (!m_mcp) {
         pending->run.isError = true;
         pending->run.errorCode = QStringLiteral("SERVER_STOPPED");
-        pending->run.errorMessage = tr("The server is not running. Start it in the Server panel, then run the call.");
+        pending->run.errorMessage =
+            tr("The server is not running. Start it in the Server panel, then run the call.");
         m_runs.emplace(id, std::move(pending));
-        QMetaObject::invokeMethod(this, [this, id] { finish(id); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id] { finish(id); }, Qt::QueuedConnection);
         return id;
     }
 
@@ -243,9 +255,10 @@ quint64 EmbeddedToolTesterService::run(const QString &tool, const Json &argument
     rpc::Message init;
     init.id = "initialize";
     init.method = "initialize";
-    init.params = Json{{"protocolVersion", McpSession::latestVersion()},
-                       {"capabilities", Json::object()},
-                       {"clientInfo", Json{{"name", "warden-console"}, {"version", WARDEN_VERSION}}}};
+    init.params = Json { { "protocolVersion", McpSession::latestVersion() },
+                         { "capabilities", Json::object() },
+                         { "clientInfo",
+                           Json { { "name", "warden-console" }, { "version", WARDEN_VERSION } } } };
     session->handle(std::move(init), std::make_shared<CaptureOutbound>([](const Json &) {}));
     rpc::Message initialized;
     initialized.kind = rpc::Message::Kind::Notification;
@@ -268,7 +281,8 @@ void EmbeddedToolTesterService::cancel(quint64 runId)
         rpc::Message cancelled;
         cancelled.kind = rpc::Message::Kind::Notification;
         cancelled.method = "notifications/cancelled";
-        cancelled.params = Json{{"requestId", pending.inFlight}, {"reason", "cancelled in the console"}};
+        cancelled.params =
+            Json { { "requestId", pending.inFlight }, { "reason", "cancelled in the console" } };
         pending.session->handle(std::move(cancelled), nullptr);
         pending.session->close();
         pending.session.reset();
@@ -278,12 +292,15 @@ void EmbeddedToolTesterService::cancel(quint64 runId)
     if (!pending.callAnswered) {
         pending.run.isError = true;
         pending.run.errorCode = QStringLiteral("CANCELLED");
-        pending.run.errorMessage = tr("You cancelled the call. What it did before is in the audit trail.");
+        pending.run.errorMessage =
+            tr("You cancelled the call. What it did before is in the audit trail.");
     }
-    QMetaObject::invokeMethod(this, [this, runId] { finish(runId); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this, [this, runId] { finish(runId); }, Qt::QueuedConnection);
 }
 
-void EmbeddedToolTesterService::send(quint64 id, const char *rpcId, const std::string &tool, const Json &arguments)
+void EmbeddedToolTesterService::send(quint64 id, const char *rpcId, const std::string &tool,
+                                     const Json &arguments)
 {
     const auto it = m_runs.find(id);
     if (it == m_runs.end() || !it->second->session)
@@ -291,19 +308,22 @@ void EmbeddedToolTesterService::send(quint64 id, const char *rpcId, const std::s
     rpc::Message call;
     call.id = rpcId;
     call.method = "tools/call";
-    call.params = Json{{"name", tool}, {"arguments", arguments}};
+    call.params = Json { { "name", tool }, { "arguments", arguments } };
     it->second->sent = std::chrono::steady_clock::now();
     it->second->inFlight = rpcId;
     // The answer may come from inside handle() (a refusal) or later: continue from the event
     // loop either way, never inside the session's own call stack.
-    auto out = std::make_shared<CaptureOutbound>([this, id, rpc = std::string(rpcId)](const Json &response) {
-        QMetaObject::invokeMethod(this, [this, id, rpc, response] { onAnswered(id, rpc, response); },
-                                  Qt::QueuedConnection);
-    });
+    auto out = std::make_shared<CaptureOutbound>(
+        [this, id, rpc = std::string(rpcId)](const Json &response) {
+            QMetaObject::invokeMethod(
+                this, [this, id, rpc, response] { onAnswered(id, rpc, response); },
+                Qt::QueuedConnection);
+        });
     it->second->session->handle(std::move(call), std::move(out));
 }
 
-void EmbeddedToolTesterService::onAnswered(quint64 id, const std::string &rpcId, const Json &response)
+void EmbeddedToolTesterService::onAnswered(quint64 id, const std::string &rpcId,
+                                           const Json &response)
 {
     const auto it = m_runs.find(id);
     if (it == m_runs.end() || it->second->cancelled)
@@ -312,11 +332,13 @@ void EmbeddedToolTesterService::onAnswered(quint64 id, const std::string &rpcId,
     ToolRun &run = pending.run;
     if (rpcId == kCallId) {
         pending.callAnswered = true;
-        run.durationUs =
-            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - pending.sent).count();
+        run.durationUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - pending.sent)
+                             .count();
         readAnswer(response, run.result, run.isError, run.errorCode, run.errorMessage);
         if (isQueryLike(run.tool)) {
-            send(id, kExplainId, "db_explain", Json{{"tool", run.tool.toStdString()}, {"arguments", run.arguments}});
+            send(id, kExplainId, "db_explain",
+                 Json { { "tool", run.tool.toStdString() }, { "arguments", run.arguments } });
             return;
         }
     } else {
@@ -348,7 +370,8 @@ void EmbeddedToolTesterService::readAudit(quint64 id)
         return;
     }
     QThreadPool::globalInstance()->start([self = QPointer<EmbeddedToolTesterService>(this), id,
-                                          reader = m_auditReader, session = it->second->auditSession] {
+                                          reader = m_auditReader,
+                                          session = it->second->auditSession] {
         Json records = Json::array();
         QString error;
         auto query = reader();
@@ -360,7 +383,8 @@ void EmbeddedToolTesterService::readAudit(quint64 id)
                 QThread::msleep(kAuditRetryMs);
             audit::AuditFilter filter;
             filter.session = session;
-            auto page = (*query)->page(filter, std::nullopt, kAuditPage, audit::AuditQuery::Order::OldestFirst);
+            auto page = (*query)->page(filter, std::nullopt, kAuditPage,
+                                       audit::AuditQuery::Order::OldestFirst);
             if (!page) {
                 error = q(page.error().message);
                 break;

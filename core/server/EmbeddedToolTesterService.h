@@ -8,7 +8,9 @@
 
 namespace warden {
 
-namespace audit { class AuditQuery; }
+namespace audit {
+class AuditQuery;
+}
 class McpServer;
 class PolicyStore;
 
@@ -36,8 +38,8 @@ public:
     bool isAvailable() const override { return m_mcp != nullptr; }
     QString consoleUser() const override;
     void fetchCatalogue(QObject *context, CatalogueDone done) override;
-    quint64 run(const QString &tool, const Json &arguments, const Impersonation &principal, QObject *context,
-                RunDone done) override;
+    quint64 run(const QString &tool, const Json &arguments, const Impersonation &principal,
+                QObject *context, RunDone done) override;
     void cancel(quint64 runId) override;
 
     // The OS user name the console runs as.

@@ -25,7 +25,9 @@ constexpr int kCallTimeoutMs = 15000;
 
 Impersonation alice()
 {
-    return Impersonation{ QStringLiteral("alice"), QStringLiteral("acme"), {}, { QStringLiteral("warden.read") } };
+    return Impersonation {
+        QStringLiteral("alice"), QStringLiteral("acme"), {}, { QStringLiteral("warden.read") }
+    };
 }
 
 } // namespace
@@ -50,8 +52,8 @@ class TestEmbeddedToolTesterService : public QObject
     }
 
     // Runs a call and waits for its answer.
-    std::optional<ToolRun> call(ToolTesterService &service, const QString &tool, const Json &arguments,
-                                const Impersonation &who = alice())
+    std::optional<ToolRun> call(ToolTesterService &service, const QString &tool,
+                                const Json &arguments, const Impersonation &who = alice())
     {
         std::optional<ToolRun> result;
         service.run(tool, arguments, who, this, [&result](const ToolRun &run) { result = run; });
@@ -71,7 +73,7 @@ private Q_SLOTS:
 
     void isThereOnlyWhileTheServerRuns()
     {
-        Server server(*m_config, Server::Options{ false, false, false });
+        Server server(*m_config, Server::Options { false, false, false });
         ToolTesterService *service = server.toolTesterService();
         QVERIFY(service);
         QVERIFY(!service->isAvailable());
@@ -79,7 +81,8 @@ private Q_SLOTS:
         QVERIFY(!service->consoleUser().isEmpty());
 
         // Without a server, a call says so (asynchronously, like every answer).
-        const auto refused = call(*service, QStringLiteral("db_query"), Json{{"table", "customers"}});
+        const auto refused =
+            call(*service, QStringLiteral("db_query"), Json { { "table", "customers" } });
         QVERIFY(refused);
         QVERIFY(refused->isError);
         QCOMPARE(refused->errorCode, QStringLiteral("SERVER_STOPPED"));
@@ -101,15 +104,17 @@ private Q_SLOTS:
         auto server = startServer();
         QVERIFY(server);
         std::optional<ToolCatalogue> catalogue;
-        server->toolTesterService()->fetchCatalogue(this, [&](const ToolCatalogue &c) { catalogue = c; });
+        server->toolTesterService()->fetchCatalogue(this,
+                                                    [&](const ToolCatalogue &c) { catalogue = c; });
         QVERIFY(!catalogue); // never inside the caller's own call
         QTRY_VERIFY(catalogue);
         QStringList names;
         for (const ToolDescription &t : catalogue->tools)
             names.append(t.name);
-        QCOMPARE(names, QStringList({ QStringLiteral("db_describe_schema"), QStringLiteral("db_query"),
-                                      QStringLiteral("db_get"), QStringLiteral("db_aggregate"),
-                                      QStringLiteral("db_explain") }));
+        QCOMPARE(names,
+                 QStringList({ QStringLiteral("db_describe_schema"), QStringLiteral("db_query"),
+                               QStringLiteral("db_get"), QStringLiteral("db_aggregate"),
+                               QStringLiteral("db_explain") }));
         const ToolDescription &query = catalogue->tools[1];
         QVERIFY(query.inputSchema["properties"].contains("table"));
         QVERIFY(query.outputSchema.is_object());
@@ -124,19 +129,21 @@ private Q_SLOTS:
     {
         auto server = startServer();
         QVERIFY(server);
-        const auto run = call(*server->toolTesterService(), QStringLiteral("db_query"),
-                              Json{{"table", "customers"}, {"select", Json::array({"id", "email"})}});
+        const auto run =
+            call(*server->toolTesterService(), QStringLiteral("db_query"),
+                 Json { { "table", "customers" }, { "select", Json::array({ "id", "email" }) } });
         QVERIFY(run);
         QVERIFY2(!run->isError, qPrintable(run->errorMessage));
         const Json rows = run->result["rows"];
         QCOMPARE(rows.size(), std::size_t(3));
         for (const Json &row : rows) {
             QVERIFY(row["id"] == 1 || row["id"] == 3 || row["id"] == 5);
-            QVERIFY2(row["email"].get<std::string>().find("***") != std::string::npos, row.dump().c_str());
+            QVERIFY2(row["email"].get<std::string>().find("***") != std::string::npos,
+                     row.dump().c_str());
         }
         QVERIFY(run->durationUs > 0);
         QVERIFY2(run->sql.contains(QStringLiteral("\"tenant_id\" = ?")), qPrintable(run->sql));
-        QVERIFY(run->parameters == Json::array({"acme"}));
+        QVERIFY(run->parameters == Json::array({ "acme" }));
         QVERIFY(run->explainError.isEmpty());
         bool scoped = false;
         for (const Json &d : run->decisions)
@@ -149,7 +156,8 @@ private Q_SLOTS:
         QVERIFY(run->auditRecords[1]["kind"] == "outcome");
         QCOMPARE(run->auditRecords[1]["seq"].get<std::int64_t>(), run->auditSeq);
         for (const Json &body : run->auditRecords) {
-            QVERIFY(body["impersonated_by"]["user"] == EmbeddedToolTesterService::osUserName().toStdString());
+            QVERIFY(body["impersonated_by"]["user"]
+                    == EmbeddedToolTesterService::osUserName().toStdString());
             QVERIFY(body["impersonated_by"]["auth"] == "console");
             QCOMPARE(body["impersonated_by"].size(), std::size_t(2));
             QVERIFY(body["principal"]["user"] == "alice");
@@ -161,7 +169,8 @@ private Q_SLOTS:
         QVERIFY(query.ok());
         audit::AuditFilter filter;
         filter.session = run->auditRecords[0]["session"].get<std::string>();
-        auto page = (*query)->page(filter, std::nullopt, 100, audit::AuditQuery::Order::OldestFirst);
+        auto page =
+            (*query)->page(filter, std::nullopt, 100, audit::AuditQuery::Order::OldestFirst);
         QVERIFY(page.ok());
         QCOMPARE(page->records.size(), std::size_t(4));
         QVERIFY(page->records[1].body == run->auditRecords[1]);
@@ -189,7 +198,8 @@ private Q_SLOTS:
         QVERIFY(schema->explainError.isEmpty());
         QVERIFY(schema->auditSeq > 0);
 
-        const auto hidden = call(service, QStringLiteral("db_query"), Json{{"table", "secrets"}});
+        const auto hidden =
+            call(service, QStringLiteral("db_query"), Json { { "table", "secrets" } });
         QVERIFY(hidden);
         QVERIFY(hidden->isError);
         QCOMPARE(hidden->errorCode, QStringLiteral("MODEL_NOT_ALLOWED"));
@@ -199,7 +209,8 @@ private Q_SLOTS:
 
         Impersonation noScope = alice();
         noScope.scopes.clear();
-        const auto denied = call(service, QStringLiteral("db_query"), Json{{"table", "customers"}}, noScope);
+        const auto denied =
+            call(service, QStringLiteral("db_query"), Json { { "table", "customers" } }, noScope);
         QVERIFY(denied);
         QCOMPARE(denied->errorCode, QStringLiteral("INSUFFICIENT_SCOPE"));
         QCOMPARE(denied->auditRecords.size(), std::size_t(1));
@@ -220,7 +231,8 @@ private Q_SLOTS:
         auto server = startServer();
         QVERIFY(server);
         std::optional<ToolRun> result;
-        server->toolTesterService()->run(QStringLiteral("db_query"), Json{{"table", "customers"}}, alice(), this,
+        server->toolTesterService()->run(QStringLiteral("db_query"),
+                                         Json { { "table", "customers" } }, alice(), this,
                                          [&result](const ToolRun &run) { result = run; });
         server->stop();
         QVERIFY(result);
@@ -237,15 +249,17 @@ private Q_SLOTS:
         QVERIFY(server);
         ToolTesterService &service = *server->toolTesterService();
         std::optional<ToolRun> result;
-        const quint64 id = service.run(QStringLiteral("db_query"), Json{{"table", "customers"}}, alice(), this,
-                                       [&result](const ToolRun &run) { result = run; });
+        const quint64 id =
+            service.run(QStringLiteral("db_query"), Json { { "table", "customers" } }, alice(),
+                        this, [&result](const ToolRun &run) { result = run; });
         service.cancel(id);
         QVERIFY(!result); // answered from the event loop, like every answer
         QTRY_VERIFY(result);
         QVERIFY(result->isError);
         QCOMPARE(result->errorCode, QStringLiteral("CANCELLED"));
         service.cancel(id); // a finished run: nothing happens
-        const auto next = call(service, QStringLiteral("db_query"), Json{{"table", "customers"}});
+        const auto next =
+            call(service, QStringLiteral("db_query"), Json { { "table", "customers" } });
         QVERIFY(next);
         QVERIFY(!next->isError);
     }
@@ -257,11 +271,13 @@ private Q_SLOTS:
         QVERIFY(server);
         bool called = false;
         auto context = std::make_unique<QObject>();
-        server->toolTesterService()->run(QStringLiteral("db_query"), Json{{"table", "customers"}}, alice(),
-                                         context.get(), [&called](const ToolRun &) { called = true; });
+        server->toolTesterService()->run(QStringLiteral("db_query"),
+                                         Json { { "table", "customers" } }, alice(), context.get(),
+                                         [&called](const ToolRun &) { called = true; });
         context.reset();
         // A second call on the same service still answers, after the first has finished.
-        const auto later = call(*server->toolTesterService(), QStringLiteral("db_query"), Json{{"table", "customers"}});
+        const auto later = call(*server->toolTesterService(), QStringLiteral("db_query"),
+                                Json { { "table", "customers" } });
         QVERIFY(later);
         QVERIFY(!later->isError);
         QTest::qWait(100);

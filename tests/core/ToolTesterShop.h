@@ -30,13 +30,17 @@ public:
         if (!dir.mkpath(QStringLiteral("state")))
             return fail("cannot create the state folder");
         sqlite3 *db = nullptr;
-        if (sqlite3_open(QFile::encodeName(dir.filePath(QStringLiteral("shop.db"))).constData(), &db) != SQLITE_OK) {
+        if (sqlite3_open(QFile::encodeName(dir.filePath(QStringLiteral("shop.db"))).constData(),
+                         &db)
+            != SQLITE_OK) {
             sqlite3_close(db);
             return fail("cannot create shop.db");
         }
         const char *sql =
-            "CREATE TABLE customers (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, name TEXT, email TEXT);"
-            "INSERT INTO customers VALUES (1, 'acme', 'Ada', 'ada@acme.example'), (2, 'globex', 'Bob', 'bob@globex.example'),"
+            "CREATE TABLE customers (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, name TEXT, "
+            "email TEXT);"
+            "INSERT INTO customers VALUES (1, 'acme', 'Ada', 'ada@acme.example'), (2, 'globex', "
+            "'Bob', 'bob@globex.example'),"
             " (3, 'acme', 'Cy', 'cy@acme.example'), (4, 'globex', 'Dee', 'dee@globex.example'),"
             " (5, 'acme', 'Eve', 'eve@acme.example');"
             "CREATE TABLE secrets (id INTEGER PRIMARY KEY, tenant_id TEXT, value TEXT);";
@@ -46,23 +50,37 @@ public:
             return fail("cannot fill shop.db");
 
         const Json read = "warden.read";
-        const Json allowEmail{{"columns", Json{{"email", Json{{"action", "allow"}}}}}};
-        const Json policy{
-            {"version", 1},
-            {"scopes", Json{{"db_describe_schema", read}, {"db_query", read}, {"db_get", read}, {"db_aggregate", read},
-                            {"db_explain", read}}},
-            {"tables",
-             Json{{"customers", Json{{"read", true},
-                                     {"tenant_column", "tenant_id"},
-                                     {"columns", Json{{"email", Json{{"action", "mask"}, {"mask", "email"}}}}}}},
-                  {"secrets", Json{{"read", false}, {"tenant_column", "tenant_id"}}}}},
-            {"roles", Json{{"support", Json{{"tables", Json{{"customers", allowEmail}}}}}}}};
-        const Json config{{"version", 1},
-                          {"database", Json{{"driver", "sqlite"}, {"path", "shop.db"}, {"pool_size", 1}}},
-                          {"policy", "policy.json"},
-                          {"policy_history", "state/policy-history.db"},
-                          {"audit", Json{{"path", "state/audit.db"}}},
-                          {"secrets", Json{{"audit_key", std::string("env:") + kAuditKeyVar}}}};
+        const Json allowEmail { { "columns",
+                                  Json { { "email", Json { { "action", "allow" } } } } } };
+        const Json policy {
+            { "version", 1 },
+            { "scopes",
+              Json { { "db_describe_schema", read },
+                     { "db_query", read },
+                     { "db_get", read },
+                     { "db_aggregate", read },
+                     { "db_explain", read } } },
+            { "tables",
+              Json {
+                  { "customers",
+                    Json { { "read", true },
+                           { "tenant_column", "tenant_id" },
+                           { "columns",
+                             Json { { "email",
+                                      Json { { "action", "mask" }, { "mask", "email" } } } } } } },
+                  { "secrets", Json { { "read", false }, { "tenant_column", "tenant_id" } } } } },
+            { "roles",
+              Json { { "support", Json { { "tables", Json { { "customers", allowEmail } } } } } } }
+        };
+        const Json config {
+            { "version", 1 },
+            { "database",
+              Json { { "driver", "sqlite" }, { "path", "shop.db" }, { "pool_size", 1 } } },
+            { "policy", "policy.json" },
+            { "policy_history", "state/policy-history.db" },
+            { "audit", Json { { "path", "state/audit.db" } } },
+            { "secrets", Json { { "audit_key", std::string("env:") + kAuditKeyVar } } }
+        };
         if (!write(dir.filePath(QStringLiteral("policy.json")), policy)
             || !write(dir.filePath(QStringLiteral("warden.json")), config))
             return fail("cannot write the policy or the configuration");

@@ -5,8 +5,8 @@
 // names the console user acting as the principal. Denied calls show their stable code; the raw
 // JSON editor stays in sync with the form.
 
-#include "Screenshot.h"
 #include "../core/ToolTesterShop.h"
+#include "Screenshot.h"
 
 #include "MainWindow.h"
 #include "QueryTesterPanel.h"
@@ -22,16 +22,16 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QStandardPaths>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
-#include <QToolButton>
-#include <QMenu>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 #include <QTreeWidget>
 
 #include <memory>
@@ -59,8 +59,7 @@ class TestQueryTesterPanel : public QObject
 
     QString path(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
 
-    template<typename T>
-    T *child(const char *name) const
+    template<typename T> T *child(const char *name) const
     {
         T *w = m_panel->findChild<T *>(QString::fromLatin1(name));
         if (!w)
@@ -70,7 +69,8 @@ class TestQueryTesterPanel : public QObject
 
     QLineEdit *field(const char *name) const
     {
-        return m_panel->findChild<QLineEdit *>(QStringLiteral("field_") + QString::fromLatin1(name));
+        return m_panel->findChild<QLineEdit *>(QStringLiteral("field_")
+                                               + QString::fromLatin1(name));
     }
 
     // Replaces a line edit's text from the keyboard.
@@ -96,7 +96,8 @@ class TestQueryTesterPanel : public QObject
         const int before = m_panel->history()->rowCount();
         focus->setFocus(Qt::OtherFocusReason);
         QTest::keyClick(focus, Qt::Key_Return, Qt::ControlModifier);
-        return QTest::qWaitFor([&] { return m_panel->history()->rowCount() == before + 1; }, kCallTimeoutMs);
+        return QTest::qWaitFor([&] { return m_panel->history()->rowCount() == before + 1; },
+                               kCallTimeoutMs);
     }
 
     const ToolRun &lastRun() const { return m_panel->history()->run(0); }
@@ -125,7 +126,9 @@ private Q_SLOTS:
         // The catalogue arrives asynchronously; db_query is offered first.
         QTRY_COMPARE(child<QComboBox>("toolCombo")->currentText(), QStringLiteral("db_query"));
         QVERIFY(!child<QLabel>("unavailableLabel")->isVisible());
-        QVERIFY(child<QLabel>("actingAsLabel")->text().contains(EmbeddedToolTesterService::osUserName()));
+        QVERIFY(child<QLabel>("actingAsLabel")
+                    ->text()
+                    .contains(EmbeddedToolTesterService::osUserName()));
     }
 
     void cleanupTestCase()
@@ -161,7 +164,9 @@ private Q_SLOTS:
         // Table: the acme customers only, e-mails masked.
         ResultTableModel *table = m_panel->resultModel();
         QCOMPARE(child<QTableView>("resultTable")->model(), table);
-        QCOMPARE(table->columnNames(), QStringList({ QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("email") }));
+        QCOMPARE(
+            table->columnNames(),
+            QStringList({ QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("email") }));
         QCOMPARE(table->rowCount(), 3);
         QStringList ids, emails;
         for (int r = 0; r < table->rowCount(); ++r) {
@@ -169,16 +174,23 @@ private Q_SLOTS:
             emails.append(table->index(r, 2).data().toString());
         }
         ids.sort();
-        QCOMPARE(ids, QStringList({ QStringLiteral("1"), QStringLiteral("3"), QStringLiteral("5") }));
+        QCOMPARE(ids,
+                 QStringList({ QStringLiteral("1"), QStringLiteral("3"), QStringLiteral("5") }));
         for (const QString &email : emails) {
-            QVERIFY2(email.contains(QLatin1Char('*')) && email.endsWith(QStringLiteral("@acme.example")), qPrintable(email));
-            QVERIFY(!email.startsWith(QStringLiteral("ada@")) && !email.startsWith(QStringLiteral("cy@")));
+            QVERIFY2(email.contains(QLatin1Char('*'))
+                         && email.endsWith(QStringLiteral("@acme.example")),
+                     qPrintable(email));
+            QVERIFY(!email.startsWith(QStringLiteral("ada@"))
+                    && !email.startsWith(QStringLiteral("cy@")));
         }
-        QVERIFY(child<QPlainTextEdit>("jsonView")->toPlainText().contains(QStringLiteral("\"rows\"")));
+        QVERIFY(
+            child<QPlainTextEdit>("jsonView")->toPlainText().contains(QStringLiteral("\"rows\"")));
 
         // SQL: the tenant predicate the policy added (tenant_id was not selected).
         const QString sql = child<QPlainTextEdit>("sqlView")->toPlainText();
-        QVERIFY2(sql.contains(QStringLiteral("tenant_id")) && sql.contains(QStringLiteral("customers")), qPrintable(sql));
+        QVERIFY2(sql.contains(QStringLiteral("tenant_id"))
+                     && sql.contains(QStringLiteral("customers")),
+                 qPrintable(sql));
         QVERIFY2(sql.contains(QStringLiteral("\"acme\"")), qPrintable(sql)); // the bound tenant
 
         // Decisions: the tenant scope from the principal and the masked column.
@@ -186,8 +198,12 @@ private Q_SLOTS:
         bool tenantScope = false, masked = false;
         for (int i = 0; i < decisions->topLevelItemCount(); ++i) {
             const QTreeWidgetItem *item = decisions->topLevelItem(i);
-            tenantScope = tenantScope || (item->text(0) == QLatin1String("scope") && item->text(1).contains(QStringLiteral("scope=tenant")));
-            masked = masked || (item->text(0) == QLatin1String("redact") && item->text(1).contains(QStringLiteral("email")));
+            tenantScope = tenantScope
+                || (item->text(0) == QLatin1String("scope")
+                    && item->text(1).contains(QStringLiteral("scope=tenant")));
+            masked = masked
+                || (item->text(0) == QLatin1String("redact")
+                    && item->text(1).contains(QStringLiteral("email")));
         }
         QVERIFY(tenantScope);
         QVERIFY(masked);
@@ -217,15 +233,19 @@ private Q_SLOTS:
         auto request = (*query)->record(body["request_seq"].get<std::int64_t>());
         QVERIFY(request.ok() && request->has_value());
         QCOMPARE(q((*request)->body["impersonated_by"]["user"].get<std::string>()), consoleUser);
-        QVERIFY(child<QPlainTextEdit>("auditView")->toPlainText().contains(QStringLiteral("\"impersonated_by\"")));
+        QVERIFY(child<QPlainTextEdit>("auditView")
+                    ->toPlainText()
+                    .contains(QStringLiteral("\"impersonated_by\"")));
 
         QTabWidget *tabs = m_panel->resultTabs();
         tabs->setCurrentIndex(int(QueryTesterPanel::Tab::Table));
-        QVERIFY(!test::saveScreenshot(m_panel.get(), QStringLiteral("query-tester-result")).isEmpty());
+        QVERIFY(
+            !test::saveScreenshot(m_panel.get(), QStringLiteral("query-tester-result")).isEmpty());
         tabs->setCurrentIndex(int(QueryTesterPanel::Tab::Sql));
         QVERIFY(!test::saveScreenshot(m_panel.get(), QStringLiteral("query-tester-sql")).isEmpty());
         tabs->setCurrentIndex(int(QueryTesterPanel::Tab::Decisions));
-        QVERIFY(!test::saveScreenshot(m_panel.get(), QStringLiteral("query-tester-decisions")).isEmpty());
+        QVERIFY(!test::saveScreenshot(m_panel.get(), QStringLiteral("query-tester-decisions"))
+                     .isEmpty());
         tabs->setCurrentIndex(int(QueryTesterPanel::Tab::Audit));
         test::saveScreenshot(m_panel.get(), QStringLiteral("query-tester-audit"));
     }
@@ -245,7 +265,9 @@ private Q_SLOTS:
         for (int r = 0; r < table->rowCount(); ++r)
             emails.append(table->index(r, 1).data().toString());
         emails.sort();
-        QCOMPARE(emails, QStringList({ QStringLiteral("bob@globex.example"), QStringLiteral("dee@globex.example") }));
+        QCOMPARE(emails,
+                 QStringList({ QStringLiteral("bob@globex.example"),
+                               QStringLiteral("dee@globex.example") }));
         QCOMPARE(m_panel->history()->index(0, RunHistoryModel::PrincipalColumn).data().toString(),
                  QStringLiteral("sam @ globex (support)"));
 
@@ -270,7 +292,9 @@ private Q_SLOTS:
         typeInto(field("select"), QString());
         QVERIFY(runFrom(field("table")));
         QCOMPARE(lastRun().errorCode, QStringLiteral("MODEL_NOT_ALLOWED"));
-        QVERIFY(child<QLabel>("outcomeLabel")->text().startsWith(QStringLiteral("MODEL_NOT_ALLOWED: ")));
+        QVERIFY(child<QLabel>("outcomeLabel")
+                    ->text()
+                    .startsWith(QStringLiteral("MODEL_NOT_ALLOWED: ")));
         QCOMPARE(m_panel->resultModel()->rowCount(), 0);
         QVERIFY(lastRun().auditSeq > 0);
         QCOMPARE(m_panel->history()->index(0, RunHistoryModel::OutcomeColumn).data().toString(),
@@ -284,12 +308,14 @@ private Q_SLOTS:
         QVERIFY(child<QLabel>("outcomeLabel")->text().contains(QStringLiteral("warden.read")));
         const Json records = lastRun().auditRecords;
         QVERIFY2(records.size() == 1 && records[0]["kind"] == "denial", records.dump().c_str());
-        QCOMPARE(q(records[0]["impersonated_by"]["auth"].get<std::string>()), QStringLiteral("console"));
+        QCOMPARE(q(records[0]["impersonated_by"]["auth"].get<std::string>()),
+                 QStringLiteral("console"));
         test::saveScreenshot(m_panel.get(), QStringLiteral("query-tester-denied"));
 
         // The "all policy scopes" preset fills in what the policy names.
         QTest::keyClick(m_panel.get(), Qt::Key_P, Qt::AltModifier);
-        QTRY_COMPARE(child<QLineEdit>("scopesEdit")->text(), QStringLiteral("warden.read")); // animated click
+        QTRY_COMPARE(child<QLineEdit>("scopesEdit")->text(),
+                     QStringLiteral("warden.read")); // animated click
     }
 
     void rawJsonStaysInSyncWithTheForm()
@@ -303,10 +329,15 @@ private Q_SLOTS:
         QVERIFY(toggle->isChecked());
         QVERIFY(raw->isVisible());
         auto parsed = Json::parse(raw->toPlainText().toStdString());
-        QVERIFY2(parsed == (Json{{"table", "customers"}, {"select", Json::array({"id", "name"})}}), parsed.dump().c_str());
+        QVERIFY2(
+            parsed
+                == (Json { { "table", "customers" }, { "select", Json::array({ "id", "name" }) } }),
+            parsed.dump().c_str());
 
         // Edited as JSON, shown back in the form.
-        typeInto(raw, QStringLiteral("{\"table\": \"customers\", \"take\": 2, \"order_by\": [{\"field\": \"id\", \"direction\": \"desc\"}]}"));
+        typeInto(raw,
+                 QStringLiteral("{\"table\": \"customers\", \"take\": 2, \"order_by\": "
+                                "[{\"field\": \"id\", \"direction\": \"desc\"}]}"));
         QVERIFY(runFrom(raw));
         QVERIFY(!lastRun().isError);
         QCOMPARE(m_panel->resultModel()->rowCount(), 2);
@@ -401,7 +432,8 @@ private Q_SLOTS:
         auto *panel = qobject_cast<QueryTesterPanel *>(stack->currentWidget());
         QVERIFY(panel);
         QCOMPARE(panel->objectName(), QStringLiteral("queryTesterPanel"));
-        QTRY_COMPARE(panel->findChild<QComboBox *>(QStringLiteral("toolCombo"))->currentText(), QStringLiteral("db_query"));
+        QTRY_COMPARE(panel->findChild<QComboBox *>(QStringLiteral("toolCombo"))->currentText(),
+                     QStringLiteral("db_query"));
     }
 
     // Server stop: the panel says so and Run is off; the trail the calls wrote verifies.

@@ -15,7 +15,9 @@ ToolRun run(const QString &tool, const QString &code = {})
 {
     ToolRun r;
     r.tool = tool;
-    r.principal = Impersonation{ QStringLiteral("alice"), QStringLiteral("acme"), { QStringLiteral("analyst") }, {} };
+    r.principal = Impersonation {
+        QStringLiteral("alice"), QStringLiteral("acme"), { QStringLiteral("analyst") }, {}
+    };
     r.started = QDateTime::currentDateTimeUtc();
     r.durationUs = 1500;
     r.isError = !code.isEmpty();
@@ -34,26 +36,38 @@ private Q_SLOTS:
     void newestFirstWithOutcomes()
     {
         RunHistoryModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.addRun(run(QStringLiteral("db_query")));
         model.addRun(run(QStringLiteral("db_get"), QStringLiteral("MODEL_NOT_ALLOWED")));
         QCOMPARE(model.rowCount(), 2);
-        QCOMPARE(model.index(0, RunHistoryModel::ToolColumn).data().toString(), QStringLiteral("db_get"));
-        QCOMPARE(model.index(0, RunHistoryModel::OutcomeColumn).data().toString(), QStringLiteral("MODEL_NOT_ALLOWED"));
-        QVERIFY(model.index(0, RunHistoryModel::ToolColumn).data(RunHistoryModel::IsErrorRole).toBool());
-        QCOMPARE(model.index(0, RunHistoryModel::ToolColumn).data(Qt::ToolTipRole).toString(), QStringLiteral("refused"));
-        QCOMPARE(model.index(1, RunHistoryModel::OutcomeColumn).data().toString(), QStringLiteral("ok"));
-        QVERIFY(!model.index(1, RunHistoryModel::ToolColumn).data(RunHistoryModel::IsErrorRole).toBool());
-        QCOMPARE(model.index(1, RunHistoryModel::PrincipalColumn).data().toString(), QStringLiteral("alice @ acme (analyst)"));
+        QCOMPARE(model.index(0, RunHistoryModel::ToolColumn).data().toString(),
+                 QStringLiteral("db_get"));
+        QCOMPARE(model.index(0, RunHistoryModel::OutcomeColumn).data().toString(),
+                 QStringLiteral("MODEL_NOT_ALLOWED"));
+        QVERIFY(model.index(0, RunHistoryModel::ToolColumn)
+                    .data(RunHistoryModel::IsErrorRole)
+                    .toBool());
+        QCOMPARE(model.index(0, RunHistoryModel::ToolColumn).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("refused"));
+        QCOMPARE(model.index(1, RunHistoryModel::OutcomeColumn).data().toString(),
+                 QStringLiteral("ok"));
+        QVERIFY(!model.index(1, RunHistoryModel::ToolColumn)
+                     .data(RunHistoryModel::IsErrorRole)
+                     .toBool());
+        QCOMPARE(model.index(1, RunHistoryModel::PrincipalColumn).data().toString(),
+                 QStringLiteral("alice @ acme (analyst)"));
         QVERIFY(!model.index(1, RunHistoryModel::DurationColumn).data().toString().isEmpty());
         QCOMPARE(model.run(1).tool, QStringLiteral("db_query"));
-        QCOMPARE(model.headerData(RunHistoryModel::ToolColumn, Qt::Horizontal).toString(), QStringLiteral("Tool"));
+        QCOMPARE(model.headerData(RunHistoryModel::ToolColumn, Qt::Horizontal).toString(),
+                 QStringLiteral("Tool"));
     }
 
     void keepsAtMostTheCap()
     {
         RunHistoryModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setMaxRuns(3);
         for (int i = 0; i < 5; ++i)
             model.addRun(run(QStringLiteral("t%1").arg(i)));

@@ -12,19 +12,28 @@ namespace {
 
 Json querySchema()
 {
-    return Json{{"type", "object"},
-                {"required", Json::array({"table"})},
-                {"properties",
-                 Json{{"table", Json{{"type", "string"}, {"description", "The table"}}},
-                      {"select", Json{{"type", "array"}, {"items", Json{{"type", "string"}}}}},
-                      {"take", Json{{"type", "integer"}}},
-                      {"ratio", Json{{"type", "number"}}},
-                      {"distinct", Json{{"type", "boolean"}}},
-                      {"direction", Json{{"type", "string"}, {"enum", Json::array({"asc", "desc"})}}},
-                      {"ids", Json{{"type", "array"}, {"items", Json{{"type", "integer"}}}}},
-                      {"where", Json{{"oneOf", Json::array({Json{{"type", "object"}}, Json{{"type", "array"}}})}}},
-                      {"include", Json{{"type", "array"}, {"items", Json{{"type", "object"}}}}},
-                      {"options", Json{{"type", "object"}}}}}};
+    return Json {
+        { "type", "object" },
+        { "required", Json::array({ "table" }) },
+        { "properties",
+          Json {
+              { "table", Json { { "type", "string" }, { "description", "The table" } } },
+              { "select",
+                Json { { "type", "array" }, { "items", Json { { "type", "string" } } } } },
+              { "take", Json { { "type", "integer" } } },
+              { "ratio", Json { { "type", "number" } } },
+              { "distinct", Json { { "type", "boolean" } } },
+              { "direction",
+                Json { { "type", "string" }, { "enum", Json::array({ "asc", "desc" }) } } },
+              { "ids", Json { { "type", "array" }, { "items", Json { { "type", "integer" } } } } },
+              { "where",
+                Json { { "oneOf",
+                         Json::array(
+                             { Json { { "type", "object" } }, Json { { "type", "array" } } }) } } },
+              { "include",
+                Json { { "type", "array" }, { "items", Json { { "type", "object" } } } } },
+              { "options", Json { { "type", "object" } } } } }
+    };
 }
 
 } // namespace
@@ -40,7 +49,9 @@ private Q_SLOTS:
         QVERIFY(form.setSchema(querySchema()));
         QVERIFY(form.isRenderable());
         QCOMPARE(form.fields().size(), 10);
-        auto kind = [&](const char *name) { return form.fields()[form.indexOf(QString::fromLatin1(name))].kind; };
+        auto kind = [&](const char *name) {
+            return form.fields()[form.indexOf(QString::fromLatin1(name))].kind;
+        };
         QCOMPARE(kind("table"), SchemaForm::Kind::Text);
         QCOMPARE(kind("select"), SchemaForm::Kind::List);
         QCOMPARE(kind("take"), SchemaForm::Kind::Integer);
@@ -63,10 +74,10 @@ private Q_SLOTS:
     void refusesWhatIsNotAnObjectForm()
     {
         SchemaForm form;
-        QVERIFY(!form.setSchema(Json{{"type", "array"}}));
+        QVERIFY(!form.setSchema(Json { { "type", "array" } }));
         QVERIFY(!form.isRenderable());
         QVERIFY(form.fields().isEmpty());
-        QVERIFY(!form.setSchema(Json{{"type", "object"}})); // no properties to show
+        QVERIFY(!form.setSchema(Json { { "type", "object" } })); // no properties to show
         QVERIFY(!form.setSchema(Json::array()));
         QString why;
         QVERIFY(!form.setArguments(Json::object(), &why));
@@ -90,14 +101,15 @@ private Q_SLOTS:
         set("where", "{\"field\":\"id\",\"op\":\"gt\",\"value\":3}");
         const SchemaForm::Arguments args = form.arguments();
         QVERIFY2(args.ok(), qPrintable(args.error));
-        const Json expected{{"table", "customers"},
-                            {"select", Json::array({"id", "name", "email"})},
-                            {"take", 5},
-                            {"ratio", 2.5},
-                            {"distinct", true},
-                            {"direction", "desc"},
-                            {"ids", Json::array({1, 2})},
-                            {"where", Json{{"field", "id"}, {"op", "gt"}, {"value", 3}}}};
+        const Json expected { { "table", "customers" },
+                              { "select", Json::array({ "id", "name", "email" }) },
+                              { "take", 5 },
+                              { "ratio", 2.5 },
+                              { "distinct", true },
+                              { "direction", "desc" },
+                              { "ids", Json::array({ 1, 2 }) },
+                              { "where",
+                                Json { { "field", "id" }, { "op", "gt" }, { "value", 3 } } } };
         QVERIFY2(args.value == expected, args.value.dump().c_str());
     }
 
@@ -106,13 +118,20 @@ private Q_SLOTS:
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("message");
-        QTest::newRow("required") << QStringLiteral("table") << QString() << QStringLiteral("table: fill in");
-        QTest::newRow("integer") << QStringLiteral("take") << QStringLiteral("ten") << QStringLiteral("take: enter a whole number");
-        QTest::newRow("number") << QStringLiteral("ratio") << QStringLiteral("x") << QStringLiteral("ratio: enter a number");
-        QTest::newRow("boolean") << QStringLiteral("distinct") << QStringLiteral("yes") << QStringLiteral("distinct: choose one of true, false");
-        QTest::newRow("choice") << QStringLiteral("direction") << QStringLiteral("up") << QStringLiteral("direction: choose one of asc, desc");
-        QTest::newRow("list") << QStringLiteral("ids") << QStringLiteral("1, two") << QStringLiteral("ids: \"two\" is not a whole number");
-        QTest::newRow("json") << QStringLiteral("where") << QStringLiteral("{field:") << QStringLiteral("where: this is not valid JSON");
+        QTest::newRow("required") << QStringLiteral("table") << QString()
+                                  << QStringLiteral("table: fill in");
+        QTest::newRow("integer") << QStringLiteral("take") << QStringLiteral("ten")
+                                 << QStringLiteral("take: enter a whole number");
+        QTest::newRow("number") << QStringLiteral("ratio") << QStringLiteral("x")
+                                << QStringLiteral("ratio: enter a number");
+        QTest::newRow("boolean") << QStringLiteral("distinct") << QStringLiteral("yes")
+                                 << QStringLiteral("distinct: choose one of true, false");
+        QTest::newRow("choice") << QStringLiteral("direction") << QStringLiteral("up")
+                                << QStringLiteral("direction: choose one of asc, desc");
+        QTest::newRow("list") << QStringLiteral("ids") << QStringLiteral("1, two")
+                              << QStringLiteral("ids: \"two\" is not a whole number");
+        QTest::newRow("json") << QStringLiteral("where") << QStringLiteral("{field:")
+                              << QStringLiteral("where: this is not valid JSON");
     }
 
     void saysWhichFieldIsWrong()
@@ -134,12 +153,15 @@ private Q_SLOTS:
     {
         SchemaForm form;
         QVERIFY(form.setSchema(querySchema()));
-        const Json args{{"table", "orders"},
-                        {"select", Json::array({"id", "total"})},
-                        {"take", 7},
-                        {"distinct", false},
-                        {"direction", "asc"},
-                        {"where", Json::array({Json{{"field", "status"}, {"op", "eq"}, {"value", "paid"}}})}};
+        const Json args {
+            { "table", "orders" },
+            { "select", Json::array({ "id", "total" }) },
+            { "take", 7 },
+            { "distinct", false },
+            { "direction", "asc" },
+            { "where",
+              Json::array({ Json { { "field", "status" }, { "op", "eq" }, { "value", "paid" } } }) }
+        };
         QString why;
         QVERIFY2(form.setArguments(args, &why), qPrintable(why));
         QCOMPARE(form.text(form.indexOf(QStringLiteral("select"))), QStringLiteral("id, total"));
@@ -155,11 +177,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("arguments");
         QTest::newRow("unknown key") << QStringLiteral("{\"table\":\"t\",\"extra\":1}");
-        QTest::newRow("string for an integer") << QStringLiteral("{\"table\":\"t\",\"take\":\"5\"}");
+        QTest::newRow("string for an integer")
+            << QStringLiteral("{\"table\":\"t\",\"take\":\"5\"}");
         QTest::newRow("empty string") << QStringLiteral("{\"table\":\"\"}");
         QTest::newRow("empty list") << QStringLiteral("{\"table\":\"t\",\"select\":[]}");
-        QTest::newRow("comma in a list item") << QStringLiteral("{\"table\":\"t\",\"select\":[\"a,b\"]}");
-        QTest::newRow("unknown enum value") << QStringLiteral("{\"table\":\"t\",\"direction\":\"up\"}");
+        QTest::newRow("comma in a list item")
+            << QStringLiteral("{\"table\":\"t\",\"select\":[\"a,b\"]}");
+        QTest::newRow("unknown enum value")
+            << QStringLiteral("{\"table\":\"t\",\"direction\":\"up\"}");
         QTest::newRow("not an object") << QStringLiteral("[1]");
     }
 

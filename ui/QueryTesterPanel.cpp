@@ -22,6 +22,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
@@ -318,8 +319,13 @@ QWidget *QueryTesterPanel::createResultBox()
     m_tabs->setObjectName(QStringLiteral("resultTabs"));
     m_table = new QTableView(m_tabs);
     m_table->setObjectName(QStringLiteral("resultTable"));
-    m_table->setModel(m_result);
-    m_table->setSortingEnabled(false);
+    // Sorted in the view only, by raw value; the server's order until a header is clicked.
+    auto *sorted = new QSortFilterProxyModel(m_table);
+    sorted->setSourceModel(m_result);
+    sorted->setSortRole(ResultTableModel::SortRole);
+    m_table->setModel(sorted);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+    m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_json = monospaceView(QStringLiteral("jsonView"), m_tabs);

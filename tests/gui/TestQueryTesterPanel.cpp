@@ -20,11 +20,13 @@
 
 #include <QComboBox>
 #include <QFile>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSortFilterProxyModel>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -163,7 +165,21 @@ private Q_SLOTS:
 
         // Table: the acme customers only, e-mails masked.
         ResultTableModel *table = m_panel->resultModel();
-        QCOMPARE(child<QTableView>("resultTable")->model(), table);
+        auto *view = child<QTableView>("resultTable");
+        auto *shown = qobject_cast<QSortFilterProxyModel *>(view->model());
+        QVERIFY(shown);
+        QCOMPARE(shown->sourceModel(), table);
+        QCOMPARE(shown->index(0, 1).data().toString(), QStringLiteral("Ada")); // the server's order
+        // A click on a header sorts by the raw value.
+        const QHeaderView *header = view->horizontalHeader();
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                          QPoint(header->sectionViewportPosition(0) + header->sectionSize(0) / 2,
+                                 header->height() / 2));
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+                          QPoint(header->sectionViewportPosition(0) + header->sectionSize(0) / 2,
+                                 header->height() / 2));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        QCOMPARE(shown->index(0, 0).data().toString(), QStringLiteral("5"));
         QCOMPARE(
             table->columnNames(),
             QStringList({ QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("email") }));

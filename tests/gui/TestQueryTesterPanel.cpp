@@ -18,7 +18,9 @@
 #include "server/EmbeddedToolTesterService.h"
 #include "server/Server.h"
 
+#include <QAbstractButton>
 #include <QComboBox>
+#include <QMenuBar>
 #include <QFile>
 #include <QHeaderView>
 #include <QLabel>
@@ -450,6 +452,26 @@ private Q_SLOTS:
         QCOMPARE(panel->objectName(), QStringLiteral("queryTesterPanel"));
         QTRY_COMPARE(panel->findChild<QComboBox *>(QStringLiteral("toolCombo"))->currentText(),
                      QStringLiteral("db_query"));
+
+        // Alt+letter reaches exactly one thing: a menu of the window or a control of the panel.
+        QMap<QKeySequence, QString> claimed;
+        const auto claim = [&claimed](const QString &text) {
+            const QKeySequence key = QKeySequence::mnemonic(text);
+            if (key.isEmpty())
+                return;
+            QVERIFY2(!claimed.contains(key), qPrintable(text + QStringLiteral(" collides with ") + claimed.value(key)));
+            claimed.insert(key, text);
+        };
+        for (QAction *menu : window.menuBar()->actions())
+            claim(menu->text());
+        for (QAbstractButton *button : panel->findChildren<QAbstractButton *>())
+            claim(button->text());
+        for (QLabel *label : panel->findChildren<QLabel *>())
+            if (label->buddy())
+                claim(label->text());
+        for (int i = 0; i < panel->resultTabs()->count(); ++i)
+            claim(panel->resultTabs()->tabText(i));
+        QVERIFY(claimed.size() >= 4 + 13);
     }
 
     // Server stop: the panel says so and Run is off; the trail the calls wrote verifies.

@@ -3,6 +3,7 @@
 #include "Appearance.h"
 #include "PolicyPanel.h"
 #include "BudgetsPanel.h"
+#include "QueryTesterPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -212,8 +213,14 @@ QWidget *MainWindow::createPanel(Panel panel)
     case Panel::DesktopClients:
     case Panel::OAuth:
     case Panel::AuditLog:
-    case Panel::QueryTester:
     case Panel::Approvals:
+        break;
+    case Panel::QueryTester:
+        if (ToolTesterService *tester = m_status->server()->toolTesterService()) {
+            auto *panel = new QueryTesterPanel(tester, m_stack);
+            panel->setObjectName(QStringLiteral("queryTesterPanel"));
+            return panel;
+        }
         break;
     }
     return nullptr;

@@ -5,12 +5,14 @@
 #include "PolicyHistory.h"
 #include "approvals/ApprovalStore.h"
 #include "audit/AuditLog.h"
+#include "audit/AuditQuery.h"
 #include "audit/AuditStore.h"
 #include "audit/PgAuditStore.h"
 #include "auth/ApiKeyStore.h"
 #include "auth/ApiKeyVerifier.h"
 #include "auth/HttpAuthenticator.h"
 #include "auth/TokenValidator.h"
+#include "EmbeddedToolTesterService.h"
 #include "ServerGate.h"
 #include "limits/AdmissionControl.h"
 #include "limits/UsageMeter.h"
@@ -101,6 +103,7 @@ Server::Server(ServerConfig config, Options options, QObject *parent)
     , m_config(std::move(config))
     , m_options(options)
     , m_usageService(new EmbeddedUsageService(this))
+    , m_toolTester(new EmbeddedToolTesterService(this))
 {
     qRegisterMetaType<warden::RequestEvent>();
     m_policyService = new EmbeddedPolicyService(this);
@@ -162,6 +165,9 @@ int Server::sessionCount() const
 UsageService *Server::usageService() const
 {
     return m_usageService;
+ToolTesterService *Server::toolTesterService() const
+{
+    return m_toolTester;
 }
 
 approvals::ApprovalStore *Server::approvals() const
@@ -365,6 +371,14 @@ Status Server::build()
         Q_EMIT requestCompleted(ev);
         Q_EMIT countersChanged();
     });
+    m_toolTester->attach(*m_mcp, *m_engine->policies, [config = m_config]() -> Result<std::unique_ptr<audit::AuditQuery>> {
+        if (config.audit.store == AuditConfig::Store::Sqlite)
+            return audit::AuditQuery::open(auditPath(config));
+        auto store = openPgAuditStore(config, false);
+        if (!store)
+            return store.takeError();
+        return audit::AuditQuery::open(std::move(*store));
+    });
 
     Principal local;
     local.userId = m_config.localPrincipal.userId.toStdString();
@@ -456,6 +470,7 @@ Status Server::startHttp(const Principal &local)
 
 void Server::teardown()
 {
+    m_toolTester->detach(); // its sessions end before the engine they run on
     m_healthProblem.clear();
     m_securityNotice.clear();
     m_stdio.reset();

@@ -17,6 +17,7 @@ struct Principal;
 class PolicyStore;
 class StdioTransport;
 class HttpTransport;
+class EmbeddedToolTesterService;
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
@@ -50,6 +51,7 @@ public:
     int sessionCount() const override;
     PolicyService *policyService() const override;
     UsageService *usageService() const override;
+    ToolTesterService *toolTesterService() const override;
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
@@ -112,6 +114,7 @@ private:
     std::unique_ptr<StdioTransport> m_stdio;
     EmbeddedPolicyService *m_policyService = nullptr; // a child: lives as long as the server
     EmbeddedUsageService *m_usageService; // child; attached to the meter while running
+    EmbeddedToolTesterService *m_toolTester; // child; follows the engine
 };
 
 } // namespace warden

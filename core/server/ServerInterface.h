@@ -9,6 +9,7 @@ namespace warden {
 
 class PolicyService;
 class UsageService;
+class ToolTesterService;
 
 // One answered JSON-RPC request, as the console's live request list shows it. Carries no
 // argument values: only what an operator needs to see that traffic flows.
@@ -59,6 +60,8 @@ public:
     virtual PolicyService *policyService() const { return nullptr; }
     // Usage and budgets for the budget charts; nullptr when this server does not offer them.
     virtual UsageService *usageService() const { return nullptr; }
+    // The query tester (tool calls as an impersonated principal), or nullptr.
+    virtual ToolTesterService *toolTesterService() const { return nullptr; }
 
 public Q_SLOTS:
     virtual void start() = 0;

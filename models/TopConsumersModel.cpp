@@ -61,8 +61,7 @@ void TopConsumersModel::refresh()
 
 void TopConsumersModel::apply(std::vector<Row> rows, limits::Metric metric)
 {
-    const bool sameSubjects =
-        rows.size() == m_rows.size()
+    const bool sameSubjects = rows.size() == m_rows.size()
         && std::equal(rows.begin(), rows.end(), m_rows.begin(),
                       [](const Row &a, const Row &b) { return a.subject == b.subject; });
     if (!sameSubjects) {
@@ -127,7 +126,8 @@ QVariant TopConsumersModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::ToolTipRole:
-        return tr("%1: %2").arg(row.subject, UsageSeriesModel::formatValue(m_shownMetric, row.value));
+        return tr("%1: %2").arg(row.subject,
+                                UsageSeriesModel::formatValue(m_shownMetric, row.value));
     case Qt::TextAlignmentRole:
         if (index.column() != SubjectColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

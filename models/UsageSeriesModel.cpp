@@ -106,9 +106,9 @@ int UsageSeriesModel::rowAt(qint64 timeMs) const
 QString UsageSeriesModel::stepText(qint64 timeMs) const
 {
     const QDateTime time = QDateTime::fromMSecsSinceEpoch(timeMs);
-    return QLocale().toString(time, m_series.window == limits::Window::Week
-                                        ? QStringLiteral("ddd HH:mm")
-                                        : QStringLiteral("HH:mm"));
+    return QLocale().toString(time,
+                              m_series.window == limits::Window::Week ? QStringLiteral("ddd HH:mm")
+                                                                      : QStringLiteral("HH:mm"));
 }
 
 QString UsageSeriesModel::describeRow(int row) const

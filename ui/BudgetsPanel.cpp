@@ -10,19 +10,19 @@
 #include <QActionGroup>
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
-#include <QHorizontalBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
-#include <QDateTimeAxis>
 #include <QCoreApplication>
 #include <QCursor>
+#include <QDateTimeAxis>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QHorizontalBarSeries>
 #include <QImageWriter>
 #include <QKeyEvent>
 #include <QLabel>
@@ -157,7 +157,9 @@ BudgetsPanel::BudgetsPanel(ServerInterface *server, QWidget *parent)
     applyTheme();
     restoreLayout();
     // Written only when the user changed them (a never-shown panel must not rewrite settings).
-    const auto changed = [this] { m_layoutChanged = true; };
+    const auto changed = [this] {
+        m_layoutChanged = true;
+    };
     connect(m_splitter, &QSplitter::splitterMoved, this, changed);
     connect(m_bottomSplitter, &QSplitter::splitterMoved, this, changed);
     connect(m_topView->horizontalHeader(), &QHeaderView::sectionResized, this, changed);
@@ -233,8 +235,9 @@ QWidget *BudgetsPanel::createControls()
     m_exportAction = new QAction(tr("&Export PNG…"), this);
     m_exportAction->setObjectName(QStringLiteral("exportAction"));
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    m_exportAction->setToolTip(tr("Save the usage chart as a PNG image (%1)")
-                                   .arg(m_exportAction->shortcut().toString(QKeySequence::NativeText)));
+    m_exportAction->setToolTip(
+        tr("Save the usage chart as a PNG image (%1)")
+            .arg(m_exportAction->shortcut().toString(QKeySequence::NativeText)));
     connect(m_exportAction, &QAction::triggered, this, &BudgetsPanel::showExportDialog);
     addAction(m_exportAction);
     auto *exportButton = new QToolButton(box);
@@ -248,8 +251,8 @@ QWidget *BudgetsPanel::createControls()
         // Subjects of the other kind mean nothing here: back to all of them.
         const QSignalBlocker blocker(m_subjectCombo);
         m_subjectCombo->clear();
-        m_subjectCombo->addItem(kind() == SubjectKind::Tenant ? tr("All tenants") : tr("All principals"),
-                                QString());
+        m_subjectCombo->addItem(
+            kind() == SubjectKind::Tenant ? tr("All tenants") : tr("All principals"), QString());
         onQueryChanged();
     });
     connect(m_subjectCombo, &QComboBox::currentIndexChanged, this, &BudgetsPanel::onQueryChanged);
@@ -297,7 +300,8 @@ QWidget *BudgetsPanel::createUsageChart()
     m_valueAxis->setMin(0);
     m_chart->addAxis(m_timeAxis, Qt::AlignBottom);
     m_chart->addAxis(m_valueAxis, Qt::AlignLeft);
-    for (QAbstractSeries *s : std::initializer_list<QAbstractSeries *> { m_windowArea, m_stepLine, m_limitLine }) {
+    for (QAbstractSeries *s :
+         std::initializer_list<QAbstractSeries *> { m_windowArea, m_stepLine, m_limitLine }) {
         m_chart->addSeries(s);
         s->attachAxis(m_timeAxis);
         s->attachAxis(m_valueAxis);
@@ -610,14 +614,16 @@ void BudgetsPanel::drawUsage()
 
     const std::optional<double> limit = m.limit();
     if (limit) {
-        m_limitLine->replace({ QPointF(double(m.fromMs()), *limit), QPointF(double(m.toMs()), *limit) });
+        m_limitLine->replace(
+            { QPointF(double(m.fromMs()), *limit), QPointF(double(m.toMs()), *limit) });
         m_limitLine->setName(w == Window::Hour ? tr("Hourly budget") : tr("Daily budget"));
     } else {
         m_limitLine->clear();
     }
     m_limitLine->setVisible(limit.has_value());
 
-    m_timeAxis->setFormat(w == Window::Week ? QStringLiteral("ddd HH:mm") : QStringLiteral("HH:mm"));
+    m_timeAxis->setFormat(w == Window::Week ? QStringLiteral("ddd HH:mm")
+                                            : QStringLiteral("HH:mm"));
     if (m.toMs() > m.fromMs())
         m_timeAxis->setRange(QDateTime::fromMSecsSinceEpoch(m.fromMs()),
                              QDateTime::fromMSecsSinceEpoch(m.toMs()));
@@ -626,7 +632,8 @@ void BudgetsPanel::drawUsage()
         top = met == Metric::Cost ? 1 : 5;
     m_valueAxis->setRange(0, top);
     m_valueAxis->applyNiceNumbers();
-    m_valueAxis->setLabelFormat(met == Metric::Cost ? QStringLiteral("%.1f") : QStringLiteral("%.0f"));
+    m_valueAxis->setLabelFormat(met == Metric::Cost ? QStringLiteral("%.1f")
+                                                    : QStringLiteral("%.0f"));
 
     const QString who = m.subject().isEmpty()
         ? (m.kind() == SubjectKind::Tenant ? tr("all tenants") : tr("all principals"))
@@ -637,7 +644,8 @@ void BudgetsPanel::drawUsage()
     if (limit) {
         const double percent = *limit > 0 ? 100.0 * m.total() / *limit : 0;
         m_summaryLabel->setText(tr("%1 in %2 of a budget of %3 (%4% used).")
-                                    .arg(used, windowPhrase(w), UsageSeriesModel::formatValue(met, *limit),
+                                    .arg(used, windowPhrase(w),
+                                         UsageSeriesModel::formatValue(met, *limit),
                                          QLocale().toString(percent, 'f', 0)));
     } else if (m.subject().isEmpty()) {
         m_summaryLabel->setText(tr("%1 in %2 across %3. Budgets apply to each one: pick one to see "
@@ -687,7 +695,8 @@ void BudgetsPanel::updateEmptyState()
                       .arg(windowPhrase(window()));
     }
     m_emptyLabel->setText(message);
-    m_content->setCurrentWidget(message.isEmpty() ? static_cast<QWidget *>(m_splitter) : m_emptyLabel);
+    m_content->setCurrentWidget(message.isEmpty() ? static_cast<QWidget *>(m_splitter)
+                                                  : m_emptyLabel);
     m_exportAction->setEnabled(message.isEmpty());
 }
 
@@ -729,13 +738,15 @@ void BudgetsPanel::showExportDialog()
     if (!m_exportAction->isEnabled())
         return;
     QSettings settings;
-    const QString dir = settings.value(ExportDirKey,
-                                       QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
-                            .toString();
+    const QString dir =
+        settings
+            .value(ExportDirKey, QStandardPaths::writableLocation(QStandardPaths::PicturesLocation))
+            .toString();
     const QString name = QStringLiteral("warden-%1-%2.png")
                              .arg(QString::fromUtf8(limits::metricName(metric()).data()),
                                   QString::fromUtf8(limits::windowName(window()).data()));
-    auto *dialog = new QFileDialog(this, tr("Export the usage chart"), dir, tr("PNG images (*.png)"));
+    auto *dialog =
+        new QFileDialog(this, tr("Export the usage chart"), dir, tr("PNG images (*.png)"));
     dialog->setObjectName(QStringLiteral("exportDialog"));
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix(QStringLiteral("png"));

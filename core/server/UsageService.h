@@ -51,14 +51,16 @@ public:
     virtual bool isAvailable() const = 0;
 
     // The window ending now: hour in minutes, day in quarter hours, week in hours.
-    virtual void fetchSeries(limits::SubjectKind kind, const QString &subject, limits::Metric metric,
-                             limits::Window window, QObject *context, SeriesCallback done) = 0;
+    virtual void fetchSeries(limits::SubjectKind kind, const QString &subject,
+                             limits::Metric metric, limits::Window window, QObject *context,
+                             SeriesCallback done) = 0;
     // The n largest consumers of `metric` over the window ending now, largest first.
     virtual void fetchTopConsumers(limits::SubjectKind kind, limits::Metric metric,
                                    limits::Window window, int n, QObject *context,
                                    ConsumersCallback done) = 0;
     // Every subject of the kind with some usage (calls or rejections) in the last week, sorted.
-    virtual void fetchSubjects(limits::SubjectKind kind, QObject *context, SubjectsCallback done) = 0;
+    virtual void fetchSubjects(limits::SubjectKind kind, QObject *context,
+                               SubjectsCallback done) = 0;
 
     // The step a window's series uses.
     static qint64 stepMs(limits::Window window)

@@ -12,17 +12,18 @@
 #include "policy/Principal.h"
 #include "server/Server.h"
 
-#include <QAreaSeries>
 #include <QAbstractBarSeries>
+#include <QApplication>
+#include <QAreaSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
-#include <QApplication>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHeaderView>
 #include <QImageReader>
 #include <QLabel>
 #include <QLineSeries>
@@ -31,7 +32,6 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
-#include <QHeaderView>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTableView>
@@ -90,21 +90,30 @@ class TestBudgetsPanel : public QObject
     ServerConfig config(const QString &name) const
     {
         const std::string n = name.toStdString();
-        const Json budgets = Json{{"principal", Json{{"hour", Json{{"calls", HourCallBudget}, {"rows", HourRowBudget}}},
-                                                     {"day", Json{{"rows", DayRowBudget}}}}},
-                                  {"tenant", Json{{"hour", Json{{"calls", 40}}}}}};
-        const Json doc = Json{{"version", 1},
-                              {"database", Json{{"driver", "sqlite"}, {"path", "people.db"}, {"pool_size", 1}}},
-                              {"policy", "policy.json"},
-                              {"policy_history", "state/" + n + "-history.db"},
-                              {"mode", "development"},
-                              {"auth", Json{{"anonymous", true}}},
-                              {"local_principal", Json{{"user_id", "ada"}, {"tenant_id", "acme"}}},
-                              {"audit", Json{{"path", "state/" + n + "-audit.db"}}},
-                              {"limits", Json{{"budgets", budgets},
-                                              {"usage_store", Json{{"path", "state/" + n + "-usage.db"},
-                                                                   {"flush_interval_ms", 100}}}}},
-                              {"transports", Json{{"http", Json{{"enabled", true}, {"listen", "127.0.0.1:0"}}}}}};
+        const Json budgets = Json {
+            { "principal",
+              Json { { "hour", Json { { "calls", HourCallBudget }, { "rows", HourRowBudget } } },
+                     { "day", Json { { "rows", DayRowBudget } } } } },
+            { "tenant", Json { { "hour", Json { { "calls", 40 } } } } }
+        };
+        const Json doc = Json {
+            { "version", 1 },
+            { "database",
+              Json { { "driver", "sqlite" }, { "path", "people.db" }, { "pool_size", 1 } } },
+            { "policy", "policy.json" },
+            { "policy_history", "state/" + n + "-history.db" },
+            { "mode", "development" },
+            { "auth", Json { { "anonymous", true } } },
+            { "local_principal", Json { { "user_id", "ada" }, { "tenant_id", "acme" } } },
+            { "audit", Json { { "path", "state/" + n + "-audit.db" } } },
+            { "limits",
+              Json { { "budgets", budgets },
+                     { "usage_store",
+                       Json { { "path", "state/" + n + "-usage.db" },
+                              { "flush_interval_ms", 100 } } } } },
+            { "transports",
+              Json { { "http", Json { { "enabled", true }, { "listen", "127.0.0.1:0" } } } } }
+        };
         const QString file = path(QStringLiteral("warden-%1.json").arg(name));
         if (!writeFile(file, QByteArray::fromStdString(doc.dump(2))))
             qFatal("cannot write the configuration");
@@ -141,7 +150,8 @@ class TestBudgetsPanel : public QObject
 
     static QBarSet *rejectionSet(QWidget &panel)
     {
-        auto *bars = qobject_cast<QAbstractBarSeries *>(find<QChartView>(panel, "rejectionsChart")->chart()->series().value(0));
+        auto *bars = qobject_cast<QAbstractBarSeries *>(
+            find<QChartView>(panel, "rejectionsChart")->chart()->series().value(0));
         if (!bars || bars->barSets().isEmpty())
             qFatal("no rejection bars");
         return bars->barSets().constFirst();
@@ -161,25 +171,35 @@ private Q_SLOTS:
         QSettings().clear();
         QVERIFY(m_dir.isValid());
         sqlite3 *db = nullptr;
-        QCOMPARE(sqlite3_open(QFile::encodeName(path(QStringLiteral("people.db"))).constData(), &db), SQLITE_OK);
-        const char *sql = "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, national_id TEXT);"
-                          "INSERT INTO people VALUES (1, 'Ada', '123-45-6789'), (2, 'Bob', '987-65-4321'),"
-                          " (3, 'Cy', '555-55-5555');";
+        QCOMPARE(
+            sqlite3_open(QFile::encodeName(path(QStringLiteral("people.db"))).constData(), &db),
+            SQLITE_OK);
+        const char *sql =
+            "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL, national_id TEXT);"
+            "INSERT INTO people VALUES (1, 'Ada', '123-45-6789'), (2, 'Bob', '987-65-4321'),"
+            " (3, 'Cy', '555-55-5555');";
         QCOMPARE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
         sqlite3_close(db);
-        const Json policy = Json{{"version", 1},
-                                 {"tables", Json{{"people", Json{{"columns", Json{{"national_id", Json{{"action", "deny"}}}}}}}}}};
-        QVERIFY(writeFile(path(QStringLiteral("policy.json")), QByteArray::fromStdString(policy.dump(2))));
+        const Json policy = Json {
+            { "version", 1 },
+            { "tables",
+              Json { { "people",
+                       Json { { "columns",
+                                Json { { "national_id", Json { { "action", "deny" } } } } } } } } }
+        };
+        QVERIFY(writeFile(path(QStringLiteral("policy.json")),
+                          QByteArray::fromStdString(policy.dump(2))));
     }
 
     // Stopped: the panel says how to start; once running without traffic, that there is none
     // yet and how to look further back.
     void emptyStatesSayWhatToDo()
     {
-        Server server(config(QStringLiteral("empty")), Server::Options{});
+        Server server(config(QStringLiteral("empty")), Server::Options {});
         BudgetsPanel panel(&server);
         QVERIFY(activate(panel));
-        QVERIFY2(emptyText(panel).contains(QStringLiteral("The server is stopped")), qPrintable(emptyText(panel)));
+        QVERIFY2(emptyText(panel).contains(QStringLiteral("The server is stopped")),
+                 qPrintable(emptyText(panel)));
         QVERIFY(emptyText(panel).contains(QStringLiteral("F5")));
         QVERIFY(!find<QAction>(panel, "exportAction")->isEnabled());
         test::saveScreenshot(&panel, QStringLiteral("budgets-stopped"));
@@ -195,7 +215,7 @@ private Q_SLOTS:
 
     void chartsRealCallsAgainstTheBudget()
     {
-        Server server(config(QStringLiteral("calls")), Server::Options{});
+        Server server(config(QStringLiteral("calls")), Server::Options {});
         QVERIFY(server.startNow().ok());
         limits::UsageMeter *meter = server.usageMeter();
         QVERIFY(meter);
@@ -209,7 +229,8 @@ private Q_SLOTS:
         // Real tool calls until the hourly call budget refuses one, and one rate-limit refusal.
         test::McpClient client(server.httpPort());
         QVERIFY(client.open());
-        const Json list = Json{{"table", "people"}, {"select", Json::array({"id", "name"})}};
+        const Json list =
+            Json { { "table", "people" }, { "select", Json::array({ "id", "name" }) } };
         for (int i = 0; i < HourCallBudget; ++i)
             QVERIFY(client.callTool("db_query", list).contains("rows"));
         const Json refused = client.callTool("db_query", list);
@@ -226,7 +247,8 @@ private Q_SLOTS:
         QTRY_VERIFY(emptyText(panel).isEmpty());
         auto *topView = find<QTableView>(panel, "topConsumersView");
         QTRY_COMPARE(topView->model()->rowCount(), 1);
-        QCOMPARE(topView->model()->index(0, TopConsumersModel::SubjectColumn).data().toString(), qsubject);
+        QCOMPARE(topView->model()->index(0, TopConsumersModel::SubjectColumn).data().toString(),
+                 qsubject);
         QCOMPARE(topView->model()->index(0, TopConsumersModel::ValueColumn).data().toString(),
                  QString::number(used.calls));
         auto *limitLine = seriesIn<QLineSeries>(panel, "usageChart", "limitSeries");
@@ -254,7 +276,8 @@ private Q_SLOTS:
         QCOMPARE(qint64(limitLine->at(0).x()), series->fromMs());
         QCOMPARE(qint64(limitLine->at(1).x()), series->toMs());
         auto *summary = find<QLabel>(panel, "summaryLabel");
-        QVERIFY2(summary->text().contains(QStringLiteral("4 calls in the last hour of a budget of 4 calls (100% used)")),
+        QVERIFY2(summary->text().contains(
+                     QStringLiteral("4 calls in the last hour of a budget of 4 calls (100% used)")),
                  qPrintable(summary->text()));
         auto *rejections = rejectionSet(panel);
         QCOMPARE(rejections->at(0), 1.0); // rate limited
@@ -267,11 +290,12 @@ private Q_SLOTS:
         const QPointF lower(last.x() - double(series->stepMs()) / 4, last.y() / 4);
         const QPoint at = view->mapFromScene(view->chart()->mapToPosition(lower, area));
         // The mouse as the platform moves it (QTest::mouseMove only moves the offscreen cursor).
-        QMouseEvent move(QEvent::MouseMove, QPointF(at), QPointF(view->viewport()->mapToGlobal(at)), Qt::NoButton,
-                         Qt::NoButton, Qt::NoModifier);
+        QMouseEvent move(QEvent::MouseMove, QPointF(at), QPointF(view->viewport()->mapToGlobal(at)),
+                         Qt::NoButton, Qt::NoButton, Qt::NoModifier);
         QApplication::sendEvent(view->viewport(), &move);
         auto *hover = find<QLabel>(panel, "hoverLabel");
-        QTRY_VERIFY2(hover->text().contains(QStringLiteral("4 calls in the window up to here (budget 4 calls)")),
+        QTRY_VERIFY2(hover->text().contains(
+                         QStringLiteral("4 calls in the window up to here (budget 4 calls)")),
                      qPrintable(hover->text()));
         QTRY_VERIFY2(QToolTip::text().contains(QStringLiteral("4 calls in the window up to here")),
                      qPrintable(QToolTip::text()));
@@ -280,10 +304,13 @@ private Q_SLOTS:
         // The keyboard steps through the same values: End is the last point, Left the one before.
         view->setFocus();
         QTest::keyClick(view, Qt::Key_End);
-        QCOMPARE(hover->text(), series->describeRow(59).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+        QCOMPARE(hover->text(),
+                 series->describeRow(59).replace(QLatin1Char('\n'), QStringLiteral("; ")));
         QTest::keyClick(view, Qt::Key_Left);
-        QCOMPARE(hover->text(), series->describeRow(58).replace(QLatin1Char('\n'), QStringLiteral("; ")));
-        QVERIFY(hover->text().contains(QStringLiteral("in the window up to here (budget 4 calls)")));
+        QCOMPARE(hover->text(),
+                 series->describeRow(58).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+        QVERIFY(
+            hover->text().contains(QStringLiteral("in the window up to here (budget 4 calls)")));
 
         // Metric and window from the keyboard.
         auto *metricCombo = find<QComboBox>(panel, "metricCombo");
@@ -312,7 +339,8 @@ private Q_SLOTS:
         QTest::keyClick(&panel, Qt::Key_1, Qt::AltModifier);
         QTest::keyClick(&panel, Qt::Key_M, Qt::AltModifier);
         QTest::keyClick(metricCombo, Qt::Key_Up);
-        QTRY_VERIFY(series->window() == Window::Hour && series->metric() == Metric::Calls && panel.isUpToDate());
+        QTRY_VERIFY(series->window() == Window::Hour && series->metric() == Metric::Calls
+                    && panel.isUpToDate());
 
         // Export PNG (Ctrl+E): the file is a PNG of the chart's size.
         const QString png = path(QStringLiteral("exported/budgets.png"));
@@ -333,7 +361,8 @@ private Q_SLOTS:
         const QImage image = reader.read();
         QVERIFY2(!image.isNull(), qPrintable(reader.errorString()));
         QCOMPARE(image.size(), view->size() * view->devicePixelRatio());
-        QVERIFY(find<QLabel>(panel, "statusLabel")->text().contains(QStringLiteral("Saved the chart")));
+        QVERIFY(
+            find<QLabel>(panel, "statusLabel")->text().contains(QStringLiteral("Saved the chart")));
 
         // Tenants: pick one from the top consumers table with Enter.
         panel.activateWindow(); // a desktop does this when the dialog closes; offscreen does not
@@ -345,7 +374,9 @@ private Q_SLOTS:
         QCOMPARE(subjectCombo->itemText(0), QStringLiteral("All tenants"));
         QTRY_VERIFY(series->kind() == SubjectKind::Tenant && panel.isUpToDate());
         QCOMPARE(topView->model()->rowCount(), 1);
-        QCOMPARE(topView->model()->headerData(TopConsumersModel::SubjectColumn, Qt::Horizontal).toString(),
+        QCOMPARE(topView->model()
+                     ->headerData(TopConsumersModel::SubjectColumn, Qt::Horizontal)
+                     .toString(),
                  QStringLiteral("Tenant"));
         topView->setFocus();
         topView->setCurrentIndex(topView->model()->index(0, TopConsumersModel::SubjectColumn));
@@ -363,7 +394,7 @@ private Q_SLOTS:
     // Splitters and the top consumers' sort come back as the user left them.
     void layoutIsRestored()
     {
-        Server server(config(QStringLiteral("layout")), Server::Options{});
+        Server server(config(QStringLiteral("layout")), Server::Options {});
         QVERIFY(server.startNow().ok());
         server.usageMeter()->record(anonymousPrincipal(), 3, 1.5);
         QVERIFY(server.usageMeter()->flush().ok());
@@ -373,7 +404,8 @@ private Q_SLOTS:
             QVERIFY(activate(panel));
             QTRY_VERIFY(panel.isUpToDate() && emptyText(panel).isEmpty());
             auto *header = find<QTableView>(panel, "topConsumersView")->horizontalHeader();
-            const QPoint section(header->sectionViewportPosition(TopConsumersModel::ValueColumn) + 5,
+            const QPoint section(header->sectionViewportPosition(TopConsumersModel::ValueColumn)
+                                     + 5,
                                  header->height() / 2);
             QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, section);
             QCOMPARE(header->sortIndicatorSection(), int(TopConsumersModel::ValueColumn));
@@ -384,8 +416,8 @@ private Q_SLOTS:
             const QPoint from = handle->rect().center();
             const QPoint to = from + QPoint(0, 60);
             const auto send = [handle](QEvent::Type type, QPoint at, Qt::MouseButtons buttons) {
-                QMouseEvent e(type, QPointF(at), QPointF(handle->mapToGlobal(at)), Qt::LeftButton, buttons,
-                              Qt::NoModifier);
+                QMouseEvent e(type, QPointF(at), QPointF(handle->mapToGlobal(at)), Qt::LeftButton,
+                              buttons, Qt::NoModifier);
                 QApplication::sendEvent(handle, &e);
             };
             const QList<int> before = splitter->sizes();
@@ -398,15 +430,16 @@ private Q_SLOTS:
         BudgetsPanel panel(&server);
         QVERIFY(activate(panel));
         QTRY_VERIFY(panel.isUpToDate());
-        QCOMPARE(find<QTableView>(panel, "topConsumersView")->horizontalHeader()->sortIndicatorSection(),
-                 int(TopConsumersModel::ValueColumn));
+        QCOMPARE(
+            find<QTableView>(panel, "topConsumersView")->horizontalHeader()->sortIndicatorSection(),
+            int(TopConsumersModel::ValueColumn));
         QCOMPARE(find<QSplitter>(panel, "budgetsSplitter")->sizes(), sizes);
     }
 
     // Hidden, the panel does no work; shown again, it catches up at once.
     void noWorkWhileHidden()
     {
-        Server server(config(QStringLiteral("hidden")), Server::Options{});
+        Server server(config(QStringLiteral("hidden")), Server::Options {});
         QVERIFY(server.startNow().ok());
         BudgetsPanel panel(&server);
         QVERIFY(activate(panel));
@@ -417,7 +450,7 @@ private Q_SLOTS:
         QSignalSpy usageChanged(server.usageService(), &UsageService::usageChanged);
         test::McpClient client(server.httpPort());
         QVERIFY(client.open());
-        QVERIFY(client.callTool("db_query", Json{{"table", "people"}}).contains("rows"));
+        QVERIFY(client.callTool("db_query", Json { { "table", "people" } }).contains("rows"));
         QVERIFY(usageChanged.wait(5000));
         QTest::qWait(2 * BudgetsPanel::RefreshDelayMs);
         QCOMPARE(refreshed.count(), 0);

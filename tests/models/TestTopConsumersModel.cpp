@@ -8,11 +8,11 @@
 
 using namespace warden;
 using namespace warden::limits;
-using test::UsageTestWorld;
 using test::alice;
 using test::bob;
 using test::carol;
 using test::subjectOf;
+using test::UsageTestWorld;
 
 namespace {
 
@@ -49,14 +49,21 @@ private Q_SLOTS:
         QVERIFY(world.flush());
 
         TopConsumersModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setService(&world.service);
         model.setQuery(SubjectKind::Principal, Metric::Calls, Window::Hour);
         QVERIFY(refreshed(model));
-        QCOMPARE(subjects(model), (QStringList { subjectOf(carol), subjectOf(alice), subjectOf(bob) }));
-        QCOMPARE(model.index(0, TopConsumersModel::RankColumn).data().toString(), QStringLiteral("1"));
-        QCOMPARE(model.index(0, TopConsumersModel::ValueColumn).data(TopConsumersModel::ValueRole).toDouble(), 9.0);
-        QCOMPARE(model.index(2, TopConsumersModel::ValueColumn).data().toString(), QStringLiteral("2"));
+        QCOMPARE(subjects(model),
+                 (QStringList { subjectOf(carol), subjectOf(alice), subjectOf(bob) }));
+        QCOMPARE(model.index(0, TopConsumersModel::RankColumn).data().toString(),
+                 QStringLiteral("1"));
+        QCOMPARE(model.index(0, TopConsumersModel::ValueColumn)
+                     .data(TopConsumersModel::ValueRole)
+                     .toDouble(),
+                 9.0);
+        QCOMPARE(model.index(2, TopConsumersModel::ValueColumn).data().toString(),
+                 QStringLiteral("2"));
         QCOMPARE(model.subjectAt(1), subjectOf(alice));
         QCOMPARE(model.headerData(TopConsumersModel::ValueColumn, Qt::Horizontal).toString(),
                  QStringLiteral("Calls"));
@@ -65,12 +72,16 @@ private Q_SLOTS:
 
         model.setQuery(SubjectKind::Principal, Metric::Calls, Window::Day);
         QVERIFY(refreshed(model));
-        QCOMPARE(subjects(model), (QStringList { subjectOf(bob), subjectOf(carol), subjectOf(alice) }));
+        QCOMPARE(subjects(model),
+                 (QStringList { subjectOf(bob), subjectOf(carol), subjectOf(alice) }));
 
         model.setQuery(SubjectKind::Principal, Metric::Rows, Window::Hour, 2);
         QVERIFY(refreshed(model));
         QCOMPARE(subjects(model), (QStringList { subjectOf(bob), subjectOf(alice) }));
-        QCOMPARE(model.index(0, TopConsumersModel::ValueColumn).data(TopConsumersModel::ValueRole).toDouble(), 200.0);
+        QCOMPARE(model.index(0, TopConsumersModel::ValueColumn)
+                     .data(TopConsumersModel::ValueRole)
+                     .toDouble(),
+                 200.0);
         QCOMPARE(model.headerData(TopConsumersModel::ValueColumn, Qt::Horizontal).toString(),
                  QStringLiteral("Rows returned"));
     }
@@ -84,12 +95,17 @@ private Q_SLOTS:
         QVERIFY(world.flush());
 
         TopConsumersModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setService(&world.service);
         model.setQuery(SubjectKind::Tenant, Metric::Calls, Window::Hour);
         QVERIFY(refreshed(model));
-        QCOMPARE(subjects(model), (QStringList { QStringLiteral("acme"), QStringLiteral("globex") }));
-        QCOMPARE(model.index(0, TopConsumersModel::ValueColumn).data(TopConsumersModel::ValueRole).toDouble(), 7.0);
+        QCOMPARE(subjects(model),
+                 (QStringList { QStringLiteral("acme"), QStringLiteral("globex") }));
+        QCOMPARE(model.index(0, TopConsumersModel::ValueColumn)
+                     .data(TopConsumersModel::ValueRole)
+                     .toDouble(),
+                 7.0);
         QCOMPARE(model.headerData(TopConsumersModel::SubjectColumn, Qt::Horizontal).toString(),
                  QStringLiteral("Tenant"));
     }
@@ -103,7 +119,8 @@ private Q_SLOTS:
         QVERIFY(world.flush());
 
         TopConsumersModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setService(&world.service);
         model.setQuery(SubjectKind::Principal, Metric::Calls, Window::Hour);
         QVERIFY(refreshed(model));
@@ -115,7 +132,10 @@ private Q_SLOTS:
         QVERIFY(refreshed(model));
         QCOMPARE(resets.count(), 0);
         QCOMPARE(changed.count(), 1);
-        QCOMPARE(model.index(0, TopConsumersModel::ValueColumn).data(TopConsumersModel::ValueRole).toDouble(), 6.0);
+        QCOMPARE(model.index(0, TopConsumersModel::ValueColumn)
+                     .data(TopConsumersModel::ValueRole)
+                     .toDouble(),
+                 6.0);
 
         world.record(carol, 0, 1);
         QVERIFY(world.flush());
@@ -138,13 +158,16 @@ private Q_SLOTS:
         model.setQuery(SubjectKind::Principal, Metric::Calls, Window::Hour);
         QVERIFY(refreshed(model));
         QSortFilterProxyModel proxy;
-        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         proxy.setSourceModel(&model);
         proxy.setSortRole(TopConsumersModel::SortRole);
         proxy.sort(TopConsumersModel::ValueColumn, Qt::AscendingOrder);
-        QCOMPARE(subjects(proxy), (QStringList { subjectOf(bob), subjectOf(alice), subjectOf(carol) }));
+        QCOMPARE(subjects(proxy),
+                 (QStringList { subjectOf(bob), subjectOf(alice), subjectOf(carol) }));
         proxy.sort(TopConsumersModel::SubjectColumn, Qt::AscendingOrder);
-        QCOMPARE(subjects(proxy), (QStringList { subjectOf(alice), subjectOf(bob), subjectOf(carol) }));
+        QCOMPARE(subjects(proxy),
+                 (QStringList { subjectOf(alice), subjectOf(bob), subjectOf(carol) }));
     }
 
     void stoppedServer()
@@ -154,7 +177,8 @@ private Q_SLOTS:
         TopConsumersModel model;
         model.setService(&world.service);
         QVERIFY(!refreshed(model));
-        QVERIFY2(model.errorText().contains(QStringLiteral("start it")), qPrintable(model.errorText()));
+        QVERIFY2(model.errorText().contains(QStringLiteral("start it")),
+                 qPrintable(model.errorText()));
         QCOMPARE(model.rowCount(), 0);
     }
 };

@@ -7,11 +7,11 @@
 
 using namespace warden;
 using namespace warden::limits;
-using test::UsageTestWorld;
 using test::alice;
 using test::bob;
 using test::carol;
 using test::subjectOf;
+using test::UsageTestWorld;
 
 namespace {
 
@@ -25,7 +25,9 @@ WindowBudgets budgets(BudgetLimits hour, BudgetLimits day)
 
 double valueAt(const UsageSeriesModel &model, int row)
 {
-    return model.index(row, UsageSeriesModel::ValueColumn).data(UsageSeriesModel::ValueRole).toDouble();
+    return model.index(row, UsageSeriesModel::ValueColumn)
+        .data(UsageSeriesModel::ValueRole)
+        .toDouble();
 }
 
 double inWindowAt(const UsageSeriesModel &model, int row)
@@ -71,7 +73,8 @@ private Q_SLOTS:
         QVERIFY(world.flush());
 
         UsageSeriesModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setService(&world.service);
         model.setQuery(SubjectKind::Principal, subjectOf(alice), Metric::Calls, Window::Hour);
         QVERIFY(!model.isCurrent());
@@ -92,16 +95,18 @@ private Q_SLOTS:
         QCOMPARE(inWindowAt(model, 57), 3.0);
         QCOMPARE(inWindowAt(model, 59), 6.0);
         QCOMPARE(model.total(), 6.0);
-        QCOMPARE(model.total(), double(world.meter->usage(SubjectKind::Principal,
-                                                          principalSubject(alice)).hour.calls));
+        QCOMPARE(
+            model.total(),
+            double(world.meter->usage(SubjectKind::Principal, principalSubject(alice)).hour.calls));
         QVERIFY(model.limit().has_value());
         QCOMPARE(*model.limit(), 10.0);
         QCOMPARE(model.maxValue(), 6.0);
 
         const QString text = model.describeRow(59);
         QVERIFY2(text.contains(QStringLiteral("3 calls")), qPrintable(text));
-        QVERIFY2(text.contains(QStringLiteral("6 calls in the window up to here (budget 10 calls)")),
-                 qPrintable(text));
+        QVERIFY2(
+            text.contains(QStringLiteral("6 calls in the window up to here (budget 10 calls)")),
+            qPrintable(text));
         // Points sit in the middle of their step.
         QCOMPARE(model.rowAt(minuteStart + 30'000), 59);
         QCOMPARE(model.rowAt(model.fromMs()), 0);
@@ -119,7 +124,8 @@ private Q_SLOTS:
         QVERIFY(world.flush());
 
         UsageSeriesModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setService(&world.service);
 
         model.setQuery(SubjectKind::Principal, subjectOf(alice), Metric::Rows, Window::Day);
@@ -156,7 +162,8 @@ private Q_SLOTS:
         QVERIFY(world.flush());
 
         UsageSeriesModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setService(&world.service);
         model.setQuery(SubjectKind::Tenant, QStringLiteral("acme"), Metric::Cost, Window::Hour);
         QVERIFY(refreshed(model));
@@ -190,7 +197,8 @@ private Q_SLOTS:
         QVERIFY(refreshed(model));
         QCOMPARE(model.total(), 2.0);
         QVERIFY(!model.limit().has_value());
-        model.setQuery(SubjectKind::Principal, subjectOf(alice), Metric::BudgetRejected, Window::Hour);
+        model.setQuery(SubjectKind::Principal, subjectOf(alice), Metric::BudgetRejected,
+                       Window::Hour);
         QVERIFY(refreshed(model));
         QCOMPARE(model.total(), 1.0);
         QVERIFY(model.describeRow(59).contains(QStringLiteral("1 budget rejection")));
@@ -205,7 +213,8 @@ private Q_SLOTS:
         QVERIFY(world.flush());
 
         UsageSeriesModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setService(&world.service);
         model.setQuery(SubjectKind::Principal, subjectOf(alice), Metric::Calls, Window::Hour);
         QVERIFY(refreshed(model));
@@ -254,14 +263,16 @@ private Q_SLOTS:
 
         world.service.setMeter(nullptr);
         QVERIFY(!refreshed(model));
-        QVERIFY2(model.errorText().contains(QStringLiteral("start it")), qPrintable(model.errorText()));
+        QVERIFY2(model.errorText().contains(QStringLiteral("start it")),
+                 qPrintable(model.errorText()));
     }
 
     void formatsValuesInWords()
     {
         QCOMPARE(UsageSeriesModel::formatValue(Metric::Calls, 1), QStringLiteral("1 call"));
         QCOMPARE(UsageSeriesModel::formatValue(Metric::Rows, 12), QStringLiteral("12 rows"));
-        QCOMPARE(UsageSeriesModel::formatValue(Metric::Cost, 12.5), QStringLiteral("12.5 cost units"));
+        QCOMPARE(UsageSeriesModel::formatValue(Metric::Cost, 12.5),
+                 QStringLiteral("12.5 cost units"));
         QCOMPARE(UsageSeriesModel::formatValue(Metric::RateLimited, 2),
                  QStringLiteral("2 rate-limited calls"));
     }

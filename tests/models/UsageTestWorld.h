@@ -36,14 +36,15 @@ struct UsageTestWorld
     explicit UsageTestWorld(const limits::WindowBudgets &principalBudgets = {},
                             const limits::WindowBudgets &tenantBudgets = {})
     {
-        const QString path = QDir(tempRoot()).filePath(
-            QStringLiteral("usage-model-") + QUuid::createUuid().toString(QUuid::WithoutBraces)
-            + QStringLiteral("/usage.db"));
+        const QString path = QDir(tempRoot())
+                                 .filePath(QStringLiteral("usage-model-")
+                                           + QUuid::createUuid().toString(QUuid::WithoutBraces)
+                                           + QStringLiteral("/usage.db"));
         auto store = limits::SqliteUsageStore::open(path);
         if (!store)
             qFatal("usage store: %s", store.error().message.c_str());
-        meter = manualMeter(std::move(*store), principalBudgets, tenantBudgets,
-                            [this] { return now; });
+        meter =
+            manualMeter(std::move(*store), principalBudgets, tenantBudgets, [this] { return now; });
         if (!meter)
             qFatal("the usage meter did not start");
         service.setMeter(meter.get());

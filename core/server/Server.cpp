@@ -165,6 +165,8 @@ int Server::sessionCount() const
 UsageService *Server::usageService() const
 {
     return m_usageService;
+}
+
 ToolTesterService *Server::toolTesterService() const
 {
     return m_toolTester;

@@ -542,6 +542,75 @@ Result<std::int64_t> AuditQuery::count(const AuditFilter &filter) const
     return std::int64_t(sqlite3_column_int64(s.stmt, 0));
 }
 
+Result<std::optional<std::int64_t>> AuditQuery::seqAt(const AuditFilter &filter, std::int64_t offset,
+                                                      Order order) const
+{
+    if (offset < 0)
+        return std::optional<std::int64_t>();
+    const bool newest = order == Order::NewestFirst;
+    const bool seqRangeOnly = !drivingField(filter) && !filter.kind && filter.text.empty() && !filter.fromMs
+        && !filter.toMs;
+    if (m_pg) {
+        const Where w = whereClause(filter, std::nullopt, order, TimePlan::Index, Dialect::Postgres);
+        auto rows = m_pg->select(pgSql("SELECT seq FROM audit_records" + w.sql + " ORDER BY seq "
+                                       + (newest ? "DESC" : "ASC") + " LIMIT 1 OFFSET ?"),
+                                 [&] {
+                                     auto values = jsonValues(w.allValues());
+                                     values.emplace_back(offset);
+                                     return values;
+                                 }());
+        if (!rows)
+            return rows.takeError();
+        if (rows->rows.empty() || !rows->rows[0].at(0).is_number_integer())
+            return std::optional<std::int64_t>();
+        return std::optional<std::int64_t>(rows->rows[0][0].get<std::int64_t>());
+    }
+    sqlite3 *db = m_store->handle();
+    if (seqRangeOnly) {
+        Statement s;
+        if (auto p = prepare(db, path(),
+                             "SELECT (SELECT min(seq) FROM audit_records WHERE seq >= ?), "
+                             "(SELECT max(seq) FROM audit_records WHERE seq < ?)",
+                             { filter.fromSeq.value_or(std::numeric_limits<std::int64_t>::min()),
+                               filter.toSeq.value_or(std::numeric_limits<std::int64_t>::max()) },
+                             s);
+            !p)
+            return p.takeError();
+        if (sqlite3_step(s.stmt) != SQLITE_ROW)
+            return readError(db, path());
+        if (sqlite3_column_type(s.stmt, 0) == SQLITE_NULL || sqlite3_column_type(s.stmt, 1) == SQLITE_NULL)
+            return std::optional<std::int64_t>();
+        const std::int64_t lo = sqlite3_column_int64(s.stmt, 0), hi = sqlite3_column_int64(s.stmt, 1);
+        if (offset > hi - lo)
+            return std::optional<std::int64_t>();
+        return std::optional<std::int64_t>(newest ? hi - offset : lo + offset);
+    }
+    const auto time = chooseTimePlan(db, path(), filter, std::nullopt, order, Purpose::Page);
+    if (!time)
+        return time.error();
+    Where w = whereClause(filter, std::nullopt, order, *time);
+    w.values.emplace_back(offset);
+    Statement s;
+    if (auto p = prepare(db, path(),
+                         w.with + "SELECT seq FROM audit_records" + w.sql + " ORDER BY seq "
+                             + (newest ? "DESC" : "ASC") + " LIMIT 1 OFFSET ?",
+                         w.allValues(), s);
+        !p)
+        return p.takeError();
+    const int rc = sqlite3_step(s.stmt);
+    if (rc == SQLITE_DONE)
+        return std::optional<std::int64_t>();
+    if (rc != SQLITE_ROW)
+        return readError(db, path());
+    return std::optional<std::int64_t>(sqlite3_column_int64(s.stmt, 0));
+}
+
+void AuditQuery::interrupt() const
+{
+    if (m_store)
+        sqlite3_interrupt(m_store->handle());
+}
+
 Result<std::int64_t> AuditQuery::lastSeq() const
 {
     if (m_pg)

@@ -1,5 +1,6 @@
 #include "Server.h"
 
+#include "EmbeddedAuditService.h"
 #include "PolicyHistory.h"
 #include "approvals/ApprovalStore.h"
 #include "audit/AuditLog.h"
@@ -98,6 +99,7 @@ Server::Server(ServerConfig config, Options options, QObject *parent)
     : ServerInterface(parent)
     , m_config(std::move(config))
     , m_options(options)
+    , m_auditService(std::make_unique<EmbeddedAuditService>(m_config))
 {
     qRegisterMetaType<warden::RequestEvent>();
 }
@@ -455,6 +457,7 @@ void Server::teardown()
     if (m_engine && m_engine->usage)
         m_engine->usage->stop(); // the last usage reaches the store
     if (m_engine && m_engine->audit) {
+        m_auditService->setAuditLog(nullptr);
         Json record = Json::object();
         record["kind"] = std::string(audit::kind::ServerStop);
         if (auto r = m_engine->audit->appendAndWait(std::move(record)); !r)
@@ -472,6 +475,11 @@ QString Server::defaultAuditPath()
 limits::UsageMeter *Server::usageMeter() const
 {
     return m_engine ? m_engine->usage.get() : nullptr;
+}
+
+AuditService *Server::auditService() const
+{
+    return m_auditService.get();
 }
 
 audit::AuditLog *Server::auditLog() const
@@ -583,6 +591,7 @@ Status Server::openAudit()
     record["details"] = std::move(details);
     if (auto r = m_engine->audit->appendAndWait(std::move(record)); !r)
         return r.error();
+    m_auditService->setAuditLog(m_engine->audit);
     connect(
         m_engine->audit.get(), &audit::AuditLog::healthChanged, this,
         [this](bool healthy, const QString &problem) {

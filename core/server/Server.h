@@ -10,6 +10,7 @@
 
 namespace warden {
 
+class EmbeddedAuditService;
 class McpServer;
 struct Principal;
 class PolicyStore;
@@ -46,6 +47,7 @@ public:
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
+    AuditService *auditService() const override;
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
@@ -106,6 +108,7 @@ private:
     std::unique_ptr<auth::TokenValidator> m_tokens;
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;
+    std::unique_ptr<EmbeddedAuditService> m_auditService; // for the server's whole life
 };
 
 } // namespace warden

@@ -7,6 +7,8 @@
 
 namespace warden {
 
+class AuditService;
+
 // One answered JSON-RPC request, as the console's live request list shows it. Carries no
 // argument values: only what an operator needs to see that traffic flows.
 struct RequestEvent
@@ -51,6 +53,9 @@ public:
     virtual quint64 requestCount() const = 0; // JSON-RPC requests answered since start
     virtual quint64 errorCount() const = 0;   // of which protocol or tool errors
     virtual int sessionCount() const = 0;
+
+    // The audit trail's read side (viewer, verify, export); nullptr when not offered.
+    virtual AuditService *auditService() const { return nullptr; }
 
 public Q_SLOTS:
     virtual void start() = 0;

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AuditPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -176,10 +177,16 @@ QWidget *MainWindow::createPanel(Panel panel)
         m_serverPanel = new ServerPanel(m_status, m_stack);
         m_serverPanel->setObjectName(QStringLiteral("serverPanel"));
         return m_serverPanel;
+    case Panel::AuditLog:
+        if (AuditService *audit = m_status->server() ? m_status->server()->auditService() : nullptr) {
+            auto *auditPanel = new AuditPanel(audit, m_stack);
+            auditPanel->setObjectName(QStringLiteral("auditPanel"));
+            return auditPanel;
+        }
+        break;
     case Panel::DesktopClients:
     case Panel::Policy:
     case Panel::OAuth:
-    case Panel::AuditLog:
     case Panel::Budgets:
     case Panel::QueryTester:
     case Panel::Approvals:

@@ -65,6 +65,8 @@ public:
     Result<AuditPage> page(const AuditFilter &filter, std::optional<std::int64_t> after, int limit,
                            Order order) const;
     Result<std::optional<AuditRecord>> record(std::int64_t seq) const;
+    // With no filter but a seq range (SQLite) it is the range's span, in O(log n): a chain's
+    // seqs are gap-free (a store with a gap is damaged; verify says where).
     Result<std::int64_t> count(const AuditFilter &filter) const;
     // The seq of the record `offset` places into `filter`'s matches in `order` (0: the first
     // match), nullopt past the last one. A viewer jumps to any row with it, then pages on by

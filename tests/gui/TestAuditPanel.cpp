@@ -3,7 +3,7 @@
 #include "AuditPanel.h"
 #include "AuditTableModel.h"
 #include "Screenshot.h"
-#include "../models/AuditWorld.h"
+#include "../core/AuditWorld.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -16,8 +16,6 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
-
-#include <sqlite3.h>
 
 using namespace warden;
 using namespace warden::test;
@@ -232,13 +230,7 @@ private Q_SLOTS:
         QVERIFY(world.write(0, 80));
         world.log->close();
         // Someone edits record 42 behind the server's back.
-        sqlite3 *db = nullptr;
-        QCOMPARE(sqlite3_open(world.path.toUtf8().constData(), &db), SQLITE_OK);
-        const int rc = sqlite3_exec(
-            db, "UPDATE audit_records SET body = replace(body, 'tools/call', 'tools/list') WHERE seq = 42", nullptr,
-            nullptr, nullptr);
-        sqlite3_close(db);
-        QCOMPARE(rc, SQLITE_OK);
+        QVERIFY(world.tamper("UPDATE audit_records SET body = replace(body, 'tools/call', 'tools/list') WHERE seq = 42"));
 
         Viewer viewer(world.config);
         AuditPanel &panel = viewer.panel;

@@ -1,5 +1,5 @@
 #include "AuditTableModel.h"
-#include "AuditWorld.h"
+#include "../core/AuditWorld.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -4,8 +4,8 @@
 // known key (from the environment, as a server reads it), the configuration that names it,
 // and the embedded audit service over it.
 
-#include "../core/AuditQueryFixture.h"
-#include "../core/TestTempRoot.h"
+#include "AuditQueryFixture.h"
+#include "TestTempRoot.h"
 #include "audit/AuditLog.h"
 #include "audit/AuditQuery.h"
 #include "config/ServerConfig.h"
@@ -13,6 +13,8 @@
 
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sqlite3.h>
 
 #include <atomic>
 #include <memory>
@@ -100,6 +102,17 @@ public:
             after = page->next;
         } while (after);
         return out;
+    }
+
+    // Runs SQL on the store behind the writer's back (tampering); link SQLite::SQLite3.
+    bool tamper(const char *sql) const
+    {
+        sqlite3 *db = nullptr;
+        if (sqlite3_open(path.toUtf8().constData(), &db) != SQLITE_OK)
+            return false;
+        const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+        sqlite3_close(db);
+        return rc == SQLITE_OK;
     }
 
     QString path;

@@ -111,8 +111,9 @@ AuditPanel::AuditPanel(AuditService *service, QWidget *parent)
     m_table->horizontalHeader()->resizeSection(AuditTableModel::TimeColumn,
                                                metrics.horizontalAdvance(QStringLiteral("2026-11-22 23:59:59.999__")));
     m_table->horizontalHeader()->setSectionsMovable(true);
+    // Newest first, as the model starts: enabling sorting must not ask for another order.
+    m_table->horizontalHeader()->setSortIndicator(AuditTableModel::SeqColumn, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
-    m_table->sortByColumn(AuditTableModel::SeqColumn, Qt::DescendingOrder);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setObjectName(QStringLiteral("auditSplitter"));

@@ -16,8 +16,7 @@ bool isRedacted(const Json &value)
 }
 
 // Visits every redacted value with its JSON pointer.
-template<typename Fn>
-void walkRedacted(const Json &value, const std::string &pointer, const Fn &fn)
+template<typename Fn> void walkRedacted(const Json &value, const std::string &pointer, const Fn &fn)
 {
     if (value.is_object()) {
         for (auto it = value.begin(); it != value.end(); ++it)
@@ -59,16 +58,18 @@ void AuditDetailController::showRecord(std::int64_t seq)
     Q_EMIT recordChanged();
     if (seq <= 0 || !m_service)
         return;
-    m_recordId = m_service->fetchRecord(seq, this, [this](const Result<std::optional<audit::AuditRecord>> &r) {
-        m_recordId = 0;
-        if (!r)
-            m_error = QString::fromStdString(r.error().message);
-        else if (!*r)
-            m_error = tr("Record %1 is no longer in the trail (retention may have removed it).").arg(m_seq);
-        else
-            m_record = **r;
-        Q_EMIT recordChanged();
-    });
+    m_recordId = m_service->fetchRecord(
+        seq, this, [this](const Result<std::optional<audit::AuditRecord>> &r) {
+            m_recordId = 0;
+            if (!r)
+                m_error = QString::fromStdString(r.error().message);
+            else if (!*r)
+                m_error = tr("Record %1 is no longer in the trail (retention may have removed it).")
+                              .arg(m_seq);
+            else
+                m_record = **r;
+            Q_EMIT recordChanged();
+        });
 }
 
 QString AuditDetailController::text() const
@@ -88,9 +89,10 @@ QStringList AuditDetailController::redactedValues() const
 {
     QStringList out;
     if (m_record)
-        walkRedacted(m_record->body, {}, [&out](const std::string &pointer, const std::string &value) {
-            out << QString::fromStdString(pointer + " = " + value);
-        });
+        walkRedacted(m_record->body, {},
+                     [&out](const std::string &pointer, const std::string &value) {
+                         out << QString::fromStdString(pointer + " = " + value);
+                     });
     return out;
 }
 
@@ -118,14 +120,19 @@ void AuditDetailController::checkValue(const QString &value)
     m_checkId = m_service->hashValue(value, this, [this](const Result<std::string> &hmac) {
         m_checkId = 0;
         if (!hmac) {
-            setCheck(Check::Failed, tr("Cannot check the value: %1").arg(QString::fromStdString(hmac.error().message)));
+            setCheck(
+                Check::Failed,
+                tr("Cannot check the value: %1").arg(QString::fromStdString(hmac.error().message)));
             return;
         }
         const QStringList paths = m_record ? pathsOf(m_record->body, *hmac) : QStringList();
         if (paths.isEmpty())
-            setCheck(Check::NoMatch, tr("No match: the value is none of this record's redacted values."));
+            setCheck(Check::NoMatch,
+                     tr("No match: the value is none of this record's redacted values."));
         else
-            setCheck(Check::Match, tr("Match: the value is the one stored redacted at %1.").arg(paths.join(QStringLiteral(", "))));
+            setCheck(Check::Match,
+                     tr("Match: the value is the one stored redacted at %1.")
+                         .arg(paths.join(QStringLiteral(", "))));
     });
 }
 

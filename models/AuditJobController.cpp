@@ -55,40 +55,46 @@ void AuditJobController::startVerify()
                     end(Outcome::Cancelled, tr("Verification cancelled."));
                 else
                     end(Outcome::Failed,
-                        tr("Could not verify the chain: %1").arg(QString::fromStdString(report.error().message)));
+                        tr("Could not verify the chain: %1")
+                            .arg(QString::fromStdString(report.error().message)));
                 return;
             }
             m_done = m_total = report->records;
             if (report->intact) {
-                end(Outcome::Succeeded, tr("Chain intact: %L1 records (%2 to %3), %L4 signed checkpoints.")
-                                            .arg(report->records)
-                                            .arg(report->firstSeq)
-                                            .arg(report->lastSeq)
-                                            .arg(report->checkpoints));
+                end(Outcome::Succeeded,
+                    tr("Chain intact: %L1 records (%2 to %3), %L4 signed checkpoints.")
+                        .arg(report->records)
+                        .arg(report->firstSeq)
+                        .arg(report->lastSeq)
+                        .arg(report->checkpoints));
             } else {
                 m_brokenSeq = report->firstBadSeq;
-                end(Outcome::Failed, tr("Chain broken at record %1: %2")
-                                         .arg(report->firstBadSeq)
-                                         .arg(QString::fromStdString(report->problem)));
+                end(Outcome::Failed,
+                    tr("Chain broken at record %1: %2")
+                        .arg(report->firstBadSeq)
+                        .arg(QString::fromStdString(report->problem)));
             }
         });
 }
 
-void AuditJobController::startExport(const audit::AuditFilter &filter, audit::AuditExport::Format format,
-                                     const QString &path)
+void AuditJobController::startExport(const audit::AuditFilter &filter,
+                                     audit::AuditExport::Format format, const QString &path)
 {
     if (isRunning() || !m_service)
         return;
     const QString shown = QDir::toNativeSeparators(path);
     begin(Job::Export, tr("Exporting to %1…").arg(shown));
     m_id = m_service->exportRecords(
-        filter, format, path, this, [this](std::int64_t done, std::int64_t total) { onProgress(done, total); },
+        filter, format, path, this,
+        [this](std::int64_t done, std::int64_t total) { onProgress(done, total); },
         [this, shown](const Result<std::int64_t> &written) {
             if (!written) {
                 if (written.error().code == ErrorCode::Cancelled)
                     end(Outcome::Cancelled, tr("Export cancelled; %1 was not written.").arg(shown));
                 else
-                    end(Outcome::Failed, tr("Could not export: %1").arg(QString::fromStdString(written.error().message)));
+                    end(Outcome::Failed,
+                        tr("Could not export: %1")
+                            .arg(QString::fromStdString(written.error().message)));
                 return;
             }
             m_done = m_total = *written;
@@ -101,7 +107,8 @@ void AuditJobController::cancel()
     if (!isRunning())
         return;
     m_service->cancel(m_id);
-    end(Outcome::Cancelled, m_job == Job::Verify ? tr("Verification cancelled.") : tr("Export cancelled."));
+    end(Outcome::Cancelled,
+        m_job == Job::Verify ? tr("Verification cancelled.") : tr("Export cancelled."));
 }
 
 } // namespace warden

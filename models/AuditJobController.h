@@ -22,7 +22,8 @@ public:
     ~AuditJobController() override;
 
     void startVerify();
-    void startExport(const audit::AuditFilter &filter, audit::AuditExport::Format format, const QString &path);
+    void startExport(const audit::AuditFilter &filter, audit::AuditExport::Format format,
+                     const QString &path);
     void cancel();
 
     bool isRunning() const { return m_id != 0; }

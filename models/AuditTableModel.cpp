@@ -12,7 +12,8 @@ namespace {
 QString stringField(const Json &object, const char *key)
 {
     const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+    return it != object.end() && it->is_string() ? QString::fromStdString(it->get<std::string>())
+                                                 : QString();
 }
 
 audit::AuditQuery::Order opposite(audit::AuditQuery::Order order)
@@ -69,7 +70,8 @@ void AuditTableModel::cancelAll()
 {
     if (!m_service)
         return;
-    for (AuditService::RequestId id : { m_pinId, m_countId, m_tailId, m_pageFetch ? m_pageFetch->id : 0 })
+    for (AuditService::RequestId id :
+         { m_pinId, m_countId, m_tailId, m_pageFetch ? m_pageFetch->id : 0 })
         if (id)
             m_service->cancel(id);
     m_pinId = m_countId = m_tailId = 0;
@@ -98,27 +100,29 @@ void AuditTableModel::refresh()
     // Pin the trail as it is now: every later answer is about records up to this one.
     AuditService::PageRequest newest;
     newest.limit = 1;
-    m_pinId = m_service->fetchPage(newest, this, [this, generation](const Result<audit::AuditPage> &page) {
-        if (generation != m_generation)
-            return;
-        m_pinId = 0;
-        if (!page) {
-            setError(QString::fromStdString(page.error().message));
-            Q_EMIT loadingChanged();
-            return;
-        }
-        m_pinned = page->records.empty() ? 0 : page->records.front().seq;
-        m_pinKnown = true;
-        m_countId = m_service->fetchCount(pinnedFilter(), this, [this, generation](const Result<std::int64_t> &n) {
-            if (generation == m_generation)
-                onCount(n);
+    m_pinId = m_service->fetchPage(
+        newest, this, [this, generation](const Result<audit::AuditPage> &page) {
+            if (generation != m_generation)
+                return;
+            m_pinId = 0;
+            if (!page) {
+                setError(QString::fromStdString(page.error().message));
+                Q_EMIT loadingChanged();
+                return;
+            }
+            m_pinned = page->records.empty() ? 0 : page->records.front().seq;
+            m_pinKnown = true;
+            m_countId = m_service->fetchCount(pinnedFilter(), this,
+                                              [this, generation](const Result<std::int64_t> &n) {
+                                                  if (generation == m_generation)
+                                                      onCount(n);
+                                              });
+            AuditService::PageRequest first;
+            first.filter = pinnedFilter();
+            first.order = m_order;
+            first.limit = PageSize;
+            startPageFetch(first, 0, false);
         });
-        AuditService::PageRequest first;
-        first.filter = pinnedFilter();
-        first.order = m_order;
-        first.limit = PageSize;
-        startPageFetch(first, 0, false);
-    });
     Q_EMIT loadingChanged();
 }
 
@@ -134,7 +138,8 @@ bool AuditTableModel::isLoading() const
     return m_pinId || m_countId || m_pageFetch;
 }
 
-std::map<std::int64_t, AuditTableModel::Page>::const_iterator AuditTableModel::pageAt(std::int64_t row) const
+std::map<std::int64_t, AuditTableModel::Page>::const_iterator
+AuditTableModel::pageAt(std::int64_t row) const
 {
     auto it = m_pages.upper_bound(row);
     if (it == m_pages.begin())
@@ -171,7 +176,8 @@ void AuditTableModel::requestRow(std::int64_t row) const
     m_fetchScheduled = true;
     // data() is const and may run inside a paint: ask the store once control returns.
     auto *self = const_cast<AuditTableModel *>(this);
-    QMetaObject::invokeMethod(self, [self] { self->fetchWanted(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        self, [self] { self->fetchWanted(); }, Qt::QueuedConnection);
 }
 
 void AuditTableModel::fetchWanted()
@@ -187,7 +193,8 @@ void AuditTableModel::fetchWanted()
     // The loaded pages around the row: a page is fetched up to them, never over them.
     const auto next = m_pages.upper_bound(r);
     const auto prev = next == m_pages.begin() ? m_pages.end() : std::prev(next);
-    const std::int64_t prevEnd = prev == m_pages.end() ? 0 : prev->first + std::int64_t(prev->second.rows.size());
+    const std::int64_t prevEnd =
+        prev == m_pages.end() ? 0 : prev->first + std::int64_t(prev->second.rows.size());
     const std::int64_t nextStart = next == m_pages.end() ? m_rows : next->first;
 
     AuditService::PageRequest request;
@@ -221,7 +228,8 @@ void AuditTableModel::fetchWanted()
     }
 }
 
-void AuditTableModel::startPageFetch(AuditService::PageRequest request, std::int64_t start, bool reversed)
+void AuditTableModel::startPageFetch(AuditService::PageRequest request, std::int64_t start,
+                                     bool reversed)
 {
     const int generation = m_generation;
     PageFetch fetch;
@@ -229,13 +237,14 @@ void AuditTableModel::startPageFetch(AuditService::PageRequest request, std::int
     fetch.shift = m_shift;
     fetch.reversed = reversed;
     fetch.limit = request.limit;
-    fetch.id = m_service->fetchPage(request, this, [this, generation](const Result<audit::AuditPage> &page) {
-        if (generation != m_generation || !m_pageFetch)
-            return;
-        const PageFetch done = *m_pageFetch;
-        m_pageFetch.reset();
-        onPage(done, page);
-    });
+    fetch.id = m_service->fetchPage(request, this,
+                                    [this, generation](const Result<audit::AuditPage> &page) {
+                                        if (generation != m_generation || !m_pageFetch)
+                                            return;
+                                        const PageFetch done = *m_pageFetch;
+                                        m_pageFetch.reset();
+                                        onPage(done, page);
+                                    });
     m_pageFetch = fetch;
     Q_EMIT loadingChanged();
 }
@@ -346,37 +355,39 @@ void AuditTableModel::countTail()
     f.fromSeq = std::max(f.fromSeq.value_or(0), m_pinned + 1);
     f.toSeq = std::min(f.toSeq.value_or(kNoLimit), target + 1);
     const int generation = m_generation;
-    m_tailId = m_service->fetchCount(f, this, [this, generation, target](const Result<std::int64_t> &count) {
-        if (generation != m_generation)
-            return;
-        m_tailId = 0;
-        if (!count) {
-            setError(QString::fromStdString(count.error().message));
-            return;
-        }
-        const auto n = int(std::min<std::int64_t>(*count, std::numeric_limits<int>::max() - m_rows));
-        if (n > 0) {
-            if (m_order == audit::AuditQuery::Order::NewestFirst) {
-                // The newest rows go on top: every loaded row moves down by n.
-                beginInsertRows({}, 0, n - 1);
-                std::map<std::int64_t, Page> shifted;
-                for (auto &[start, page] : m_pages)
-                    shifted.emplace(start + n, std::move(page));
-                m_pages = std::move(shifted);
-                m_shift += n;
-                if (m_wanted >= 0)
-                    m_wanted += n;
-            } else {
-                beginInsertRows({}, m_rows, m_rows + n - 1);
+    m_tailId = m_service->fetchCount(
+        f, this, [this, generation, target](const Result<std::int64_t> &count) {
+            if (generation != m_generation)
+                return;
+            m_tailId = 0;
+            if (!count) {
+                setError(QString::fromStdString(count.error().message));
+                return;
             }
-            m_rows += n;
-            m_total = m_rows;
-            endInsertRows();
-        }
-        m_pinned = target;
-        Q_EMIT countChanged();
-        countTail();
-    });
+            const auto n =
+                int(std::min<std::int64_t>(*count, std::numeric_limits<int>::max() - m_rows));
+            if (n > 0) {
+                if (m_order == audit::AuditQuery::Order::NewestFirst) {
+                    // The newest rows go on top: every loaded row moves down by n.
+                    beginInsertRows({}, 0, n - 1);
+                    std::map<std::int64_t, Page> shifted;
+                    for (auto &[start, page] : m_pages)
+                        shifted.emplace(start + n, std::move(page));
+                    m_pages = std::move(shifted);
+                    m_shift += n;
+                    if (m_wanted >= 0)
+                        m_wanted += n;
+                } else {
+                    beginInsertRows({}, m_rows, m_rows + n - 1);
+                }
+                m_rows += n;
+                m_total = m_rows;
+                endInsertRows();
+            }
+            m_pinned = target;
+            Q_EMIT countChanged();
+            countTail();
+        });
 }
 
 void AuditTableModel::setError(const QString &error)
@@ -390,7 +401,8 @@ void AuditTableModel::setError(const QString &error)
 AuditTableModel::Row AuditTableModel::rowOf(const audit::AuditRecord &record)
 {
     const Json &b = record.body;
-    const Json principal = b.contains("principal") && b["principal"].is_object() ? b["principal"] : Json::object();
+    const Json principal =
+        b.contains("principal") && b["principal"].is_object() ? b["principal"] : Json::object();
     Row row;
     row.seq = record.seq;
     row.timeMs = record.timeMs();
@@ -440,7 +452,8 @@ QVariant AuditTableModel::data(const QModelIndex &index, int role) const
         case SeqColumn:
             return qint64(row->seq);
         case TimeColumn:
-            return QDateTime::fromMSecsSinceEpoch(row->timeMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
+            return QDateTime::fromMSecsSinceEpoch(row->timeMs)
+                .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz"));
         case KindColumn:
             return row->kind;
         case PrincipalColumn:
@@ -454,7 +467,8 @@ QVariant AuditTableModel::data(const QModelIndex &index, int role) const
         case ErrorCodeColumn:
             return row->errorCode;
         case DurationColumn:
-            return row->durationUs < 0 ? QString() : RequestLogModel::formatDuration(row->durationUs);
+            return row->durationUs < 0 ? QString()
+                                       : RequestLogModel::formatDuration(row->durationUs);
         case ColumnCount:
             break;
         }
@@ -508,7 +522,8 @@ QVariant AuditTableModel::headerData(int section, Qt::Orientation orientation, i
 Qt::ItemFlags AuditTableModel::flags(const QModelIndex &index) const
 {
     // Read-only: nothing here edits or deletes a record.
-    return index.isValid() ? Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren : Qt::NoItemFlags;
+    return index.isValid() ? Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren
+                           : Qt::NoItemFlags;
 }
 
 void AuditTableModel::sort(int column, Qt::SortOrder order)

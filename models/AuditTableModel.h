@@ -40,8 +40,8 @@ public:
     enum Role {
         OutcomeRole = RequestLogModel::OutcomeRole, // QString, on every column ("" when none)
         IsErrorRole = RequestLogModel::IsErrorRole, // bool: the outcome is an error
-        SeqRole = Qt::UserRole + 10,                // qint64; 0 while the row is not loaded
-        LoadedRole,                                 // bool
+        SeqRole = Qt::UserRole + 10, // qint64; 0 while the row is not loaded
+        LoadedRole, // bool
     };
     Q_ENUM(Role)
 
@@ -76,7 +76,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     // Seq and time sort (newest or oldest first); the other columns do not.
     void sort(int column, Qt::SortOrder order) override;
@@ -136,7 +137,7 @@ private:
     std::int64_t m_pinned = 0; // records with seq <= m_pinned are shown
     bool m_pinKnown = false;
     std::optional<std::int64_t> m_total;
-    int m_rows = 0;         // rowCount(): the total once counted, the loaded prefix before
+    int m_rows = 0; // rowCount(): the total once counted, the loaded prefix before
     bool m_moreBeforeCount = false; // before the count: whether the prefix goes on
     std::map<std::int64_t, Page> m_pages; // first row -> page, never overlapping
     std::int64_t m_shift = 0; // rows the tail has put before the existing ones so far

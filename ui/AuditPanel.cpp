@@ -40,8 +40,9 @@ const QString FollowKey = QStringLiteral("AuditPanel/follow");
 std::optional<std::int64_t> parseTime(const QString &typed)
 {
     const QString text = typed.trimmed();
-    for (const QString &format : { QStringLiteral("yyyy-MM-dd HH:mm:ss"), QStringLiteral("yyyy-MM-dd HH:mm"),
-                                   QStringLiteral("yyyy-MM-dd") }) {
+    for (const QString &format :
+         { QStringLiteral("yyyy-MM-dd HH:mm:ss"), QStringLiteral("yyyy-MM-dd HH:mm"),
+           QStringLiteral("yyyy-MM-dd") }) {
         const QDateTime t = QDateTime::fromString(text, format);
         if (t.isValid())
             return t.toMSecsSinceEpoch();
@@ -107,9 +108,11 @@ AuditPanel::AuditPanel(AuditService *service, QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->horizontalHeader()->setStretchLastSection(true);
     const QFontMetrics metrics = m_table->fontMetrics();
-    m_table->horizontalHeader()->resizeSection(AuditTableModel::SeqColumn, metrics.horizontalAdvance(QStringLiteral("0000000000")));
-    m_table->horizontalHeader()->resizeSection(AuditTableModel::TimeColumn,
-                                               metrics.horizontalAdvance(QStringLiteral("2026-11-22 23:59:59.999__")));
+    m_table->horizontalHeader()->resizeSection(
+        AuditTableModel::SeqColumn, metrics.horizontalAdvance(QStringLiteral("0000000000")));
+    m_table->horizontalHeader()->resizeSection(
+        AuditTableModel::TimeColumn,
+        metrics.horizontalAdvance(QStringLiteral("2026-11-22 23:59:59.999__")));
     m_table->horizontalHeader()->setSectionsMovable(true);
     // Newest first, as the model starts: enabling sorting must not ask for another order.
     m_table->horizontalHeader()->setSortIndicator(AuditTableModel::SeqColumn, Qt::DescendingOrder);
@@ -135,11 +138,12 @@ AuditPanel::AuditPanel(AuditService *service, QWidget *parent)
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_detail->showRecord(0); });
     // Records the tail puts on top must not push what the operator reads out of sight.
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first, int last) {
-        QScrollBar *bar = m_table->verticalScrollBar();
-        if (first == 0 && bar->value() > 0 && m_model->totalCount())
-            bar->setValue(bar->value() + (last - first + 1));
-    });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) {
+                QScrollBar *bar = m_table->verticalScrollBar();
+                if (first == 0 && bar->value() > 0 && m_model->totalCount())
+                    bar->setValue(bar->value() + (last - first + 1));
+            });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &AuditPanel::onCurrentRowChanged);
     connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
@@ -149,8 +153,9 @@ AuditPanel::AuditPanel(AuditService *service, QWidget *parent)
                     const QSignalBlocker block(m_table->horizontalHeader());
                     m_table->horizontalHeader()->setSortIndicator(
                         AuditTableModel::SeqColumn,
-                        m_model->order() == audit::AuditQuery::Order::NewestFirst ? Qt::DescendingOrder
-                                                                                  : Qt::AscendingOrder);
+                        m_model->order() == audit::AuditQuery::Order::NewestFirst
+                            ? Qt::DescendingOrder
+                            : Qt::AscendingOrder);
                 }
             });
     connect(m_detail, &AuditDetailController::recordChanged, this, &AuditPanel::onRecordChanged);
@@ -222,12 +227,13 @@ QWidget *AuditPanel::createHeader()
     connect(m_refreshButton, &QPushButton::clicked, m_model, &AuditTableModel::refresh);
     m_verifyButton = new QPushButton(tr("&Verify chain"), header);
     m_verifyButton->setObjectName(QStringLiteral("verifyButton"));
-    m_verifyButton->setToolTip(
-        tr("Check every record's hash and MAC and every signed checkpoint: any edit, deletion or insertion shows"));
+    m_verifyButton->setToolTip(tr("Check every record's hash and MAC and every signed checkpoint: "
+                                  "any edit, deletion or insertion shows"));
     connect(m_verifyButton, &QPushButton::clicked, this, &AuditPanel::startVerify);
     m_exportButton = new QPushButton(tr("E&xport…"), header);
     m_exportButton->setObjectName(QStringLiteral("exportButton"));
-    m_exportButton->setToolTip(tr("Write the records the filter selects to a JSON Lines or CSV file (Ctrl+E)"));
+    m_exportButton->setToolTip(
+        tr("Write the records the filter selects to a JSON Lines or CSV file (Ctrl+E)"));
     connect(m_exportButton, &QPushButton::clicked, this, &AuditPanel::startExport);
     for (QPushButton *b : { m_refreshButton, m_verifyButton, m_exportButton })
         row->addWidget(b, 0, Qt::AlignVCenter);
@@ -317,8 +323,8 @@ QWidget *AuditPanel::createDetailPane()
     m_checkEdit = new QLineEdit(pane);
     m_checkEdit->setObjectName(QStringLiteral("checkEdit"));
     m_checkEdit->setPlaceholderText(tr("a value you know, e.g. an e-mail address"));
-    m_checkEdit->setToolTip(
-        tr("Compares the value's keyed HMAC with the record's redacted values; the value itself is not stored"));
+    m_checkEdit->setToolTip(tr("Compares the value's keyed HMAC with the record's redacted values; "
+                               "the value itself is not stored"));
     checkRow->addWidget(buddyLabel(tr("Known val&ue:"), m_checkEdit, pane));
     checkRow->addWidget(m_checkEdit, 1);
     m_checkButton = new QPushButton(tr("Chec&k"), pane);
@@ -381,14 +387,16 @@ void AuditPanel::createShortcuts()
 std::optional<audit::AuditFilter> AuditPanel::typedFilter()
 {
     audit::AuditFilter f;
-    for (auto [edit, into] : { std::pair { m_fromEdit, &f.fromMs }, std::pair { m_untilEdit, &f.toMs } }) {
+    for (auto [edit, into] :
+         { std::pair { m_fromEdit, &f.fromMs }, std::pair { m_untilEdit, &f.toMs } }) {
         if (edit->text().trimmed().isEmpty())
             continue;
         *into = parseTime(edit->text());
         if (!*into) {
-            m_errorLabel->setText(tr("Cannot read the time \"%1\": write it as 2026-11-22 14:30 (local time) or "
-                                     "2026-11-22.")
-                                      .arg(edit->text().trimmed()));
+            m_errorLabel->setText(
+                tr("Cannot read the time \"%1\": write it as 2026-11-22 14:30 (local time) or "
+                   "2026-11-22.")
+                    .arg(edit->text().trimmed()));
             m_errorLabel->show();
             return std::nullopt;
         }
@@ -416,8 +424,8 @@ void AuditPanel::applyFilter()
 
 void AuditPanel::clearFilter()
 {
-    for (QLineEdit *e : { m_fromEdit, m_untilEdit, m_textEdit, m_principalEdit, m_tenantEdit, m_toolEdit,
-                          m_errorCodeEdit })
+    for (QLineEdit *e : { m_fromEdit, m_untilEdit, m_textEdit, m_principalEdit, m_tenantEdit,
+                          m_toolEdit, m_errorCodeEdit })
         e->clear();
     const QSignalBlocker block(m_outcomeBox);
     m_outcomeBox->setCurrentIndex(0);
@@ -470,9 +478,10 @@ void AuditPanel::onRecordChanged()
     if (m_detail->hasRecord() && !canCheck)
         m_checkLabel->setText(tr("This record holds no redacted values."));
     else if (canCheck)
-        m_checkLabel->setText(m_detail->redactedValues().size() == 1
-                                  ? tr("1 redacted value in this record.")
-                                  : tr("%1 redacted values in this record.").arg(m_detail->redactedValues().size()));
+        m_checkLabel->setText(
+            m_detail->redactedValues().size() == 1
+                ? tr("1 redacted value in this record.")
+                : tr("%1 redacted values in this record.").arg(m_detail->redactedValues().size()));
     else
         m_checkLabel->clear();
 }
@@ -490,10 +499,11 @@ void AuditPanel::onCheckChanged()
     m_checkLabel->setText(m_detail->checkText());
     QPalette pal = m_checkLabel->palette();
     const auto state = m_detail->checkState();
-    pal.setColor(QPalette::WindowText, state == AuditDetailController::Check::Match ? OutcomeDelegate::okColor(palette())
-                                           : state == AuditDetailController::Check::Checking
-                                           ? palette().color(QPalette::WindowText)
-                                           : OutcomeDelegate::errorColor(palette()));
+    pal.setColor(QPalette::WindowText,
+                 state == AuditDetailController::Check::Match ? OutcomeDelegate::okColor(palette())
+                     : state == AuditDetailController::Check::Checking
+                     ? palette().color(QPalette::WindowText)
+                     : OutcomeDelegate::errorColor(palette()));
     m_checkLabel->setPalette(pal);
 }
 
@@ -507,14 +517,17 @@ void AuditPanel::startExport()
     if (m_jobs->isRunning())
         return;
     const QString suggested = QDir::home().filePath(
-        QStringLiteral("warden-audit-%1.jsonl").arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
-    const QString path = m_exportTarget ? m_exportTarget(this)
-                                        : QFileDialog::getSaveFileName(this, tr("Export audit records"), suggested,
-                                                                       tr("JSON Lines (*.jsonl);;CSV (*.csv)"));
+        QStringLiteral("warden-audit-%1.jsonl")
+            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm"))));
+    const QString path = m_exportTarget
+        ? m_exportTarget(this)
+        : QFileDialog::getSaveFileName(this, tr("Export audit records"), suggested,
+                                       tr("JSON Lines (*.jsonl);;CSV (*.csv)"));
     if (path.isEmpty())
         return;
-    const auto format = path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) ? audit::AuditExport::Format::Csv
-                                                                                   : audit::AuditExport::Format::Jsonl;
+    const auto format = path.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive)
+        ? audit::AuditExport::Format::Csv
+        : audit::AuditExport::Format::Jsonl;
     m_jobs->startExport(m_model->filter(), format, path);
 }
 
@@ -529,7 +542,10 @@ void AuditPanel::onJobProgress()
     if (m_jobs->total() > 0) {
         m_progress->setRange(0, 1000);
         m_progress->setValue(int(m_jobs->done() * 1000 / m_jobs->total()));
-        m_jobLabel->setText(tr("%1 %L2 of %L3 records.").arg(m_jobs->statusText()).arg(m_jobs->done()).arg(m_jobs->total()));
+        m_jobLabel->setText(tr("%1 %L2 of %L3 records.")
+                                .arg(m_jobs->statusText())
+                                .arg(m_jobs->done())
+                                .arg(m_jobs->total()));
     } else {
         m_progress->setRange(0, 0); // busy until the total is known
         m_jobLabel->setText(m_jobs->statusText());

@@ -25,8 +25,7 @@ class AuditService : public QObject
     Q_OBJECT
 public:
     using RequestId = quint64;
-    template<typename T>
-    using Reply = std::function<void(const Result<T> &)>;
+    template<typename T> using Reply = std::function<void(const Result<T> &)>;
     // (done, total) of a long job, now and then on the GUI thread.
     using Progress = std::function<void(std::int64_t done, std::int64_t total)>;
 
@@ -46,19 +45,24 @@ public:
     // Where the trail is read from, for the panel's header ("SQLite /path/audit.db").
     virtual QString storeDescription() const = 0;
 
-    virtual RequestId fetchPage(const PageRequest &request, QObject *context, Reply<audit::AuditPage> reply) = 0;
-    virtual RequestId fetchCount(const audit::AuditFilter &filter, QObject *context, Reply<std::int64_t> reply) = 0;
+    virtual RequestId fetchPage(const PageRequest &request, QObject *context,
+                                Reply<audit::AuditPage> reply) = 0;
+    virtual RequestId fetchCount(const audit::AuditFilter &filter, QObject *context,
+                                 Reply<std::int64_t> reply) = 0;
     virtual RequestId fetchRecord(std::int64_t seq, QObject *context,
                                   Reply<std::optional<audit::AuditRecord>> reply) = 0;
     // "hmac-sha256:<hex>" of `value` under the trail's value key: what a redacted argument
     // holding it was stored as.
-    virtual RequestId hashValue(const QString &value, QObject *context, Reply<std::string> reply) = 0;
+    virtual RequestId hashValue(const QString &value, QObject *context,
+                                Reply<std::string> reply) = 0;
     // The whole chain, with the audit key. A cancelled run answers ErrorCode::Cancelled.
-    virtual RequestId verify(QObject *context, Progress progress, Reply<audit::AuditVerifier::Report> reply) = 0;
+    virtual RequestId verify(QObject *context, Progress progress,
+                             Reply<audit::AuditVerifier::Report> reply) = 0;
     // The records `filter` selects, oldest first, written to `path` (replaced only once the
     // export is complete). Answers the number of records written.
-    virtual RequestId exportRecords(const audit::AuditFilter &filter, audit::AuditExport::Format format,
-                                    const QString &path, QObject *context, Progress progress,
+    virtual RequestId exportRecords(const audit::AuditFilter &filter,
+                                    audit::AuditExport::Format format, const QString &path,
+                                    QObject *context, Progress progress,
                                     Reply<std::int64_t> reply) = 0;
     // Drops a request: its reply never comes (a running query or job stops early).
     virtual void cancel(RequestId id) = 0;

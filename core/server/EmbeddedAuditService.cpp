@@ -205,9 +205,10 @@ Result<std::unique_ptr<audit::AuditQuery>> EmbeddedAuditService::openQuery() con
     if (m_config.audit.store == AuditConfig::Store::Sqlite) {
         const QString path = Server::auditPath(m_config);
         if (!QFileInfo::exists(path))
-            return Error(ErrorCode::NotFound,
-                         "there is no audit trail at " + path.toStdString()
-                             + " yet: start the server once, or point audit.path at an existing trail");
+            return Error(
+                ErrorCode::NotFound,
+                "there is no audit trail at " + path.toStdString()
+                    + " yet: start the server once, or point audit.path at an existing trail");
         return audit::AuditQuery::open(path);
     }
     auto store = Server::openPgAuditStore(m_config, false);
@@ -235,9 +236,11 @@ Result<audit::AuditKeys> EmbeddedAuditService::keys()
     }
     if (m_config.secrets.auditKeyRef.isEmpty())
         return Error(ErrorCode::ConfigInvalid,
-                     "the audit key is not configured (secrets.audit_key) and the server is not running: start the "
+                     "the audit key is not configured (secrets.audit_key) and the server is not "
+                     "running: start the "
                      "server, or configure the key (docs/audit.md, \"Keys\")");
-    auto configured = Server::auditKeys(m_config); // the keychain may take a moment: a lane's thread
+    auto configured =
+        Server::auditKeys(m_config); // the keychain may take a moment: a lane's thread
     if (!configured)
         return configured.takeError();
     std::lock_guard lock(m_keysMutex);
@@ -265,33 +268,35 @@ AuditService::RequestId EmbeddedAuditService::submit(
     auto cancelled = std::make_shared<std::atomic<bool>>(false);
     m_pending.emplace(id, Pending { kind, cancelled });
     QPointer<QObject> guard(context);
-    lane(kind).post({ id, cancelled, [this, id, cancelled, guard, reply = std::move(reply),
-                                      work = std::move(work)](Lane &l) {
-                         auto result = std::make_shared<Result<T>>(work(l, *cancelled));
-                         if (cancelled->load())
-                             return;
-                         QMetaObject::invokeMethod(
-                             this,
-                             [this, id, guard, reply, result] {
-                                 if (stillWanted(id, true) && guard)
-                                     reply(*result);
-                             },
-                             Qt::QueuedConnection);
-                     } });
+    lane(kind).post(
+        { id, cancelled,
+          [this, id, cancelled, guard, reply = std::move(reply), work = std::move(work)](Lane &l) {
+              auto result = std::make_shared<Result<T>>(work(l, *cancelled));
+              if (cancelled->load())
+                  return;
+              QMetaObject::invokeMethod(
+                  this,
+                  [this, id, guard, reply, result] {
+                      if (stillWanted(id, true) && guard)
+                          reply(*result);
+                  },
+                  Qt::QueuedConnection);
+          } });
     return id;
 }
 
-std::function<bool(std::int64_t, std::int64_t)> EmbeddedAuditService::progressRelay(RequestId id, QObject *context,
-                                                                                     Progress progress,
-                                                                                     const std::atomic<bool> &cancelled)
+std::function<bool(std::int64_t, std::int64_t)>
+EmbeddedAuditService::progressRelay(RequestId id, QObject *context, Progress progress,
+                                    const std::atomic<bool> &cancelled)
 {
     auto timer = std::make_shared<QElapsedTimer>();
     QPointer<QObject> guard(context);
-    return [this, id, guard, progress = std::move(progress), timer, &cancelled](std::int64_t done,
-                                                                                 std::int64_t total) {
+    return [this, id, guard, progress = std::move(progress), timer,
+            &cancelled](std::int64_t done, std::int64_t total) {
         if (cancelled.load())
             return false;
-        if (progress && (!timer->isValid() || timer->elapsed() >= ProgressIntervalMs || done == total)) {
+        if (progress
+            && (!timer->isValid() || timer->elapsed() >= ProgressIntervalMs || done == total)) {
             timer->start();
             QMetaObject::invokeMethod(
                 this,
@@ -305,7 +310,8 @@ std::function<bool(std::int64_t, std::int64_t)> EmbeddedAuditService::progressRe
     };
 }
 
-AuditService::RequestId EmbeddedAuditService::fetchPage(const PageRequest &request, QObject *context,
+AuditService::RequestId EmbeddedAuditService::fetchPage(const PageRequest &request,
+                                                        QObject *context,
                                                         Reply<audit::AuditPage> reply)
 {
     return submit<audit::AuditPage>(
@@ -324,7 +330,8 @@ AuditService::RequestId EmbeddedAuditService::fetchPage(const PageRequest &reque
                 if (!*start)
                     return audit::AuditPage {};
                 // The page starts at that record: `after` is exclusive.
-                after = request.order == audit::AuditQuery::Order::NewestFirst ? **start + 1 : **start - 1;
+                after = request.order == audit::AuditQuery::Order::NewestFirst ? **start + 1
+                                                                               : **start - 1;
             }
             auto page = (*q)->page(request.filter, after, request.limit, request.order);
             if (!page)
@@ -333,23 +340,26 @@ AuditService::RequestId EmbeddedAuditService::fetchPage(const PageRequest &reque
         });
 }
 
-AuditService::RequestId EmbeddedAuditService::fetchCount(const audit::AuditFilter &filter, QObject *context,
+AuditService::RequestId EmbeddedAuditService::fetchCount(const audit::AuditFilter &filter,
+                                                         QObject *context,
                                                          Reply<std::int64_t> reply)
 {
-    return submit<std::int64_t>(LaneKind::Counts, context, std::move(reply),
-                                [filter](Lane &l, const std::atomic<bool> &) -> Result<std::int64_t> {
-                                    auto q = l.query();
-                                    if (!q)
-                                        return q.takeError();
-                                    auto n = (*q)->count(filter);
-                                    if (!n)
-                                        l.dropQuery();
-                                    return n;
-                                });
+    return submit<std::int64_t>(
+        LaneKind::Counts, context, std::move(reply),
+        [filter](Lane &l, const std::atomic<bool> &) -> Result<std::int64_t> {
+            auto q = l.query();
+            if (!q)
+                return q.takeError();
+            auto n = (*q)->count(filter);
+            if (!n)
+                l.dropQuery();
+            return n;
+        });
 }
 
-AuditService::RequestId EmbeddedAuditService::fetchRecord(std::int64_t seq, QObject *context,
-                                                          Reply<std::optional<audit::AuditRecord>> reply)
+AuditService::RequestId
+EmbeddedAuditService::fetchRecord(std::int64_t seq, QObject *context,
+                                  Reply<std::optional<audit::AuditRecord>> reply)
 {
     return submit<std::optional<audit::AuditRecord>>(
         LaneKind::Pages, context, std::move(reply),
@@ -368,8 +378,8 @@ AuditService::RequestId EmbeddedAuditService::hashValue(const QString &value, QO
                                                         Reply<std::string> reply)
 {
     return submit<std::string>(LaneKind::Pages, context, std::move(reply),
-                               [this, text = value.toStdString()](Lane &, const std::atomic<bool> &)
-                                   -> Result<std::string> {
+                               [this, text = value.toStdString()](
+                                   Lane &, const std::atomic<bool> &) -> Result<std::string> {
                                    auto k = keys();
                                    if (!k)
                                        return k.takeError();
@@ -388,13 +398,16 @@ AuditService::RequestId EmbeddedAuditService::verify(QObject *context, Progress 
             auto k = keys();
             if (!k)
                 return k.takeError();
-            if (m_config.audit.store == AuditConfig::Store::Sqlite && !QFileInfo::exists(Server::auditPath(m_config)))
-                return Error(ErrorCode::NotFound, "there is no audit trail at "
-                                                      + Server::auditPath(m_config).toStdString() + " to verify yet");
+            if (m_config.audit.store == AuditConfig::Store::Sqlite
+                && !QFileInfo::exists(Server::auditPath(m_config)))
+                return Error(ErrorCode::NotFound,
+                             "there is no audit trail at "
+                                 + Server::auditPath(m_config).toStdString() + " to verify yet");
             auto store = Server::openAuditStore(m_config, false);
             if (!store)
                 return store.takeError();
-            auto report = audit::AuditVerifier::verify(**store, *k, progressRelay(id, guard, progress, cancelled));
+            auto report = audit::AuditVerifier::verify(
+                **store, *k, progressRelay(id, guard, progress, cancelled));
             if (report && cancelled.load())
                 return Error(ErrorCode::Cancelled, "verification was cancelled");
             return report;
@@ -402,23 +415,26 @@ AuditService::RequestId EmbeddedAuditService::verify(QObject *context, Progress 
 }
 
 AuditService::RequestId EmbeddedAuditService::exportRecords(const audit::AuditFilter &filter,
-                                                            audit::AuditExport::Format format, const QString &path,
-                                                            QObject *context, Progress progress,
+                                                            audit::AuditExport::Format format,
+                                                            const QString &path, QObject *context,
+                                                            Progress progress,
                                                             Reply<std::int64_t> reply)
 {
     const RequestId id = m_nextId;
     return submit<std::int64_t>(
         LaneKind::Jobs, context, std::move(reply),
-        [this, id, filter, format, path, guard = QPointer<QObject>(context), progress = std::move(progress)](
+        [this, id, filter, format, path, guard = QPointer<QObject>(context),
+         progress = std::move(progress)](
             Lane &l, const std::atomic<bool> &cancelled) -> Result<std::int64_t> {
             auto q = l.query();
             if (!q)
                 return q.takeError();
             QSaveFile out(path); // the old file stays until the new one is complete
             if (!out.open(QIODevice::WriteOnly))
-                return Error(ErrorCode::IoError, "cannot write " + path.toStdString() + ": "
-                                                     + out.errorString().toStdString()
-                                                     + "; choose a folder you can write to");
+                return Error(ErrorCode::IoError,
+                             "cannot write " + path.toStdString() + ": "
+                                 + out.errorString().toStdString()
+                                 + "; choose a folder you can write to");
             auto written = audit::AuditExport::write(**q, filter, format, out,
                                                      progressRelay(id, guard, progress, cancelled));
             if (!written) {
@@ -428,8 +444,9 @@ AuditService::RequestId EmbeddedAuditService::exportRecords(const audit::AuditFi
                 return written;
             }
             if (!out.commit())
-                return Error(ErrorCode::IoError, "cannot write " + path.toStdString() + ": "
-                                                     + out.errorString().toStdString());
+                return Error(ErrorCode::IoError,
+                             "cannot write " + path.toStdString() + ": "
+                                 + out.errorString().toStdString());
             return written;
         });
 }

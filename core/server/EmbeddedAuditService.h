@@ -14,7 +14,9 @@
 
 namespace warden {
 
-namespace audit { class AuditLog; }
+namespace audit {
+class AuditLog;
+}
 
 // The audit service over the configured store, in this process. Reads through its own
 // read-only connections on worker threads, so it works whether the server runs or not, as
@@ -29,7 +31,7 @@ class EmbeddedAuditService final : public AuditService
     Q_OBJECT
 public:
     static constexpr int PollIntervalMs = 1000; // the tail without a writer in this process
-    static constexpr int CoalesceMs = 200;      // the tail while this process writes
+    static constexpr int CoalesceMs = 200; // the tail while this process writes
     static constexpr int ProgressIntervalMs = 100;
 
     explicit EmbeddedAuditService(ServerConfig config, QObject *parent = nullptr);
@@ -39,14 +41,18 @@ public:
     void setAuditLog(const std::shared_ptr<audit::AuditLog> &log);
 
     QString storeDescription() const override;
-    RequestId fetchPage(const PageRequest &request, QObject *context, Reply<audit::AuditPage> reply) override;
-    RequestId fetchCount(const audit::AuditFilter &filter, QObject *context, Reply<std::int64_t> reply) override;
+    RequestId fetchPage(const PageRequest &request, QObject *context,
+                        Reply<audit::AuditPage> reply) override;
+    RequestId fetchCount(const audit::AuditFilter &filter, QObject *context,
+                         Reply<std::int64_t> reply) override;
     RequestId fetchRecord(std::int64_t seq, QObject *context,
                           Reply<std::optional<audit::AuditRecord>> reply) override;
     RequestId hashValue(const QString &value, QObject *context, Reply<std::string> reply) override;
-    RequestId verify(QObject *context, Progress progress, Reply<audit::AuditVerifier::Report> reply) override;
-    RequestId exportRecords(const audit::AuditFilter &filter, audit::AuditExport::Format format, const QString &path,
-                            QObject *context, Progress progress, Reply<std::int64_t> reply) override;
+    RequestId verify(QObject *context, Progress progress,
+                     Reply<audit::AuditVerifier::Report> reply) override;
+    RequestId exportRecords(const audit::AuditFilter &filter, audit::AuditExport::Format format,
+                            const QString &path, QObject *context, Progress progress,
+                            Reply<std::int64_t> reply) override;
     void cancel(RequestId id) override;
     void setLiveUpdates(bool on) override;
 
@@ -64,8 +70,9 @@ private:
     RequestId submit(LaneKind kind, QObject *context, Reply<T> reply,
                      std::function<Result<T>(Lane &lane, const std::atomic<bool> &cancelled)> work);
     // Throttled progress from a lane's thread to `progress` on the GUI thread.
-    std::function<bool(std::int64_t, std::int64_t)> progressRelay(RequestId id, QObject *context, Progress progress,
-                                                                  const std::atomic<bool> &cancelled);
+    std::function<bool(std::int64_t, std::int64_t)>
+    progressRelay(RequestId id, QObject *context, Progress progress,
+                  const std::atomic<bool> &cancelled);
     // GUI thread: whether `id` is still wanted (forgets it when `finished`).
     bool stillWanted(RequestId id, bool finished);
 

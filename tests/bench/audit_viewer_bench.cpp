@@ -56,8 +56,10 @@ namespace {
 constexpr const char *kSecret = "audit-viewer-bench-secret-0123456789";
 constexpr std::int64_t kBaseMs = 1'780'000'000'000;
 constexpr std::int64_t kSpanMs = 100LL * 86'400'000; // 100 days of history
-const char *const kTools[] = { "db_query", "db_get", "db_aggregate", "db_explain", "db_describe_schema", "db_sql" };
-const char *const kCodes[] = { "QUERY_TIMEOUT", "BUDGET_EXCEEDED", "FIELD_NOT_ALLOWED", "RATE_LIMITED" };
+const char *const kTools[] = { "db_query",           "db_get", "db_aggregate", "db_explain",
+                               "db_describe_schema", "db_sql" };
+const char *const kCodes[] = { "QUERY_TIMEOUT", "BUDGET_EXCEEDED", "FIELD_NOT_ALLOWED",
+                               "RATE_LIMITED" };
 
 const AuditKeys &keys()
 {
@@ -89,7 +91,9 @@ Json benchBody(std::int64_t seq, std::int64_t count, std::mt19937_64 &random)
     if (request) {
         Json arguments = { { "table", "orders" }, { "take", 50 } };
         if ((r >> 16) % 10 == 0) // a redacted value, as the sanitizer stores it
-            arguments["where"] = { { "field", "email" }, { "op", "eq" }, { "value", keys().valueHmac(std::to_string(r)) } };
+            arguments["where"] = { { "field", "email" },
+                                   { "op", "eq" },
+                                   { "value", keys().valueHmac(std::to_string(r)) } };
         body["arguments"] = std::move(arguments);
     } else {
         const bool error = (r >> 24) % 20 == 0;
@@ -141,8 +145,10 @@ int generate(const QString &path, std::int64_t count)
     std::vector<std::string> indexes;
     {
         sqlite3_stmt *s = nullptr;
-        sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_records' "
-                               "AND sql IS NOT NULL",
+        sqlite3_prepare_v2(db,
+                           "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name "
+                           "= 'audit_records' "
+                           "AND sql IS NOT NULL",
                            -1, &s, nullptr);
         std::vector<std::string> names;
         while (sqlite3_step(s) == SQLITE_ROW) {
@@ -158,10 +164,11 @@ int generate(const QString &path, std::int64_t count)
         || !exec(db, "PRAGMA cache_size = -524288"))
         return 1;
     sqlite3_stmt *insert = nullptr;
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO audit_records(seq, time_ms, kind, instance, session, principal, tenant, tool, "
-                       "outcome, error_code, body, prev_hash, hash, mac) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       -1, &insert, nullptr);
+    sqlite3_prepare_v2(
+        db,
+        "INSERT INTO audit_records(seq, time_ms, kind, instance, session, principal, tenant, tool, "
+        "outcome, error_code, body, prev_hash, hash, mac) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        -1, &insert, nullptr);
     std::mt19937_64 random(7);
     std::string prev = zeroHash();
     const std::int64_t direct = count - 1; // the last one goes through AuditStore
@@ -197,7 +204,8 @@ int generate(const QString &path, std::int64_t count)
         if ((seq % 200'000 == 0 || seq == direct) && !exec(db, "COMMIT"))
             return 1;
         if (seq % 1'000'000 == 0) {
-            std::printf("generate: %lld records in %.0f s\n", static_cast<long long>(seq), timer.elapsed() / 1000.0);
+            std::printf("generate: %lld records in %.0f s\n", static_cast<long long>(seq),
+                        timer.elapsed() / 1000.0);
             std::fflush(stdout);
         }
     }
@@ -245,7 +253,9 @@ struct Figures
         if (ms.empty())
             return QStringLiteral("none");
         std::sort(ms.begin(), ms.end());
-        auto at = [this](double p) { return ms[std::size_t(p * double(ms.size() - 1))]; };
+        auto at = [this](double p) {
+            return ms[std::size_t(p * double(ms.size() - 1))];
+        };
         return QStringLiteral("median %1 ms, p95 %2 ms, max %3 ms (%4 moves)")
             .arg(at(0.5), 0, 'f', 1)
             .arg(at(0.95), 0, 'f', 1)
@@ -293,17 +303,20 @@ void measure(const QString &path, int jumps, int steps)
     const double firstPage = untilVisibleLoaded(table, model, timer);
     (void)QTest::qWaitFor([&] { return model->totalCount().has_value(); }, 120000);
     const double counted = double(timer.nsecsElapsed()) / 1e6;
-    std::printf("viewer: first page on screen %.1f ms, row count (%lld) %.1f ms after opening\n", firstPage,
-                static_cast<long long>(model->totalCount().value_or(-1)), counted);
+    std::printf("viewer: first page on screen %.1f ms, row count (%lld) %.1f ms after opening\n",
+                firstPage, static_cast<long long>(model->totalCount().value_or(-1)), counted);
 
     QScrollBar *bar = table->verticalScrollBar();
-    // The view lays out new rows on a zero timer: let it, or the scroll bar still has the old range.
+    // The view lays out new rows on a zero timer: let it, or the scroll bar still has the old
+    // range.
     const auto laidOut = [&] {
-        return QTest::qWaitFor([&] { return bar->maximum() + bar->pageStep() >= model->rowCount(); }, 10000);
+        return QTest::qWaitFor(
+            [&] { return bar->maximum() + bar->pageStep() >= model->rowCount(); }, 10000);
     };
     if (!laidOut())
         std::printf("viewer: the view did not lay out %d rows\n", model->rowCount());
-    const int visible = std::max(1, table->viewport()->height() / table->verticalHeader()->defaultSectionSize());
+    const int visible =
+        std::max(1, table->viewport()->height() / table->verticalHeader()->defaultSectionSize());
     Figures pageDown, jump;
     for (int i = 0; i < steps; ++i) {
         timer.restart();
@@ -322,7 +335,8 @@ void measure(const QString &path, int jumps, int steps)
     std::printf("viewer: page down %s\n", qPrintable(pageDown.text()));
     std::printf("viewer: jump to a random row %s\n", qPrintable(jump.text()));
     std::printf("viewer: jump to the end %.1f ms\n", end);
-    std::printf("viewer: rows held in memory %d of %d\n", model->cachedRowCount(), model->rowCount());
+    std::printf("viewer: rows held in memory %d of %d\n", model->cachedRowCount(),
+                model->rowCount());
 
     audit::AuditFilter f;
     f.principal = "user-42";
@@ -340,9 +354,9 @@ void measure(const QString &path, int jumps, int steps)
         bar->setValue(int(random() % std::uint32_t(std::max(1, bar->maximum()))));
         filteredJump.add(untilVisibleLoaded(table, model, timer));
     }
-    std::printf("viewer, principal=user-42: first page %.1f ms, count (%lld) %.1f ms, jump %s\n", filteredFirst,
-                static_cast<long long>(model->totalCount().value_or(-1)), filteredCount,
-                qPrintable(filteredJump.text()));
+    std::printf("viewer, principal=user-42: first page %.1f ms, count (%lld) %.1f ms, jump %s\n",
+                filteredFirst, static_cast<long long>(model->totalCount().value_or(-1)),
+                filteredCount, qPrintable(filteredJump.text()));
     std::printf("memory: peak RSS (VmHWM) %.1f MB, now (VmRSS) %.1f MB, with the viewer open\n",
                 double(statusKb("VmHWM:")) / 1024.0, double(statusKb("VmRSS:")) / 1024.0);
 }
@@ -374,8 +388,10 @@ int main(int argc, char **argv)
         else if (a == QStringLiteral("--generate") && i + 2 < args.size())
             return generate(args[i + 1], args[i + 2].toLongLong());
         else {
-            std::fprintf(stderr, "usage: audit_viewer_bench [--records N] [--store FILE] [--verify] [--jumps J] "
-                                 "[--steps S]\n");
+            std::fprintf(
+                stderr,
+                "usage: audit_viewer_bench [--records N] [--store FILE] [--verify] [--jumps J] "
+                "[--steps S]\n");
             return 2;
         }
     }
@@ -408,8 +424,8 @@ int main(int argc, char **argv)
         if (!report)
             std::printf("verify: could not run: %s\n", report.error().message.c_str());
         else if (report->intact)
-            std::printf("verify: intact, %lld records in %.1f s\n", static_cast<long long>(report->records),
-                        timer.elapsed() / 1000.0);
+            std::printf("verify: intact, %lld records in %.1f s\n",
+                        static_cast<long long>(report->records), timer.elapsed() / 1000.0);
         else
             std::printf("verify: BROKEN at %lld: %s\n", static_cast<long long>(report->firstBadSeq),
                         report->problem.c_str());

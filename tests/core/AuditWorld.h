@@ -51,7 +51,8 @@ public:
         path = m_dir.filePath(QStringLiteral("audit.db"));
         config = ServerConfig::defaults();
         config.audit.path = path;
-        config.secrets.auditKeyRef = QString::fromLatin1("env:") + QString::fromLatin1(kAuditKeyVariable);
+        config.secrets.auditKeyRef =
+            QString::fromLatin1("env:") + QString::fromLatin1(kAuditKeyVariable);
     }
 
     QString dir() const { return m_dir.path(); }
@@ -95,7 +96,8 @@ public:
             return out;
         std::optional<std::int64_t> after;
         do {
-            auto page = (*q)->page({}, after, audit::AuditQuery::kMaxPageSize, audit::AuditQuery::Order::OldestFirst);
+            auto page = (*q)->page({}, after, audit::AuditQuery::kMaxPageSize,
+                                   audit::AuditQuery::Order::OldestFirst);
             if (!page)
                 return {};
             out.insert(out.end(), page->records.begin(), page->records.end());

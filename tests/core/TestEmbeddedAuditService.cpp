@@ -45,7 +45,8 @@ private Q_SLOTS:
         f.principal = "bob";
         for (const Order order : { Order::NewestFirst, Order::OldestFirst }) {
             const auto want = expectedSeqs(m_all, f, order);
-            for (const std::int64_t skip : { std::int64_t(0), std::int64_t(5), std::int64_t(want.size() - 3) }) {
+            for (const std::int64_t skip :
+                 { std::int64_t(0), std::int64_t(5), std::int64_t(want.size() - 3) }) {
                 AuditService::PageRequest request;
                 request.filter = f;
                 request.order = order;
@@ -56,10 +57,12 @@ private Q_SLOTS:
                 QVERIFY(page && page->ok());
                 QVERIFY(!(**page).records.empty());
                 QCOMPARE((**page).records.front().seq, want[std::size_t(skip)]);
-                QCOMPARE(int((**page).records.size()), int(std::min<std::int64_t>(10, std::int64_t(want.size()) - skip)));
+                QCOMPARE(int((**page).records.size()),
+                         int(std::min<std::int64_t>(10, std::int64_t(want.size()) - skip)));
             }
         }
-        auto count = answer<std::int64_t>([&](auto reply) { service.fetchCount(f, this, std::move(reply)); });
+        auto count = answer<std::int64_t>(
+            [&](auto reply) { service.fetchCount(f, this, std::move(reply)); });
         QVERIFY(count && count->ok());
         QCOMPARE(**count, std::int64_t(expectedSeqs(m_all, f, Order::OldestFirst).size()));
 
@@ -75,8 +78,9 @@ private Q_SLOTS:
     void hashesWithTheConfiguredKey()
     {
         EmbeddedAuditService service(m_world->config);
-        auto hmac = answer<std::string>(
-            [&](auto reply) { service.hashValue(QString::fromLatin1(kRedactedValue), this, std::move(reply)); });
+        auto hmac = answer<std::string>([&](auto reply) {
+            service.hashValue(QString::fromLatin1(kRedactedValue), this, std::move(reply));
+        });
         QVERIFY(hmac && hmac->ok());
         QCOMPARE(**hmac, auditTestKeys().valueHmac(kRedactedValue));
 
@@ -84,12 +88,15 @@ private Q_SLOTS:
         ServerConfig keyless = m_world->config;
         keyless.secrets.auditKeyRef.clear();
         EmbeddedAuditService without(keyless);
-        auto refused = answer<std::string>([&](auto reply) { without.hashValue(QStringLiteral("x"), this, std::move(reply)); });
+        auto refused = answer<std::string>(
+            [&](auto reply) { without.hashValue(QStringLiteral("x"), this, std::move(reply)); });
         QVERIFY(refused && !refused->ok());
-        QVERIFY2(refused->error().message.find("secrets.audit_key") != std::string::npos, refused->error().message.c_str());
+        QVERIFY2(refused->error().message.find("secrets.audit_key") != std::string::npos,
+                 refused->error().message.c_str());
         // With the running server's writer, its keys serve.
         without.setAuditLog(m_world->log);
-        auto running = answer<std::string>([&](auto reply) { without.hashValue(QStringLiteral("x"), this, std::move(reply)); });
+        auto running = answer<std::string>(
+            [&](auto reply) { without.hashValue(QStringLiteral("x"), this, std::move(reply)); });
         QVERIFY(running && running->ok());
         QCOMPARE(**running, auditTestKeys().valueHmac("x"));
         without.setAuditLog(nullptr);
@@ -107,9 +114,12 @@ private Q_SLOTS:
         const QString path = m_world->dir() + QStringLiteral("/all.jsonl");
         std::vector<std::pair<std::int64_t, std::int64_t>> progress;
         auto written = answer<std::int64_t>([&](auto reply) {
-            service.exportRecords({}, audit::AuditExport::Format::Jsonl, path, this,
-                                  [&progress](std::int64_t done, std::int64_t total) { progress.emplace_back(done, total); },
-                                  std::move(reply));
+            service.exportRecords(
+                {}, audit::AuditExport::Format::Jsonl, path, this,
+                [&progress](std::int64_t done, std::int64_t total) {
+                    progress.emplace_back(done, total);
+                },
+                std::move(reply));
         });
         QVERIFY(written && written->ok());
         QCOMPARE(**written, std::int64_t(kCount));
@@ -127,15 +137,16 @@ private Q_SLOTS:
         const auto id = service.verify(this, {}, [&answers](const auto &) { ++answers; });
         service.cancel(id);
         const QString path = m_world->dir() + QStringLiteral("/cancelled.jsonl");
-        const auto exportId = service.exportRecords({}, audit::AuditExport::Format::Csv, path, this, {},
-                                                    [&answers](const auto &) { ++answers; });
+        const auto exportId = service.exportRecords({}, audit::AuditExport::Format::Csv, path, this,
+                                                    {}, [&answers](const auto &) { ++answers; });
         service.cancel(exportId);
         {
             QObject context;
             service.fetchCount({}, &context, [&answers](const auto &) { ++answers; });
         } // the asker is gone before the answer
         // A later request on the same lanes answers, so the earlier ones had their turn.
-        auto count = answer<std::int64_t>([&](auto reply) { service.fetchCount({}, this, std::move(reply)); });
+        auto count = answer<std::int64_t>(
+            [&](auto reply) { service.fetchCount({}, this, std::move(reply)); });
         QVERIFY(count && count->ok());
         QTest::qWait(200);
         QCOMPARE(answers, 0);

@@ -1,9 +1,9 @@
+#include "../core/AuditWorld.h"
 #include "AuditDetailController.h"
 #include "AuditJobController.h"
 #include "AuditPanel.h"
 #include "AuditTableModel.h"
 #include "Screenshot.h"
-#include "../core/AuditWorld.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -29,8 +29,7 @@ class TestAuditPanel : public QObject
     std::unique_ptr<AuditWorld> m_world;
     std::vector<audit::AuditRecord> m_all;
 
-    template<typename T>
-    static T *child(QWidget &panel, const char *name)
+    template<typename T> static T *child(QWidget &panel, const char *name)
     {
         auto *w = panel.findChild<T *>(QString::fromLatin1(name));
         if (!w)
@@ -52,9 +51,13 @@ class TestAuditPanel : public QObject
         AuditPanel panel;
     };
 
-    static QString countText(QWidget &panel) { return child<QLabel>(panel, "auditCountLabel")->text(); }
+    static QString countText(QWidget &panel)
+    {
+        return child<QLabel>(panel, "auditCountLabel")->text();
+    }
 
-    static int expectedCount(const std::vector<audit::AuditRecord> &all, const audit::AuditFilter &f)
+    static int expectedCount(const std::vector<audit::AuditRecord> &all,
+                             const audit::AuditFilter &f)
     {
         return int(expectedSeqs(all, f, audit::AuditQuery::Order::NewestFirst).size());
     }
@@ -93,13 +96,15 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));
         auto *table = child<QTableView>(panel, "auditTable");
-        QTRY_COMPARE(table->model()->index(0, AuditTableModel::SeqColumn).data().toLongLong(), m_all.back().seq);
+        QTRY_COMPARE(table->model()->index(0, AuditTableModel::SeqColumn).data().toLongLong(),
+                     m_all.back().seq);
 
         typeFilter(child<QLineEdit>(panel, "principalEdit"), QStringLiteral("alice"));
         audit::AuditFilter f;
         f.principal = "alice";
         QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
-        QTRY_VERIFY(table->model()->index(0, AuditTableModel::PrincipalColumn).data().toString() == QLatin1String("alice"));
+        QTRY_VERIFY(table->model()->index(0, AuditTableModel::PrincipalColumn).data().toString()
+                    == QLatin1String("alice"));
         for (int row = 0; row < 20; ++row)
             QCOMPARE(table->model()->index(row, AuditTableModel::PrincipalColumn).data().toString(),
                      QStringLiteral("alice"));
@@ -146,7 +151,8 @@ private Q_SLOTS:
 
         auto *table = child<QTableView>(panel, "auditTable");
         clickRow(table, 2);
-        const std::int64_t seq = table->model()->index(2, AuditTableModel::SeqColumn).data().toLongLong();
+        const std::int64_t seq =
+            table->model()->index(2, AuditTableModel::SeqColumn).data().toLongLong();
         auto *detail = child<QPlainTextEdit>(panel, "detailText");
         QTRY_VERIFY(detail->toPlainText().contains(QStringLiteral("\"seq\": %1").arg(seq)));
         QVERIFY(detail->toPlainText().contains(QStringLiteral("hmac-sha256:")));
@@ -160,19 +166,22 @@ private Q_SLOTS:
         checkEdit->setFocus();
         QTest::keyClicks(checkEdit, QString::fromLatin1(kRedactedValue));
         QTest::keyClick(checkEdit, Qt::Key_Return);
-        QTRY_VERIFY2(checkLabel->text().startsWith(QStringLiteral("Match")), qPrintable(checkLabel->text()));
+        QTRY_VERIFY2(checkLabel->text().startsWith(QStringLiteral("Match")),
+                     qPrintable(checkLabel->text()));
         QVERIFY(checkLabel->text().contains(QStringLiteral("/arguments/email")));
         saveScreenshot(&panel, QStringLiteral("audit-panel-detail"));
 
         checkEdit->selectAll();
         QTest::keyClicks(checkEdit, QStringLiteral("eve@example.com"));
         QTest::mouseClick(child<QPushButton>(panel, "checkButton"), Qt::LeftButton);
-        QTRY_VERIFY2(checkLabel->text().startsWith(QStringLiteral("No match")), qPrintable(checkLabel->text()));
+        QTRY_VERIFY2(checkLabel->text().startsWith(QStringLiteral("No match")),
+                     qPrintable(checkLabel->text()));
 
         // Moving with the keyboard shows the next record.
         table->setFocus();
         QTest::keyClick(table->viewport(), Qt::Key_Down);
-        const std::int64_t next = table->model()->index(3, AuditTableModel::SeqColumn).data().toLongLong();
+        const std::int64_t next =
+            table->model()->index(3, AuditTableModel::SeqColumn).data().toLongLong();
         QTRY_VERIFY(detail->toPlainText().contains(QStringLiteral("\"seq\": %1").arg(next)));
     }
 
@@ -185,8 +194,9 @@ private Q_SLOTS:
 
         auto *jobLabel = child<QLabel>(panel, "jobLabel");
         QTest::mouseClick(child<QPushButton>(panel, "verifyButton"), Qt::LeftButton);
-        QTRY_VERIFY2(jobLabel->text().startsWith(QStringLiteral("Chain intact: %1 records").arg(kCount)),
-                     qPrintable(jobLabel->text()));
+        QTRY_VERIFY2(
+            jobLabel->text().startsWith(QStringLiteral("Chain intact: %1 records").arg(kCount)),
+            qPrintable(jobLabel->text()));
         QCOMPARE(panel.jobs()->outcome(), AuditJobController::Outcome::Succeeded);
         saveScreenshot(&panel, QStringLiteral("audit-panel"));
 
@@ -211,16 +221,19 @@ private Q_SLOTS:
 
         target = m_world->dir() + QStringLiteral("/export.csv");
         QTest::mouseClick(child<QPushButton>(panel, "exportButton"), Qt::LeftButton);
-        QTRY_VERIFY2(jobLabel->text().contains(QStringLiteral("export.csv")), qPrintable(jobLabel->text()));
+        QTRY_VERIFY2(jobLabel->text().contains(QStringLiteral("export.csv")),
+                     qPrintable(jobLabel->text()));
         QCOMPARE(panel.jobs()->outcome(), AuditJobController::Outcome::Succeeded);
         QFile csv(target);
         QVERIFY(csv.open(QIODevice::ReadOnly));
-        QCOMPARE(csv.readAll().count("\r\n"), qsizetype(n + 1)); // a header row, then one row per record
+        QCOMPARE(csv.readAll().count("\r\n"),
+                 qsizetype(n + 1)); // a header row, then one row per record
 
         // A folder that does not exist: the reason, no crash.
         target = m_world->dir() + QStringLiteral("/missing/folder/x.jsonl");
         QTest::mouseClick(child<QPushButton>(panel, "exportButton"), Qt::LeftButton);
-        QTRY_VERIFY2(jobLabel->text().startsWith(QStringLiteral("Could not export")), qPrintable(jobLabel->text()));
+        QTRY_VERIFY2(jobLabel->text().startsWith(QStringLiteral("Could not export")),
+                     qPrintable(jobLabel->text()));
     }
 
     void tamperedTrailFailsVerification()
@@ -230,7 +243,8 @@ private Q_SLOTS:
         QVERIFY(world.write(0, 80));
         world.log->close();
         // Someone edits record 42 behind the server's back.
-        QVERIFY(world.tamper("UPDATE audit_records SET body = replace(body, 'tools/call', 'tools/list') WHERE seq = 42"));
+        QVERIFY(world.tamper("UPDATE audit_records SET body = replace(body, 'tools/call', "
+                             "'tools/list') WHERE seq = 42"));
 
         Viewer viewer(world.config);
         AuditPanel &panel = viewer.panel;
@@ -252,7 +266,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         auto *error = child<QLabel>(panel, "auditErrorLabel");
         QTRY_VERIFY(error->isVisible());
-        QVERIFY2(error->text().contains(QStringLiteral("start the server once")), qPrintable(error->text()));
+        QVERIFY2(error->text().contains(QStringLiteral("start the server once")),
+                 qPrintable(error->text()));
         QVERIFY(!panel.findChild<QPushButton *>(QStringLiteral("deleteButton")));
     }
 
@@ -268,7 +283,9 @@ private Q_SLOTS:
         }
         EmbeddedAuditService service(m_world->config);
         AuditPanel panel(&service);
-        QCOMPARE(child<QTableView>(panel, "auditTable")->horizontalHeader()->sectionSize(AuditTableModel::ToolColumn),
+        QCOMPARE(child<QTableView>(panel, "auditTable")
+                     ->horizontalHeader()
+                     ->sectionSize(AuditTableModel::ToolColumn),
                  211);
     }
 };

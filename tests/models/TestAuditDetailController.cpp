@@ -1,5 +1,5 @@
-#include "AuditDetailController.h"
 #include "../core/AuditWorld.h"
+#include "AuditDetailController.h"
 
 #include <QSignalSpy>
 #include <QTest>
@@ -89,10 +89,14 @@ private Q_SLOTS:
     void pathsOfFindsEveryPlace()
     {
         const std::string h = auditTestKeys().valueHmac("x");
-        const Json body = { { "arguments", { { "where", Json::array({ { { "value", h } }, { { "value", "clear" } } }) },
-                                             { "a/b", h } } } };
+        const Json body = {
+            { "arguments",
+              { { "where", Json::array({ { { "value", h } }, { { "value", "clear" } } }) },
+                { "a/b", h } } }
+        };
         QCOMPARE(AuditDetailController::pathsOf(body, h),
-                 QStringList({ QStringLiteral("/arguments/where/0/value"), QStringLiteral("/arguments/a~1b") }));
+                 QStringList({ QStringLiteral("/arguments/where/0/value"),
+                               QStringLiteral("/arguments/a~1b") }));
         QVERIFY(AuditDetailController::pathsOf(body, auditTestKeys().valueHmac("y")).isEmpty());
     }
 };

@@ -1,5 +1,5 @@
-#include "AuditJobController.h"
 #include "../core/AuditWorld.h"
+#include "AuditJobController.h"
 
 #include <QFile>
 #include <QSignalSpy>

@@ -1,5 +1,5 @@
-#include "AuditTableModel.h"
 #include "../core/AuditWorld.h"
+#include "AuditTableModel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -53,7 +53,8 @@ private Q_SLOTS:
     {
         EmbeddedAuditService service(m_world->config);
         AuditTableModel model(&service);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(counted(model));
         QCOMPARE(model.totalCount().value(), std::int64_t(kCount));
         QCOMPARE(model.rowCount(), kCount);
@@ -66,7 +67,8 @@ private Q_SLOTS:
 
         const QModelIndex top = model.index(0, AuditTableModel::ToolColumn);
         const auto &newest = m_all.back();
-        QCOMPARE(top.data().toString(), QString::fromStdString(newest.body["target"].get<std::string>()));
+        QCOMPARE(top.data().toString(),
+                 QString::fromStdString(newest.body["target"].get<std::string>()));
         QCOMPARE(model.index(0, AuditTableModel::PrincipalColumn).data().toString(),
                  QString::fromStdString(newest.body["principal"]["user"].get<std::string>()));
         QVERIFY(!(model.flags(top) & Qt::ItemIsEditable));
@@ -81,7 +83,8 @@ private Q_SLOTS:
         // Touch every page of the trail: the cache keeps at most MaxCachedPages of them.
         for (int row = 0; row < kCount; row += AuditTableModel::PageSize)
             QCOMPARE(loadedSeq(model, row), want[std::size_t(row)]);
-        QVERIFY(model.cachedRowCount() <= AuditTableModel::MaxCachedPages * AuditTableModel::PageSize);
+        QVERIFY(model.cachedRowCount()
+                <= AuditTableModel::MaxCachedPages * AuditTableModel::PageSize);
         QVERIFY(model.cachedRowCount() < kCount);
         // An evicted page comes back when asked for again.
         QCOMPARE(loadedSeq(model, 3), want[3]);
@@ -130,8 +133,10 @@ private Q_SLOTS:
         }
         EmbeddedAuditService service(m_world->config);
         AuditTableModel model(&service);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.sort(AuditTableModel::SeqColumn, order == Order::NewestFirst ? Qt::DescendingOrder : Qt::AscendingOrder);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.sort(AuditTableModel::SeqColumn,
+                   order == Order::NewestFirst ? Qt::DescendingOrder : Qt::AscendingOrder);
         model.setFilter(f);
         QVERIFY(counted(model));
         const auto want = expected(f, order);
@@ -161,7 +166,8 @@ private Q_SLOTS:
         EmbeddedAuditService service(world.config);
         service.setAuditLog(world.log);
         AuditTableModel model(&service);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY(counted(model));
         QCOMPARE(model.rowCount(), 30);
 
@@ -200,7 +206,8 @@ private Q_SLOTS:
         AuditTableModel model(&service);
         QVERIFY(counted(model));
         QVERIFY(world.write(5, 7));
-        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 12, 3 * EmbeddedAuditService::PollIntervalMs + 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 12,
+                                  3 * EmbeddedAuditService::PollIntervalMs + 2000);
     }
 
     void missingStoreSaysWhatToDo()
@@ -210,7 +217,8 @@ private Q_SLOTS:
         EmbeddedAuditService service(config);
         AuditTableModel model(&service);
         QTRY_VERIFY(!model.errorText().isEmpty());
-        QVERIFY2(model.errorText().contains(QStringLiteral("no audit trail")), qPrintable(model.errorText()));
+        QVERIFY2(model.errorText().contains(QStringLiteral("no audit trail")),
+                 qPrintable(model.errorText()));
         QCOMPARE(model.rowCount(), 0);
     }
 };

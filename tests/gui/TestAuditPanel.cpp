@@ -13,6 +13,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
@@ -234,6 +235,41 @@ private Q_SLOTS:
         QTest::mouseClick(child<QPushButton>(panel, "exportButton"), Qt::LeftButton);
         QTRY_VERIFY2(jobLabel->text().startsWith(QStringLiteral("Could not export")),
                      qPrintable(jobLabel->text()));
+    }
+
+    void tailKeepsWhatTheOperatorReads()
+    {
+        AuditWorld world;
+        QVERIFY(world.open());
+        QVERIFY(world.write(0, 400));
+        Viewer viewer(world.config);
+        viewer.service.setAuditLog(world.log);
+        AuditPanel &panel = viewer.panel;
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_COMPARE(countText(panel), QStringLiteral("400 records"));
+        auto *table = child<QTableView>(panel, "auditTable");
+        QScrollBar *bar = table->verticalScrollBar();
+        QTRY_VERIFY(bar->maximum() > 200);
+
+        // Scrolled away from the top: new records arrive above without moving the rows in view.
+        bar->setValue(200);
+        const int top = table->rowAt(0);
+        table->model()->index(top, 0).data();
+        QTRY_VERIFY(panel.model()->seqAt(top) != 0);
+        const std::int64_t reading = panel.model()->seqAt(top);
+        QVERIFY(world.write(400, 25));
+        QTRY_COMPARE(countText(panel), QStringLiteral("425 records"));
+        QCOMPARE(table->rowAt(0), top + 25);
+        table->model()->index(top + 25, 0).data();
+        QTRY_COMPARE(panel.model()->seqAt(top + 25), reading);
+
+        // At the top: the newest record shows.
+        bar->setValue(0);
+        QVERIFY(world.write(425, 5));
+        QTRY_COMPARE(countText(panel), QStringLiteral("430 records"));
+        QCOMPARE(table->rowAt(0), 0);
+        QTRY_COMPARE(table->model()->index(0, AuditTableModel::SeqColumn).data().toLongLong(),
+                     world.log->lastSeq());
     }
 
     void tamperedTrailFailsVerification()

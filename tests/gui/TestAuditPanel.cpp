@@ -222,7 +222,9 @@ private Q_SLOTS:
 
         target = m_world->dir() + QStringLiteral("/export.csv");
         QTest::mouseClick(child<QPushButton>(panel, "exportButton"), Qt::LeftButton);
-        QTRY_VERIFY2(jobLabel->text().contains(QStringLiteral("export.csv")),
+        // "Exporting to …export.csv" while it runs, "Exported N records to …export.csv" after.
+        QTRY_VERIFY2(jobLabel->text().startsWith(QStringLiteral("Exported %1 records").arg(n))
+                         && jobLabel->text().contains(QStringLiteral("export.csv")),
                      qPrintable(jobLabel->text()));
         QCOMPARE(panel.jobs()->outcome(), AuditJobController::Outcome::Succeeded);
         QFile csv(target);

@@ -10,6 +10,9 @@
 
 namespace warden {
 
+class EmbeddedPolicyService;
+class EmbeddedUsageService;
+class EmbeddedAuditService;
 class McpServer;
 class EmbeddedServerSettingsService;
 class EmbeddedOAuthService;
@@ -17,6 +20,7 @@ struct Principal;
 class PolicyStore;
 class StdioTransport;
 class HttpTransport;
+class EmbeddedToolTesterService;
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
@@ -50,6 +54,10 @@ public:
     int sessionCount() const override;
     ServerSettingsService *serverSettingsService() const override;
     OAuthService *oauthService() const override;
+    PolicyService *policyService() const override;
+    UsageService *usageService() const override;
+    ToolTesterService *toolTesterService() const override;
+    AuditService *auditService() const override;
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
@@ -116,6 +124,10 @@ private:
     std::unique_ptr<StdioTransport> m_stdio;
     mutable std::unique_ptr<EmbeddedServerSettingsService> m_settingsService;
     std::unique_ptr<EmbeddedOAuthService> m_oauthService;
+    EmbeddedPolicyService *m_policyService = nullptr; // a child: lives as long as the server
+    EmbeddedUsageService *m_usageService; // child; attached to the meter while running
+    EmbeddedToolTesterService *m_toolTester; // child; follows the engine
+    std::unique_ptr<EmbeddedAuditService> m_auditService; // for the server's whole life
 };
 
 } // namespace warden

@@ -7,6 +7,11 @@
 
 namespace warden {
 
+class PolicyService;
+class UsageService;
+class ToolTesterService;
+class AuditService;
+
 // One answered JSON-RPC request, as the console's live request list shows it. Carries no
 // argument values: only what an operator needs to see that traffic flows.
 struct RequestEvent
@@ -59,6 +64,14 @@ public:
     virtual ServerSettingsService *serverSettingsService() const { return nullptr; }
     // Fetch the OAuth keys, test a token (OAuth panel).
     virtual OAuthService *oauthService() const { return nullptr; }
+    // The policy editor's service (document, validation, apply, history), or nullptr.
+    virtual PolicyService *policyService() const { return nullptr; }
+    // Usage and budgets for the budget charts; nullptr when this server does not offer them.
+    virtual UsageService *usageService() const { return nullptr; }
+    // The query tester (tool calls as an impersonated principal), or nullptr.
+    virtual ToolTesterService *toolTesterService() const { return nullptr; }
+    // The audit trail's read side (viewer, verify, export); nullptr when not offered.
+    virtual AuditService *auditService() const { return nullptr; }
 
 public Q_SLOTS:
     virtual void start() = 0;

@@ -3,7 +3,7 @@
 // from the secret store (secrets.hash_key / cursor_key), hot policy reload reaching tool calls,
 // and the policy history file.
 
-#include "../McpHttpRequest.h"
+#include "../McpTestClient.h"
 #include "approvals/ApprovalStore.h"
 #include "audit/ArgumentSanitizer.h"
 #include "audit/AuditLog.h"
@@ -12,6 +12,7 @@
 #include "common/StrictJson.h"
 #include "config/ServerConfig.h"
 #include "crypto/Crypto.h"
+#include "server/AuditService.h"
 #include "server/PolicyStore.h"
 #include "server/Server.h"
 
@@ -57,76 +58,7 @@ Json policyDoc(const std::string &nationalIdAction)
                 {"tables", Json{{"people", Json{{"columns", Json{{"national_id", Json{{"action", nationalIdAction}}}}}}}}}};
 }
 
-// A minimal MCP client over Streamable HTTP (JSON responses).
-class McpClient
-{
-public:
-    explicit McpClient(quint16 port, QByteArray authorization = {})
-        : m_url(QStringLiteral("http://127.0.0.1:%1/mcp").arg(port))
-        , m_authorization(std::move(authorization))
-    {
-    }
-
-    // The HTTP status and Retry-After header of the last exchange.
-    int lastStatus() const { return m_status; }
-    QByteArray lastRetryAfter() const { return m_retryAfter; }
-
-    bool open()
-    {
-        const Json init = post(Json{{"jsonrpc", "2.0"},
-                                    {"id", 0},
-                                    {"method", "initialize"},
-                                    {"params", Json{{"protocolVersion", "2025-11-25"},
-                                                    {"capabilities", Json::object()},
-                                                    {"clientInfo", Json{{"name", "TestServer"}, {"version", "1"}}}}}});
-        if (!init.contains("result") || m_session.isEmpty())
-            return false;
-        post(Json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
-        return true;
-    }
-
-    // structuredContent of a tool result (an {"error": ...} object for tool errors).
-    Json callTool(const std::string &name, const Json &arguments)
-    {
-        const Json reply = post(Json{{"jsonrpc", "2.0"},
-                                     {"id", ++m_id},
-                                     {"method", "tools/call"},
-                                     {"params", Json{{"name", name}, {"arguments", arguments}}}});
-        if (!reply.contains("result"))
-            return Json{{"protocol_error", reply}};
-        return reply["result"].value("structuredContent", Json::object());
-    }
-
-private:
-    Json post(const Json &message)
-    {
-        QNetworkRequest request = test::mcpPostRequest(m_url, m_session);
-        if (!m_authorization.isEmpty())
-            request.setRawHeader("Authorization", m_authorization);
-        QNetworkReply *reply = m_nam.post(request, QByteArray::fromStdString(message.dump()));
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(15000, &loop, &QEventLoop::quit);
-        if (!reply->isFinished())
-            loop.exec();
-        if (m_session.isEmpty())
-            m_session = reply->rawHeader("Mcp-Session-Id");
-        m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        m_retryAfter = reply->rawHeader("Retry-After");
-        const QByteArray body = reply->readAll();
-        reply->deleteLater();
-        auto json = StrictJson::parse(body.toStdString());
-        return json ? *json : Json::object();
-    }
-
-    QNetworkAccessManager m_nam;
-    QUrl m_url;
-    QByteArray m_authorization;
-    QByteArray m_session;
-    int m_id = 0;
-    int m_status = 0;
-    QByteArray m_retryAfter;
-};
+using test::McpClient;
 
 // Every record body of an SQLite audit store, in chain order.
 std::vector<Json> auditBodies(const QString &store)
@@ -293,6 +225,61 @@ private Q_SLOTS:
         QFile raw(store);
         QVERIFY(raw.open(QIODevice::ReadOnly));
         QVERIFY(!raw.readAll().contains(QByteArray::fromStdString(kNationalId)));
+    }
+
+    // The console's audit service lives as long as the server: it reads the trail whether
+    // the server runs or not, follows its commits, and hashes a value with its audit key to
+    // the HMAC a real call stored for it.
+    void auditServiceFollowsTheServer()
+    {
+        QFile::remove(path("state/viewer.db"));
+        const ServerConfig c = config(Json{{"audit_key", std::string("env:") + kAuditKeyVar}},
+                                      Json{{"path", "state/viewer.db"}});
+        Server server(c, Server::Options{});
+        AuditService *audit = server.auditService();
+        QVERIFY(audit);
+        std::optional<Result<std::int64_t>> count;
+        audit->fetchCount({}, this, [&count](const Result<std::int64_t> &n) { count.emplace(n); });
+        QTRY_VERIFY(count.has_value());
+        QVERIFY(!count->ok()); // no trail before the first start
+        QVERIFY2(count->error().message.find("start the server once") != std::string::npos,
+                 count->error().message.c_str());
+
+        QSignalSpy changed(audit, &AuditService::storeChanged);
+        QSignalSpy appended(audit, &AuditService::recordsAppended);
+        audit->setLiveUpdates(true);
+        QVERIFY(server.startNow().ok());
+        QCOMPARE(changed.count(), 1);
+        QTRY_VERIFY(!appended.isEmpty()); // the server_start record
+        const qint64 started = appended.last().at(0).toLongLong();
+        McpClient client(server.httpPort());
+        QVERIFY(client.open());
+        client.callTool("db_query", Json{{"table", "people"},
+                                         {"select", Json::array({"id"})},
+                                         {"where", Json{{"field", "national_id"}, {"op", "eq"}, {"value", kNationalId}}}});
+        QTRY_VERIFY(appended.last().at(0).toLongLong() >= started + 2); // request and outcome
+
+        std::optional<Result<audit::AuditPage>> page;
+        AuditService::PageRequest request;
+        request.filter.kind = "request";
+        audit->fetchPage(request, this, [&page](const Result<audit::AuditPage> &p) { page.emplace(p); });
+        QTRY_VERIFY(page.has_value());
+        QVERIFY(page->ok() && (**page).records.size() == 1);
+        const Json stored = (**page).records[0].body["arguments"]["where"]["value"];
+        std::optional<Result<std::string>> hmac;
+        audit->hashValue(QString::fromStdString(kNationalId), this,
+                         [&hmac](const Result<std::string> &h) { hmac.emplace(h); });
+        QTRY_VERIFY(hmac.has_value());
+        QVERIFY(hmac->ok());
+        QCOMPARE(q(**hmac), q(stored.get<std::string>()));
+
+        server.stop();
+        count.reset();
+        audit->fetchCount({}, this, [&count](const Result<std::int64_t> &n) { count.emplace(n); });
+        QTRY_VERIFY(count.has_value());
+        QVERIFY(count->ok());
+        QCOMPARE(**count, std::int64_t(4)); // start, request, outcome, stop: read with the server stopped
+        audit->setLiveUpdates(false);
     }
 
     // A trail that cannot take a record within the write timeout: the call is refused with

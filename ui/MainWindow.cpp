@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "DesktopClientsPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -176,7 +177,15 @@ QWidget *MainWindow::createPanel(Panel panel)
         m_serverPanel = new ServerPanel(m_status, m_stack);
         m_serverPanel->setObjectName(QStringLiteral("serverPanel"));
         return m_serverPanel;
-    case Panel::DesktopClients:
+    case Panel::DesktopClients: {
+        const QString config = m_status->server() ? m_status->server()->configFilePath() : QString();
+        auto *panel = new DesktopClientsPanel(
+            clients::StdioLaunch::forConfig(
+                clients::StdioLaunch::findServerProgram(QCoreApplication::applicationDirPath()), config),
+            clients::ClientConfigWriter::Environment::current(), m_stack);
+        panel->setObjectName(QStringLiteral("desktopClientsPanel"));
+        return panel;
+    }
     case Panel::Policy:
     case Panel::OAuth:
     case Panel::AuditLog:

@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QStandardPaths>
 
 #include <optional>
 
@@ -158,9 +159,24 @@ QString uniqueBackupPath(const QString &path)
 
 StdioLaunch StdioLaunch::forConfig(const QString &serverProgram, const QString &configPath)
 {
-    return { QFileInfo(serverProgram).absoluteFilePath(),
-             { QStringLiteral("--stdio"), QStringLiteral("--config"),
-               QFileInfo(configPath).absoluteFilePath() } };
+    auto absolute = [](const QString &path) {
+        return path.isEmpty() ? QString() : QFileInfo(path).absoluteFilePath();
+    };
+    return { absolute(serverProgram),
+             { QStringLiteral("--stdio"), QStringLiteral("--config"), absolute(configPath) } };
+}
+
+QString StdioLaunch::findServerProgram(const QString &folder)
+{
+#if defined(Q_OS_WIN)
+    const QString name = QStringLiteral("warden-server.exe");
+#else
+    const QString name = QStringLiteral("warden-server");
+#endif
+    const QFileInfo beside(QDir(folder).filePath(name));
+    if (beside.isFile() && beside.isExecutable())
+        return beside.absoluteFilePath();
+    return QStandardPaths::findExecutable(QStringLiteral("warden-server"));
 }
 
 QString StdioLaunch::commandLine(bool windows) const
@@ -302,6 +318,7 @@ Result<ClientConfigWriter::Plan> ClientConfigWriter::plan(Client client, const S
     Json &servers = document[key];
     if (servers.is_null())
         servers = Json::object();
+    plan.hadEntry = servers.is_object() && servers.contains(kServerName);
     if (!servers.is_object())
         return Error(ErrorCode::ConfigInvalid,
                      tr("In %1, \"%2\" is not an object, so Warden leaves the file alone. Make it "

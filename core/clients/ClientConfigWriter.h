@@ -20,6 +20,9 @@ struct StdioLaunch
 
     // `--stdio --config <absolute config path>` for `serverProgram`.
     static StdioLaunch forConfig(const QString &serverProgram, const QString &configPath);
+    // warden-server beside the program in `folder` (they install together), else the one on
+    // PATH; empty when there is none.
+    static QString findServerProgram(const QString &folder);
     // The whole command line, quoted for a POSIX shell (or cmd.exe on Windows when `windows`).
     QString commandLine(bool windows) const;
 };
@@ -56,6 +59,7 @@ public:
         Client client = Client::ClaudeDesktop;
         QString path;
         bool exists = false;  // the file is there (else it is created, with its folder)
+        bool hadEntry = false; // it already lists a "warden" server (replaced by the plan)
         QString oldText;      // what the file holds now (empty when it does not exist)
         QString newText;      // what it will hold
         QString diff;         // unified diff old → new; empty when nothing changes

@@ -43,6 +43,7 @@ public:
     QString lastError() const override;
     QString healthProblem() const override;
     QString securityNotice() const override;
+    QString configFilePath() const override { return m_config.filePath; }
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;

@@ -48,6 +48,9 @@ public:
     // A standing warning about how the server is exposed (anonymous HTTP callers in
     // development mode...), or empty. Shown wherever the server's state is.
     virtual QString securityNotice() const { return {}; }
+    // The configuration file this server was loaded from (absolute), or empty when unknown;
+    // desktop clients launch `warden-server --stdio --config` with it.
+    virtual QString configFilePath() const { return {}; }
     virtual quint64 requestCount() const = 0; // JSON-RPC requests answered since start
     virtual quint64 errorCount() const = 0;   // of which protocol or tool errors
     virtual int sessionCount() const = 0;

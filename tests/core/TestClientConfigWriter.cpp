@@ -1,3 +1,4 @@
+#include "TestFiles.h"
 #include "TestTempRoot.h"
 #include "clients/ClientConfigWriter.h"
 #include "clients/UnifiedDiff.h"
@@ -10,22 +11,10 @@
 
 using namespace warden;
 using namespace warden::clients;
+using warden::test::readFile;
+using warden::test::writeFile;
 
 namespace {
-
-QString readFile(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
-}
-
-void writeFile(const QString &path, const QByteArray &bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    QCOMPARE(f.write(bytes), bytes.size());
-}
 
 Json parse(const QString &text)
 {
@@ -164,7 +153,7 @@ private Q_SLOTS:
                                     "            \"args\": [\n                \"-y\",\n"
                                     "                \"@modelcontextprotocol/server-filesystem\"\n            ]\n"
                                     "        }\n    },\n    \"theme\": \"dark\"\n}\n";
-        writeFile(path, original);
+        QVERIFY(writeFile(path, original));
 
         auto plan = w.plan(Client::ClaudeDesktop, m_launch);
         QVERIFY(plan.ok());
@@ -210,8 +199,8 @@ private Q_SLOTS:
     {
         const ClientConfigWriter w = writer();
         const QString path = w.configPath(Client::Cursor);
-        writeFile(path, "{\"mcpServers\": {\"warden\": {\"command\": \"/old/warden-server\", \"args\": []}, "
-                        "\"other\": {\"url\": \"https://example.com/mcp\"}}}");
+        QVERIFY(writeFile(path, "{\"mcpServers\": {\"warden\": {\"command\": \"/old/warden-server\", \"args\": []}, "
+                                "\"other\": {\"url\": \"https://example.com/mcp\"}}}"));
         auto plan = w.plan(Client::Cursor, m_launch);
         QVERIFY(plan.ok());
         QVERIFY(plan->diff.contains(QStringLiteral("/old/warden-server")));
@@ -242,7 +231,7 @@ private Q_SLOTS:
         QFETCH(QString, says);
         const ClientConfigWriter w = writer();
         const QString path = w.configPath(Client::ClaudeDesktop);
-        writeFile(path, content);
+        QVERIFY(writeFile(path, content));
         auto plan = w.plan(Client::ClaudeDesktop, m_launch);
         QVERIFY(!plan.ok());
         QCOMPARE(plan.error().code, ErrorCode::ConfigInvalid);
@@ -262,7 +251,7 @@ private Q_SLOTS:
         const QByteArray jsonc = "{\n\t// my servers\n\t\"servers\": {\n\t\t\"web\": {\"type\": \"http\", "
                                  "\"url\": \"https://example.com/mcp\"},\n\t},\n\t/* inputs */\n"
                                  "\t\"inputs\": [],\n}\n";
-        writeFile(path, jsonc);
+        QVERIFY(writeFile(path, jsonc));
         auto plan = w.plan(Client::VsCode, m_launch);
         QVERIFY(plan.ok());
         QVERIFY(!plan->notice.isEmpty());
@@ -279,10 +268,10 @@ private Q_SLOTS:
     {
         const ClientConfigWriter w = writer();
         const QString path = w.configPath(Client::Cursor);
-        writeFile(path, "{\"mcpServers\": {}}");
+        QVERIFY(writeFile(path, "{\"mcpServers\": {}}"));
         auto plan = w.plan(Client::Cursor, m_launch);
         QVERIFY(plan.ok());
-        writeFile(path, "{\"mcpServers\": {\"new\": {\"command\": \"x\"}}}");
+        QVERIFY(writeFile(path, "{\"mcpServers\": {\"new\": {\"command\": \"x\"}}}"));
         auto written = w.write(*plan);
         QVERIFY(!written.ok());
         QVERIFY(QString::fromStdString(written.error().message).contains(QStringLiteral("changed since the preview")));

@@ -1,5 +1,6 @@
 #include "Server.h"
 
+#include "EmbeddedApprovalService.h"
 #include "PolicyHistory.h"
 #include "approvals/ApprovalStore.h"
 #include "audit/AuditLog.h"
@@ -98,6 +99,7 @@ Server::Server(ServerConfig config, Options options, QObject *parent)
     : ServerInterface(parent)
     , m_config(std::move(config))
     , m_options(options)
+    , m_approvalService(new EmbeddedApprovalService(this))
 {
     qRegisterMetaType<warden::RequestEvent>();
 }
@@ -158,6 +160,11 @@ int Server::sessionCount() const
 approvals::ApprovalStore *Server::approvals() const
 {
     return m_engine ? m_engine->approvals.get() : nullptr;
+}
+
+ApprovalService *Server::approvalService() const
+{
+    return m_approvalService;
 }
 
 PolicyStore *Server::policyStore() const

@@ -15,6 +15,7 @@ struct Principal;
 class PolicyStore;
 class StdioTransport;
 class HttpTransport;
+class EmbeddedApprovalService;
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
@@ -44,6 +45,7 @@ public:
     QString healthProblem() const override;
     QString securityNotice() const override;
     QString configFilePath() const override { return m_config.filePath; }
+    ApprovalService *approvalService() const override;
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
@@ -107,6 +109,7 @@ private:
     std::unique_ptr<auth::TokenValidator> m_tokens;
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;
+    EmbeddedApprovalService *m_approvalService; // a child: lives as long as the server
 };
 
 } // namespace warden

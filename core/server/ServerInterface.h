@@ -7,6 +7,8 @@
 
 namespace warden {
 
+class ApprovalService;
+
 // One answered JSON-RPC request, as the console's live request list shows it. Carries no
 // argument values: only what an operator needs to see that traffic flows.
 struct RequestEvent
@@ -51,6 +53,8 @@ public:
     // The configuration file this server was loaded from (absolute), or empty when unknown;
     // desktop clients launch `warden-server --stdio --config` with it.
     virtual QString configFilePath() const { return {}; }
+    // Pending write approvals and decisions on them; nullptr when not offered.
+    virtual ApprovalService *approvalService() const { return nullptr; }
     virtual quint64 requestCount() const = 0; // JSON-RPC requests answered since start
     virtual quint64 errorCount() const = 0;   // of which protocol or tool errors
     virtual int sessionCount() const = 0;

@@ -1,6 +1,7 @@
 #include "DesktopClientsPanel.h"
 
 #include "DiffHighlighter.h"
+#include "PanelLayout.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -82,25 +83,11 @@ DesktopClientsPanel::DesktopClientsPanel(clients::StdioLaunch launch, ClientConf
     , m_launch(std::move(launch))
     , m_writer(std::move(environment))
 {
-    setAccessibleName(tr("Desktop clients"));
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(24, 20, 24, 16);
-    layout->setSpacing(12);
-
-    auto *title = new QLabel(tr("Desktop clients"), this);
-    title->setObjectName(QStringLiteral("panelTitle"));
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.5);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
-    layout->addWidget(title);
-    auto *subtitle = new QLabel(tr("Let a desktop LLM client start Warden over stdio. Warden adds itself to the "
-                                   "client's configuration file, keeps everything else in it, and makes a backup "
-                                   "first; you see every change before it is written."),
-                                this);
-    subtitle->setWordWrap(true);
-    subtitle->setForegroundRole(QPalette::PlaceholderText);
-    layout->addWidget(subtitle);
+    QVBoxLayout *layout =
+        createPanelLayout(this, tr("Desktop clients"),
+                          tr("Let a desktop LLM client start Warden over stdio. Warden adds itself to the client's "
+                             "configuration file, keeps everything else in it, and makes a backup first; you see "
+                             "every change before it is written."));
 
     m_launchProblem = selectableLabel(this, QStringLiteral("launchProblem"));
     m_launchProblem->setForegroundRole(QPalette::BrightText);
@@ -130,6 +117,7 @@ DesktopClientsPanel::DesktopClientsPanel(clients::StdioLaunch launch, ClientConf
     layout->addWidget(m_splitter, 1);
     if (!m_splitter->restoreState(QSettings().value(kSplitterKey).toByteArray()))
         m_splitter->setSizes({ top->sizeHint().height(), 100000 });
+    connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_splitterMoved = true; });
 
     // Both paths must be absolute and exist, or the client would start something else.
     QStringList problems;
@@ -169,10 +157,9 @@ DesktopClientsPanel::DesktopClientsPanel(clients::StdioLaunch launch, ClientConf
 
 DesktopClientsPanel::~DesktopClientsPanel()
 {
-    QSettings settings;
-    const QByteArray state = m_splitter->saveState();
-    if (settings.value(kSplitterKey).toByteArray() != state)
-        settings.setValue(kSplitterKey, state);
+    if (!m_splitterMoved) // a hidden panel's sizes are not a layout worth keeping
+        return;
+    saveLayoutState(kSplitterKey, m_splitter->saveState());
 }
 
 QWidget *DesktopClientsPanel::createClientsBox()

@@ -62,6 +62,7 @@ private:
     clients::StdioLaunch m_launch;
     clients::ClientConfigWriter m_writer;
     bool m_canWrite = false;
+    bool m_splitterMoved = false;
     int m_pending = 0;
     std::optional<clients::ClientConfigWriter::Plan> m_plan;
 

@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "ApprovalsPanel.h"
 #include "DesktopClientsPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
@@ -191,8 +192,13 @@ QWidget *MainWindow::createPanel(Panel panel)
     case Panel::AuditLog:
     case Panel::Budgets:
     case Panel::QueryTester:
-    case Panel::Approvals:
         break;
+    case Panel::Approvals: {
+        auto *panel = new ApprovalsPanel(m_status->server() ? m_status->server()->approvalService() : nullptr,
+                                         m_stack);
+        panel->setObjectName(QStringLiteral("approvalsPanel"));
+        return panel;
+    }
     }
     return nullptr;
 }

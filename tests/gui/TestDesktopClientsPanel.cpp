@@ -1,4 +1,5 @@
 #include "DesktopClientsPanel.h"
+#include "FindChild.h"
 #include "Screenshot.h"
 #include "TestFiles.h"
 #include "TestTempRoot.h"
@@ -35,15 +36,6 @@ class TestDesktopClientsPanel : public QObject
         return env;
     }
 
-    template<typename T>
-    static T *child(QWidget &panel, const char *name)
-    {
-        auto *w = panel.findChild<T *>(QLatin1String(name));
-        if (!w)
-            qFatal("no child %s", name);
-        return w;
-    }
-
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
 
@@ -66,38 +58,38 @@ private Q_SLOTS:
         panel.show();
         QVERIFY(QTest::qWaitForWindowActive(&panel));
 
-        auto *claudeState = child<QLabel>(panel, "state0");
-        auto *cursorState = child<QLabel>(panel, "state1");
+        auto *claudeState = test::findChild<QLabel>(panel, "state0");
+        auto *cursorState = test::findChild<QLabel>(panel, "state1");
         QTRY_COMPARE(claudeState->text(), QStringLiteral("Not set up yet."));
         QTRY_VERIFY(cursorState->text().contains(QStringLiteral("does not exist yet")));
-        QCOMPARE(child<QLabel>(panel, "path0")->text(), QDir::toNativeSeparators(claudePath));
-        QVERIFY(!child<QLabel>(panel, "launchProblem")->isVisible());
+        QCOMPARE(test::findChild<QLabel>(panel, "path0")->text(), QDir::toNativeSeparators(claudePath));
+        QVERIFY(!test::findChild<QLabel>(panel, "launchProblem")->isVisible());
 
         // The command line for any other stdio client, and its copy button (Alt+Y).
-        auto *command = child<QLineEdit>(panel, "commandLine");
+        auto *command = test::findChild<QLineEdit>(panel, "commandLine");
         QCOMPARE(command->text(), launch.commandLine(false));
         QVERIFY(command->text().endsWith(QStringLiteral(" --stdio --config ") + QFileInfo(configPath).absoluteFilePath()));
         QTest::keyClick(&panel, Qt::Key_Y, Qt::AltModifier);
         QTRY_COMPARE(QApplication::clipboard()->text(), command->text()); // buttons click 100 ms after their mnemonic
 
         // Preview (Alt+C): the diff shows Warden's entry added; nothing is written yet.
-        auto *write = child<QPushButton>(panel, "writeButton");
+        auto *write = test::findChild<QPushButton>(panel, "writeButton");
         QVERIFY(!write->isEnabled());
         QTest::keyClick(&panel, Qt::Key_C, Qt::AltModifier);
-        auto *diff = child<QPlainTextEdit>(panel, "diffView");
+        auto *diff = test::findChild<QPlainTextEdit>(panel, "diffView");
         QTRY_VERIFY(write->isEnabled());
         const QString shownDiff = diff->toPlainText();
         QVERIFY2(shownDiff.contains(QStringLiteral("+    \"warden\": {")), qPrintable(shownDiff));
         QVERIFY(shownDiff.contains(QStringLiteral("+      \"command\": \"") + launch.program + QLatin1Char('"')));
         QVERIFY(shownDiff.startsWith(QStringLiteral("--- ") + claudePath));
-        QVERIFY(child<QLabel>(panel, "previewTitle")->text().contains(QStringLiteral("a backup is made first")));
+        QVERIFY(test::findChild<QLabel>(panel, "previewTitle")->text().contains(QStringLiteral("a backup is made first")));
         QCOMPARE(readFile(claudePath).toUtf8(), original);
         QVERIFY(write->hasFocus());
         warden::test::saveScreenshot(&panel, QStringLiteral("desktop-clients-preview"));
 
         // Write with the keyboard (the focused Write button).
         QTest::keyClick(write, Qt::Key_Space);
-        auto *result = child<QLabel>(panel, "resultLabel");
+        auto *result = test::findChild<QLabel>(panel, "resultLabel");
         QTRY_VERIFY(result->text().startsWith(QStringLiteral("Written to")));
         const QStringList backups = QDir(QFileInfo(claudePath).absolutePath())
                                         .entryList({ QStringLiteral("claude_desktop_config.json.warden-backup-*") });
@@ -119,7 +111,7 @@ private Q_SLOTS:
         QTRY_VERIFY(cursorState->text().startsWith(QStringLiteral("Cannot be set up")));
         QVERIFY(cursorState->text().contains(QStringLiteral("not valid JSON (line 1")));
         QTest::keyClick(&panel, Qt::Key_U, Qt::AltModifier);
-        auto *notice = child<QLabel>(panel, "previewNotice");
+        auto *notice = test::findChild<QLabel>(panel, "previewNotice");
         QTRY_VERIFY(notice->text().contains(QStringLiteral("not valid JSON")));
         QVERIFY(!write->isEnabled());
         QCOMPARE(readFile(cursorPath), QStringLiteral("{\"mcpServers\": {,}}"));
@@ -134,12 +126,12 @@ private Q_SLOTS:
                                   environment(home));
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        auto *problem = child<QLabel>(panel, "launchProblem");
+        auto *problem = test::findChild<QLabel>(panel, "launchProblem");
         QVERIFY(problem->isVisible());
         QVERIFY(problem->text().contains(QStringLiteral("--config")));
-        QTRY_VERIFY(!child<QLabel>(panel, "state0")->text().startsWith(QStringLiteral("Checking")));
-        QVERIFY(!child<QPushButton>(panel, "preview0")->isEnabled());
-        QVERIFY(child<QLineEdit>(panel, "commandLine")->text().isEmpty());
+        QTRY_VERIFY(!test::findChild<QLabel>(panel, "state0")->text().startsWith(QStringLiteral("Checking")));
+        QVERIFY(!test::findChild<QPushButton>(panel, "preview0")->isEnabled());
+        QVERIFY(test::findChild<QLineEdit>(panel, "commandLine")->text().isEmpty());
     }
 };
 

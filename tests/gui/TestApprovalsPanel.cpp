@@ -7,11 +7,10 @@
 #include "ApprovalsPanel.h"
 #include "FindChild.h"
 #include "Screenshot.h"
-#include "TestFiles.h"
+#include "ApprovalServerFixture.h"
 #include "TestTempRoot.h"
 #include "audit/AuditQuery.h"
 #include "config/ServerConfig.h"
-#include "db/SqliteConnection.h"
 #include "server/ApprovalService.h"
 #include "server/Server.h"
 
@@ -68,32 +67,7 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        db::SqliteConnection::Options options;
-        options.access = db::AccessMode::ReadWrite;
-        options.create = true;
-        auto db = db::SqliteConnection::open(path("shop.db").toStdString(), options);
-        QVERIFY(db.ok());
-        for (const char *sql : { "CREATE TABLE orders (id INTEGER PRIMARY KEY, status TEXT NOT NULL, note TEXT)",
-                                 "INSERT INTO orders VALUES (1, 'open', NULL), (2, 'open', 'gift')" })
-            QVERIFY((*db)->execute(sql, {}, db::QueryOptions { 5000, -1 }).ok());
-        const Json policy = { { "version", 1 },
-                              { "tables",
-                                { { "orders",
-                                    { { "tenant_column", nullptr },
-                                      { "write", true },
-                                      { "writes", { { "approval", "always" } } } } } } } };
-        QVERIFY(test::writeFile(path("policy.json"), QByteArray::fromStdString(policy.dump(2))));
-        const Json config = { { "version", 1 },
-                              { "database", { { "driver", "sqlite" }, { "path", "shop.db" }, { "pool_size", 1 } } },
-                              { "policy", "policy.json" },
-                              { "policy_history", "state/policy-history.db" },
-                              { "audit", { { "path", "state/audit.db" } } },
-                              { "limits", { { "usage_store", { { "path", "state/usage.db" } } } } },
-                              { "local_principal", { { "user_id", "agent-7" } } },
-                              { "mode", "development" },
-                              { "auth", { { "anonymous", true } } },
-                              { "transports", { { "http", { { "enabled", true }, { "listen", "127.0.0.1:0" } } } } } };
-        QVERIFY(test::writeFile(path("warden.json"), QByteArray::fromStdString(config.dump(2))));
+        QVERIFY(!test::makeApprovalServerWorld(QDir(m_dir.path())).isEmpty());
     }
 
     void approveFromTheKeyboard()
@@ -123,8 +97,7 @@ private Q_SLOTS:
         // An agent's update goes through the real tool path and waits for approval.
         test::McpClient agent(server.httpPort());
         QVERIFY(agent.open());
-        const Json update = { { "table", "orders" }, { "id", 2 }, { "values", { { "status", "shipped" } } },
-                              { "reason", "customer called" } };
+        const Json update = test::pendingUpdate(2, "shipped");
         const Json pending = agent.callTool("db_update", update);
         QVERIFY2(pending.contains("error"), pending.dump().c_str());
         QCOMPARE(QString::fromStdString(pending["error"]["code"].get<std::string>()), QStringLiteral("APPROVAL_REQUIRED"));

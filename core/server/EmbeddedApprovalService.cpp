@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <QMetaMethod>
 #include <QTimeZone>
 
 namespace warden {
@@ -35,7 +36,11 @@ EmbeddedApprovalService::EmbeddedApprovalService(Server *server)
     qRegisterMetaType<warden::PendingApproval>();
     m_worker.setMaxThreadCount(1); // one store call at a time, in order
     m_poll.setInterval(kPollMs);
-    connect(&m_poll, &QTimer::timeout, this, &EmbeddedApprovalService::refresh);
+    // Polled for listeners only: a headless warden-server has none and reads nothing.
+    connect(&m_poll, &QTimer::timeout, this, [this] {
+        if (isSignalConnected(QMetaMethod::fromSignal(&ApprovalService::pendingChanged)))
+            refresh();
+    });
     connect(server, &ServerInterface::stateChanged, this, &EmbeddedApprovalService::onServerStateChanged);
 }
 

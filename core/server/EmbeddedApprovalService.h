@@ -13,8 +13,9 @@ namespace approvals { class ApprovalStore; }
 // ApprovalService over the embedded Server's ApprovalStore. Follows the server: available
 // while it runs with an approval store, and it lets go of the store before the server tears it
 // down. Store calls run on a thread of its own (the store may wait for another process's
-// lock); the list is polled every second, so approvals filed by agents or decided from the
-// command line show up by themselves. Owned by Server, on its thread.
+// lock); while something listens to pendingChanged() the list is polled every second, so
+// approvals filed by agents or decided from the command line show up by themselves. Owned
+// by Server, on its thread.
 class EmbeddedApprovalService : public ApprovalService
 {
     Q_OBJECT

@@ -34,12 +34,12 @@ class TestEmbeddedApprovalService : public QObject
     }
 
     // Files one pending approval through the server's tool path; its id.
-    static QString fileApproval(Server &server, int order)
+    static QString fileApproval(Server &server, int order, const std::string &status = "shipped")
     {
         test::McpClient agent(server.httpPort());
         if (!agent.open())
             return {};
-        const Json r = agent.callTool("db_update", test::pendingUpdate(order, "shipped"));
+        const Json r = agent.callTool("db_update", test::pendingUpdate(order, status));
         return QString::fromStdString(r["error"]["details"].value("approval_id", std::string()));
     }
 
@@ -80,6 +80,7 @@ private Q_SLOTS:
         auto server = startedServer();
         QVERIFY(server);
         ApprovalService *service = server->approvalService();
+        QSignalSpy changed(service, &ApprovalService::pendingChanged); // a listener: the list is polled
         const QString id = fileApproval(*server, 1);
         QVERIFY(!id.isEmpty());
         QTRY_COMPARE(service->pending().size(), 1);
@@ -105,6 +106,7 @@ private Q_SLOTS:
         auto server = startedServer();
         QVERIFY(server);
         ApprovalService *service = server->approvalService();
+        QSignalSpy changed(service, &ApprovalService::pendingChanged);
         QVERIFY(service->decider().startsWith(QStringLiteral("console:")));
         const QString first = fileApproval(*server, 1);
         const QString second = fileApproval(*server, 2);
@@ -135,6 +137,21 @@ private Q_SLOTS:
         service->decide(second, false, QStringLiteral("changed my mind"));
         QTRY_COMPARE(decided.size(), 4);
         QVERIFY(decided.at(3).at(2).toString().contains(QStringLiteral("approved")));
+    }
+
+    // Nobody listens (a headless server): the list is not polled; an explicit refresh reads it.
+    void noListenerNoPolling()
+    {
+        auto server = startedServer();
+        QVERIFY(server);
+        ApprovalService *service = server->approvalService();
+        QTest::qWait(200); // the read made at start, if any, lands
+        const qsizetype before = service->pending().size();
+        QVERIFY(!fileApproval(*server, 2, "returned").isEmpty()); // a payload no other test files
+        QTest::qWait(2500); // two poll intervals
+        QCOMPARE(service->pending().size(), before);
+        service->refresh();
+        QTRY_COMPARE(service->pending().size(), before + 1);
     }
 
     // A policy that writes nothing keeps no approvals: the service says why.

@@ -1,7 +1,7 @@
 # Debian 12 packages only; install them with tools/setup.sh (called by the README commands).
 set(_warden_qt_components Core Network Sql HttpServer Test)
 if(BUILD_CONSOLE)
-    list(APPEND _warden_qt_components Gui Widgets Charts LinguistTools)
+    list(APPEND _warden_qt_components Gui Widgets Charts DBus LinguistTools)
 endif()
 find_package(Qt6 6.4 REQUIRED COMPONENTS ${_warden_qt_components})
 find_package(Qt6Keychain REQUIRED)

@@ -8,7 +8,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTimer>
-#include <QUrl>
 
 namespace warden::test {
 
@@ -55,7 +54,7 @@ public:
 private:
     Json post(const Json &message)
     {
-        QNetworkRequest request = mcpPostRequest(m_url, m_session);
+        QNetworkRequest request = test::mcpPostRequest(m_url, m_session);
         if (!m_authorization.isEmpty())
             request.setRawHeader("Authorization", m_authorization);
         QNetworkReply *reply = m_nam.post(request, QByteArray::fromStdString(message.dump()));

@@ -1,5 +1,10 @@
 #include "MainWindow.h"
 
+#include "Appearance.h"
+#include "PolicyPanel.h"
+#include "BudgetsPanel.h"
+#include "QueryTesterPanel.h"
+#include "AuditPanel.h"
 #include "ApprovalsPanel.h"
 #include "DesktopClientsPanel.h"
 #include "ServerPanel.h"
@@ -32,6 +37,7 @@ const QString GeometryKey = QStringLiteral("MainWindow/geometry");
 const QString StateKey = QStringLiteral("MainWindow/state");
 const QString SplitterKey = QStringLiteral("MainWindow/splitter");
 const QString PanelKey = QStringLiteral("MainWindow/panel");
+const QString LanguageKey = QStringLiteral("Console/language");
 
 constexpr QSize DefaultSize(1100, 720);
 
@@ -119,20 +125,10 @@ void MainWindow::createPanels()
     m_sidebar->setFrameShape(QFrame::NoFrame);
     m_sidebar->setUniformItemSizes(true);
     m_sidebar->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    m_sidebar->setBackgroundRole(QPalette::Window);
-    // Roomier rows than a plain list; a box rule makes the style sheet draw the items itself,
-    // so the selection colours must be named too. The selection already marks the current
-    // row, so the focus rectangle inside it is only noise.
-    m_sidebar->setStyleSheet(
-        QStringLiteral("QListWidget#sidebar { outline: 0; }"
-                       "QListWidget#sidebar::item { border: none; padding: 6px 14px; }"
-                       "QListWidget#sidebar::item:selected { background: palette(highlight); "
-                       "color: palette(highlighted-text); }"));
 
     m_stack = new QStackedWidget(this);
     m_stack->setObjectName(QStringLiteral("panelStack"));
 
-    const QColor unavailable = palette().color(QPalette::Disabled, QPalette::WindowText);
     for (int i = 0; i < PanelCount; ++i) {
         const auto panel = static_cast<Panel>(i);
         auto *item = new QListWidgetItem(panelTitle(panel), m_sidebar);
@@ -143,10 +139,11 @@ void MainWindow::createPanels()
             auto *page = new UnavailablePanel(panelTitle(panel), panelPurpose(panel), m_stack);
             page->setObjectName(QStringLiteral("unavailablePanel%1").arg(i + 1));
             m_stack->addWidget(page);
-            item->setForeground(unavailable);
+            item->setData(UnavailableRole, true);
             item->setToolTip(tr("Not available in this version yet (Ctrl+%1)").arg(i + 1));
         }
     }
+    applySidebarColors();
     const int sidebarWidth =
         m_sidebar->sizeHintForColumn(0) + 2 * fontMetrics().averageCharWidth() * 3;
     m_sidebar->setMinimumWidth(sidebarWidth);
@@ -169,6 +166,33 @@ void MainWindow::createPanels()
     setTabOrder(m_sidebar, m_stack);
 }
 
+void MainWindow::applySidebarColors()
+{
+    m_sidebar->setBackgroundRole(QPalette::Window);
+    // Roomier rows than a plain list; a box rule makes the style sheet draw the items itself,
+    // so the selection colours must be named too. The selection already marks the current
+    // row, so the focus rectangle inside it is only noise. The style sheet resolves palette()
+    // when it is set, so it is set again whenever the palette changes (light/dark).
+    m_sidebar->setStyleSheet(
+        QStringLiteral("QListWidget#sidebar { outline: 0; background: palette(window); }"
+                       "QListWidget#sidebar::item { border: none; padding: 6px 14px; }"
+                       "QListWidget#sidebar::item:selected { background: palette(highlight); "
+                       "color: palette(highlighted-text); }"));
+    const QColor unavailable = palette().color(QPalette::Disabled, QPalette::WindowText);
+    for (int row = 0; row < m_sidebar->count(); ++row) {
+        QListWidgetItem *item = m_sidebar->item(row);
+        if (item->data(UnavailableRole).toBool())
+            item->setForeground(unavailable);
+    }
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange && m_sidebar)
+        applySidebarColors();
+}
+
 QWidget *MainWindow::createPanel(Panel panel)
 {
     // One case per working panel; the others show what they will do and that they are not
@@ -187,11 +211,32 @@ QWidget *MainWindow::createPanel(Panel panel)
         panel->setObjectName(QStringLiteral("desktopClientsPanel"));
         return panel;
     }
-    case Panel::Policy:
-    case Panel::OAuth:
+    case Panel::Policy: {
+        auto *policy = new PolicyPanel(m_status, m_status->server() ? m_status->server()->policyService() : nullptr,
+                                       m_stack);
+        policy->setObjectName(QStringLiteral("policyPanel"));
+        return policy;
+    }
+    case Panel::Budgets: {
+        auto *budgets = new BudgetsPanel(m_status->server(), m_stack);
+        budgets->setObjectName(QStringLiteral("budgetsPanel"));
+        return budgets;
+    }
     case Panel::AuditLog:
-    case Panel::Budgets:
+        if (AuditService *audit = m_status->server() ? m_status->server()->auditService() : nullptr) {
+            auto *auditPanel = new AuditPanel(audit, m_stack);
+            auditPanel->setObjectName(QStringLiteral("auditPanel"));
+            return auditPanel;
+        }
+        break;
     case Panel::QueryTester:
+        if (ToolTesterService *tester = m_status->server()->toolTesterService()) {
+            auto *panel = new QueryTesterPanel(tester, m_stack);
+            panel->setObjectName(QStringLiteral("queryTesterPanel"));
+            return panel;
+        }
+        break;
+    case Panel::OAuth:
         break;
     case Panel::Approvals: {
         auto *panel = new ApprovalsPanel(m_status->server() ? m_status->server()->approvalService() : nullptr,
@@ -246,6 +291,13 @@ void MainWindow::createMenus()
     focusSidebar->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     connect(focusSidebar, &QAction::triggered, this,
             [this] { m_sidebar->setFocus(Qt::ShortcutFocusReason); });
+    viewMenu->addSeparator();
+    m_appearanceMenu = viewMenu->addMenu(tr("&Appearance"));
+    m_appearanceMenu->setObjectName(QStringLiteral("appearanceMenu"));
+    m_appearanceMenu->setEnabled(false);
+    QMenu *languageMenu = viewMenu->addMenu(tr("&Language"));
+    languageMenu->setObjectName(QStringLiteral("languageMenu"));
+    createLanguageMenu(languageMenu);
 
     QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
     QAction *about = helpMenu->addAction(tr("&About Warden"));
@@ -255,6 +307,63 @@ void MainWindow::createMenus()
     QAction *aboutQt = helpMenu->addAction(tr("About &Qt"));
     aboutQt->setMenuRole(QAction::AboutQtRole);
     connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createLanguageMenu(QMenu *menu)
+{
+    // Language names in their own language, so whoever cannot read the current one finds theirs.
+    const QList<QPair<QString, QString>> languages = {
+        { QString(), tr("&System language") },
+        { QStringLiteral("en"), QStringLiteral("&English") },
+        { QStringLiteral("de"), QStringLiteral("&Deutsch") },
+    };
+    auto *group = new QActionGroup(menu);
+    group->setExclusive(true);
+    const QString saved = savedLanguage();
+    for (const auto &[code, name] : languages) {
+        QAction *action = menu->addAction(name);
+        action->setObjectName(QStringLiteral("languageAction_%1").arg(code.isEmpty() ? QStringLiteral("system") : code));
+        action->setCheckable(true);
+        action->setChecked(code == saved);
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [this, code, name] {
+            if (code == savedLanguage())
+                return;
+            QSettings().setValue(LanguageKey, code);
+            QString plain = name;
+            plain.remove(QLatin1Char('&'));
+            QMessageBox::information(this, tr("Language"),
+                                     tr("Warden will use %1 the next time it starts.").arg(plain));
+        });
+    }
+}
+
+QString MainWindow::savedLanguage()
+{
+    return QSettings().value(LanguageKey).toString();
+}
+
+void MainWindow::setAppearance(Appearance *appearance)
+{
+    m_appearanceMenu->clear();
+    m_appearanceMenu->setEnabled(appearance != nullptr);
+    if (!appearance)
+        return;
+    const QList<QPair<Appearance::Scheme, QString>> schemes = {
+        { Appearance::Scheme::System, tr("Follow the &system") },
+        { Appearance::Scheme::Light, tr("&Light") },
+        { Appearance::Scheme::Dark, tr("&Dark") },
+    };
+    auto *group = new QActionGroup(m_appearanceMenu);
+    group->setExclusive(true);
+    for (const auto &[scheme, text] : schemes) {
+        QAction *action = m_appearanceMenu->addAction(text);
+        action->setObjectName(QStringLiteral("appearanceAction%1").arg(static_cast<int>(scheme)));
+        action->setCheckable(true);
+        action->setChecked(appearance->scheme() == scheme);
+        group->addAction(action);
+        connect(action, &QAction::triggered, appearance, [appearance, scheme] { appearance->setScheme(scheme); });
+    }
 }
 
 void MainWindow::createStatusBar()

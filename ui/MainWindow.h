@@ -8,12 +8,14 @@
 class QAction;
 class QActionGroup;
 class QLabel;
+class QMenu;
 class QListWidget;
 class QSplitter;
 class QStackedWidget;
 
 namespace warden {
 
+class Appearance;
 class ServerInterface;
 class ServerPanel;
 class ServerStatusController;
@@ -39,6 +41,8 @@ public:
     };
     Q_ENUM(Panel)
     static constexpr int PanelCount = 8;
+    // Sidebar item data: true on panels that are not built yet (drawn in the disabled colour).
+    static constexpr int UnavailableRole = Qt::UserRole + 1;
 
     explicit MainWindow(ServerInterface *server, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -53,12 +57,20 @@ public:
     // Writes geometry and layout to QSettings if they differ from what was restored.
     void saveSettings();
 
+    // Offers the light/dark choice in View > Appearance. Without it the menu is disabled.
+    void setAppearance(Appearance *appearance);
+    // The language chosen in View > Language ("de", "en"), empty for the system's. Read by the
+    // console's start-up; a change takes effect at the next start.
+    static QString savedLanguage();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
     void showEvent(QShowEvent *event) override;
 
 private:
     void createPanels();
+    void applySidebarColors();
     // The working widget for a panel, or nullptr while the panel is not built yet.
     QWidget *createPanel(Panel panel);
     void createMenus();
@@ -67,6 +79,7 @@ private:
     void onServerStateChanged();
     void onCountersChanged();
     void showAbout();
+    void createLanguageMenu(QMenu *menu);
 
     ServerStatusController *m_status;
     QSplitter *m_splitter = nullptr;
@@ -77,6 +90,7 @@ private:
     QList<QAction *> m_panelActionList;
     QAction *m_startAction = nullptr;
     QAction *m_stopAction = nullptr;
+    QMenu *m_appearanceMenu = nullptr;
     StateIndicator *m_statusState = nullptr;
     QLabel *m_statusEndpoint = nullptr;
     QLabel *m_statusTraffic = nullptr;

@@ -579,6 +579,11 @@ void UsageMeter::stop()
     (void)s.flush(); // the last interval's usage; a failure is logged
 }
 
+std::int64_t UsageMeter::nowMs() const
+{
+    return m_state->nowMs();
+}
+
 std::string UsageMeter::storeDescription() const
 {
     return m_state->store->description();

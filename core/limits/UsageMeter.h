@@ -116,6 +116,10 @@ public:
     // memory only).
     void stop();
 
+    // The meter's clock (Unix ms): the injected one in tests, the wall clock otherwise. Series
+    // asked for "the window ending now" use it, so they line up with the budgets.
+    std::int64_t nowMs() const;
+
     std::string storeDescription() const;
     // The last store failure (empty when the last flush worked).
     std::string storeProblem() const;

@@ -425,6 +425,16 @@ std::vector<TableView> compileTables(JsonChecker &c, const Json &tables, const d
     return out;
 }
 
+// The error for a document with problems: the report as the message, and each problem as
+// {pointer, message} under details.problems, so an editor can put it next to the item.
+Error invalid(const JsonChecker &c)
+{
+    Json problems = Json::array();
+    for (const JsonProblem &p : c.problems())
+        problems.push_back(Json{{"pointer", p.pointer}, {"message", p.message}});
+    return Error(ErrorCode::ConfigInvalid, c.report(), {}, Json{{"problems", std::move(problems)}});
+}
+
 // A role's table overrides laid over the base tables: a listed table's keys replace the
 // base's, except `columns`, `relations` and `budget`, which merge entry by entry.
 Json mergeRoleTables(const Json &base, const Json &overrides)
@@ -457,7 +467,7 @@ Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, con
     std::shared_ptr<Policy> policy(new Policy());
     policy->m_schema = schema;
     if (!c.checkObject(document, "", {"version", "extends", "description", "defaults", "column_rules", "tags", "roles", "scopes", "tables"}))
-        return Error(ErrorCode::ConfigInvalid, c.report());
+        return invalid(c);
     if (auto v = c.integer(document, "", "version", 1, 1, P::Required); !v && c.ok())
         c.addProblem("/version", "must be 1");
     policy->m_profile = c.enumString(document, "", "extends", {"prod", "internal", "dev"}).value_or("prod");
@@ -557,7 +567,7 @@ Result<std::shared_ptr<const Policy>> Policy::fromJson(const Json &document, con
     }
 
     if (!c.ok())
-        return Error(ErrorCode::ConfigInvalid, c.report());
+        return invalid(c);
     policy->m_document = document;
     policy->m_versionHash = crypto::toHex(crypto::sha256(canonicalDump(document)));
     return std::shared_ptr<const Policy>(std::move(policy));

@@ -95,7 +95,8 @@ public:
     static const std::vector<std::string> &profiles();
 
     // Validates and compiles. Problems name the JSON pointer and say what to fix; unknown
-    // tables and columns are reported against the live schema.
+    // tables and columns are reported against the live schema. ConfigInvalid carries every
+    // problem as details.problems: [{pointer, message}] in document order.
     static Result<std::shared_ptr<const Policy>> fromJson(const Json &document, const db::Schema &schema);
     static Result<std::shared_ptr<const Policy>> load(const std::string &path, const db::Schema &schema);
 

@@ -13,7 +13,10 @@ struct Principal
     std::string tenantId;            // empty: no tenant (tenant-scoped tables then refuse)
     std::vector<std::string> roles;
     std::vector<std::string> scopes;
-    std::string authMethod;          // "local", "oauth", "api-key", "anonymous-dev"
+    std::string authMethod;          // "local", "oauth", "api-key", "anonymous-dev", "impersonated"
+    // The console user (OS user name) acting as this principal from the query tester; empty
+    // for every real caller. Audit records name both (docs/audit.md, "impersonated_by").
+    std::string impersonatedBy;
 
     bool hasRole(const std::string &role) const
     {

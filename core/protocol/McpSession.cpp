@@ -382,6 +382,8 @@ Json McpSession::auditBase(const rpc::Message &request) const
                              {"tenant", audit::capString(m_principal.tenantId, 256)},
                              {"roles", std::move(roles)},
                              {"auth", m_principal.authMethod}};
+    if (!m_principal.impersonatedBy.empty())
+        base["impersonated_by"] = Json{{"user", audit::capString(m_principal.impersonatedBy, 256)}, {"auth", "console"}};
     base["method"] = request.method;
     // The JSON-RPC id, as the client sent it: ties a client's log to the trail.
     base["rpc_id"] = audit::capString(request.id.is_string() ? request.id.get<std::string>() : request.id.dump(), 128);

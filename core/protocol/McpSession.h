@@ -53,6 +53,8 @@ public:
     bool isClosed() const { return m_closed; }
 
     const std::string &id() const { return m_id; }
+    // What audit records carry as `session`: a fingerprint of id(), not usable to join it.
+    const std::string &auditSession() const { return m_auditSession; }
     const QString &transport() const { return m_transport; }
     const Principal &principal() const { return m_principal; }
     // The same caller with fresh credentials (HTTP: a new token may carry other scopes or

@@ -1,15 +1,20 @@
 #include "Server.h"
 
+#include "EmbeddedPolicyService.h"
+#include "EmbeddedUsageService.h"
+#include "EmbeddedAuditService.h"
 #include "EmbeddedApprovalService.h"
 #include "PolicyHistory.h"
 #include "approvals/ApprovalStore.h"
 #include "audit/AuditLog.h"
+#include "audit/AuditQuery.h"
 #include "audit/AuditStore.h"
 #include "audit/PgAuditStore.h"
 #include "auth/ApiKeyStore.h"
 #include "auth/ApiKeyVerifier.h"
 #include "auth/HttpAuthenticator.h"
 #include "auth/TokenValidator.h"
+#include "EmbeddedToolTesterService.h"
 #include "ServerGate.h"
 #include "limits/AdmissionControl.h"
 #include "limits/UsageMeter.h"
@@ -99,9 +104,13 @@ Server::Server(ServerConfig config, Options options, QObject *parent)
     : ServerInterface(parent)
     , m_config(std::move(config))
     , m_options(options)
+    , m_usageService(new EmbeddedUsageService(this))
+    , m_toolTester(new EmbeddedToolTesterService(this))
+    , m_auditService(std::make_unique<EmbeddedAuditService>(m_config))
     , m_approvalService(new EmbeddedApprovalService(this))
 {
     qRegisterMetaType<warden::RequestEvent>();
+    m_policyService = new EmbeddedPolicyService(this);
 }
 
 Server::~Server()
@@ -157,9 +166,24 @@ int Server::sessionCount() const
     return (m_http ? m_http->sessionCount() : 0) + (m_stdio ? 1 : 0);
 }
 
+UsageService *Server::usageService() const
+{
+    return m_usageService;
+}
+
+ToolTesterService *Server::toolTesterService() const
+{
+    return m_toolTester;
+}
+
 approvals::ApprovalStore *Server::approvals() const
 {
     return m_engine ? m_engine->approvals.get() : nullptr;
+}
+
+PolicyService *Server::policyService() const
+{
+    return m_policyService;
 }
 
 ApprovalService *Server::approvalService() const
@@ -358,6 +382,14 @@ Status Server::build()
         Q_EMIT requestCompleted(ev);
         Q_EMIT countersChanged();
     });
+    m_toolTester->attach(*m_mcp, *m_engine->policies, [config = m_config]() -> Result<std::unique_ptr<audit::AuditQuery>> {
+        if (config.audit.store == AuditConfig::Store::Sqlite)
+            return audit::AuditQuery::open(auditPath(config));
+        auto store = openPgAuditStore(config, false);
+        if (!store)
+            return store.takeError();
+        return audit::AuditQuery::open(std::move(*store));
+    });
 
     Principal local;
     local.userId = m_config.localPrincipal.userId.toStdString();
@@ -449,6 +481,7 @@ Status Server::startHttp(const Principal &local)
 
 void Server::teardown()
 {
+    m_toolTester->detach(); // its sessions end before the engine they run on
     m_healthProblem.clear();
     m_securityNotice.clear();
     m_stdio.reset();
@@ -459,9 +492,11 @@ void Server::teardown()
         m_engine->pool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);
     if (m_engine && m_engine->writePool) // a write in progress rolls back
         m_engine->writePool->shutdown(db::DatabasePool::Shutdown::AbandonQueued);
+    m_usageService->setMeter(nullptr); // before the meter goes
     if (m_engine && m_engine->usage)
         m_engine->usage->stop(); // the last usage reaches the store
     if (m_engine && m_engine->audit) {
+        m_auditService->setAuditLog(nullptr);
         Json record = Json::object();
         record["kind"] = std::string(audit::kind::ServerStop);
         if (auto r = m_engine->audit->appendAndWait(std::move(record)); !r)
@@ -479,6 +514,11 @@ QString Server::defaultAuditPath()
 limits::UsageMeter *Server::usageMeter() const
 {
     return m_engine ? m_engine->usage.get() : nullptr;
+}
+
+AuditService *Server::auditService() const
+{
+    return m_auditService.get();
 }
 
 audit::AuditLog *Server::auditLog() const
@@ -522,6 +562,7 @@ Status Server::openLimits()
     if (!meter)
         return Error(meter.error().code, "limits.usage_store: " + meter.error().message);
     m_engine->usage = std::move(meter).value();
+    m_usageService->setMeter(m_engine->usage.get());
     m_engine->admission = std::make_unique<limits::AdmissionControl>(m_config.limits, limits::AdmissionControl::Clock {},
                                                                      m_engine->usage.get());
     return {};
@@ -590,6 +631,7 @@ Status Server::openAudit()
     record["details"] = std::move(details);
     if (auto r = m_engine->audit->appendAndWait(std::move(record)); !r)
         return r.error();
+    m_auditService->setAuditLog(m_engine->audit);
     connect(
         m_engine->audit.get(), &audit::AuditLog::healthChanged, this,
         [this](bool healthy, const QString &problem) {

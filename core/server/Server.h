@@ -10,11 +10,15 @@
 
 namespace warden {
 
+class EmbeddedPolicyService;
+class EmbeddedUsageService;
+class EmbeddedAuditService;
 class McpServer;
 struct Principal;
 class PolicyStore;
 class StdioTransport;
 class HttpTransport;
+class EmbeddedToolTesterService;
 class EmbeddedApprovalService;
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
@@ -49,6 +53,10 @@ public:
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
+    PolicyService *policyService() const override;
+    UsageService *usageService() const override;
+    ToolTesterService *toolTesterService() const override;
+    AuditService *auditService() const override;
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
@@ -109,6 +117,10 @@ private:
     std::unique_ptr<auth::TokenValidator> m_tokens;
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;
+    EmbeddedPolicyService *m_policyService = nullptr; // a child: lives as long as the server
+    EmbeddedUsageService *m_usageService; // child; attached to the meter while running
+    EmbeddedToolTesterService *m_toolTester; // child; follows the engine
+    std::unique_ptr<EmbeddedAuditService> m_auditService; // for the server's whole life
     EmbeddedApprovalService *m_approvalService; // a child: lives as long as the server
 };
 

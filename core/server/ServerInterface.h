@@ -7,6 +7,10 @@
 
 namespace warden {
 
+class PolicyService;
+class UsageService;
+class ToolTesterService;
+class AuditService;
 class ApprovalService;
 
 // One answered JSON-RPC request, as the console's live request list shows it. Carries no
@@ -58,6 +62,15 @@ public:
     virtual quint64 requestCount() const = 0; // JSON-RPC requests answered since start
     virtual quint64 errorCount() const = 0;   // of which protocol or tool errors
     virtual int sessionCount() const = 0;
+
+    // The policy editor's service (document, validation, apply, history), or nullptr.
+    virtual PolicyService *policyService() const { return nullptr; }
+    // Usage and budgets for the budget charts; nullptr when this server does not offer them.
+    virtual UsageService *usageService() const { return nullptr; }
+    // The query tester (tool calls as an impersonated principal), or nullptr.
+    virtual ToolTesterService *toolTesterService() const { return nullptr; }
+    // The audit trail's read side (viewer, verify, export); nullptr when not offered.
+    virtual AuditService *auditService() const { return nullptr; }
 
 public Q_SLOTS:
     virtual void start() = 0;

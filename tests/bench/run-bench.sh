@@ -27,14 +27,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-server="$build/bin/warden-server"
-load="$build/bin/mcp_load"
-for f in "$server" "$load"; do
-    if [ ! -x "$f" ]; then
-        echo "run-bench.sh: $f is missing; build the targets warden-server and mcp_load first" >&2
-        exit 2
-    fi
-done
+# shellcheck source=bench-common.sh
+. "$repo/tests/bench/bench-common.sh"
+require_binaries run-bench.sh "$build"
 have_toolbox=1
 if [ ! -x "$toolbox" ]; then
     have_toolbox=0
@@ -119,15 +114,6 @@ free_port() {
     done
     return 1
 }
-wait_until() { # SECONDS COMMAND...
-    local limit=$(($1 * 10))
-    shift
-    for _ in $(seq 1 "$limit"); do
-        if "$@"; then return 0; fi
-        sleep 0.1
-    done
-    return 1
-}
 
 "$server" --config "$config" --http 127.0.0.1:0 --dev --allow-anonymous 2>"$work/warden.log" &
 warden_pid=$!
@@ -173,17 +159,7 @@ toolbox_http() { run "$1" --url "$toolbox_url" --pid "$toolbox_pid" --tool custo
 echo "$("$server" --version 2>&1 | head -1) (build dir $(basename "$build"), commit $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 [ "$have_toolbox" = 1 ] && echo "MCP Toolbox for Databases $toolbox_version"
 # Other work on the machine skews every figure: say how idle it was just before the runs.
-cpu_idle_percent() {
-    local a b
-    read -ra a < <(head -1 /proc/stat)
-    sleep 2
-    read -ra b < <(head -1 /proc/stat)
-    local total=0 i
-    for i in 1 2 3 4 5 6 7 8; do total=$((total + b[i] - a[i])); done
-    echo $((100 * (b[4] + b[5] - a[4] - a[5]) / (total > 0 ? total : 1)))
-}
-echo "machine: $(nproc) cores, $(uname -r); CPU idle before the runs: $(cpu_idle_percent)%," \
-    "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+machine_line
 echo "lookup: one customer by primary key, ids drawn at random from tenant acme's live customers"
 [ -n "$tenant_override" ] && echo "note: Warden runs with local_principal.tenant_id = \"$tenant_override\" (--tenant-id)"
 echo

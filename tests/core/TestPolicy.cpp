@@ -341,6 +341,24 @@ private Q_SLOTS:
         QVERIFY(report.find("/tables/custmers") < report.find("/tables/customers/columns"));
     }
 
+    // Editors put each problem next to its item: the error carries them as data too.
+    void problemsComeWithTheirPointers()
+    {
+        auto p = compile(parse(R"({"version": 1, "tables": {"custmers": {}, "orders": {"read": 1}}})"));
+        QVERIFY(!p.ok());
+        QCOMPARE(p.error().code, ErrorCode::ConfigInvalid);
+        const Json expected = Json::array(
+            {Json{{"pointer", "/tables/custmers"}, {"message", "no table \"custmers\" in the database; did you mean \"customers\"?"}},
+             Json{{"pointer", "/tables/orders/read"}, {"message", p.error().details["problems"][1]["message"]}}});
+        QVERIFY2(p.error().details["problems"] == expected, p.error().details.dump().c_str());
+        QVERIFY(p.error().details["problems"][1]["message"].get<std::string>().find("true or false") != std::string::npos);
+        // A document that is not even an object has one problem at the root.
+        auto root = compile(Json::array());
+        QVERIFY(!root.ok());
+        QCOMPARE(root.error().details["problems"].size(), std::size_t(1));
+        QVERIFY(root.error().details["problems"][0]["pointer"] == "");
+    }
+
     void loadReportsFileAndJsonProblems()
     {
         QTemporaryDir dir;

@@ -1,5 +1,6 @@
 #include "FakeServer.h"
 #include "Screenshot.h"
+#include "Appearance.h"
 #include "MainWindow.h"
 #include "ServerPanel.h"
 #include "StateIndicator.h"
@@ -14,6 +15,8 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QTimer>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -90,13 +93,13 @@ private Q_SLOTS:
                 QCOMPARE(page, window.serverPanel());
                 continue;
             }
-            if (i == int(Panel::DesktopClients) || i == int(Panel::Approvals)) { // tested on their own
-                QVERIFY(!qobject_cast<UnavailablePanel *>(page));
+            // Every other panel works, or says honestly that it is not there and offers nothing
+            // to click.
+            auto *unavailable = qobject_cast<UnavailablePanel *>(page);
+            if (!unavailable) {
+                QVERIFY(!sidebar->item(i)->toolTip().contains(QStringLiteral("Not available")));
                 continue;
             }
-            // Every other panel says honestly that it is not there, and offers nothing to click.
-            auto *unavailable = qobject_cast<UnavailablePanel *>(page);
-            QVERIFY(unavailable);
             QCOMPARE(unavailable->title(), MainWindow::panelTitle(static_cast<Panel>(i)));
             auto *message = page->findChild<QLabel *>(QStringLiteral("unavailableMessage"));
             QVERIFY(message);
@@ -325,6 +328,61 @@ private Q_SLOTS:
             MainWindow window(&server);
             QCOMPARE(window.size(), smaller);
         }
+    }
+
+    void appearanceMenuSwitchesLightAndDark()
+    {
+        FakeServer server;
+        MainWindow window(&server);
+        auto *menu = window.findChild<QMenu *>(QStringLiteral("appearanceMenu"));
+        QVERIFY(menu);
+        QVERIFY(!menu->isEnabled()); // nothing to switch without an Appearance
+        Appearance appearance;
+        window.setAppearance(&appearance);
+        QVERIFY(menu->isEnabled());
+        QCOMPARE(menu->actions().size(), 3);
+        QVERIFY(showActive(window));
+
+        auto isDark = [&window] { return window.palette().color(QPalette::Window).lightness() < 128; };
+        window.findChild<QAction *>(QStringLiteral("appearanceAction2"))->trigger();
+        QVERIFY(appearance.isDark());
+        QTRY_VERIFY(isDark());
+        QVERIFY(window.findChild<QAction *>(QStringLiteral("appearanceAction2"))->isChecked());
+        // The sidebar is drawn from the new palette too, not left light.
+        auto *sidebar = window.findChild<QListWidget *>(QStringLiteral("sidebar"));
+        const QImage shot = sidebar->grab().toImage();
+        QVERIFY(QColor(shot.pixel(shot.width() / 2, shot.height() - 4)).lightness() < 128);
+        screenshot(&window, QStringLiteral("main-window-dark"));
+        window.findChild<QAction *>(QStringLiteral("appearanceAction1"))->trigger();
+        QTRY_VERIFY(!isDark());
+        window.findChild<QAction *>(QStringLiteral("appearanceAction0"))->trigger();
+        QCOMPARE(appearance.scheme(), Appearance::Scheme::System);
+    }
+
+    void languageChoiceIsKeptForTheNextStart()
+    {
+        QSettings().remove(QStringLiteral("Console/language"));
+        FakeServer server;
+        MainWindow window(&server);
+        QVERIFY(window.findChild<QAction *>(QStringLiteral("languageAction_system"))->isChecked());
+        QString told;
+        QTimer closer;
+        connect(&closer, &QTimer::timeout, this, [&told] {
+            for (QWidget *w : QApplication::topLevelWidgets()) {
+                if (auto *box = qobject_cast<QMessageBox *>(w); box && box->isVisible()) {
+                    told = box->text();
+                    box->accept();
+                }
+            }
+        });
+        closer.start(10);
+        window.findChild<QAction *>(QStringLiteral("languageAction_de"))->trigger();
+        closer.stop();
+        QCOMPARE(told, QStringLiteral("Warden will use Deutsch the next time it starts."));
+        QCOMPARE(MainWindow::savedLanguage(), QStringLiteral("de"));
+        MainWindow next(&server);
+        QVERIFY(next.findChild<QAction *>(QStringLiteral("languageAction_de"))->isChecked());
+        QSettings().remove(QStringLiteral("Console/language"));
     }
 };
 

@@ -6,6 +6,8 @@
 #include "BudgetsPanel.h"
 #include "QueryTesterPanel.h"
 #include "AuditPanel.h"
+#include "ApprovalsPanel.h"
+#include "DesktopClientsPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -206,6 +208,15 @@ QWidget *MainWindow::createPanel(Panel panel)
         oauth->setObjectName(QStringLiteral("oauthPanel"));
         return oauth;
     }
+    case Panel::DesktopClients: {
+        const QString config = m_status->server() ? m_status->server()->configFilePath() : QString();
+        auto *panel = new DesktopClientsPanel(
+            clients::StdioLaunch::forConfig(
+                clients::StdioLaunch::findServerProgram(QCoreApplication::applicationDirPath()), config),
+            clients::ClientConfigWriter::Environment::current(), m_stack);
+        panel->setObjectName(QStringLiteral("desktopClientsPanel"));
+        return panel;
+    }
     case Panel::Policy: {
         auto *policy = new PolicyPanel(m_status, m_status->server() ? m_status->server()->policyService() : nullptr,
                                        m_stack);
@@ -231,9 +242,12 @@ QWidget *MainWindow::createPanel(Panel panel)
             return panel;
         }
         break;
-    case Panel::DesktopClients:
-    case Panel::Approvals:
-        break;
+    case Panel::Approvals: {
+        auto *panel = new ApprovalsPanel(m_status->server() ? m_status->server()->approvalService() : nullptr,
+                                         m_stack);
+        panel->setObjectName(QStringLiteral("approvalsPanel"));
+        return panel;
+    }
     }
     return nullptr;
 }

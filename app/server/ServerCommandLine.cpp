@@ -68,7 +68,8 @@ const char *kUsage =
     "  warden-server keys list [--json]                      the API keys: id, name, principal, state\n"
     "  warden-server keys revoke ID                          revoke an API key (servers refuse it from the next request)\n"
     "  warden-server approvals list [--all] [--json]          writes waiting for an operator (--all: every approval)\n"
-    "  warden-server approvals approve|deny ID [--as NAME]   decide one; the agent's identical retry runs once\n"
+    "  warden-server approvals approve|deny ID [--as NAME] [--reason TEXT]\n"
+    "                                                        decide one; the agent's identical retry runs once\n"
     "  warden-server --version | --help\n"
     "\n"
     "Without --config, the bundled demo in the user's data folder is used (created on first use).\n"
@@ -718,8 +719,8 @@ int approvalsCommand(const QStringList &args, const QString &configPath)
     const bool list = sub == QLatin1String("list");
     const bool decide = (sub == QLatin1String("approve") || sub == QLatin1String("deny")) && args.size() >= 2;
     if (!list && !decide)
-        return usageError("usage: warden-server approvals list [--all] [--json] | approve ID [--as NAME] | deny ID "
-                          "[--as NAME]  [--config FILE]");
+        return usageError("usage: warden-server approvals list [--all] [--json] | approve|deny ID [--as NAME] "
+                          "[--reason TEXT]  [--config FILE]");
     auto config = loadConfig(configPath);
     if (!config) {
         std::cerr << "warden-server: " << config.error().message << "\n";
@@ -732,13 +733,17 @@ int approvalsCommand(const QStringList &args, const QString &configPath)
     }
     if (decide) {
         std::string decider = "cli:" + qEnvironmentVariable("USER", QStringLiteral("operator")).toStdString();
+        std::string reason;
         const QStringList options = args.mid(2);
-        if (options.size() == 2 && options[0] == QLatin1String("--as") && !options[1].isEmpty())
-            decider = options[1].toStdString();
-        else if (!options.isEmpty())
-            return usageError("approvals " + sub.toStdString() + " takes an ID and optionally --as NAME");
+        for (qsizetype i = 0; i < options.size(); i += 2) {
+            const bool as = options[i] == QLatin1String("--as"), why = options[i] == QLatin1String("--reason");
+            if ((!as && !why) || i + 1 >= options.size() || options[i + 1].isEmpty())
+                return usageError("approvals " + sub.toStdString()
+                                  + " takes an ID and optionally --as NAME and --reason TEXT");
+            (as ? decider : reason) = options[i + 1].toStdString();
+        }
         // The server that files the approval records the decision in the audit trail.
-        auto decided = (*store)->decide(args[1].toStdString(), sub == QLatin1String("approve"), decider);
+        auto decided = (*store)->decide(args[1].toStdString(), sub == QLatin1String("approve"), decider, reason);
         if (!decided) {
             std::cerr << "warden-server: " << decided.error().message << "\n";
             return decided.error().code == ErrorCode::NotFound ? kExitUsage : kExitFailure;

@@ -17,7 +17,7 @@ const db::QueryOptions kOptions { 10000, -1 };
 
 constexpr const char *kColumns =
     "id, payload_hash, tool, table_name, principal, tenant, summary, created_at_ms, "
-    "expires_at_ms, state, decided_by, decided_at_ms";
+    "expires_at_ms, state, decided_by, decided_at_ms, reason";
 
 Approval fromRow(const std::vector<Json> &row, std::int64_t nowMs)
 {
@@ -42,6 +42,7 @@ Approval fromRow(const std::vector<Json> &row, std::int64_t nowMs)
         a.state = ApprovalState::Expired;
     a.decidedBy = row[10].is_string() ? row[10].get<std::string>() : std::string();
     a.decidedAtMs = row[11].is_number_integer() ? row[11].get<std::int64_t>() : 0;
+    a.reason = row[12].is_string() ? row[12].get<std::string>() : std::string();
     return a;
 }
 
@@ -57,6 +58,8 @@ Json decisionRecord(const Approval &a)
         { "payload_hash", a.payloadHash }, { "tool", a.tool },       { "table", a.table },
         { "requested_by", a.principal }
     };
+    if (!a.reason.empty())
+        record["details"]["reason"] = a.reason;
     return record;
 }
 
@@ -103,6 +106,8 @@ Json Approval::toJson() const
     if (!decidedBy.empty()) {
         j["decided_by"] = decidedBy;
         j["decided_at"] = audit::formatTime(decidedAtMs);
+        if (!reason.empty())
+            j["decision_reason"] = reason;
     }
     return j;
 }
@@ -136,6 +141,16 @@ Result<std::unique_ptr<ApprovalStore>> ApprovalStore::open(const QString &path)
                                  {}, kOptions);
     if (!created)
         return created.takeError();
+    // Files from before decisions carried a reason get the column.
+    auto columns = (*connection)->query("SELECT name FROM pragma_table_info('approvals') WHERE name = 'reason'",
+                                        {}, kOptions);
+    if (!columns)
+        return columns.takeError();
+    if (columns->rows.empty()) {
+        auto added = (*connection)->execute("ALTER TABLE approvals ADD COLUMN reason TEXT", {}, kOptions);
+        if (!added)
+            return added.takeError();
+    }
     return std::unique_ptr<ApprovalStore>(new ApprovalStore(std::move(connection).value()));
 }
 
@@ -222,15 +237,16 @@ Result<std::vector<Approval>> ApprovalStore::list(bool pendingOnly) const
 }
 
 Result<Approval> ApprovalStore::decide(const std::string &id, bool approve,
-                                       const std::string &decider)
+                                       const std::string &decider, const std::string &reason)
 {
     std::lock_guard lock(m_mutex);
     const std::int64_t decidedAt = now();
     // Recorded at once where this process writes the trail; otherwise by the server, later.
     auto changed = m_db->execute(
-        "UPDATE approvals SET state = ?, decided_by = ?, decided_at_ms = ?, recorded = ? "
+        "UPDATE approvals SET state = ?, decided_by = ?, decided_at_ms = ?, reason = ?, recorded = ? "
         "WHERE id = ? AND state = 'pending' AND expires_at_ms > ?",
-        { approve ? "approved" : "denied", decider, decidedAt, m_recorder ? 1 : 0, id, decidedAt },
+        { approve ? "approved" : "denied", decider, decidedAt, reason.empty() ? Json() : Json(reason),
+          m_recorder ? 1 : 0, id, decidedAt },
         kOptions);
     if (!changed)
         return changed.takeError();

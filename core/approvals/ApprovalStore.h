@@ -39,6 +39,7 @@ struct Approval
     ApprovalState state = ApprovalState::Pending;
     std::string decidedBy;
     std::int64_t decidedAtMs = 0;
+    std::string reason; // the operator's words for the decision (may be empty)
 
     Json toJson() const;
 };
@@ -90,7 +91,9 @@ public:
     Result<Approval> get(const std::string &id) const;
     // Approves or denies a pending, unexpired approval; anything else is refused
     // (InvalidArgument, saying where it stands).
-    Result<Approval> decide(const std::string &id, bool approve, const std::string &decider);
+    // `reason` goes into the approval and its audit record.
+    Result<Approval> decide(const std::string &id, bool approve, const std::string &decider,
+                            const std::string &reason = {});
     // Uses an approved approval for `payloadHash`: exactly once, before it expires, and only
     // for the payload it was given for. ApprovalRequired otherwise, saying why.
     Result<Approval> consume(const std::string &id, const std::string &payloadHash);

@@ -6,6 +6,7 @@
 #include "EmbeddedPolicyService.h"
 #include "EmbeddedUsageService.h"
 #include "EmbeddedAuditService.h"
+#include "EmbeddedApprovalService.h"
 #include "PolicyHistory.h"
 #include "approvals/ApprovalStore.h"
 #include "audit/AuditLog.h"
@@ -109,6 +110,7 @@ Server::Server(ServerConfig config, Options options, QObject *parent)
     , m_usageService(new EmbeddedUsageService(this))
     , m_toolTester(new EmbeddedToolTesterService(this))
     , m_auditService(std::make_unique<EmbeddedAuditService>(m_config))
+    , m_approvalService(new EmbeddedApprovalService(this))
 {
     qRegisterMetaType<warden::RequestEvent>();
     m_oauthService = std::make_unique<EmbeddedOAuthService>(*this);
@@ -213,6 +215,11 @@ approvals::ApprovalStore *Server::approvals() const
 PolicyService *Server::policyService() const
 {
     return m_policyService;
+}
+
+ApprovalService *Server::approvalService() const
+{
+    return m_approvalService;
 }
 
 PolicyStore *Server::policyStore() const

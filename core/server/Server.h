@@ -21,6 +21,7 @@ class PolicyStore;
 class StdioTransport;
 class HttpTransport;
 class EmbeddedToolTesterService;
+class EmbeddedApprovalService;
 
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
@@ -49,6 +50,8 @@ public:
     QString lastError() const override;
     QString healthProblem() const override;
     QString securityNotice() const override;
+    QString configFilePath() const override { return m_config.filePath; }
+    ApprovalService *approvalService() const override;
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
@@ -128,6 +131,7 @@ private:
     EmbeddedUsageService *m_usageService; // child; attached to the meter while running
     EmbeddedToolTesterService *m_toolTester; // child; follows the engine
     std::unique_ptr<EmbeddedAuditService> m_auditService; // for the server's whole life
+    EmbeddedApprovalService *m_approvalService; // a child: lives as long as the server
 };
 
 } // namespace warden

@@ -11,6 +11,7 @@ class PolicyService;
 class UsageService;
 class ToolTesterService;
 class AuditService;
+class ApprovalService;
 
 // One answered JSON-RPC request, as the console's live request list shows it. Carries no
 // argument values: only what an operator needs to see that traffic flows.
@@ -56,6 +57,11 @@ public:
     // A standing warning about how the server is exposed (anonymous HTTP callers in
     // development mode...), or empty. Shown wherever the server's state is.
     virtual QString securityNotice() const { return {}; }
+    // The configuration file this server was loaded from (absolute), or empty when unknown;
+    // desktop clients launch `warden-server --stdio --config` with it.
+    virtual QString configFilePath() const { return {}; }
+    // Pending write approvals and decisions on them; nullptr when not offered.
+    virtual ApprovalService *approvalService() const { return nullptr; }
     virtual quint64 requestCount() const = 0; // JSON-RPC requests answered since start
     virtual quint64 errorCount() const = 0;   // of which protocol or tool errors
     virtual int sessionCount() const = 0;

@@ -711,9 +711,19 @@ private Q_SLOTS:
         QVERIFY2(listed.out.contains(QByteArray::fromStdString(id)) && listed.out.contains("\"pending\""), listed.out.constData());
         QVERIFY(!listed.out.contains("cancelled")); // the operator sees fields, never values
         const Run approved = run(QStringList { QStringLiteral("approvals"), QStringLiteral("approve"), QString::fromStdString(id),
-                                               QStringLiteral("--as"), QStringLiteral("olga") }
+                                               QStringLiteral("--as"), QStringLiteral("olga"), QStringLiteral("--reason"),
+                                               QStringLiteral("checked with the customer") }
                                  + cfg);
         QCOMPARE(approved.exitCode, 0);
+        const Run decidedList = run(QStringList { QStringLiteral("approvals"), QStringLiteral("list"), QStringLiteral("--all"),
+                                                  QStringLiteral("--json") }
+                                    + cfg);
+        QVERIFY2(decidedList.out.contains("\"decision_reason\": \"checked with the customer\""), decidedList.out.constData());
+        QCOMPARE(run(QStringList { QStringLiteral("approvals"), QStringLiteral("deny"), QString::fromStdString(id),
+                                   QStringLiteral("--reason") }
+                     + cfg)
+                     .exitCode,
+                 2);
         QCOMPARE(run(QStringList { QStringLiteral("approvals"), QStringLiteral("deny"), QString::fromStdString(id) } + cfg).exitCode, 1);
 
         Json retry = update;

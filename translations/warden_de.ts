@@ -1069,7 +1069,7 @@ Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translatio
     </message>
     <message>
         <source>Policy roles</source>
-        <translation>Rollen der Richtlinie</translation>
+        <translation>Richtlinienrollen</translation>
     </message>
     <message>
         <source>Add or remove a role the policy names</source>

@@ -4,6 +4,7 @@
 #include "PolicyPanel.h"
 #include "BudgetsPanel.h"
 #include "QueryTesterPanel.h"
+#include "AuditPanel.h"
 #include "ServerPanel.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
@@ -210,10 +211,12 @@ QWidget *MainWindow::createPanel(Panel panel)
         budgets->setObjectName(QStringLiteral("budgetsPanel"));
         return budgets;
     }
-    case Panel::DesktopClients:
-    case Panel::OAuth:
     case Panel::AuditLog:
-    case Panel::Approvals:
+        if (AuditService *audit = m_status->server() ? m_status->server()->auditService() : nullptr) {
+            auto *auditPanel = new AuditPanel(audit, m_stack);
+            auditPanel->setObjectName(QStringLiteral("auditPanel"));
+            return auditPanel;
+        }
         break;
     case Panel::QueryTester:
         if (ToolTesterService *tester = m_status->server()->toolTesterService()) {
@@ -221,6 +224,10 @@ QWidget *MainWindow::createPanel(Panel panel)
             panel->setObjectName(QStringLiteral("queryTesterPanel"));
             return panel;
         }
+        break;
+    case Panel::DesktopClients:
+    case Panel::OAuth:
+    case Panel::Approvals:
         break;
     }
     return nullptr;

@@ -135,12 +135,18 @@ Where whereClause(const AuditFilter &f, std::optional<std::int64_t> after, Audit
         w.add("kind = ?", *f.kind);
     if (!f.text.empty())
         w.add(std::string(postgres ? "body ILIKE" : "body LIKE") + " ? ESCAPE '\\'", likePattern(f.text));
-    if (f.fromSeq)
-        w.add("seq >= ?", *f.fromSeq);
-    if (f.toSeq)
-        w.add("seq < ?", *f.toSeq);
-    if (after)
-        w.add(order == AuditQuery::Order::NewestFirst ? "seq < ?" : "seq > ?", *after);
+    // One bound per side: given two (a pinned range and a keyset position), SQLite walks
+    // the index from one of them and merely checks the other, which can cross millions of
+    // rows (a viewer paging deep into a pinned set).
+    std::optional<std::int64_t> lo = f.fromSeq, hi = f.toSeq; // seq >= lo, seq < hi
+    if (after && order == AuditQuery::Order::NewestFirst)
+        hi = std::min(hi.value_or(*after), *after);
+    else if (after)
+        lo = std::max(lo.value_or(*after + 1), *after + 1);
+    if (lo)
+        w.add("seq >= ?", *lo);
+    if (hi)
+        w.add("seq < ?", *hi);
     return w;
 }
 
@@ -359,6 +365,35 @@ Status checkLimit(int limit)
     return {};
 }
 
+// A filter that selects a plain seq range: its matches are counted and indexed by arithmetic,
+// as a chain's seqs are gap-free (a store with a gap is damaged, and verify says where).
+bool onlySeqRange(const AuditFilter &f)
+{
+    return !drivingField(f) && !f.kind && f.text.empty() && !f.fromMs && !f.toMs;
+}
+
+// The first and last seq inside the filter's seq range, in O(log n); nullopt when none.
+Result<std::optional<std::pair<std::int64_t, std::int64_t>>> seqSpan(sqlite3 *db, const QString &path,
+                                                                      const AuditFilter &f)
+{
+    using Span = std::optional<std::pair<std::int64_t, std::int64_t>>;
+    Statement s;
+    if (auto p = prepare(db, path,
+                         "SELECT (SELECT min(seq) FROM audit_records WHERE seq >= ?), "
+                         "(SELECT max(seq) FROM audit_records WHERE seq < ?)",
+                         { f.fromSeq.value_or(std::numeric_limits<std::int64_t>::min()),
+                           f.toSeq.value_or(std::numeric_limits<std::int64_t>::max()) },
+                         s);
+        !p)
+        return p.takeError();
+    if (sqlite3_step(s.stmt) != SQLITE_ROW)
+        return readError(db, path);
+    if (sqlite3_column_type(s.stmt, 0) == SQLITE_NULL || sqlite3_column_type(s.stmt, 1) == SQLITE_NULL)
+        return Span();
+    const std::int64_t lo = sqlite3_column_int64(s.stmt, 0), hi = sqlite3_column_int64(s.stmt, 1);
+    return hi < lo ? Span() : Span(std::make_pair(lo, hi));
+}
+
 } // namespace
 
 AuditQuery::AuditQuery(std::unique_ptr<AuditStore> store)
@@ -527,6 +562,12 @@ Result<std::int64_t> AuditQuery::count(const AuditFilter &filter) const
         return pgNumber(pgSql("SELECT count(*) FROM audit_records" + w.sql), jsonValues(w.allValues()));
     }
     sqlite3 *db = m_store->handle();
+    if (onlySeqRange(filter)) { // ten million records counted in microseconds
+        auto span = seqSpan(db, path(), filter);
+        if (!span)
+            return span.takeError();
+        return *span ? (*span)->second - (*span)->first + 1 : std::int64_t(0);
+    }
     const auto time =
         chooseTimePlan(db, path(), filter, std::nullopt, Order::OldestFirst, Purpose::Count);
     if (!time)
@@ -540,6 +581,64 @@ Result<std::int64_t> AuditQuery::count(const AuditFilter &filter) const
     if (sqlite3_step(s.stmt) != SQLITE_ROW)
         return readError(db, path());
     return std::int64_t(sqlite3_column_int64(s.stmt, 0));
+}
+
+Result<std::optional<std::int64_t>> AuditQuery::seqAt(const AuditFilter &filter, std::int64_t offset,
+                                                      Order order) const
+{
+    if (offset < 0)
+        return std::optional<std::int64_t>();
+    const bool newest = order == Order::NewestFirst;
+    const bool seqRangeOnly = onlySeqRange(filter);
+    if (m_pg) {
+        const Where w = whereClause(filter, std::nullopt, order, TimePlan::Index, Dialect::Postgres);
+        auto rows = m_pg->select(pgSql("SELECT seq FROM audit_records" + w.sql + " ORDER BY seq "
+                                       + (newest ? "DESC" : "ASC") + " LIMIT 1 OFFSET ?"),
+                                 [&] {
+                                     auto values = jsonValues(w.allValues());
+                                     values.emplace_back(offset);
+                                     return values;
+                                 }());
+        if (!rows)
+            return rows.takeError();
+        if (rows->rows.empty() || !rows->rows[0].at(0).is_number_integer())
+            return std::optional<std::int64_t>();
+        return std::optional<std::int64_t>(rows->rows[0][0].get<std::int64_t>());
+    }
+    sqlite3 *db = m_store->handle();
+    if (seqRangeOnly) {
+        auto span = seqSpan(db, path(), filter);
+        if (!span)
+            return span.takeError();
+        if (!*span || offset > (*span)->second - (*span)->first)
+            return std::optional<std::int64_t>();
+        const auto [lo, hi] = **span;
+        return std::optional<std::int64_t>(newest ? hi - offset : lo + offset);
+    }
+    const auto time = chooseTimePlan(db, path(), filter, std::nullopt, order, Purpose::Page);
+    if (!time)
+        return time.error();
+    Where w = whereClause(filter, std::nullopt, order, *time);
+    w.values.emplace_back(offset);
+    Statement s;
+    if (auto p = prepare(db, path(),
+                         w.with + "SELECT seq FROM audit_records" + w.sql + " ORDER BY seq "
+                             + (newest ? "DESC" : "ASC") + " LIMIT 1 OFFSET ?",
+                         w.allValues(), s);
+        !p)
+        return p.takeError();
+    const int rc = sqlite3_step(s.stmt);
+    if (rc == SQLITE_DONE)
+        return std::optional<std::int64_t>();
+    if (rc != SQLITE_ROW)
+        return readError(db, path());
+    return std::optional<std::int64_t>(sqlite3_column_int64(s.stmt, 0));
+}
+
+void AuditQuery::interrupt() const
+{
+    if (m_store)
+        sqlite3_interrupt(m_store->handle());
 }
 
 Result<std::int64_t> AuditQuery::lastSeq() const

@@ -65,7 +65,20 @@ public:
     Result<AuditPage> page(const AuditFilter &filter, std::optional<std::int64_t> after, int limit,
                            Order order) const;
     Result<std::optional<AuditRecord>> record(std::int64_t seq) const;
+    // With no filter but a seq range (SQLite) it is the range's span, in O(log n): a chain's
+    // seqs are gap-free (a store with a gap is damaged; verify says where).
     Result<std::int64_t> count(const AuditFilter &filter) const;
+    // The seq of the record `offset` places into `filter`'s matches in `order` (0: the first
+    // match), nullopt past the last one. A viewer jumps to any row with it, then pages on by
+    // keyset. With no filter but a seq range it is computed from the range in O(log n) (a
+    // chain's seqs are gap-free); otherwise SQL skips `offset` matches along the index page()
+    // walks, reading index entries only unless the filter needs the body (text).
+    Result<std::optional<std::int64_t>> seqAt(const AuditFilter &filter, std::int64_t offset,
+                                              Order order) const;
+    // Makes the statement running on this query's connection fail soon with an error, from
+    // any thread (a viewer drops a count or a text search the user no longer wants).
+    // SQLite only; PostgreSQL statements run to their end.
+    void interrupt() const;
     // The newest record's seq (0 when empty). A live tail polls page() with this as `after`
     // in OldestFirst order.
     Result<std::int64_t> lastSeq() const;

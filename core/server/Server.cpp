@@ -2,6 +2,7 @@
 
 #include "EmbeddedPolicyService.h"
 #include "EmbeddedUsageService.h"
+#include "EmbeddedAuditService.h"
 #include "PolicyHistory.h"
 #include "approvals/ApprovalStore.h"
 #include "audit/AuditLog.h"
@@ -104,6 +105,7 @@ Server::Server(ServerConfig config, Options options, QObject *parent)
     , m_options(options)
     , m_usageService(new EmbeddedUsageService(this))
     , m_toolTester(new EmbeddedToolTesterService(this))
+    , m_auditService(std::make_unique<EmbeddedAuditService>(m_config))
 {
     qRegisterMetaType<warden::RequestEvent>();
     m_policyService = new EmbeddedPolicyService(this);
@@ -487,6 +489,7 @@ void Server::teardown()
     if (m_engine && m_engine->usage)
         m_engine->usage->stop(); // the last usage reaches the store
     if (m_engine && m_engine->audit) {
+        m_auditService->setAuditLog(nullptr);
         Json record = Json::object();
         record["kind"] = std::string(audit::kind::ServerStop);
         if (auto r = m_engine->audit->appendAndWait(std::move(record)); !r)
@@ -504,6 +507,11 @@ QString Server::defaultAuditPath()
 limits::UsageMeter *Server::usageMeter() const
 {
     return m_engine ? m_engine->usage.get() : nullptr;
+}
+
+AuditService *Server::auditService() const
+{
+    return m_auditService.get();
 }
 
 audit::AuditLog *Server::auditLog() const
@@ -616,6 +624,7 @@ Status Server::openAudit()
     record["details"] = std::move(details);
     if (auto r = m_engine->audit->appendAndWait(std::move(record)); !r)
         return r.error();
+    m_auditService->setAuditLog(m_engine->audit);
     connect(
         m_engine->audit.get(), &audit::AuditLog::healthChanged, this,
         [this](bool healthy, const QString &problem) {

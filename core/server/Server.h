@@ -12,6 +12,7 @@ namespace warden {
 
 class EmbeddedPolicyService;
 class EmbeddedUsageService;
+class EmbeddedAuditService;
 class McpServer;
 struct Principal;
 class PolicyStore;
@@ -52,6 +53,7 @@ public:
     PolicyService *policyService() const override;
     UsageService *usageService() const override;
     ToolTesterService *toolTesterService() const override;
+    AuditService *auditService() const override;
 
     const ServerConfig &config() const { return m_config; }
     quint16 httpPort() const;
@@ -115,6 +117,7 @@ private:
     EmbeddedPolicyService *m_policyService = nullptr; // a child: lives as long as the server
     EmbeddedUsageService *m_usageService; // child; attached to the meter while running
     EmbeddedToolTesterService *m_toolTester; // child; follows the engine
+    std::unique_ptr<EmbeddedAuditService> m_auditService; // for the server's whole life
 };
 
 } // namespace warden

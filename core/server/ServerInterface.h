@@ -10,6 +10,7 @@ namespace warden {
 class PolicyService;
 class UsageService;
 class ToolTesterService;
+class AuditService;
 
 // One answered JSON-RPC request, as the console's live request list shows it. Carries no
 // argument values: only what an operator needs to see that traffic flows.
@@ -62,6 +63,8 @@ public:
     virtual UsageService *usageService() const { return nullptr; }
     // The query tester (tool calls as an impersonated principal), or nullptr.
     virtual ToolTesterService *toolTesterService() const { return nullptr; }
+    // The audit trail's read side (viewer, verify, export); nullptr when not offered.
+    virtual AuditService *auditService() const { return nullptr; }
 
 public Q_SLOTS:
     virtual void start() = 0;

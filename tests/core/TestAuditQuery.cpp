@@ -360,6 +360,16 @@ void TestAuditQuery::filters()
     QCOMPARE(paged(f, 1000, AuditQuery::Order::OldestFirst), want);
     QCOMPARE(paged(f, 3, AuditQuery::Order::NewestFirst),
              expected(f, AuditQuery::Order::NewestFirst));
+
+    // seqAt: the record at every offset into the matches, in both orders, and none past them.
+    for (const auto order : { AuditQuery::Order::OldestFirst, AuditQuery::Order::NewestFirst }) {
+        const auto inOrder = expected(f, order);
+        for (std::size_t i = 0; i <= inOrder.size(); ++i) {
+            auto at = m_query->seqAt(f, std::int64_t(i), order);
+            QVERIFY(at.ok());
+            QCOMPARE(*at, i < inOrder.size() ? std::optional<std::int64_t>(inOrder[i]) : std::nullopt);
+        }
+    }
 }
 
 void TestAuditQuery::textIsLiteral_data()

@@ -12,6 +12,7 @@
 #include "common/StrictJson.h"
 #include "config/ServerConfig.h"
 #include "crypto/Crypto.h"
+#include "server/AuditService.h"
 #include "server/PolicyStore.h"
 #include "server/Server.h"
 
@@ -224,6 +225,61 @@ private Q_SLOTS:
         QFile raw(store);
         QVERIFY(raw.open(QIODevice::ReadOnly));
         QVERIFY(!raw.readAll().contains(QByteArray::fromStdString(kNationalId)));
+    }
+
+    // The console's audit service lives as long as the server: it reads the trail whether
+    // the server runs or not, follows its commits, and hashes a value with its audit key to
+    // the HMAC a real call stored for it.
+    void auditServiceFollowsTheServer()
+    {
+        QFile::remove(path("state/viewer.db"));
+        const ServerConfig c = config(Json{{"audit_key", std::string("env:") + kAuditKeyVar}},
+                                      Json{{"path", "state/viewer.db"}});
+        Server server(c, Server::Options{});
+        AuditService *audit = server.auditService();
+        QVERIFY(audit);
+        std::optional<Result<std::int64_t>> count;
+        audit->fetchCount({}, this, [&count](const Result<std::int64_t> &n) { count.emplace(n); });
+        QTRY_VERIFY(count.has_value());
+        QVERIFY(!count->ok()); // no trail before the first start
+        QVERIFY2(count->error().message.find("start the server once") != std::string::npos,
+                 count->error().message.c_str());
+
+        QSignalSpy changed(audit, &AuditService::storeChanged);
+        QSignalSpy appended(audit, &AuditService::recordsAppended);
+        audit->setLiveUpdates(true);
+        QVERIFY(server.startNow().ok());
+        QCOMPARE(changed.count(), 1);
+        QTRY_VERIFY(!appended.isEmpty()); // the server_start record
+        const qint64 started = appended.last().at(0).toLongLong();
+        McpClient client(server.httpPort());
+        QVERIFY(client.open());
+        client.callTool("db_query", Json{{"table", "people"},
+                                         {"select", Json::array({"id"})},
+                                         {"where", Json{{"field", "national_id"}, {"op", "eq"}, {"value", kNationalId}}}});
+        QTRY_VERIFY(appended.last().at(0).toLongLong() >= started + 2); // request and outcome
+
+        std::optional<Result<audit::AuditPage>> page;
+        AuditService::PageRequest request;
+        request.filter.kind = "request";
+        audit->fetchPage(request, this, [&page](const Result<audit::AuditPage> &p) { page.emplace(p); });
+        QTRY_VERIFY(page.has_value());
+        QVERIFY(page->ok() && (**page).records.size() == 1);
+        const Json stored = (**page).records[0].body["arguments"]["where"]["value"];
+        std::optional<Result<std::string>> hmac;
+        audit->hashValue(QString::fromStdString(kNationalId), this,
+                         [&hmac](const Result<std::string> &h) { hmac.emplace(h); });
+        QTRY_VERIFY(hmac.has_value());
+        QVERIFY(hmac->ok());
+        QCOMPARE(q(**hmac), q(stored.get<std::string>()));
+
+        server.stop();
+        count.reset();
+        audit->fetchCount({}, this, [&count](const Result<std::int64_t> &n) { count.emplace(n); });
+        QTRY_VERIFY(count.has_value());
+        QVERIFY(count->ok());
+        QCOMPARE(**count, std::int64_t(4)); // start, request, outcome, stop: read with the server stopped
+        audit->setLiveUpdates(false);
     }
 
     // A trail that cannot take a record within the write timeout: the call is refused with

@@ -125,6 +125,346 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     </message>
 </context>
 <context>
+    <name>warden::AuditDetailController</name>
+    <message>
+        <source>Record %1 is no longer in the trail (retention may have removed it).</source>
+        <translation>Eintrag %1 ist nicht mehr im Protokoll (die Aufbewahrungsfrist hat ihn möglicherweise entfernt).</translation>
+    </message>
+    <message>
+        <source>Chain</source>
+        <translation>Kette</translation>
+    </message>
+    <message>
+        <source>seq: %1</source>
+        <translation>Laufnummer: %1</translation>
+    </message>
+    <message>
+        <source>hash: %1</source>
+        <translation>Hash: %1</translation>
+    </message>
+    <message>
+        <source>previous hash: %1</source>
+        <translation>vorheriger Hash: %1</translation>
+    </message>
+    <message>
+        <source>MAC: %1</source>
+        <translation>MAC: %1</translation>
+    </message>
+    <message>
+        <source>This record holds no redacted values to check against.</source>
+        <translation>Dieser Eintrag enthält keine geschwärzten Werte zum Abgleichen.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird abgeglichen…</translation>
+    </message>
+    <message>
+        <source>Cannot check the value: %1</source>
+        <translation>Der Wert kann nicht abgeglichen werden: %1</translation>
+    </message>
+    <message>
+        <source>No match: the value is none of this record&apos;s redacted values.</source>
+        <translation>Keine Übereinstimmung: Der Wert ist keiner der geschwärzten Werte dieses Eintrags.</translation>
+    </message>
+    <message>
+        <source>Match: the value is the one stored redacted at %1.</source>
+        <translation>Übereinstimmung: Der Wert ist der unter %1 geschwärzt gespeicherte.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::AuditJobController</name>
+    <message>
+        <source>Verifying the chain…</source>
+        <translation>Die Kette wird verifiziert…</translation>
+    </message>
+    <message>
+        <source>Verification cancelled.</source>
+        <translation>Verifizierung abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Could not verify the chain: %1</source>
+        <translation>Die Kette konnte nicht verifiziert werden: %1</translation>
+    </message>
+    <message>
+        <source>Chain intact: %L1 records (%2 to %3), %L4 signed checkpoints.</source>
+        <translation>Kette intakt: %L1 Einträge (%2 bis %3), %L4 signierte Checkpoints.</translation>
+    </message>
+    <message>
+        <source>Chain broken at record %1: %2</source>
+        <translation>Kette bei Eintrag %1 unterbrochen: %2</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>Export nach %1…</translation>
+    </message>
+    <message>
+        <source>Export cancelled; %1 was not written.</source>
+        <translation>Export abgebrochen; %1 wurde nicht geschrieben.</translation>
+    </message>
+    <message>
+        <source>Could not export: %1</source>
+        <translation>Der Export ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Exported %L1 records to %2.</source>
+        <translation>%L1 Einträge nach %2 exportiert.</translation>
+    </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation>Export abgebrochen.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::AuditPanel</name>
+    <message>
+        <source>Audit log</source>
+        <translation>Prüfprotokoll</translation>
+    </message>
+    <message>
+        <source>Audit records</source>
+        <translation>Prüfprotokolleinträge</translation>
+    </message>
+    <message>
+        <source>Follo&amp;w new records</source>
+        <translation>Neuen Einträgen &amp;folgen</translation>
+    </message>
+    <message>
+        <source>Add records to the list as the server writes them</source>
+        <translation>Einträge zur Liste hinzufügen, sobald der Server sie schreibt</translation>
+    </message>
+    <message>
+        <source>Refres&amp;h</source>
+        <translation>Ak&amp;tualisieren</translation>
+    </message>
+    <message>
+        <source>Read the trail again (F5)</source>
+        <translation>Das Protokoll neu lesen (F5)</translation>
+    </message>
+    <message>
+        <source>&amp;Verify chain</source>
+        <translation>Kette &amp;verifizieren</translation>
+    </message>
+    <message>
+        <source>Check every record&apos;s hash and MAC and every signed checkpoint: any edit, deletion or insertion shows</source>
+        <translation>Hash und MAC jedes Eintrags und jeden signierten Checkpoint prüfen: Jede Änderung, Löschung oder Einfügung fällt auf</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>E&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Write the records the filter selects to a JSON Lines or CSV file (Ctrl+E)</source>
+        <translation>Die vom Filter ausgewählten Einträge in eine JSON-Lines- oder CSV-Datei schreiben (Strg+E)</translation>
+    </message>
+    <message>
+        <source>2026-11-22 14:30</source>
+        <translation>2026-11-22 14:30</translation>
+    </message>
+    <message>
+        <source>Records at or after this local time</source>
+        <translation>Einträge zu oder nach dieser Ortszeit</translation>
+    </message>
+    <message>
+        <source>2026-11-23</source>
+        <translation>2026-11-23</translation>
+    </message>
+    <message>
+        <source>Records before this local time</source>
+        <translation>Einträge vor dieser Ortszeit</translation>
+    </message>
+    <message>
+        <source>any text in the record (Ctrl+F)</source>
+        <translation>beliebiger Text im Eintrag (Strg+F)</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>db_query</source>
+        <translation>db_query</translation>
+    </message>
+    <message>
+        <source>BUDGET_EXCEEDED</source>
+        <translation>BUDGET_EXCEEDED</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <source>Cle&amp;ar filters</source>
+        <translation>Filter &amp;zurücksetzen</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>Vo&amp;n:</translation>
+    </message>
+    <message>
+        <source>U&amp;ntil:</source>
+        <translation>&amp;Bis:</translation>
+    </message>
+    <message>
+        <source>&amp;Search:</source>
+        <translation>Su&amp;chen:</translation>
+    </message>
+    <message>
+        <source>&amp;Principal:</source>
+        <translation>&amp;Principal:</translation>
+    </message>
+    <message>
+        <source>&amp;Tenant:</source>
+        <translation>&amp;Mandant:</translation>
+    </message>
+    <message>
+        <source>Too&amp;l:</source>
+        <translation>&amp;Werkzeug:</translation>
+    </message>
+    <message>
+        <source>&amp;Outcome:</source>
+        <translation>&amp;Ergebnis:</translation>
+    </message>
+    <message>
+        <source>Error cod&amp;e:</source>
+        <translation>Fehlerc&amp;ode:</translation>
+    </message>
+    <message>
+        <source>Selected record</source>
+        <translation>Ausgewählter Eintrag</translation>
+    </message>
+    <message>
+        <source>a value you know, e.g. an e-mail address</source>
+        <translation>ein Wert, den Sie kennen, z. B. eine E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <source>Compares the value&apos;s keyed HMAC with the record&apos;s redacted values; the value itself is not stored</source>
+        <translation>Vergleicht den HMAC des Werts mit den geschwärzten Werten des Eintrags; der Wert selbst wird nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Known val&amp;ue:</source>
+        <translation>Be&amp;kannter Wert:</translation>
+    </message>
+    <message>
+        <source>Chec&amp;k</source>
+        <translation>Ab&amp;gleichen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the verification or export (Esc)</source>
+        <translation>Die Verifizierung oder den Export abbrechen (Esc)</translation>
+    </message>
+    <message>
+        <source>Cannot read the time &quot;%1&quot;: write it as 2026-11-22 14:30 (local time) or 2026-11-22.</source>
+        <translation>Die Zeit „%1“ kann nicht gelesen werden: Schreiben Sie sie als 2026-11-22 14:30 (Ortszeit) oder 2026-11-22.</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Wird gezählt…</translation>
+    </message>
+    <message>
+        <source>1 record</source>
+        <translation>1 Eintrag</translation>
+    </message>
+    <message>
+        <source>%L1 records</source>
+        <translation>%L1 Einträge</translation>
+    </message>
+    <message>
+        <source>Loading record %1…</source>
+        <translation>Eintrag %1 wird geladen…</translation>
+    </message>
+    <message>
+        <source>Select a record to see it in full.</source>
+        <translation>Wählen Sie einen Eintrag, um ihn vollständig zu sehen.</translation>
+    </message>
+    <message>
+        <source>This record holds no redacted values.</source>
+        <translation>Dieser Eintrag enthält keine geschwärzten Werte.</translation>
+    </message>
+    <message>
+        <source>1 redacted value in this record.</source>
+        <translation>1 geschwärzter Wert in diesem Eintrag.</translation>
+    </message>
+    <message>
+        <source>%1 redacted values in this record.</source>
+        <translation>%1 geschwärzte Werte in diesem Eintrag.</translation>
+    </message>
+    <message>
+        <source>Export audit records</source>
+        <translation>Prüfprotokolleinträge exportieren</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
+        <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1 %L2 of %L3 records.</source>
+        <translation>%1 %L2 von %L3 Einträgen.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::AuditTableModel</name>
+    <message>
+        <source>This server offers no audit trail to read.</source>
+        <translation>Dieser Server bietet kein Prüfprotokoll zum Lesen an.</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Seq</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Principal</source>
+        <translation>Principal</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>Werkzeug</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Error code</source>
+        <translation>Fehlercode</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+</context>
+<context>
     <name>warden::BudgetsPanel</name>
     <message>
         <source>the last hour</source>

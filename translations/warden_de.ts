@@ -346,7 +346,7 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     </message>
     <message>
         <source>a value you know, e.g. an e-mail address</source>
-        <translation>ein Wert, den Sie kennen, z. B. eine E-Mail-Adresse</translation>
+        <translation>z. B. eine E-Mail-Adresse</translation>
     </message>
     <message>
         <source>Compares the value&apos;s keyed HMAC with the record&apos;s redacted values; the value itself is not stored</source>

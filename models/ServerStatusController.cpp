@@ -117,6 +117,14 @@ void ServerStatusController::stop()
         m_server->stop();
 }
 
+void ServerStatusController::restart()
+{
+    if (!m_server || state() == ServerInterface::State::Stopping)
+        return;
+    setErrorText({});
+    m_server->restart();
+}
+
 void ServerStatusController::dismissError()
 {
     setErrorText({});

@@ -61,6 +61,9 @@ public:
 public Q_SLOTS:
     void start();
     void stop();
+    // Stop if running, then start with the configuration as stored now (always allowed
+    // except while stopping: it is also how saved settings take effect).
+    void restart();
     void dismissError();
 
 Q_SIGNALS:

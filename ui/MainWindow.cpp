@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "OAuthPanel.h"
 #include "Appearance.h"
 #include "PolicyPanel.h"
 #include "BudgetsPanel.h"
@@ -200,6 +201,11 @@ QWidget *MainWindow::createPanel(Panel panel)
         m_serverPanel = new ServerPanel(m_status, m_stack);
         m_serverPanel->setObjectName(QStringLiteral("serverPanel"));
         return m_serverPanel;
+    case Panel::OAuth: {
+        auto *oauth = new OAuthPanel(m_status->server(), m_stack);
+        oauth->setObjectName(QStringLiteral("oauthPanel"));
+        return oauth;
+    }
     case Panel::Policy: {
         auto *policy = new PolicyPanel(m_status, m_status->server() ? m_status->server()->policyService() : nullptr,
                                        m_stack);
@@ -226,7 +232,6 @@ QWidget *MainWindow::createPanel(Panel panel)
         }
         break;
     case Panel::DesktopClients:
-    case Panel::OAuth:
     case Panel::Approvals:
         break;
     }

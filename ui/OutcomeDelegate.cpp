@@ -32,7 +32,10 @@ QColor OutcomeDelegate::okColor(const QPalette &palette)
 void OutcomeDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
 {
     QStyledItemDelegate::initStyleOption(option, index);
-    const bool failed = index.data(RequestLogModel::IsErrorRole).toBool();
+    const QVariant error = index.data(RequestLogModel::IsErrorRole);
+    if (!error.isValid()) // neither ok nor failed (a check that did not run): no colour
+        return;
+    const bool failed = error.toBool();
     if (failed) {
         QColor tint = errorColor(option->palette);
         tint.setAlpha(isDark(option->palette) ? 40 : 24);

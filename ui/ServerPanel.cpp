@@ -2,10 +2,15 @@
 
 #include "OutcomeDelegate.h"
 #include "RequestLogModel.h"
+#include "ServerSettingsForm.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
+#include "server/ServerSettingsService.h"
 
+#include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
+#include <QDir>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QFrame>
@@ -16,8 +21,12 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QShortcut>
 #include <QStackedWidget>
 #include <QStyle>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
@@ -28,6 +37,8 @@ namespace warden {
 namespace {
 
 constexpr int CopiedFeedbackMs = 1500;
+const QString TabKey = QStringLiteral("ServerPanel/tab");
+const QString RequestColumnsKey = QStringLiteral("ServerPanel/requestColumns");
 
 QFont scaledFont(QFont font, qreal factor, bool bold)
 {
@@ -66,10 +77,25 @@ ServerPanel::ServerPanel(ServerStatusController *status, QWidget *parent)
     layout->addWidget(createSecurityBanner());
     layout->addWidget(createConnectionBox());
     layout->addWidget(createCounters());
-    layout->addWidget(createRequestsBox(), 1);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("serverTabs"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(createRequestsBox(), tr("Traffic"));
+    m_tabs->addTab(createSettingsTab(), tr("Settings"));
+    m_tabs->addTab(createHealthTab(), tr("Health"));
+    layout->addWidget(m_tabs, 1);
+    m_tabs->setCurrentIndex(QSettings().value(TabKey, 0).toInt());
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
+        QSettings().setValue(TabKey, index);
+        if (m_tabs->widget(index) == m_healthTab && m_healthList->layout()->count() == 0)
+            checkHealth();
+    });
+    if (m_tabs->currentWidget() == m_healthTab) // restored there: show the checks too
+        QTimer::singleShot(0, this, &ServerPanel::checkHealth);
 
     setTabOrder(m_startButton, m_stopButton);
-    setTabOrder(m_stopButton, m_endpointEdit);
+    setTabOrder(m_stopButton, m_restartButton);
+    setTabOrder(m_restartButton, m_endpointEdit);
     setTabOrder(m_endpointEdit, m_copyButton);
     setTabOrder(m_copyButton, m_clearButton);
     setTabOrder(m_clearButton, m_requestTable);
@@ -90,6 +116,14 @@ ServerPanel::ServerPanel(ServerStatusController *status, QWidget *parent)
     onStateChanged();
     onErrorChanged();
     onRequestRowsChanged();
+}
+
+ServerPanel::~ServerPanel()
+{
+    // Written only when it changed, so the settings file is left alone otherwise.
+    const QByteArray columns = m_requestTable->horizontalHeader()->saveState();
+    if (m_requestColumnsResized && columns != m_savedRequestColumns)
+        QSettings().setValue(RequestColumnsKey, columns);
 }
 
 QWidget *ServerPanel::createHeader()
@@ -126,15 +160,22 @@ QWidget *ServerPanel::createHeader()
         new QPushButton(style()->standardIcon(QStyle::SP_MediaStop), tr("St&op"), header);
     m_stopButton->setObjectName(QStringLiteral("stopButton"));
     m_stopButton->setToolTip(tr("Stop the server; connected clients are disconnected (Shift+F5)"));
+    m_restartButton =
+        new QPushButton(style()->standardIcon(QStyle::SP_BrowserReload), tr("&Restart"), header);
+    m_restartButton->setObjectName(QStringLiteral("restartButton"));
+    m_restartButton->setToolTip(
+        tr("Stop the server and start it again with the configuration as saved now"));
     row->addWidget(m_startButton, 0, Qt::AlignVCenter);
     row->addWidget(m_stopButton, 0, Qt::AlignVCenter);
+    row->addWidget(m_restartButton, 0, Qt::AlignVCenter);
     connect(m_startButton, &QPushButton::clicked, m_status, &ServerStatusController::start);
     connect(m_stopButton, &QPushButton::clicked, m_status, &ServerStatusController::stop);
+    connect(m_restartButton, &QPushButton::clicked, m_status, &ServerStatusController::restart);
     return header;
 }
 
-QFrame *ServerPanel::createBanner(const QString &name, const QString &accessibleName, QStyle::StandardPixmap icon,
-                                  bool strong, QLabel *&label)
+QFrame *ServerPanel::createBanner(const QString &name, const QString &accessibleName,
+                                  QStyle::StandardPixmap icon, bool strong, QLabel *&label)
 {
     auto *banner = new QFrame(this);
     banner->setObjectName(name);
@@ -142,10 +183,11 @@ QFrame *ServerPanel::createBanner(const QString &name, const QString &accessible
     const QPalette pal = palette();
     const QColor accent = OutcomeDelegate::errorColor(pal);
     const QColor window = pal.color(QPalette::Window);
-    banner->setStyleSheet(QStringLiteral("#%1 { background-color: %2; border: %3px solid %4; border-radius: 4px; }")
-                              .arg(name, blend(window, accent, strong ? 0.2 : 0.12).name())
-                              .arg(strong ? 2 : 1)
-                              .arg((strong ? accent : blend(window, accent, 0.55)).name()));
+    banner->setStyleSheet(
+        QStringLiteral("#%1 { background-color: %2; border: %3px solid %4; border-radius: 4px; }")
+            .arg(name, blend(window, accent, strong ? 0.2 : 0.12).name())
+            .arg(strong ? 2 : 1)
+            .arg((strong ? accent : blend(window, accent, 0.55)).name()));
 
     auto *row = new QHBoxLayout(banner);
     row->setContentsMargins(12, 10, 8, 10);
@@ -171,8 +213,8 @@ QFrame *ServerPanel::createBanner(const QString &name, const QString &accessible
 
 QFrame *ServerPanel::createErrorBanner()
 {
-    m_errorBanner = createBanner(QStringLiteral("errorBanner"), tr("Server error"), QStyle::SP_MessageBoxCritical,
-                                 false, m_errorLabel);
+    m_errorBanner = createBanner(QStringLiteral("errorBanner"), tr("Server error"),
+                                 QStyle::SP_MessageBoxCritical, false, m_errorLabel);
     auto *dismiss = new QToolButton(m_errorBanner);
     dismiss->setObjectName(QStringLiteral("dismissErrorButton"));
     dismiss->setText(tr("&Dismiss"));
@@ -274,7 +316,7 @@ QWidget *ServerPanel::createRequestsBox()
     column->setSpacing(6);
 
     auto *headingRow = new QHBoxLayout;
-    auto *heading = sectionHeading(tr("&Recent requests"), box);
+    auto *heading = sectionHeading(tr("Recent re&quests"), box);
     headingRow->addWidget(heading);
     headingRow->addStretch(1);
     m_clearButton = new QPushButton(tr("C&lear"), box);
@@ -300,6 +342,10 @@ QWidget *ServerPanel::createRequestsBox()
                                                             + 8);
     QHeaderView *columns = m_requestTable->horizontalHeader();
     columns->setHighlightSections(false);
+    connect(columns, &QHeaderView::sectionResized, this, [this] {
+        if (m_requestTable->isVisible())
+            m_requestColumnsResized = true;
+    });
     columns->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     columns->setSectionResizeMode(QHeaderView::Interactive);
     columns->setSectionResizeMode(RequestLogModel::TargetColumn, QHeaderView::Stretch);
@@ -315,6 +361,9 @@ QWidget *ServerPanel::createRequestsBox()
                            widthFor(QStringLiteral("TENANT_SCOPE_REQUIRED")));
     columns->resizeSection(RequestLogModel::DurationColumn, widthFor(QStringLiteral("1000.0 ms")));
     heading->setBuddy(m_requestTable);
+    m_savedRequestColumns = QSettings().value(RequestColumnsKey).toByteArray();
+    if (!m_savedRequestColumns.isEmpty())
+        columns->restoreState(m_savedRequestColumns);
 
     m_requestsPlaceholder = new QLabel(box);
     m_requestsPlaceholder->setObjectName(QStringLiteral("requestsPlaceholder"));
@@ -337,6 +386,8 @@ void ServerPanel::onStateChanged()
 {
     m_startButton->setEnabled(m_status->canStart());
     m_stopButton->setEnabled(m_status->canStop());
+    m_restartButton->setEnabled(m_status->server()
+                                && m_status->state() != ServerInterface::State::Stopping);
     m_databaseLabel->setText(m_status->databaseDescription());
     m_requestsPlaceholder->setText(
         m_status->isRunning() ? tr("No requests yet. Point an MCP client at the endpoint above.")
@@ -390,6 +441,331 @@ void ServerPanel::copyEndpoint()
     m_copyButton->setText(tr("Copied"));
     QTimer::singleShot(CopiedFeedbackMs, m_copyButton,
                        [button = m_copyButton] { button->setText(tr("&Copy")); });
+}
+
+} // namespace warden
+
+namespace warden {
+
+namespace {
+
+QLabel *wrappedLabel(const QString &name, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(name);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    return label;
+}
+
+QLineEdit *settingsEdit(const QString &name, const QString &placeholder, QWidget *parent)
+{
+    auto *edit = new QLineEdit(parent);
+    edit->setObjectName(name);
+    edit->setPlaceholderText(placeholder);
+    return edit;
+}
+
+} // namespace
+
+QWidget *ServerPanel::createSettingsTab()
+{
+    ServerInterface *server = m_status->server();
+    m_settings = new ServerSettingsForm(server ? server->serverSettingsService() : nullptr, this);
+
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("settingsTab"));
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *page = new QWidget(scroll);
+    scroll->setWidget(page);
+    auto *column = new QVBoxLayout(page);
+    column->setContentsMargins(0, 8, 0, 0);
+
+    m_configPathLabel = wrappedLabel(QStringLiteral("configPathLabel"), page);
+    m_configPathLabel->setForegroundRole(QPalette::PlaceholderText);
+    column->addWidget(m_configPathLabel);
+
+    auto *form = new QFormLayout;
+    form->setHorizontalSpacing(16);
+    column->addLayout(form);
+    m_settingsLayout = form;
+
+    m_httpCheck = new QCheckBox(tr("Serve &MCP over HTTP (Streamable HTTP at /mcp)"), page);
+    m_httpCheck->setObjectName(QStringLiteral("httpEnabledCheck"));
+    form->addRow(sectionHeading(tr("Transports"), page), m_httpCheck);
+    m_addressEdit =
+        settingsEdit(QStringLiteral("listenAddressEdit"), QStringLiteral("127.0.0.1"), page);
+    m_addressEdit->setToolTip(tr("An IPv4 address, localhost or an IPv6 address. 127.0.0.1 accepts "
+                                 "connections from this machine only."));
+    auto *addressLabel = new QLabel(tr("L&isten address:"), page);
+    addressLabel->setBuddy(m_addressEdit);
+    form->addRow(addressLabel, m_addressEdit);
+    m_portEdit = settingsEdit(QStringLiteral("listenPortEdit"), QStringLiteral("8765"), page);
+    m_portEdit->setToolTip(tr("0 to 65535; 0 picks a free port at each start"));
+    auto *portLabel = new QLabel(tr("&Port:"), page);
+    portLabel->setBuddy(m_portEdit);
+    form->addRow(portLabel, m_portEdit);
+    auto *stdioNote = new QLabel(tr("Desktop clients start Warden over stdio; their command line "
+                                    "is in the Desktop clients panel."),
+                                 page);
+    stdioNote->setWordWrap(true);
+    stdioNote->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(QString(), stdioNote);
+
+    m_driverCombo = new QComboBox(page);
+    m_driverCombo->setObjectName(QStringLiteral("driverCombo"));
+    m_driverCombo->addItem(tr("SQLite"));
+    m_driverCombo->addItem(tr("PostgreSQL"));
+    auto *driverLabel = new QLabel(tr("Database t&ype:"), page);
+    driverLabel->setBuddy(m_driverCombo);
+    form->addRow(sectionHeading(tr("Database"), page));
+    form->addRow(driverLabel, m_driverCombo);
+    const auto addEdit = [&](QLineEdit *&edit, const QString &name, const QString &label,
+                             const QString &placeholder) {
+        edit = settingsEdit(name, placeholder, page);
+        auto *caption = new QLabel(label, page);
+        caption->setBuddy(edit);
+        form->addRow(caption, edit);
+    };
+    addEdit(m_pathEdit, QStringLiteral("databasePathEdit"), tr("File &name:"), tr("shop.db"));
+    addEdit(m_hostEdit, QStringLiteral("databaseHostEdit"), tr("Host:"),
+            QStringLiteral("127.0.0.1"));
+    addEdit(m_dbPortEdit, QStringLiteral("databasePortEdit"), tr("Database port:"),
+            QStringLiteral("5432"));
+    addEdit(m_dbNameEdit, QStringLiteral("databaseNameEdit"), tr("Database name:"), QString());
+    addEdit(m_userEdit, QStringLiteral("databaseUserEdit"), tr("&User:"), tr("a read-only role"));
+    addEdit(m_passwordEdit, QStringLiteral("databasePasswordEdit"), tr("Pass&word:"),
+            tr("unchanged"));
+    m_passwordEdit->setEchoMode(QLineEdit::Password);
+    m_passwordHint = wrappedLabel(QStringLiteral("passwordHintLabel"), page);
+    m_passwordHint->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(QString(), m_passwordHint);
+
+    m_settingsError = wrappedLabel(QStringLiteral("settingsErrorLabel"), page);
+    QPalette errorPalette = m_settingsError->palette();
+    errorPalette.setColor(QPalette::WindowText, OutcomeDelegate::errorColor(errorPalette));
+    m_settingsError->setPalette(errorPalette);
+    column->addWidget(m_settingsError);
+    m_settingsStatus = wrappedLabel(QStringLiteral("settingsStatusLabel"), page);
+    column->addWidget(m_settingsStatus);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch(1);
+    m_revertButton = new QPushButton(tr("Undo changes"), page);
+    m_revertButton->setObjectName(QStringLiteral("revertSettingsButton"));
+    m_applyButton = new QPushButton(tr("Apply"), page);
+    m_applyButton->setObjectName(QStringLiteral("applySettingsButton"));
+    m_applyButton->setToolTip(
+        tr("Save to the configuration file; takes effect at the next restart (Ctrl+S)"));
+    m_applyRestartButton = new QPushButton(tr("Apply and restart"), page);
+    m_applyRestartButton->setObjectName(QStringLiteral("applyRestartButton"));
+    m_applyRestartButton->setToolTip(
+        tr("Save, then restart the server with the new settings (Ctrl+Return)"));
+    m_applyRestartButton->setDefault(true);
+    buttons->addWidget(m_revertButton);
+    buttons->addWidget(m_applyButton);
+    buttons->addWidget(m_applyRestartButton);
+    column->addLayout(buttons);
+    column->addStretch(1);
+    auto *applyRestart = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), scroll);
+    applyRestart->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(applyRestart, &QShortcut::activated, m_applyRestartButton, &QPushButton::click);
+    auto *applyOnly = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_S), scroll);
+    applyOnly->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(applyOnly, &QShortcut::activated, m_applyButton, &QPushButton::click);
+
+    for (QLineEdit *edit : { m_addressEdit, m_portEdit, m_pathEdit, m_hostEdit, m_dbPortEdit,
+                             m_dbNameEdit, m_userEdit, m_passwordEdit })
+        connect(edit, &QLineEdit::textEdited, this, &ServerPanel::onSettingsEdited);
+    connect(m_httpCheck, &QCheckBox::toggled, this, &ServerPanel::onSettingsEdited);
+    connect(m_driverCombo, &QComboBox::activated, this, &ServerPanel::onSettingsEdited);
+    connect(m_settings, &ServerSettingsForm::loaded, this, &ServerPanel::showSettingsValues);
+    connect(m_settings, &ServerSettingsForm::changed, this, &ServerPanel::onSettingsChanged);
+    connect(m_settings, &ServerSettingsForm::failed, this, [this](const QString &message) {
+        m_settingsStatus->clear();
+        m_settingsError->setText(message);
+        m_settingsError->setVisible(true);
+    });
+    connect(m_settings, &ServerSettingsForm::applied, this, [this](bool restart) {
+        m_passwordEdit->clear();
+        m_settingsStatus->setText(
+            restart ? tr("Saved. The server restarts with the new settings.")
+                    : tr("Saved. The changes take effect when the server restarts."));
+        if (restart)
+            m_status->restart();
+    });
+    connect(m_revertButton, &QPushButton::clicked, this, [this] {
+        m_settings->revert();
+        showSettingsValues();
+    });
+    connect(m_applyButton, &QPushButton::clicked, this, [this] { m_settings->apply(false); });
+    connect(m_applyRestartButton, &QPushButton::clicked, this, [this] { m_settings->apply(true); });
+
+    if (m_settings->isAvailable()) {
+        m_configPathLabel->setText(
+            tr("Configuration file: %1").arg(QDir::toNativeSeparators(m_settings->configPath())));
+        m_settings->load();
+    } else {
+        m_configPathLabel->setText(
+            tr("This server's settings cannot be changed from the console."));
+    }
+    onSettingsChanged();
+    return scroll;
+}
+
+void ServerPanel::showSettingsValues()
+{
+    const ServerSettingsForm::Values &v = m_settings->values();
+    const QSignalBlocker blockCheck(m_httpCheck);
+    m_httpCheck->setChecked(v.httpEnabled);
+    m_addressEdit->setText(v.address);
+    m_portEdit->setText(v.port);
+    m_driverCombo->setCurrentIndex(v.postgres ? 1 : 0);
+    m_pathEdit->setText(v.path);
+    m_hostEdit->setText(v.host);
+    m_dbPortEdit->setText(v.pgPort);
+    m_dbNameEdit->setText(v.dbname);
+    m_userEdit->setText(v.user);
+    m_passwordEdit->setText(v.password);
+    onSettingsChanged();
+}
+
+void ServerPanel::onSettingsEdited()
+{
+    ServerSettingsForm::Values v;
+    v.httpEnabled = m_httpCheck->isChecked();
+    v.address = m_addressEdit->text();
+    v.port = m_portEdit->text();
+    v.postgres = m_driverCombo->currentIndex() == 1;
+    v.path = m_pathEdit->text();
+    v.host = m_hostEdit->text();
+    v.pgPort = m_dbPortEdit->text();
+    v.dbname = m_dbNameEdit->text();
+    v.user = m_userEdit->text();
+    v.password = m_passwordEdit->text();
+    m_settingsStatus->clear();
+    m_settings->setValues(v);
+}
+
+void ServerPanel::onSettingsChanged()
+{
+    const bool loaded = m_settings->isLoaded();
+    const bool busy = m_settings->isBusy();
+    const ServerSettingsForm::Values &v = m_settings->values();
+    for (QWidget *w : std::initializer_list<QWidget *> {
+             m_httpCheck, m_driverCombo, m_pathEdit, m_hostEdit, m_dbPortEdit, m_dbNameEdit,
+             m_userEdit, m_passwordEdit, m_addressEdit, m_portEdit })
+        w->setEnabled(loaded && !busy);
+    m_addressEdit->setEnabled(loaded && !busy && v.httpEnabled);
+    m_portEdit->setEnabled(loaded && !busy && v.httpEnabled);
+    m_settingsLayout->setRowVisible(m_pathEdit, !v.postgres);
+    for (QWidget *w : std::initializer_list<QWidget *> {
+             m_hostEdit, m_dbPortEdit, m_dbNameEdit, m_userEdit, m_passwordEdit, m_passwordHint })
+        m_settingsLayout->setRowVisible(w, v.postgres);
+    const QString reference = m_settings->passwordReference();
+    m_passwordHint->setText(reference.isEmpty()
+                                ? tr("A password typed here is stored in the OS keychain as %1; "
+                                     "the file holds only that reference.")
+                                      .arg(ServerSettingsForm::defaultPasswordReference())
+                                : tr("The file refers to the password as %1; type a new one to "
+                                     "replace it in the keychain.")
+                                      .arg(reference));
+    const QString error = m_settings->validationError();
+    if (!busy)
+        m_settingsError->setText(error);
+    m_settingsError->setVisible(!m_settingsError->text().isEmpty());
+    const bool canApply = loaded && !busy && error.isEmpty() && m_settings->isModified();
+    m_applyButton->setEnabled(canApply);
+    m_applyRestartButton->setEnabled(loaded && !busy && error.isEmpty());
+    m_revertButton->setEnabled(loaded && !busy && m_settings->isModified());
+}
+
+QWidget *ServerPanel::createHealthTab()
+{
+    m_healthTab = new QWidget(this);
+    m_healthTab->setObjectName(QStringLiteral("healthTab"));
+    auto *column = new QVBoxLayout(m_healthTab);
+    column->setContentsMargins(0, 8, 0, 0);
+    auto *row = new QHBoxLayout;
+    auto *intro =
+        new QLabel(tr("Checks the configuration as saved: what the server needs to start and to "
+                      "serve calls."),
+                   m_healthTab);
+    intro->setWordWrap(true);
+    row->addWidget(intro, 1);
+    m_checkHealthButton = new QPushButton(tr("Check a&gain"), m_healthTab);
+    m_checkHealthButton->setObjectName(QStringLiteral("checkHealthButton"));
+    row->addWidget(m_checkHealthButton);
+    column->addLayout(row);
+    m_healthList = new QWidget(m_healthTab);
+    m_healthList->setObjectName(QStringLiteral("healthList"));
+    auto *list = new QVBoxLayout(m_healthList);
+    list->setContentsMargins(0, 0, 0, 0);
+    column->addWidget(m_healthList);
+    column->addStretch(1);
+    const bool available = m_status->server() && m_status->server()->serverSettingsService();
+    m_checkHealthButton->setEnabled(available);
+    connect(m_checkHealthButton, &QPushButton::clicked, this, &ServerPanel::checkHealth);
+    return m_healthTab;
+}
+
+void ServerPanel::checkHealth()
+{
+    ServerSettingsService *service =
+        m_status->server() ? m_status->server()->serverSettingsService() : nullptr;
+    if (!service || !m_checkHealthButton->isEnabled())
+        return;
+    m_checkHealthButton->setEnabled(false);
+    m_checkHealthButton->setText(tr("Checking…"));
+    service->checkHealth(this, [this](const QList<HealthCheck> &checks) { showHealth(checks); });
+}
+
+void ServerPanel::showHealth(const QList<HealthCheck> &checks)
+{
+    m_checkHealthButton->setEnabled(true);
+    m_checkHealthButton->setText(tr("Check a&gain"));
+    QLayout *list = m_healthList->layout();
+    while (QLayoutItem *item = list->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const QPalette pal = palette();
+    for (qsizetype i = 0; i < checks.size(); ++i) {
+        const HealthCheck &check = checks.at(i);
+        auto *box = new QFrame(m_healthList);
+        box->setFrameShape(QFrame::StyledPanel);
+        auto *boxRow = new QHBoxLayout(box);
+        auto *icon = new QLabel(box);
+        const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
+        icon->setPixmap(style()
+                            ->standardIcon(check.ok() ? QStyle::SP_DialogApplyButton
+                                                      : QStyle::SP_MessageBoxCritical)
+                            .pixmap(size));
+        boxRow->addWidget(icon, 0, Qt::AlignTop);
+        auto *texts = new QVBoxLayout;
+        auto *name = wrappedLabel(QStringLiteral("healthCheck%1").arg(i), box);
+        name->setText(check.ok() ? tr("%1: OK").arg(check.name)
+                                 : tr("%1: problem").arg(check.name));
+        name->setFont(scaledFont(name->font(), 1.0, true));
+        QPalette namePalette = pal;
+        namePalette.setColor(QPalette::WindowText,
+                             check.ok() ? OutcomeDelegate::okColor(pal)
+                                        : OutcomeDelegate::errorColor(pal));
+        name->setPalette(namePalette);
+        texts->addWidget(name);
+        auto *detail = wrappedLabel(QStringLiteral("healthDetail%1").arg(i), box);
+        detail->setText(check.detail);
+        texts->addWidget(detail);
+        if (!check.fix.isEmpty()) {
+            auto *fix = wrappedLabel(QStringLiteral("healthFix%1").arg(i), box);
+            fix->setText(tr("How to fix: %1").arg(check.fix));
+            texts->addWidget(fix);
+        }
+        boxRow->addLayout(texts, 1);
+        list->addWidget(box);
+    }
 }
 
 } // namespace warden

@@ -1,9 +1,14 @@
 #pragma once
 
+#include <QByteArray>
 #include <QStyle>
 #include <QWidget>
 
+class QCheckBox;
+class QComboBox;
+class QFormLayout;
 class QFrame;
+class QTabWidget;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -14,6 +19,8 @@ class QToolButton;
 namespace warden {
 
 class RequestLogModel;
+class ServerSettingsForm;
+struct HealthCheck;
 class ServerStatusController;
 class StateIndicator;
 
@@ -25,14 +32,16 @@ class ServerPanel : public QWidget
     Q_OBJECT
 public:
     explicit ServerPanel(ServerStatusController *status, QWidget *parent = nullptr);
+    ~ServerPanel() override;
 
     RequestLogModel *requestLog() const { return m_requestLog; }
+    ServerSettingsForm *settingsForm() const { return m_settings; }
 
 private:
     QWidget *createHeader();
     // A message banner: icon, selectable text (`label`); strong ones are bold with a heavy border.
-    QFrame *createBanner(const QString &name, const QString &accessibleName, QStyle::StandardPixmap icon, bool strong,
-                         QLabel *&label);
+    QFrame *createBanner(const QString &name, const QString &accessibleName,
+                         QStyle::StandardPixmap icon, bool strong, QLabel *&label);
     QFrame *createErrorBanner();
     QFrame *createSecurityBanner();
     QWidget *createConnectionBox();
@@ -46,6 +55,15 @@ private:
     void onErrorChanged();
     void onRequestRowsChanged();
     void copyEndpoint();
+
+    // Settings (listen address, database) and health checks, through ServerSettingsService.
+    QWidget *createSettingsTab();
+    QWidget *createHealthTab();
+    void showSettingsValues();
+    void onSettingsEdited();
+    void onSettingsChanged();
+    void checkHealth();
+    void showHealth(const QList<HealthCheck> &checks);
 
     ServerStatusController *m_status;
     RequestLogModel *m_requestLog;
@@ -68,6 +86,34 @@ private:
     QLabel *m_requestsPlaceholder = nullptr;
     QTableView *m_requestTable = nullptr;
     QPushButton *m_clearButton = nullptr;
+    QPushButton *m_restartButton = nullptr;
+    QByteArray m_savedRequestColumns; // as restored from QSettings
+    bool m_requestColumnsResized = false;
+    QTabWidget *m_tabs = nullptr;
+
+    ServerSettingsForm *m_settings = nullptr;
+    QLabel *m_configPathLabel = nullptr;
+    QFormLayout *m_settingsLayout = nullptr;
+    QCheckBox *m_httpCheck = nullptr;
+    QLineEdit *m_addressEdit = nullptr;
+    QLineEdit *m_portEdit = nullptr;
+    QComboBox *m_driverCombo = nullptr;
+    QLineEdit *m_pathEdit = nullptr;
+    QLineEdit *m_hostEdit = nullptr;
+    QLineEdit *m_dbPortEdit = nullptr;
+    QLineEdit *m_dbNameEdit = nullptr;
+    QLineEdit *m_userEdit = nullptr;
+    QLineEdit *m_passwordEdit = nullptr;
+    QLabel *m_passwordHint = nullptr;
+    QLabel *m_settingsError = nullptr;
+    QLabel *m_settingsStatus = nullptr;
+    QPushButton *m_revertButton = nullptr;
+    QPushButton *m_applyButton = nullptr;
+    QPushButton *m_applyRestartButton = nullptr;
+
+    QWidget *m_healthTab = nullptr;
+    QWidget *m_healthList = nullptr;
+    QPushButton *m_checkHealthButton = nullptr;
 };
 
 } // namespace warden

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <vector>
 
 // Why OpenSSL EVP and not libjwt (which the project links): libjwt 1.10 has no PS256 and no
 // EdDSA, cannot import a JWK, re-reads a PEM key on every verification and parses JSON with a
@@ -287,6 +288,8 @@ Result<Jwk> Jwk::fromJson(const Json &object)
         return use.takeError();
     if (*use && **use != "sig")
         return keyError("the key's \"use\" is not \"sig\"; only signature keys verify tokens");
+    if (*use)
+        jwk.m_use = **use;
 
     if (const auto ops = object.find("key_ops"); ops != object.end()) {
         if (!ops->is_array() || std::none_of(ops->begin(), ops->end(), [](const Json &op) {
@@ -316,6 +319,16 @@ Result<Jwk> Jwk::fromJson(const Json &object)
     if (!key)
         return key.takeError();
     jwk.m_key = std::shared_ptr<EVP_PKEY>(key->release(), EVP_PKEY_free);
+    // RFC 7638: the required public members only, in lexicographic order, no whitespace
+    // (Json keeps insertion order, so the members go in sorted; dump() writes no spaces).
+    const std::vector<const char *> members = jwk.m_type == KeyType::Rsa
+        ? std::vector { "e", "kty", "n" }
+        : jwk.m_type == KeyType::Ec ? std::vector { "crv", "kty", "x", "y" }
+                                    : std::vector { "crv", "kty", "x" };
+    Json required = Json::object();
+    for (const char *member : members)
+        required[member] = object.at(member);
+    jwk.m_thumbprint = crypto::base64UrlEncode(crypto::sha256(required.dump()));
     return jwk;
 }
 

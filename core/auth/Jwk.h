@@ -42,6 +42,10 @@ public:
     std::string_view keyTypeName() const;
     // Modulus bits for RSA, 256 for P-256 and Ed25519.
     int bits() const { return m_bits; }
+    // The JWK's "use" ("sig"), empty when it had none.
+    const std::string &use() const { return m_use; }
+    // The RFC 7638 JWK thumbprint (SHA-256, base64url): names the key without showing it.
+    const std::string &thumbprint() const { return m_thumbprint; }
 
     // Whether `signature` (the decoded third JWS segment) is this key's signature over
     // `signingInput` (the first two segments with their dot) under the pinned algorithm.
@@ -53,6 +57,8 @@ private:
 
     std::shared_ptr<EVP_PKEY> m_key;
     std::string m_kid;
+    std::string m_use;
+    std::string m_thumbprint;
     JwsAlgorithm m_algorithm = JwsAlgorithm::RS256;
     KeyType m_type = KeyType::Rsa;
     int m_bits = 0;

@@ -188,7 +188,8 @@ JwksStatus JwksCache::status() const
         status.available = true;
         for (const Jwk &key : m_keys->keys())
             status.keys.push_back({ key.kid(), std::string(algorithmName(key.algorithm())),
-                                    std::string(key.keyTypeName()), key.bits() });
+                                    std::string(key.keyTypeName()), key.bits(), key.use(),
+                                    key.thumbprint() });
         status.skipped = m_keys->skipped();
     }
     return status;

@@ -48,6 +48,8 @@ struct JwksStatus
         std::string algorithm;
         std::string keyType;
         int bits = 0;
+        std::string use; // empty when the JWK had none
+        std::string thumbprint; // RFC 7638, never key material
     };
 
     std::optional<std::int64_t> lastSuccessMs; // wall clock, ms since the epoch

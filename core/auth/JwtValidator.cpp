@@ -4,6 +4,8 @@
 #include "crypto/Crypto.h"
 #include "secrets/SecretValue.h"
 
+#include <QDateTime>
+
 #include <algorithm>
 #include <cmath>
 
@@ -15,6 +17,8 @@ using Reason = TokenError::Reason;
 constexpr int kHeaderDepth = 8;
 constexpr int kClaimsDepth = 32;
 constexpr std::size_t kMaxKidBytes = 256;
+constexpr const char *kHeaderPassed =
+    "The header carries no key of its own and no critical extension.";
 // NumericDates beyond this (about year 31,000,000) are clamped, so arithmetic cannot overflow.
 constexpr double kMaxNumericDate = 1e15;
 
@@ -176,9 +180,10 @@ std::optional<TokenError> checkHeader(const Json &header, const std::vector<std:
     return std::nullopt;
 }
 
-// exp, nbf and iat against the clock with the leeway.
-std::optional<TokenError> checkTimes(const Json &claims, std::int64_t now, std::int64_t leeway,
-                                     VerifiedToken &token)
+// exp, nbf and iat against the clock with the leeway; each alone, so diagnose() can report
+// every one of them.
+std::optional<TokenError> checkExpiry(const Json &claims, std::int64_t now, std::int64_t leeway,
+                                      VerifiedToken &token)
 {
     const auto exp = claims.find("exp");
     if (exp == claims.end())
@@ -189,7 +194,11 @@ std::optional<TokenError> checkTimes(const Json &claims, std::int64_t now, std::
     if (now - leeway >= *expiry)
         return refuse(Reason::Expired, "The token has expired.");
     token.expiresAt = *expiry;
+    return std::nullopt;
+}
 
+std::optional<TokenError> checkNotBefore(const Json &claims, std::int64_t now, std::int64_t leeway)
+{
     if (const auto nbf = claims.find("nbf"); nbf != claims.end()) {
         const auto notBefore = numericDate(*nbf);
         if (!notBefore)
@@ -198,6 +207,12 @@ std::optional<TokenError> checkTimes(const Json &claims, std::int64_t now, std::
             return refuse(Reason::NotYetValid,
                           "The token is not valid yet (\"nbf\" is in the future).");
     }
+    return std::nullopt;
+}
+
+std::optional<TokenError> checkIssuedAt(const Json &claims, std::int64_t now, std::int64_t leeway,
+                                        VerifiedToken &token)
+{
     if (const auto iat = claims.find("iat"); iat != claims.end()) {
         const auto issued = numericDate(*iat);
         if (!issued)
@@ -210,8 +225,8 @@ std::optional<TokenError> checkTimes(const Json &claims, std::int64_t now, std::
     return std::nullopt;
 }
 
-std::optional<TokenError> checkIssuerAndAudience(const Json &claims, const JwtRules &rules,
-                                                 VerifiedToken &token)
+std::optional<TokenError> checkIssuer(const Json &claims, const JwtRules &rules,
+                                      VerifiedToken &token)
 {
     const auto iss = claims.find("iss");
     if (iss == claims.end())
@@ -222,7 +237,11 @@ std::optional<TokenError> checkIssuerAndAudience(const Json &claims, const JwtRu
         return refuse(Reason::WrongIssuer,
                       "The token was not issued by the authorization server this server trusts.");
     token.issuer = rules.issuer;
+    return std::nullopt;
+}
 
+std::optional<TokenError> checkAudience(const Json &claims, const JwtRules &rules)
+{
     const auto aud = claims.find("aud");
     if (aud == claims.end())
         return refuse(Reason::MissingClaim, "The token has no audience (\"aud\").");
@@ -306,6 +325,27 @@ std::optional<TokenError> mapPrincipal(const Json &claims, const ClaimMapping &m
     return std::nullopt;
 }
 
+std::string isoTime(std::int64_t seconds)
+{
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC).toString(Qt::ISODate).toStdString();
+}
+
+std::string joined(const std::vector<std::string> &items)
+{
+    std::string out;
+    for (const std::string &item : items)
+        out += (out.empty() ? "" : ", ") + item;
+    return out.empty() ? std::string("none") : out;
+}
+
+// What the claims became, for the console's token test (the operator's own token).
+std::string describePrincipal(const VerifiedToken &token)
+{
+    return "User \"" + token.subject + "\""
+        + (token.tenant.empty() ? "" : ", tenant \"" + token.tenant + "\"")
+        + "; roles: " + joined(token.roles) + "; scopes: " + joined(token.scopes) + ".";
+}
+
 // Decodes one segment and parses it as a JSON object.
 std::optional<Json> decodeObject(std::string_view segment, std::size_t maxBytes, int depth)
 {
@@ -356,19 +396,69 @@ bool JwtValidator::accepts(JwsAlgorithm algorithm) const
 TokenResult JwtValidator::validate(std::string_view token, const KeySet *keys,
                                    std::int64_t now) const
 {
+    return run(token, keys, now, nullptr);
+}
+
+TokenDiagnosis JwtValidator::diagnose(std::string_view token, const KeySet *keys,
+                                      std::int64_t now) const
+{
+    TokenDiagnosis diagnosis;
+    std::vector<TokenCheck> recorded;
+    TokenResult result = run(token, keys, now, &recorded);
+    for (const TokenCheck::Step step : TokenCheck::allSteps()) {
+        const auto it =
+            std::find_if(recorded.begin(), recorded.end(),
+                         [step](const TokenCheck &check) { return check.step == step; });
+        diagnosis.checks.push_back(it != recorded.end()
+                                       ? *it
+                                       : TokenCheck { step, TokenCheck::Outcome::NotChecked,
+                                                      "Not checked: an earlier check failed." });
+    }
+    if (result)
+        diagnosis.token = result.takeToken();
+    else
+        diagnosis.error = result.error();
+    return diagnosis;
+}
+
+TokenResult JwtValidator::run(std::string_view token, const KeySet *keys, std::int64_t now,
+                              std::vector<TokenCheck> *trace) const
+{
+    using Step = TokenCheck::Step;
+    // diagnose() records every step; validate() passes no trace and records nothing.
+    // The detail is built only when recorded: validate() is on every request's path.
+    const auto pass = [trace](Step step, const auto &detail) {
+        if (trace)
+            trace->push_back({ step, TokenCheck::Outcome::Passed, std::string(detail()) });
+    };
+    const auto fail = [trace](Step step, TokenError error) {
+        if (trace) {
+            std::erase_if(*trace, [step](const TokenCheck &check) { return check.step == step; });
+            trace->push_back({ step, TokenCheck::Outcome::Failed, error.description });
+        }
+        return error;
+    };
+
     // 1. Size, before anything is decoded.
     if (token.size() > m_rules.maxTokenBytes)
-        return refuse(Reason::TooLarge,
-                      "The token is longer than the " + std::to_string(m_rules.maxTokenBytes)
-                          + " bytes this server accepts.");
+        return fail(Step::Size,
+                    refuse(Reason::TooLarge,
+                           "The token is longer than the " + std::to_string(m_rules.maxTokenBytes)
+                               + " bytes this server accepts."));
+    pass(Step::Size, [&] {
+        return std::to_string(token.size()) + " bytes, within the limit of "
+            + std::to_string(m_rules.maxTokenBytes) + ".";
+    });
 
     // 2. Exactly three segments: header.payload.signature (a JWE has five, and is refused).
     const std::size_t firstDot = token.find('.');
     const std::size_t lastDot = token.rfind('.');
     if (firstDot == std::string_view::npos || firstDot == lastDot
         || token.find('.', firstDot + 1) != lastDot)
-        return refuse(Reason::Malformed,
-                      "The token is not a signed JWT in compact form (three dot-separated parts).");
+        return fail(Step::Format,
+                    refuse(Reason::Malformed,
+                           "The token is not a signed JWT in compact form "
+                           "(three dot-separated parts)."));
     const std::string_view headerSegment = token.substr(0, firstDot);
     const std::string_view payloadSegment = token.substr(firstDot + 1, lastDot - firstDot - 1);
     const std::string_view signatureSegment = token.substr(lastDot + 1);
@@ -377,14 +467,31 @@ TokenResult JwtValidator::validate(std::string_view token, const KeySet *keys,
     // 3. The header: strict base64url, strict JSON, then what it asks for.
     const auto header = decodeObject(headerSegment, token.size(), kHeaderDepth);
     if (!header)
-        return refuse(Reason::Malformed,
-                      "The token header is not base64url-encoded JSON object text.");
-    if (auto problem = checkHeader(*header, m_types))
-        return std::move(*problem);
-    const auto algorithm = algorithmFromName(header->at("alg").get_ref<const std::string &>());
+        return fail(Step::Format,
+                    refuse(Reason::Malformed,
+                           "The token header is not base64url-encoded JSON object text."));
+    pass(Step::Format, [&] { return "Three base64url parts; the header is a JSON object."; });
+    if (auto problem = checkHeader(*header, m_types)) {
+        const Step step = problem->reason == Reason::WrongType ? Step::Type
+            : problem->reason == Reason::AlgorithmNotAllowed   ? Step::Algorithm
+                                                               : Step::Header;
+        if (step != Step::Header)
+            pass(Step::Header, [] { return kHeaderPassed; });
+        return fail(step, std::move(*problem));
+    }
+    pass(Step::Header, [] { return kHeaderPassed; });
+    pass(Step::Type, [&] {
+        return "\"typ\" is \"" + header->at("typ").get<std::string>() + "\", an access token.";
+    });
+    const std::string &algName = header->at("alg").get_ref<const std::string &>();
+    const auto algorithm = algorithmFromName(algName);
     if (!algorithm || !accepts(*algorithm))
-        return refuse(Reason::AlgorithmNotAllowed,
-                      "The token's signing algorithm is not accepted by this server.");
+        return fail(Step::Algorithm,
+                    refuse(Reason::AlgorithmNotAllowed,
+                           "The token's signing algorithm is not accepted by this server."));
+    pass(Step::Algorithm, [&] {
+        return "\"alg\" is " + std::string(algorithmName(*algorithm)) + ", an accepted algorithm.";
+    });
     std::string kid;
     if (const auto it = header->find("kid"); it != header->end())
         kid = it->get<std::string>();
@@ -394,8 +501,10 @@ TokenResult JwtValidator::validate(std::string_view token, const KeySet *keys,
     const Jwk *key = nullptr;
     if (*algorithm != JwsAlgorithm::HS256) {
         if (!keys || keys->isEmpty())
-            return refuse(Reason::KeysUnavailable,
-                          "The authorization server's signing keys are not available right now.");
+            return fail(Step::Key,
+                        refuse(Reason::KeysUnavailable,
+                               "The authorization server's signing "
+                               "keys are not available right now."));
         if (!kid.empty()) {
             key = keys->find(kid);
             if (!key) {
@@ -403,26 +512,39 @@ TokenResult JwtValidator::validate(std::string_view token, const KeySet *keys,
                     Reason::UnknownKey,
                     "The token names a signing key the authorization server does not publish.");
                 error.keyId = kid;
-                return error;
+                return fail(Step::Key, std::move(error));
             }
         } else {
             key = keys->soleKeyFor(*algorithm);
             if (!key)
-                return refuse(Reason::UnknownKey,
-                              "The token names no key (\"kid\") and the key set does not hold "
-                              "exactly one key for its algorithm.");
+                return fail(Step::Key,
+                            refuse(Reason::UnknownKey,
+                                   "The token names no key (\"kid\") and the key set does not hold "
+                                   "exactly one key for its algorithm."));
         }
         if (key->algorithm() != *algorithm)
-            return refuse(Reason::KeyAlgorithmMismatch,
-                          "The token's algorithm is not the one its signing key is meant for.");
+            return fail(Step::Key,
+                        refuse(Reason::KeyAlgorithmMismatch,
+                               "The token's algorithm is not the "
+                               "one its signing key is meant for."));
+        pass(Step::Key, [&] {
+            return "Key "
+                + (key->kid().empty() ? std::string("without kid") : "\"" + key->kid() + "\"")
+                + " (" + std::string(key->keyTypeName()) + ", thumbprint " + key->thumbprint()
+                + ") from the issuer's key set.";
+        });
+    } else {
+        pass(Step::Key, [&] { return "The configured HS256 shared secret."; });
     }
 
     // 5. The signature, over the first two segments exactly as received.
     if (signatureSegment.empty())
-        return refuse(Reason::BadSignature, "The token's signature is empty.");
+        return fail(Step::Signature,
+                    refuse(Reason::BadSignature, "The token's signature is empty."));
     std::string signature;
     if (!crypto::base64UrlDecode(signatureSegment, signature))
-        return refuse(Reason::Malformed, "The token's signature is not valid base64url.");
+        return fail(Step::Signature,
+                    refuse(Reason::Malformed, "The token's signature is not valid base64url."));
     bool verified = false;
     if (key) {
         verified = key->verify(signingInput, signature);
@@ -431,20 +553,53 @@ TokenResult JwtValidator::validate(std::string_view token, const KeySet *keys,
                                              signature);
     }
     if (!verified)
-        return refuse(Reason::BadSignature, "The token's signature does not verify.");
+        return fail(Step::Signature,
+                    refuse(Reason::BadSignature, "The token's signature does not verify."));
+    pass(Step::Signature, [&] { return "The signature verifies."; });
 
-    // 6. The claims, only now that they are known to come from the issuer.
+    // 6. The claims, only now that they are known to come from the issuer. validate() stops
+    // at the first failing claim; diagnose() checks each of them.
     auto claims = decodeObject(payloadSegment, token.size(), kClaimsDepth);
     if (!claims)
-        return refuse(Reason::Malformed,
-                      "The token's claims are not base64url-encoded JSON object text.");
+        return fail(Step::Format,
+                    refuse(Reason::Malformed,
+                           "The token's claims are not base64url-encoded JSON object text."));
     VerifiedToken verifiedToken;
-    if (auto problem = checkTimes(*claims, now, m_rules.leewaySeconds, verifiedToken))
-        return std::move(*problem);
-    if (auto problem = checkIssuerAndAudience(*claims, m_rules, verifiedToken))
-        return std::move(*problem);
-    if (auto problem = mapPrincipal(*claims, m_rules.claims, verifiedToken))
-        return std::move(*problem);
+    std::optional<TokenError> first;
+    const auto claim = [&](Step step, std::optional<TokenError> problem, const auto &passed) {
+        if (!problem) {
+            pass(step, passed);
+            return true;
+        }
+        fail(step, *problem);
+        if (!first)
+            first = std::move(problem);
+        return trace != nullptr;
+    };
+    const std::int64_t leeway = m_rules.leewaySeconds;
+    if (!claim(Step::Expiry, checkExpiry(*claims, now, leeway, verifiedToken),
+               [&] { return "Expires at " + isoTime(verifiedToken.expiresAt) + "."; }))
+        return std::move(*first);
+    if (!claim(Step::NotBefore, checkNotBefore(*claims, now, leeway), [&] {
+            return std::string(claims->contains("nbf") ? "Valid already." : "No \"nbf\" claim.");
+        }))
+        return std::move(*first);
+    if (!claim(Step::IssuedAt, checkIssuedAt(*claims, now, leeway, verifiedToken), [&] {
+            return verifiedToken.issuedAt ? "Issued at " + isoTime(*verifiedToken.issuedAt) + "."
+                                          : std::string("No \"iat\" claim.");
+        }))
+        return std::move(*first);
+    if (!claim(Step::Issuer, checkIssuer(*claims, m_rules, verifiedToken),
+               [&] { return "Issued by " + m_rules.issuer + "."; }))
+        return std::move(*first);
+    if (!claim(Step::Audience, checkAudience(*claims, m_rules),
+               [&] { return "Issued for " + m_rules.audience + "."; }))
+        return std::move(*first);
+    if (!claim(Step::Principal, mapPrincipal(*claims, m_rules.claims, verifiedToken),
+               [&] { return describePrincipal(verifiedToken); }))
+        return std::move(*first);
+    if (first)
+        return std::move(*first);
     verifiedToken.algorithm = *algorithm;
     verifiedToken.keyId = std::move(kid);
     verifiedToken.claims = std::move(*claims);

@@ -76,8 +76,18 @@ public:
         return validate(token, &keys, nowUnixSeconds);
     }
 
+    // The console's "test a token": the same checks as validate(), each recorded with its
+    // outcome in words; the claim checks (exp, nbf, iat, iss, aud, principal) are all made
+    // once the signature verifies, so one test shows every problem. The verdict is the one
+    // validate() gives.
+    TokenDiagnosis diagnose(std::string_view token, const KeySet *keys,
+                            std::int64_t nowUnixSeconds) const;
+
 private:
     bool accepts(JwsAlgorithm algorithm) const;
+    // validate() with trace null; diagnose() with a list to record each step in.
+    TokenResult run(std::string_view token, const KeySet *keys, std::int64_t nowUnixSeconds,
+                    std::vector<TokenCheck> *trace) const;
 
     JwtRules m_rules;
     std::vector<std::string> m_types; // normalised tokenTypes

@@ -76,4 +76,14 @@ std::optional<TokenError::Reason> TokenError::reasonFromName(std::string_view na
     return std::nullopt;
 }
 
+const std::vector<TokenCheck::Step> &TokenCheck::allSteps()
+{
+    static const std::vector<Step> steps = {
+        Step::Size,      Step::Format,   Step::Header,   Step::Type,   Step::Algorithm,
+        Step::Key,       Step::Signature, Step::Expiry,  Step::NotBefore, Step::IssuedAt,
+        Step::Issuer,    Step::Audience, Step::Principal,
+    };
+    return steps;
+}
+
 } // namespace warden::auth

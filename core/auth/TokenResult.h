@@ -106,4 +106,45 @@ private:
     std::variant<VerifiedToken, TokenError> m_data;
 };
 
+// One check of a token, as the console's "test a token" lists them (docs/auth.md order).
+struct TokenCheck
+{
+    enum class Step {
+        Size, // within max_token_bytes
+        Format, // three base64url segments, the header a JSON object
+        Header, // no token-supplied key, no critical extension
+        Type, // "typ" is an accepted access-token type
+        Algorithm, // "alg" is accepted
+        Key, // the signing key is found (kid in the key set, or the HS256 secret)
+        Signature,
+        Expiry, // "exp"
+        NotBefore, // "nbf"
+        IssuedAt, // "iat"
+        Issuer, // "iss"
+        Audience, // "aud"
+        Principal, // the claims map to a principal (user, tenant, roles, scopes)
+    };
+    enum class Outcome { Passed, Failed, NotChecked };
+
+    Step step = Step::Size;
+    Outcome outcome = Outcome::NotChecked;
+    // A sentence: what was found, or why it failed (the TokenError description). Never the
+    // token or key material; for Principal, the mapped fields.
+    std::string detail;
+
+    // Every step, in the order they are checked.
+    static const std::vector<Step> &allSteps();
+};
+
+// What JwtValidator::diagnose found: every step with its outcome, and the verdict the
+// production path (validate) gives for the same token.
+struct TokenDiagnosis
+{
+    std::vector<TokenCheck> checks; // one per step, in allSteps() order
+    std::optional<TokenError> error; // empty when the token is valid
+    std::optional<VerifiedToken> token; // when valid
+
+    bool ok() const { return !error.has_value(); }
+};
+
 } // namespace warden::auth

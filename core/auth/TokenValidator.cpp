@@ -77,4 +77,15 @@ void TokenValidator::validate(std::string_view token, Done done)
                           });
 }
 
+void TokenValidator::diagnose(std::string_view token, std::function<void(TokenDiagnosis)> done)
+{
+    QPointer<TokenValidator> self(this);
+    validate(token, [self, copy = std::string(token), done = std::move(done)](TokenResult) {
+        if (!self)
+            return;
+        const auto keys = self->m_cache ? self->m_cache->current() : nullptr;
+        done(self->m_validator.diagnose(copy, keys.get(), self->m_clock() / 1000));
+    });
+}
+
 } // namespace warden::auth

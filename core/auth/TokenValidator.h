@@ -41,6 +41,10 @@ public:
     // this object is destroyed.
     void validate(std::string_view token, Done done);
 
+    // The console's "test a token": like validate() (including the one refetch for an unknown
+    // key), then every check in words (JwtValidator::diagnose). Same lifetime rules.
+    void diagnose(std::string_view token, std::function<void(TokenDiagnosis)> done);
+
     const JwtValidator &validator() const { return m_validator; }
     // Null when only HS256 is accepted.
     JwksCache *keyCache() const { return m_cache.get(); }

@@ -582,7 +582,7 @@ bool HttpConfig::isLoopback() const
     return !host.isNull() && host.isLoopback();
 }
 
-Result<ServerConfig> ServerConfig::load(const QString &path)
+Result<Json> ServerConfig::readDocument(const QString &path)
 {
     const QFileInfo info(path);
     const QString absolute = info.absoluteFilePath();
@@ -614,7 +614,16 @@ Result<ServerConfig> ServerConfig::load(const QString &path)
                      "configuration file " + absolute.toStdString()
                          + " is not valid JSON: " + document.error().message,
                      {}, Json { { "file", absolute.toStdString() } });
+    return std::move(document).value();
+}
 
+Result<ServerConfig> ServerConfig::load(const QString &path)
+{
+    const QFileInfo info(path);
+    const QString absolute = info.absoluteFilePath();
+    auto document = readDocument(path);
+    if (!document)
+        return document.takeError();
     auto config = fromJson(*document, info.absolutePath());
     if (!config) {
         Error error = config.takeError();

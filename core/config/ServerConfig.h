@@ -149,6 +149,9 @@ struct ServerConfig
     // Reads and validates a file. Relative paths inside resolve against the file's folder.
     // Errors name the key as a JSON pointer and say what to fix.
     static Result<ServerConfig> load(const QString &path);
+    // The file's JSON document as stored (strict JSON, at most 1 MiB), not yet validated:
+    // what the console edits and writes back.
+    static Result<Json> readDocument(const QString &path);
     static Result<ServerConfig> fromJson(const Json &document, const QString &baseDir);
     // Writes the file format back (paths as stored, i.e. absolute after loading);
     // fromJson(toJson()) gives an equal configuration.

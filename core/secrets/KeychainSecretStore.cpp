@@ -8,6 +8,8 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
+#include <utility>
 
 namespace warden {
 namespace {
@@ -167,6 +169,73 @@ Status KeychainSecretStore::remove(const SecretRef &ref)
     auto *job = new QKeychain::DeletePasswordJob(ref.service());
     job->setKey(ref.key());
     return toStatus(runJob(job, m_timeout), m_timeout, ref, "remove");
+}
+
+namespace {
+
+// Starts one job and reports its outcome through `done` on the caller's thread, never
+// blocking: for the console, which must not wait on the GUI thread.
+void startJob(QKeychain::Job *job, std::chrono::milliseconds timeout, QObject *context,
+              std::function<void(const JobOutcome &)> done)
+{
+    auto reported = std::make_shared<bool>(false);
+    auto finish = std::make_shared<std::function<void(const JobOutcome &)>>(std::move(done));
+    QObject::connect(job, &QKeychain::Job::finished, context,
+                     [reported, finish](QKeychain::Job *ended) {
+                         if (std::exchange(*reported, true))
+                             return;
+                         (*finish)(JobOutcome { true, ended->error(), ended->errorString() });
+                     });
+    QTimer::singleShot(timeout, context, [reported, finish] {
+        if (!std::exchange(*reported, true))
+            (*finish)(JobOutcome {});
+    });
+    job->setInsecureFallback(false);
+    job->setAutoDelete(true);
+    job->start();
+}
+
+} // namespace
+
+void KeychainSecretStore::availabilityAsync(QObject *context,
+                                            std::function<void(Status)> done) const
+{
+    auto probe =
+        SecretRef::keychain(QStringLiteral("warden-probe"), QStringLiteral("availability-check"));
+    Q_ASSERT(probe.ok());
+    if (auto status = checkPreconditions(*probe); !status) {
+        done(status);
+        return;
+    }
+    auto *job = new QKeychain::ReadPasswordJob(probe->service());
+    job->setKey(probe->key());
+    startJob(
+        job, m_timeout, context,
+        [timeout = m_timeout, ref = *probe, done = std::move(done)](const JobOutcome &outcome) {
+            Status status = toStatus(outcome, timeout, ref, "read");
+            done(status || status.error().code == ErrorCode::NotFound ? Status() : status);
+        });
+}
+
+void KeychainSecretStore::writeAsync(const SecretRef &ref, QByteArray secret, QObject *context,
+                                     std::function<void(Status)> done) const
+{
+    if (auto status = checkPreconditions(ref); !status) {
+        SecretValue::wipe(secret);
+        done(status);
+        return;
+    }
+    auto *job = new QKeychain::WritePasswordJob(ref.service());
+    job->setKey(ref.key());
+    job->setBinaryData(secret);
+    startJob(job, m_timeout, context,
+             [timeout = m_timeout, ref, secret,
+              done = std::move(done)](const JobOutcome &outcome) mutable {
+                 // Shared with the job's copy: once it finished, this wipes both.
+                 if (outcome.finished)
+                     SecretValue::wipe(secret);
+                 done(toStatus(outcome, timeout, ref, "write"));
+             });
 }
 
 } // namespace warden

@@ -2,7 +2,11 @@
 
 #include "SecretStore.h"
 
+#include <QByteArray>
+#include <QObject>
+
 #include <chrono>
+#include <functional>
 
 namespace warden {
 
@@ -27,6 +31,13 @@ public:
     Result<SecretValue> read(const SecretRef &ref) override;
     Status write(const SecretRef &ref, std::string_view secret) override;
     Status remove(const SecretRef &ref) override;
+
+    // The same without a nested event loop, for the console's GUI thread: `done` runs on this
+    // thread once the keychain answers or the timeout passes (at once when the reference or
+    // the application is unusable), and only while `context` lives.
+    void availabilityAsync(QObject *context, std::function<void(Status)> done) const;
+    void writeAsync(const SecretRef &ref, QByteArray secret, QObject *context,
+                    std::function<void(Status)> done) const;
 
 private:
     std::chrono::milliseconds m_timeout;

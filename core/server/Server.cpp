@@ -1,5 +1,8 @@
 #include "Server.h"
 
+#include "EmbeddedOAuthService.h"
+#include "EmbeddedServerSettingsService.h"
+
 #include "EmbeddedPolicyService.h"
 #include "EmbeddedUsageService.h"
 #include "EmbeddedAuditService.h"
@@ -108,12 +111,40 @@ Server::Server(ServerConfig config, Options options, QObject *parent)
     , m_auditService(std::make_unique<EmbeddedAuditService>(m_config))
 {
     qRegisterMetaType<warden::RequestEvent>();
+    m_oauthService = std::make_unique<EmbeddedOAuthService>(*this);
     m_policyService = new EmbeddedPolicyService(this);
 }
 
 Server::~Server()
 {
     stop();
+}
+
+ServerSettingsService *Server::serverSettingsService() const
+{
+    // Made on first use: it runs a worker thread that a headless server never needs.
+    if (!m_settingsService)
+        m_settingsService = std::make_unique<EmbeddedServerSettingsService>(*this);
+    return m_settingsService.get();
+}
+
+OAuthService *Server::oauthService() const
+{
+    return m_oauthService.get();
+}
+
+void Server::restart()
+{
+    stop();
+    if (!m_config.filePath.isEmpty()) {
+        auto reloaded = ServerConfig::load(m_config.filePath);
+        if (!reloaded) {
+            fail(QString::fromStdString(reloaded.error().message));
+            return;
+        }
+        m_config = std::move(reloaded).value();
+    }
+    start();
 }
 
 ServerInterface::State Server::state() const

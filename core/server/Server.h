@@ -14,6 +14,8 @@ class EmbeddedPolicyService;
 class EmbeddedUsageService;
 class EmbeddedAuditService;
 class McpServer;
+class EmbeddedServerSettingsService;
+class EmbeddedOAuthService;
 struct Principal;
 class PolicyStore;
 class StdioTransport;
@@ -50,6 +52,8 @@ public:
     quint64 requestCount() const override;
     quint64 errorCount() const override;
     int sessionCount() const override;
+    ServerSettingsService *serverSettingsService() const override;
+    OAuthService *oauthService() const override;
     PolicyService *policyService() const override;
     UsageService *usageService() const override;
     ToolTesterService *toolTesterService() const override;
@@ -87,6 +91,10 @@ public:
 public Q_SLOTS:
     void start() override;
     void stop() override;
+    // Reloads the configuration file (when the server was loaded from one) between stop and
+    // start, so changes written by the console take effect; a file that no longer loads
+    // leaves the server Failed with the loader's message.
+    void restart() override;
 
 Q_SIGNALS:
     // stdio only: the client closed stdin and in-flight work is done (or abandoned).
@@ -114,6 +122,8 @@ private:
     std::unique_ptr<auth::TokenValidator> m_tokens;
     std::unique_ptr<HttpTransport> m_http;
     std::unique_ptr<StdioTransport> m_stdio;
+    mutable std::unique_ptr<EmbeddedServerSettingsService> m_settingsService;
+    std::unique_ptr<EmbeddedOAuthService> m_oauthService;
     EmbeddedPolicyService *m_policyService = nullptr; // a child: lives as long as the server
     EmbeddedUsageService *m_usageService; // child; attached to the meter while running
     EmbeddedToolTesterService *m_toolTester; // child; follows the engine

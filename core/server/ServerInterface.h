@@ -33,6 +33,9 @@ struct RequestEvent
 // it over the network. ServerInterface hands them out (nullptr: this server does not offer
 // that service); Server implements them over its live engine and keeps each service object
 // for its whole life, announcing when the engine behind it comes and goes.
+class ServerSettingsService;
+class OAuthService;
+
 class ServerInterface : public QObject
 {
     Q_OBJECT
@@ -57,6 +60,10 @@ public:
     virtual quint64 errorCount() const = 0;   // of which protocol or tool errors
     virtual int sessionCount() const = 0;
 
+    // The configuration file, its validation and the health checks (Server panel).
+    virtual ServerSettingsService *serverSettingsService() const { return nullptr; }
+    // Fetch the OAuth keys, test a token (OAuth panel).
+    virtual OAuthService *oauthService() const { return nullptr; }
     // The policy editor's service (document, validation, apply, history), or nullptr.
     virtual PolicyService *policyService() const { return nullptr; }
     // Usage and budgets for the budget charts; nullptr when this server does not offer them.
@@ -69,6 +76,12 @@ public:
 public Q_SLOTS:
     virtual void start() = 0;
     virtual void stop() = 0;
+    // Stop, then start with the configuration as it is now stored.
+    virtual void restart()
+    {
+        stop();
+        start();
+    }
 
 Q_SIGNALS:
     void stateChanged(warden::ServerInterface::State state);

@@ -93,6 +93,33 @@ private Q_SLOTS:
         QVERIFY(!key->verify(input, flipped));
     }
 
+    // RFC 7638 section 3.1's example key and its thumbprint; "use" is kept for the console.
+    void thumbprintAndUse()
+    {
+        const Json jwk = {
+            { "kty", "RSA" },
+            { "n", "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCi"
+                   "FV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnY"
+                   "b9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqb"
+                   "w0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw" },
+            { "e", "AQAB" },
+            { "alg", "RS256" },
+            { "kid", "2011-04-29" },
+            { "use", "sig" },
+        };
+        auto key = Jwk::fromJson(jwk);
+        QVERIFY2(key.ok(), key.ok() ? "" : key.error().message.c_str());
+        QCOMPARE(key->thumbprint(), std::string("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"));
+        QCOMPARE(key->use(), std::string("sig"));
+        Json ecJwk = m_ec.jwk(false);
+        ecJwk.erase("use");
+        auto ec = Jwk::fromJson(ecJwk);
+        QVERIFY(ec.ok());
+        QVERIFY(ec->use().empty());
+        QCOMPARE(ec->thumbprint().size(), std::size_t(43));
+        QVERIFY(ec->thumbprint() != key->thumbprint());
+    }
+
     void copiesShareTheKey()
     {
         auto key = Jwk::fromJson(m_ed.jwk());

@@ -464,6 +464,17 @@ private Q_SLOTS:
                                                : nullptr;
         const std::string_view text(token.constData(), static_cast<std::size_t>(token.size()));
         const TokenResult result = v.validate(text, set, kNow);
+        // The console's diagnosis gives the same verdict, every step once, and a failed step
+        // exactly when the token is refused.
+        const TokenDiagnosis diagnosis = v.diagnose(text, set, kNow);
+        QCOMPARE(diagnosis.ok(), result.ok());
+        QCOMPARE(diagnosis.checks.size(), TokenCheck::allSteps().size());
+        const auto failed = std::count_if(diagnosis.checks.begin(), diagnosis.checks.end(), [](const TokenCheck &c) {
+            return c.outcome == TokenCheck::Outcome::Failed;
+        });
+        QCOMPARE(failed > 0, !result.ok());
+        if (!result.ok())
+            QCOMPARE(diagnosis.error->reason, result.error().reason);
         if (reason.isEmpty()) {
             QVERIFY2(result.ok(),
                      result.ok()
@@ -484,6 +495,39 @@ private Q_SLOTS:
                 QVERIFY2(description.find(part) == std::string::npos, description.c_str());
         }
         QVERIFY(description.find("alice") == std::string::npos);
+    }
+
+    // Once the signature verifies, every claim check runs, so one test shows every problem;
+    // the steps before it passed, and a bad signature leaves the claims unchecked.
+    void diagnosisReportsEveryClaimProblem()
+    {
+        const JwtValidator v = validator(Rules::Default);
+        Json c = with(with(claims(), "exp", kNow - 3600), "aud", "https://other.example.com/");
+        const TokenDiagnosis d = v.diagnose(test::mint(c, m_rsa), &m_keys, kNow);
+        QVERIFY(!d.ok());
+        QCOMPARE(d.error->reason, Reason::Expired); // what validate() reports first
+        const auto outcomeIn = [](const TokenDiagnosis &diagnosis, TokenCheck::Step step) {
+            return std::find_if(diagnosis.checks.begin(), diagnosis.checks.end(),
+                                [step](const TokenCheck &check) { return check.step == step; })
+                ->outcome;
+        };
+        const auto outcome = [&](TokenCheck::Step step) { return outcomeIn(d, step); };
+        using Step = TokenCheck::Step;
+        using Outcome = TokenCheck::Outcome;
+        for (const Step step : { Step::Size, Step::Format, Step::Header, Step::Type, Step::Algorithm, Step::Key,
+                                 Step::Signature, Step::NotBefore, Step::IssuedAt, Step::Issuer, Step::Principal })
+            QCOMPARE(outcome(step), Outcome::Passed);
+        QCOMPARE(outcome(Step::Expiry), Outcome::Failed);
+        QCOMPARE(outcome(Step::Audience), Outcome::Failed);
+        QVERIFY(d.checks.back().detail.find("alice") != std::string::npos); // the principal
+
+        std::string tampered = test::mint(claims(), m_rsa);
+        tampered[tampered.rfind('.') - 2] ^= 1; // a claims character: still base64url
+        const TokenDiagnosis t = v.diagnose(tampered, &m_keys, kNow);
+        QVERIFY(!t.ok());
+        QCOMPARE(outcomeIn(t, Step::Key), Outcome::Passed);
+        QCOMPARE(outcomeIn(t, Step::Signature), Outcome::Failed);
+        QCOMPARE(t.checks.back().outcome, Outcome::NotChecked);
     }
 
     void verifiedTokenFields()

@@ -1,21 +1,30 @@
+#include "../ServerWorld.h"
 #include "FakeServer.h"
-#include "Screenshot.h"
 #include "OutcomeDelegate.h"
 #include "RequestLogModel.h"
+#include "Screenshot.h"
 #include "ServerPanel.h"
+#include "ServerSettingsForm.h"
 #include "ServerStatusController.h"
 #include "StateIndicator.h"
+#include "secrets/KeychainSecretStore.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDir>
 #include <QFrame>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTcpServer>
 #include <QTest>
 #include <QToolButton>
 
@@ -79,6 +88,30 @@ private:
         }
     };
 
+    // The panel over a real embedded server (tests/ServerWorld.h).
+    struct RealWorld
+    {
+        explicit RealWorld(const Json &extra = Json::object())
+            : world(extra)
+        {
+        }
+        test::ServerWorld world;
+        ServerStatusController status { world.server.get() };
+        ServerPanel panel { &status };
+
+        // Shows the panel with the tab `name` (an object name) current.
+        bool showTab(const char *name)
+        {
+            panel.resize(960, 760);
+            panel.show();
+            if (!QTest::qWaitForWindowExposed(&panel))
+                return false;
+            auto *tab = panel.findChild<QWidget *>(QString::fromLatin1(name));
+            panel.findChild<QTabWidget *>(QStringLiteral("serverTabs"))->setCurrentWidget(tab);
+            return tab != nullptr;
+        }
+    };
+
     std::unique_ptr<World> makeWorld()
     {
         auto world = std::make_unique<World>();
@@ -96,6 +129,8 @@ private:
 
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    // Each test starts with the panel as a first start shows it (the Traffic tab).
+    void init() { QSettings().clear(); }
 
     void startAndStopButtonsDriveTheServer()
     {
@@ -189,7 +224,8 @@ private Q_SLOTS:
         QVERIFY(w);
         auto *banner = w->find<QFrame>("securityBanner");
         QVERIFY(!banner->isVisible());
-        const QString notice = QStringLiteral("Development mode: HTTP callers need no credentials and act as local.");
+        const QString notice =
+            QStringLiteral("Development mode: HTTP callers need no credentials and act as local.");
         w->server.setSecurityNotice(notice);
         QTest::mouseClick(w->find<QPushButton>("startButton"), Qt::LeftButton);
         QVERIFY(banner->isVisible());
@@ -265,6 +301,211 @@ private Q_SLOTS:
         QTest::mouseClick(w->find<QPushButton>("clearRequestsButton"), Qt::LeftButton);
         QCOMPARE(table->model()->rowCount(), 0);
         QCOMPARE(stack->currentWidget(), placeholder);
+    }
+
+    void restartStopsAndStarts()
+    {
+        auto w = makeWorld();
+        QVERIFY(w);
+        w->server.start();
+        QTest::mouseClick(w->find<QPushButton>("restartButton"), Qt::LeftButton);
+        QCOMPARE(w->server.stopCalls, 1);
+        QCOMPARE(w->server.startCalls, 2);
+        QCOMPARE(w->server.state(), State::Running);
+        // A server without a settings service: nothing to edit, said so.
+        QVERIFY(w->find<QLabel>("configPathLabel")
+                    ->text()
+                    .contains(QStringLiteral("cannot be changed")));
+        QVERIFY(!w->find<QPushButton>("applySettingsButton")->isEnabled());
+    }
+
+    // The port is edited with the keyboard; a bad value is refused by the server's own parser
+    // with the key named, a good one is written to the file and a restart listens there.
+    void editPortApplyAndRestart()
+    {
+        RealWorld real;
+        auto &[world, status, panel] = real;
+        QVERIFY(real.showTab("settingsTab"));
+        panel.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&panel));
+        status.start();
+        QCOMPARE(world.server->state(), State::Running);
+        const QString firstEndpoint = world.server->endpoint();
+        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+        auto *port = panel.findChild<QLineEdit *>(QStringLiteral("listenPortEdit"));
+        auto *error = panel.findChild<QLabel *>(QStringLiteral("settingsErrorLabel"));
+        auto *apply = panel.findChild<QPushButton *>(QStringLiteral("applyRestartButton"));
+        QCOMPARE(port->text(), QStringLiteral("0"));
+        QVERIFY(!error->isVisible());
+
+        QTest::keyClick(&panel, Qt::Key_P, Qt::AltModifier); // the "Port:" buddy
+        QTRY_VERIFY(port->hasFocus());
+        port->selectAll();
+        QTest::keyClicks(port, QStringLiteral("80x"));
+        QVERIFY(error->isVisible());
+        QVERIFY2(error->text().contains(QStringLiteral("/transports/http/listen")),
+                 qPrintable(error->text()));
+        QVERIFY(error->text().contains(QStringLiteral("invalid port")));
+        QVERIFY(!apply->isEnabled());
+        QVERIFY(
+            !panel.findChild<QPushButton *>(QStringLiteral("applySettingsButton"))->isEnabled());
+        test::saveScreenshot(&panel, QStringLiteral("server-panel-settings-error"));
+
+        quint16 freePort = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            freePort = probe.serverPort();
+        }
+        port->selectAll();
+        QTest::keyClicks(port, QString::number(freePort));
+        QVERIFY(!error->isVisible());
+        QVERIFY(apply->isEnabled());
+        QTest::keyClick(port, Qt::Key_Return, Qt::ControlModifier); // apply and restart
+        QTRY_COMPARE(world.server->httpPort(), freePort);
+        QCOMPARE(world.server->state(), State::Running);
+        QVERIFY(world.server->endpoint() != firstEndpoint);
+        const Json file = world.readJson("warden.json");
+        QCOMPARE(QString::fromStdString(file["transports"]["http"]["listen"].get<std::string>()),
+                 QStringLiteral("127.0.0.1:%1").arg(freePort));
+        // The rest of the file is as it was: relative paths stay relative.
+        QCOMPARE(QString::fromStdString(file["database"]["path"].get<std::string>()),
+                 QStringLiteral("people.db"));
+        QVERIFY(panel.findChild<QLabel *>(QStringLiteral("settingsStatusLabel"))
+                    ->text()
+                    .contains(QStringLiteral("Saved")));
+        QCOMPARE(panel.findChild<QLineEdit *>(QStringLiteral("endpointEdit"))->text(),
+                 QStringLiteral("http://127.0.0.1:%1/mcp").arg(freePort));
+        test::saveScreenshot(&panel, QStringLiteral("server-panel-settings"));
+    }
+
+    // A database that cannot be opened shows as a problem with what to do about it; the
+    // audit folder is fine; without a D-Bus session the keychain is reported unavailable.
+    void healthShowsABrokenDatabase()
+    {
+        if (qEnvironmentVariableIsSet("WARDEN_KEYCHAIN_SANDBOX"))
+            QSKIP("runs without a keychain");
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        RealWorld real(Json {
+            { "database", Json { { "driver", "sqlite" }, { "path", "missing/gone.db" } } } });
+        auto &[world, status, panel] = real;
+        QVERIFY(real.showTab("healthTab")); // the checks run when the tab opens
+        QTRY_VERIFY_WITH_TIMEOUT(panel.findChild<QLabel *>(QStringLiteral("healthCheck2")), 30000);
+        QCOMPARE(panel.findChild<QLabel *>(QStringLiteral("healthCheck0"))->text(),
+                 QStringLiteral("Database reachable: problem"));
+        QVERIFY(panel.findChild<QLabel *>(QStringLiteral("healthFix0"))
+                    ->text()
+                    .contains(QStringLiteral("the file must exist and be readable")));
+        QCOMPARE(panel.findChild<QLabel *>(QStringLiteral("healthCheck1"))->text(),
+                 QStringLiteral("Audit trail writable: OK"));
+        QVERIFY(!panel.findChild<QLabel *>(QStringLiteral("healthFix1")));
+        QCOMPARE(panel.findChild<QLabel *>(QStringLiteral("healthCheck2"))->text(),
+                 QStringLiteral("Keychain available: problem"));
+        QVERIFY(panel.findChild<QLabel *>(QStringLiteral("healthFix2"))
+                    ->text()
+                    .contains(QStringLiteral("Start a Secret Service")));
+        test::saveScreenshot(&panel, QStringLiteral("server-panel-health"));
+
+        // Fixed on disk, checked again: the database is reachable.
+        world.write("warden.json", [&] {
+            Json doc = world.readJson("warden.json");
+            doc["database"]["path"] = "people.db";
+            return doc;
+        }());
+        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("checkHealthButton")),
+                          Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(panel.findChild<QLabel *>(QStringLiteral("healthCheck0"))->text(),
+                                  QStringLiteral("Database reachable: OK"), 30000);
+    }
+
+    // A PostgreSQL password typed in the panel lands in the OS keychain under the reference
+    // the file holds, never in the file. Without a keychain nothing is written at all.
+    void passwordGoesToTheKeychain()
+    {
+        const bool keychain = qEnvironmentVariableIsSet("WARDEN_KEYCHAIN_SANDBOX");
+        if (!keychain)
+            qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        RealWorld real;
+        auto &[world, status, panel] = real;
+        QVERIFY(real.showTab("settingsTab"));
+        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+        const QByteArray before = world.read("warden.json");
+
+        auto *driver = panel.findChild<QComboBox *>(QStringLiteral("driverCombo"));
+        driver->setFocus();
+        QTest::keyClick(driver, Qt::Key_Down); // PostgreSQL
+        QCOMPARE(driver->currentIndex(), 1);
+        QVERIFY(panel.findChild<QLineEdit *>(QStringLiteral("databaseHostEdit"))->isVisible());
+        QVERIFY(!panel.findChild<QLineEdit *>(QStringLiteral("databasePathEdit"))->isVisible());
+        QTest::keyClicks(panel.findChild<QLineEdit *>(QStringLiteral("databaseHostEdit")),
+                         QStringLiteral("127.0.0.1"));
+        QTest::keyClicks(panel.findChild<QLineEdit *>(QStringLiteral("databaseNameEdit")),
+                         QStringLiteral("shop"));
+        QTest::keyClicks(panel.findChild<QLineEdit *>(QStringLiteral("databaseUserEdit")),
+                         QStringLiteral("warden_ro"));
+        const QString password =
+            QStringLiteral("pg-secret-%1").arg(QCoreApplication::applicationPid());
+        auto *passwordEdit = panel.findChild<QLineEdit *>(QStringLiteral("databasePasswordEdit"));
+        QCOMPARE(passwordEdit->echoMode(), QLineEdit::Password);
+        QTest::keyClicks(passwordEdit, password);
+        auto *error = panel.findChild<QLabel *>(QStringLiteral("settingsErrorLabel"));
+        QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("applySettingsButton")),
+                          Qt::LeftButton);
+
+        if (!keychain) {
+            QTRY_VERIFY_WITH_TIMEOUT(error->isVisible(), 30000);
+            QVERIFY2(error->text().contains(QStringLiteral("keychain is unavailable")),
+                     qPrintable(error->text()));
+            QVERIFY(error->text().contains(QStringLiteral("Secret Service")));
+            QVERIFY(error->text().contains(QStringLiteral("not changed")));
+            QCOMPARE(world.read("warden.json"), before);
+            test::saveScreenshot(&panel, QStringLiteral("server-panel-keychain-unavailable"));
+            return;
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(panel.findChild<QLabel *>(QStringLiteral("settingsStatusLabel"))
+                                     ->text()
+                                     .contains(QStringLiteral("Saved")),
+                                 30000);
+        const QByteArray after = world.read("warden.json");
+        QVERIFY(!after.contains(password.toUtf8()));
+        const Json file = world.readJson("warden.json");
+        QCOMPARE(QString::fromStdString(file["database"]["password"].get<std::string>()),
+                 ServerSettingsForm::defaultPasswordReference());
+        QCOMPARE(QString::fromStdString(file["database"]["driver"].get<std::string>()),
+                 QStringLiteral("postgres"));
+        QVERIFY(!file["database"].contains("path"));
+        QVERIFY(passwordEdit->text().isEmpty());
+        auto ref = SecretRef::parse(ServerSettingsForm::defaultPasswordReference());
+        QVERIFY(ref.ok());
+        auto stored = KeychainSecretStore().read(*ref);
+        QVERIFY2(stored.ok(), stored.ok() ? "" : stored.error().message.c_str());
+        QCOMPARE(QString::fromUtf8(stored->view().data(), qsizetype(stored->size())), password);
+    }
+
+    // The request columns and the open tab come back as the operator left them.
+    void layoutIsRestored()
+    {
+        int width = 0;
+        {
+            auto w = makeWorld();
+            QVERIFY(w);
+            auto *table = w->find<QTableView>("requestTable");
+            w->server.start();
+            w->server.complete(
+                request(QStringLiteral("tools/list"), {}, QStringLiteral("ok"), 500));
+            QTRY_VERIFY(table->isVisible());
+            width = table->horizontalHeader()->sectionSize(RequestLogModel::MethodColumn) + 40;
+            table->horizontalHeader()->resizeSection(RequestLogModel::MethodColumn, width);
+            w->find<QTabWidget>("serverTabs")->setCurrentIndex(2);
+        }
+        auto w = makeWorld();
+        QVERIFY(w);
+        QCOMPARE(w->find<QTabWidget>("serverTabs")->currentIndex(), 2);
+        QCOMPARE(w->find<QTableView>("requestTable")
+                     ->horizontalHeader()
+                     ->sectionSize(RequestLogModel::MethodColumn),
+                 width);
     }
 
     void copiesTheEndpoint()

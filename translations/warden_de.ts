@@ -676,6 +676,17 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     </message>
 </context>
 <context>
+    <name>warden::ConfigForm</name>
+    <message>
+        <source>The configuration cannot be read: %1</source>
+        <translation>Die Konfiguration kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: %1</source>
+        <translation>Nichts wurde gespeichert: %1</translation>
+    </message>
+</context>
+<context>
     <name>warden::MainWindow</name>
     <message>
         <source>Set up Claude Desktop, Cursor or VS Code to start Warden over stdio.</source>
@@ -856,6 +867,252 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     <message>
         <source>&amp;Dark</source>
         <translation>&amp;Dunkel</translation>
+    </message>
+</context>
+<context>
+    <name>warden::OAuthPanel</name>
+    <message>
+        <source>OAuth</source>
+        <translation>OAuth</translation>
+    </message>
+    <message>
+        <source>%1. Until it is available the HS256 shared secret cannot be saved from here, and nothing is written to a file instead; a headless server can read it from the environment (env:NAME).</source>
+        <translation>%1. Solange er nicht verfügbar ist, kann das gemeinsame HS256-Geheimnis hier nicht gespeichert werden, und ersatzweise wird nichts in eine Datei geschrieben; ein Server ohne Oberfläche kann es aus der Umgebung lesen (env:NAME).</translation>
+    </message>
+    <message>
+        <source>Resource server</source>
+        <translation>Ressourcenserver</translation>
+    </message>
+    <message>
+        <source>&amp;Issuer:</source>
+        <translation>A&amp;ussteller:</translation>
+    </message>
+    <message>
+        <source>The authorization server; a token&apos;s &quot;iss&quot; must equal it exactly</source>
+        <translation>Der Autorisierungsserver; „iss“ eines Tokens muss genau mit ihm übereinstimmen</translation>
+    </message>
+    <message>
+        <source>&amp;Resource (audience):</source>
+        <translation>&amp;Ressource (Zielgruppe):</translation>
+    </message>
+    <message>
+        <source>This server&apos;s resource identifier; a token&apos;s &quot;aud&quot; must name it</source>
+        <translation>Die Ressourcenkennung dieses Servers; „aud“ eines Tokens muss sie nennen</translation>
+    </message>
+    <message>
+        <source>&amp;JWKS URL:</source>
+        <translation>&amp;JWKS-URL:</translation>
+    </message>
+    <message>
+        <source>Where the issuer publishes its signing keys (https)</source>
+        <translation>Wo der Aussteller seine Signaturschlüssel veröffentlicht (https)</translation>
+    </message>
+    <message>
+        <source>Algorithms:</source>
+        <translation>Algorithmen:</translation>
+    </message>
+    <message>
+        <source>HS256 se&amp;cret:</source>
+        <translation>HS256-&amp;Geheimnis:</translation>
+    </message>
+    <message>
+        <source>The shared secret HS256 tokens are signed with (32 bytes or more)</source>
+        <translation>Das gemeinsame Geheimnis, mit dem HS256-Tokens signiert werden (32 Bytes oder mehr)</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <source>Claims → principal</source>
+        <translation>Claims → Principal</translation>
+    </message>
+    <message>
+        <source>&amp;User claim:</source>
+        <translation>Benutzer-&amp;Claim:</translation>
+    </message>
+    <message>
+        <source>Usually &quot;sub&quot;</source>
+        <translation>Meist „sub“</translation>
+    </message>
+    <message>
+        <source>&amp;Tenant claim:</source>
+        <translation>&amp;Mandanten-Claim:</translation>
+    </message>
+    <message>
+        <source>A claim name or dotted path (org.id); empty: tokens carry no tenant</source>
+        <translation>Ein Claim-Name oder Punktpfad (org.id); leer: Tokens tragen keinen Mandanten</translation>
+    </message>
+    <message>
+        <source>R&amp;oles claim:</source>
+        <translation>R&amp;ollen-Claim:</translation>
+    </message>
+    <message>
+        <source>An array or space-separated string; a dotted path such as realm_access.roles</source>
+        <translation>Ein Array oder eine durch Leerzeichen getrennte Zeichenkette; ein Punktpfad wie realm_access.roles</translation>
+    </message>
+    <message>
+        <source>Sco&amp;pe claims:</source>
+        <translation>Sco&amp;pe-Claims:</translation>
+    </message>
+    <message>
+        <source>Claim names whose scopes are merged, for example scope, scp</source>
+        <translation>Claim-Namen, deren Scopes zusammengeführt werden, zum Beispiel scope, scp</translation>
+    </message>
+    <message>
+        <source>Scopes to tools: which OAuth scope each tool needs is the policy&apos;s &quot;scopes&quot; key (tool → scope). It is edited with the policy, in the Policy panel or the policy file.</source>
+        <translation>Scopes für Werkzeuge: Welchen OAuth-Scope jedes Werkzeug braucht, steht im Schlüssel „scopes“ der Richtlinie (Werkzeug → Scope). Er wird mit der Richtlinie bearbeitet, im Bereich „Richtlinie“ oder in der Richtliniendatei.</translation>
+    </message>
+    <message>
+        <source>Scopes:</source>
+        <translation>Scopes:</translation>
+    </message>
+    <message>
+        <source>Appl&amp;y</source>
+        <translation>An&amp;wenden</translation>
+    </message>
+    <message>
+        <source>Save to the configuration file; takes effect at the next restart</source>
+        <translation>In der Konfigurationsdatei speichern; wirkt beim nächsten Neustart</translation>
+    </message>
+    <message>
+        <source>Apply and r&amp;estart</source>
+        <translation>Anwenden und &amp;neu starten</translation>
+    </message>
+    <message>
+        <source>Save, then restart the server with these settings</source>
+        <translation>Speichern und den Server dann mit diesen Einstellungen neu starten</translation>
+    </message>
+    <message>
+        <source>Saved. The server restarts with the new settings.</source>
+        <translation>Gespeichert. Der Server startet mit den neuen Einstellungen neu.</translation>
+    </message>
+    <message>
+        <source>Saved. The changes take effect when the server restarts.</source>
+        <translation>Gespeichert. Die Änderungen wirken, wenn der Server neu startet.</translation>
+    </message>
+    <message>
+        <source>Signing keys</source>
+        <translation>Signaturschlüssel</translation>
+    </message>
+    <message>
+        <source>Fetch keys no&amp;w</source>
+        <translation>Schlüssel jetzt a&amp;brufen</translation>
+    </message>
+    <message>
+        <source>Fetch the issuer&apos;s key set now, whatever the refresh schedule</source>
+        <translation>Den Schlüsselsatz des Ausstellers jetzt abrufen, unabhängig vom Aktualisierungsplan</translation>
+    </message>
+    <message>
+        <source>Key ID (kid)</source>
+        <translation>Schlüssel-ID (kid)</translation>
+    </message>
+    <message>
+        <source>Type (kty)</source>
+        <translation>Typ (kty)</translation>
+    </message>
+    <message>
+        <source>Algorithm</source>
+        <translation>Algorithmus</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Verwendung</translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation>Bits</translation>
+    </message>
+    <message>
+        <source>Thumbprint (SHA-256)</source>
+        <translation>Fingerabdruck (SHA-256)</translation>
+    </message>
+    <message>
+        <source>Test a to&amp;ken</source>
+        <translation>&amp;Token testen</translation>
+    </message>
+    <message>
+        <source>Check toke&amp;n</source>
+        <translation>Token prü&amp;fen</translation>
+    </message>
+    <message>
+        <source>Run every check the server makes on this token (Ctrl+Return)</source>
+        <translation>Jede Prüfung ausführen, die der Server an diesem Token vornimmt (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Paste an access token (a JWT: three base64url parts separated by dots)</source>
+        <translation>Fügen Sie ein Zugriffstoken ein (ein JWT: drei durch Punkte getrennte base64url-Teile)</translation>
+    </message>
+    <message>
+        <source>Token checks</source>
+        <translation>Tokenprüfungen</translation>
+    </message>
+    <message>
+        <source>Claims mapped to a principal</source>
+        <translation>Auf einen Principal abgebildete Claims</translation>
+    </message>
+    <message>
+        <source>A secret typed here is stored in the OS keychain as %1; the file holds only that reference.</source>
+        <translation>Ein hier eingegebenes Geheimnis wird im Schlüsselbund des Betriebssystems als %1 gespeichert; die Datei enthält nur diesen Verweis.</translation>
+    </message>
+    <message>
+        <source>The file refers to the secret as %1; type a new one to replace it.</source>
+        <translation>Die Datei verweist auf das Geheimnis als %1; geben Sie ein neues ein, um es zu ersetzen.</translation>
+    </message>
+    <message>
+        <source>This server&apos;s settings cannot be changed from the console.</source>
+        <translation>Die Einstellungen dieses Servers können nicht von der Konsole aus geändert werden.</translation>
+    </message>
+    <message>
+        <source>The running server checks OAuth bearer tokens with these settings.</source>
+        <translation>Der laufende Server prüft OAuth-Bearer-Tokens mit diesen Einstellungen.</translation>
+    </message>
+    <message>
+        <source>The server is not checking OAuth tokens now. Configure OAuth below, turn HTTP on in the Server panel, and start the server to fetch keys and test tokens.</source>
+        <translation>Der Server prüft derzeit keine OAuth-Tokens. Richten Sie OAuth unten ein, schalten Sie HTTP im Bereich „Server“ ein und starten Sie den Server, um Schlüssel abzurufen und Tokens zu testen.</translation>
+    </message>
+    <message>
+        <source>Fetching…</source>
+        <translation>Wird abgerufen…</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>(not given)</source>
+        <translation>(nicht angegeben)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s) found at %1.</source>
+        <translation>
+            <numerusform>%n Schlüssel unter %1 gefunden.</numerusform>
+            <numerusform>%n Schlüssel unter %1 gefunden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The keys could not be fetched: %1</source>
+        <translation>Die Schlüssel konnten nicht abgerufen werden: %1</translation>
+    </message>
+    <message>
+        <source>Skipped key %1: %2</source>
+        <translation>Schlüssel %1 übersprungen: %2</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>The token cannot be tested: %1</source>
+        <translation>Das Token kann nicht getestet werden: %1</translation>
+    </message>
+    <message>
+        <source>Valid: every check passed. The caller is %1</source>
+        <translation>Gültig: Alle Prüfungen bestanden. Der Aufrufer ist %1</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>Abgelehnt: %1</translation>
     </message>
 </context>
 <context>
@@ -1761,10 +2018,6 @@ Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translatio
         <translation>Durchschnitt der letzten fünf Sekunden</translation>
     </message>
     <message>
-        <source>&amp;Recent requests</source>
-        <translation>Letzte An&amp;fragen</translation>
-    </message>
-    <message>
         <source>C&amp;lear</source>
         <translation>&amp;Leeren</translation>
     </message>
@@ -1796,6 +2049,178 @@ Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translatio
         <source>Security warning</source>
         <translation>Sicherheitswarnung</translation>
     </message>
+    <message>
+        <source>Traffic</source>
+        <translation>Datenverkehr</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>&amp;Restart</source>
+        <translation>&amp;Neu starten</translation>
+    </message>
+    <message>
+        <source>Stop the server and start it again with the configuration as saved now</source>
+        <translation>Den Server stoppen und mit der jetzt gespeicherten Konfiguration wieder starten</translation>
+    </message>
+    <message>
+        <source>Recent re&amp;quests</source>
+        <translation>Letzte An&amp;fragen</translation>
+    </message>
+    <message>
+        <source>Serve &amp;MCP over HTTP (Streamable HTTP at /mcp)</source>
+        <translation>&amp;MCP über HTTP anbieten (Streamable HTTP unter /mcp)</translation>
+    </message>
+    <message>
+        <source>Transports</source>
+        <translation>Transporte</translation>
+    </message>
+    <message>
+        <source>An IPv4 address, localhost or an IPv6 address. 127.0.0.1 accepts connections from this machine only.</source>
+        <translation>Eine IPv4-Adresse, localhost oder eine IPv6-Adresse. 127.0.0.1 nimmt nur Verbindungen von diesem Rechner an.</translation>
+    </message>
+    <message>
+        <source>L&amp;isten address:</source>
+        <translation>Empfan&amp;gsadresse:</translation>
+    </message>
+    <message>
+        <source>0 to 65535; 0 picks a free port at each start</source>
+        <translation>0 bis 65535; 0 wählt bei jedem Start einen freien Port</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>Po&amp;rt:</translation>
+    </message>
+    <message>
+        <source>Desktop clients start Warden over stdio; their command line is in the Desktop clients panel.</source>
+        <translation>Desktop-Clients starten Warden über stdio; ihre Befehlszeile steht im Bereich „Desktop-Clients“.</translation>
+    </message>
+    <message>
+        <source>SQLite</source>
+        <translation>SQLite</translation>
+    </message>
+    <message>
+        <source>PostgreSQL</source>
+        <translation>PostgreSQL</translation>
+    </message>
+    <message>
+        <source>Database t&amp;ype:</source>
+        <translation>Datenbankt&amp;yp:</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>Date&amp;iname:</translation>
+    </message>
+    <message>
+        <source>shop.db</source>
+        <translation>shop.db</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>Host:</translation>
+    </message>
+    <message>
+        <source>Database port:</source>
+        <translation>Datenbankport:</translation>
+    </message>
+    <message>
+        <source>Database name:</source>
+        <translation>Datenbankname:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>Ben&amp;utzer:</translation>
+    </message>
+    <message>
+        <source>a read-only role</source>
+        <translation>eine Rolle nur mit Leserechten</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>Änderungen rückgängig machen</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Anwenden</translation>
+    </message>
+    <message>
+        <source>Save to the configuration file; takes effect at the next restart (Ctrl+S)</source>
+        <translation>In der Konfigurationsdatei speichern; wirkt beim nächsten Neustart (Strg+S)</translation>
+    </message>
+    <message>
+        <source>Apply and restart</source>
+        <translation>Anwenden und neu starten</translation>
+    </message>
+    <message>
+        <source>Save, then restart the server with the new settings (Ctrl+Return)</source>
+        <translation>Speichern und den Server dann mit den neuen Einstellungen neu starten (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Saved. The server restarts with the new settings.</source>
+        <translation>Gespeichert. Der Server startet mit den neuen Einstellungen neu.</translation>
+    </message>
+    <message>
+        <source>Saved. The changes take effect when the server restarts.</source>
+        <translation>Gespeichert. Die Änderungen wirken, wenn der Server neu startet.</translation>
+    </message>
+    <message>
+        <source>Configuration file: %1</source>
+        <translation>Konfigurationsdatei: %1</translation>
+    </message>
+    <message>
+        <source>This server&apos;s settings cannot be changed from the console.</source>
+        <translation>Die Einstellungen dieses Servers können nicht von der Konsole aus geändert werden.</translation>
+    </message>
+    <message>
+        <source>A password typed here is stored in the OS keychain as %1; the file holds only that reference.</source>
+        <translation>Ein hier eingegebenes Passwort wird im Schlüsselbund des Betriebssystems als %1 gespeichert; die Datei enthält nur diesen Verweis.</translation>
+    </message>
+    <message>
+        <source>The file refers to the password as %1; type a new one to replace it in the keychain.</source>
+        <translation>Die Datei verweist auf das Passwort als %1; geben Sie ein neues ein, um es im Schlüsselbund zu ersetzen.</translation>
+    </message>
+    <message>
+        <source>Checks the configuration as saved: what the server needs to start and to serve calls.</source>
+        <translation>Prüft die gespeicherte Konfiguration: was der Server zum Starten und zum Bedienen von Aufrufen braucht.</translation>
+    </message>
+    <message>
+        <source>Check a&amp;gain</source>
+        <translation>Erneut &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>%1: OK</source>
+        <translation>%1: OK</translation>
+    </message>
+    <message>
+        <source>%1: problem</source>
+        <translation>%1: Problem</translation>
+    </message>
+    <message>
+        <source>How to fix: %1</source>
+        <translation>So beheben Sie es: %1</translation>
+    </message>
 </context>
 <context>
     <name>warden::ServerStatusController</name>
@@ -1825,6 +2250,85 @@ Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translatio
     <message>
         <source>Server state: %1</source>
         <translation>Serverzustand: %1</translation>
+    </message>
+</context>
+<context>
+    <name>warden::TokenCheckModel</name>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Format (signed JWT)</source>
+        <translation>Format (signiertes JWT)</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>Token type (typ)</source>
+        <translation>Tokentyp (typ)</translation>
+    </message>
+    <message>
+        <source>Algorithm (alg)</source>
+        <translation>Algorithmus (alg)</translation>
+    </message>
+    <message>
+        <source>Signing key found (kid)</source>
+        <translation>Signaturschlüssel gefunden (kid)</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Signatur</translation>
+    </message>
+    <message>
+        <source>Not expired (exp)</source>
+        <translation>Nicht abgelaufen (exp)</translation>
+    </message>
+    <message>
+        <source>Already valid (nbf)</source>
+        <translation>Bereits gültig (nbf)</translation>
+    </message>
+    <message>
+        <source>Issued in the past (iat)</source>
+        <translation>In der Vergangenheit ausgestellt (iat)</translation>
+    </message>
+    <message>
+        <source>Issuer (iss)</source>
+        <translation>Aussteller (iss)</translation>
+    </message>
+    <message>
+        <source>Audience (aud)</source>
+        <translation>Zielgruppe (aud)</translation>
+    </message>
+    <message>
+        <source>Claims mapped to a principal</source>
+        <translation>Auf einen Principal abgebildete Claims</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>Bestanden</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>Nicht geprüft</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
     </message>
 </context>
 <context>

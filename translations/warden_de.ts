@@ -71,6 +71,622 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     </message>
 </context>
 <context>
+    <name>PolicyJsonText</name>
+    <message>
+        <source>Line %1, column %2: %3</source>
+        <translation>Zeile %1, Spalte %2: %3</translation>
+    </message>
+</context>
+<context>
+    <name>SchemaForm</name>
+    <message>
+        <source>%1: fill in this field; it is required.</source>
+        <translation>%1: Füllen Sie dieses Feld aus; es ist erforderlich.</translation>
+    </message>
+    <message>
+        <source>%1: enter a whole number, such as 10.</source>
+        <translation>%1: Geben Sie eine ganze Zahl ein, zum Beispiel 10.</translation>
+    </message>
+    <message>
+        <source>%1: enter a number, such as 2.5.</source>
+        <translation>%1: Geben Sie eine Zahl ein, zum Beispiel 2,5.</translation>
+    </message>
+    <message>
+        <source>%1: choose one of %2.</source>
+        <translation>%1: Wählen Sie einen dieser Werte: %2.</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a whole number; separate numbers with commas.</source>
+        <translation>%1: „%2“ ist keine ganze Zahl; trennen Sie Zahlen durch Kommas.</translation>
+    </message>
+    <message>
+        <source>%1: &quot;%2&quot; is not a number; separate numbers with commas.</source>
+        <translation>%1: „%2“ ist keine Zahl; trennen Sie Zahlen durch Kommas.</translation>
+    </message>
+    <message>
+        <source>%1: this is not valid JSON (%2).</source>
+        <translation>%1: Das ist kein gültiges JSON (%2).</translation>
+    </message>
+    <message>
+        <source>This tool&apos;s input cannot be shown as a form.</source>
+        <translation>Die Eingabe dieses Werkzeugs kann nicht als Formular angezeigt werden.</translation>
+    </message>
+    <message>
+        <source>The arguments must be a JSON object.</source>
+        <translation>Die Argumente müssen ein JSON-Objekt sein.</translation>
+    </message>
+    <message>
+        <source>The form has no field &quot;%1&quot;; keep editing the raw JSON.</source>
+        <translation>Das Formular hat kein Feld „%1“; bearbeiten Sie weiter das rohe JSON.</translation>
+    </message>
+    <message>
+        <source>The form cannot show the value of &quot;%1&quot; as it is; keep editing the raw JSON.</source>
+        <translation>Das Formular kann den Wert von „%1“ nicht unverändert anzeigen; bearbeiten Sie weiter das rohe JSON.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::AuditDetailController</name>
+    <message>
+        <source>Record %1 is no longer in the trail (retention may have removed it).</source>
+        <translation>Eintrag %1 ist nicht mehr im Protokoll (die Aufbewahrungsfrist hat ihn möglicherweise entfernt).</translation>
+    </message>
+    <message>
+        <source>Chain</source>
+        <translation>Kette</translation>
+    </message>
+    <message>
+        <source>seq: %1</source>
+        <translation>Laufnummer: %1</translation>
+    </message>
+    <message>
+        <source>hash: %1</source>
+        <translation>Hash: %1</translation>
+    </message>
+    <message>
+        <source>previous hash: %1</source>
+        <translation>vorheriger Hash: %1</translation>
+    </message>
+    <message>
+        <source>MAC: %1</source>
+        <translation>MAC: %1</translation>
+    </message>
+    <message>
+        <source>This record holds no redacted values to check against.</source>
+        <translation>Dieser Eintrag enthält keine geschwärzten Werte zum Abgleichen.</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird abgeglichen…</translation>
+    </message>
+    <message>
+        <source>Cannot check the value: %1</source>
+        <translation>Der Wert kann nicht abgeglichen werden: %1</translation>
+    </message>
+    <message>
+        <source>No match: the value is none of this record&apos;s redacted values.</source>
+        <translation>Keine Übereinstimmung: Der Wert ist keiner der geschwärzten Werte dieses Eintrags.</translation>
+    </message>
+    <message>
+        <source>Match: the value is the one stored redacted at %1.</source>
+        <translation>Übereinstimmung: Der Wert ist der unter %1 geschwärzt gespeicherte.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::AuditJobController</name>
+    <message>
+        <source>Verifying the chain…</source>
+        <translation>Die Kette wird verifiziert…</translation>
+    </message>
+    <message>
+        <source>Verification cancelled.</source>
+        <translation>Verifizierung abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Could not verify the chain: %1</source>
+        <translation>Die Kette konnte nicht verifiziert werden: %1</translation>
+    </message>
+    <message>
+        <source>Chain intact: %L1 records (%2 to %3), %L4 signed checkpoints.</source>
+        <translation>Kette intakt: %L1 Einträge (%2 bis %3), %L4 signierte Checkpoints.</translation>
+    </message>
+    <message>
+        <source>Chain broken at record %1: %2</source>
+        <translation>Kette bei Eintrag %1 unterbrochen: %2</translation>
+    </message>
+    <message>
+        <source>Exporting to %1…</source>
+        <translation>Export nach %1…</translation>
+    </message>
+    <message>
+        <source>Export cancelled; %1 was not written.</source>
+        <translation>Export abgebrochen; %1 wurde nicht geschrieben.</translation>
+    </message>
+    <message>
+        <source>Could not export: %1</source>
+        <translation>Der Export ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Exported %L1 records to %2.</source>
+        <translation>%L1 Einträge nach %2 exportiert.</translation>
+    </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation>Export abgebrochen.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::AuditPanel</name>
+    <message>
+        <source>Audit log</source>
+        <translation>Prüfprotokoll</translation>
+    </message>
+    <message>
+        <source>Audit records</source>
+        <translation>Prüfprotokolleinträge</translation>
+    </message>
+    <message>
+        <source>Follo&amp;w new records</source>
+        <translation>Neuen Einträgen &amp;folgen</translation>
+    </message>
+    <message>
+        <source>Add records to the list as the server writes them</source>
+        <translation>Einträge zur Liste hinzufügen, sobald der Server sie schreibt</translation>
+    </message>
+    <message>
+        <source>Refres&amp;h</source>
+        <translation>Ak&amp;tualisieren</translation>
+    </message>
+    <message>
+        <source>Read the trail again (F5)</source>
+        <translation>Das Protokoll neu lesen (F5)</translation>
+    </message>
+    <message>
+        <source>&amp;Verify chain</source>
+        <translation>Kette &amp;verifizieren</translation>
+    </message>
+    <message>
+        <source>Check every record&apos;s hash and MAC and every signed checkpoint: any edit, deletion or insertion shows</source>
+        <translation>Hash und MAC jedes Eintrags und jeden signierten Checkpoint prüfen: Jede Änderung, Löschung oder Einfügung fällt auf</translation>
+    </message>
+    <message>
+        <source>E&amp;xport…</source>
+        <translation>E&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Write the records the filter selects to a JSON Lines or CSV file (Ctrl+E)</source>
+        <translation>Die vom Filter ausgewählten Einträge in eine JSON-Lines- oder CSV-Datei schreiben (Strg+E)</translation>
+    </message>
+    <message>
+        <source>2026-11-22 14:30</source>
+        <translation>2026-11-22 14:30</translation>
+    </message>
+    <message>
+        <source>Records at or after this local time</source>
+        <translation>Einträge zu oder nach dieser Ortszeit</translation>
+    </message>
+    <message>
+        <source>2026-11-23</source>
+        <translation>2026-11-23</translation>
+    </message>
+    <message>
+        <source>Records before this local time</source>
+        <translation>Einträge vor dieser Ortszeit</translation>
+    </message>
+    <message>
+        <source>any text in the record (Ctrl+F)</source>
+        <translation>beliebiger Text im Eintrag (Strg+F)</translation>
+    </message>
+    <message>
+        <source>user</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>db_query</source>
+        <translation>db_query</translation>
+    </message>
+    <message>
+        <source>BUDGET_EXCEEDED</source>
+        <translation>BUDGET_EXCEEDED</translation>
+    </message>
+    <message>
+        <source>Any</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>ok</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>error</translation>
+    </message>
+    <message>
+        <source>Cle&amp;ar filters</source>
+        <translation>Filter &amp;zurücksetzen</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>Vo&amp;n:</translation>
+    </message>
+    <message>
+        <source>U&amp;ntil:</source>
+        <translation>&amp;Bis:</translation>
+    </message>
+    <message>
+        <source>&amp;Search:</source>
+        <translation>Su&amp;chen:</translation>
+    </message>
+    <message>
+        <source>&amp;Principal:</source>
+        <translation>&amp;Principal:</translation>
+    </message>
+    <message>
+        <source>&amp;Tenant:</source>
+        <translation>&amp;Mandant:</translation>
+    </message>
+    <message>
+        <source>Too&amp;l:</source>
+        <translation>&amp;Werkzeug:</translation>
+    </message>
+    <message>
+        <source>&amp;Outcome:</source>
+        <translation>&amp;Ergebnis:</translation>
+    </message>
+    <message>
+        <source>Error cod&amp;e:</source>
+        <translation>Fehlerc&amp;ode:</translation>
+    </message>
+    <message>
+        <source>Selected record</source>
+        <translation>Ausgewählter Eintrag</translation>
+    </message>
+    <message>
+        <source>a value you know, e.g. an e-mail address</source>
+        <translation>z. B. eine E-Mail-Adresse</translation>
+    </message>
+    <message>
+        <source>Compares the value&apos;s keyed HMAC with the record&apos;s redacted values; the value itself is not stored</source>
+        <translation>Vergleicht den HMAC des Werts mit den geschwärzten Werten des Eintrags; der Wert selbst wird nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Known val&amp;ue:</source>
+        <translation>Be&amp;kannter Wert:</translation>
+    </message>
+    <message>
+        <source>Chec&amp;k</source>
+        <translation>Ab&amp;gleichen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the verification or export (Esc)</source>
+        <translation>Die Verifizierung oder den Export abbrechen (Esc)</translation>
+    </message>
+    <message>
+        <source>Cannot read the time &quot;%1&quot;: write it as 2026-11-22 14:30 (local time) or 2026-11-22.</source>
+        <translation>Die Zeit „%1“ kann nicht gelesen werden: Schreiben Sie sie als 2026-11-22 14:30 (Ortszeit) oder 2026-11-22.</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Wird gezählt…</translation>
+    </message>
+    <message>
+        <source>1 record</source>
+        <translation>1 Eintrag</translation>
+    </message>
+    <message>
+        <source>%L1 records</source>
+        <translation>%L1 Einträge</translation>
+    </message>
+    <message>
+        <source>Loading record %1…</source>
+        <translation>Eintrag %1 wird geladen…</translation>
+    </message>
+    <message>
+        <source>Select a record to see it in full.</source>
+        <translation>Wählen Sie einen Eintrag, um ihn vollständig zu sehen.</translation>
+    </message>
+    <message>
+        <source>This record holds no redacted values.</source>
+        <translation>Dieser Eintrag enthält keine geschwärzten Werte.</translation>
+    </message>
+    <message>
+        <source>1 redacted value in this record.</source>
+        <translation>1 geschwärzter Wert in diesem Eintrag.</translation>
+    </message>
+    <message>
+        <source>%1 redacted values in this record.</source>
+        <translation>%1 geschwärzte Werte in diesem Eintrag.</translation>
+    </message>
+    <message>
+        <source>Export audit records</source>
+        <translation>Prüfprotokolleinträge exportieren</translation>
+    </message>
+    <message>
+        <source>JSON Lines (*.jsonl);;CSV (*.csv)</source>
+        <translation>JSON Lines (*.jsonl);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>%1 %L2 of %L3 records.</source>
+        <translation>%1 %L2 von %L3 Einträgen.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::AuditTableModel</name>
+    <message>
+        <source>This server offers no audit trail to read.</source>
+        <translation>Dieser Server bietet kein Prüfprotokoll zum Lesen an.</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Seq</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Principal</source>
+        <translation>Principal</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>Werkzeug</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Error code</source>
+        <translation>Fehlercode</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+</context>
+<context>
+    <name>warden::BudgetsPanel</name>
+    <message>
+        <source>the last hour</source>
+        <translation>der letzten Stunde</translation>
+    </message>
+    <message>
+        <source>the last day</source>
+        <translation>dem letzten Tag</translation>
+    </message>
+    <message>
+        <source>the last week</source>
+        <translation>der letzten Woche</translation>
+    </message>
+    <message>
+        <source>per minute</source>
+        <translation>pro Minute</translation>
+    </message>
+    <message>
+        <source>per quarter hour</source>
+        <translation>pro Viertelstunde</translation>
+    </message>
+    <message>
+        <source>per hour</source>
+        <translation>pro Stunde</translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation>Ar&amp;t:</translation>
+    </message>
+    <message>
+        <source>Principals</source>
+        <translation>Principals</translation>
+    </message>
+    <message>
+        <source>Tenants</source>
+        <translation>Mandanten</translation>
+    </message>
+    <message>
+        <source>Su&amp;bject:</source>
+        <translation>Su&amp;bjekt:</translation>
+    </message>
+    <message>
+        <source>Whose usage the chart shows; double-click a top consumer to pick it</source>
+        <translation>Wessen Verbrauch das Diagramm zeigt; doppelklicken Sie auf einen Spitzenverbraucher, um ihn auszuwählen</translation>
+    </message>
+    <message>
+        <source>All principals</source>
+        <translation>Alle Principals</translation>
+    </message>
+    <message>
+        <source>&amp;Metric:</source>
+        <translation>&amp;Messgröße:</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>Stunde</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>Woche</translation>
+    </message>
+    <message>
+        <source>&amp;Export PNG…</source>
+        <translation>Als PNG e&amp;xportieren…</translation>
+    </message>
+    <message>
+        <source>Save the usage chart as a PNG image (%1)</source>
+        <translation>Das Verbrauchsdiagramm als PNG-Bild speichern (%1)</translation>
+    </message>
+    <message>
+        <source>All tenants</source>
+        <translation>Alle Mandanten</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Usage chart</source>
+        <translation>Verbrauchsdiagramm</translation>
+    </message>
+    <message>
+        <source>Left and Right step through the points; Home and End jump</source>
+        <translation>Links und Rechts gehen die Punkte durch; Pos1 und Ende springen</translation>
+    </message>
+    <message>
+        <source>Point at the chart to see exact values.</source>
+        <translation>Zeigen Sie auf das Diagramm, um genaue Werte zu sehen.</translation>
+    </message>
+    <message>
+        <source>Rejections</source>
+        <translation>Ablehnungen</translation>
+    </message>
+    <message>
+        <source>Rate limited</source>
+        <translation>Ratenbegrenzt</translation>
+    </message>
+    <message>
+        <source>Over budget</source>
+        <translation>Budget überschritten</translation>
+    </message>
+    <message>
+        <source>Rejections chart</source>
+        <translation>Ablehnungsdiagramm</translation>
+    </message>
+    <message>
+        <source>Top consumers</source>
+        <translation>Spitzenverbraucher</translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to chart a consumer</source>
+        <translation>Doppelklicken oder Eingabe drücken, um einen Verbraucher im Diagramm zu zeigen</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>%1 in the window so far</source>
+        <translation>%1 im Zeitfenster bisher</translation>
+    </message>
+    <message>
+        <source>Hourly budget</source>
+        <translation>Stundenbudget</translation>
+    </message>
+    <message>
+        <source>Daily budget</source>
+        <translation>Tagesbudget</translation>
+    </message>
+    <message>
+        <source>all tenants</source>
+        <translation>alle Mandanten</translation>
+    </message>
+    <message>
+        <source>all principals</source>
+        <translation>alle Principals</translation>
+    </message>
+    <message>
+        <source>%1 of %2, %3</source>
+        <translation>%1 für %2 in %3</translation>
+    </message>
+    <message>
+        <source>%1 in %2 of a budget of %3 (%4% used).</source>
+        <translation>%1 in %2 bei einem Budget von %3 (%4 % verbraucht).</translation>
+    </message>
+    <message>
+        <source>%1 in %2 across %3. Budgets apply to each one: pick one to see its usage against its budget.</source>
+        <translation>%1 in %2 über %3 hinweg. Budgets gelten für jeden einzeln: Wählen Sie einen aus, um seinen Verbrauch im Vergleich zu seinem Budget zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1 in %2. Budgets count per hour and per day; pick Hour (Alt+1) or Day (Alt+2) to see them.</source>
+        <translation>%1 in %2. Budgets zählen pro Stunde und pro Tag; wählen Sie Stunde (Alt+1) oder Tag (Alt+2), um sie zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1 in %2; no budget limits this metric in this window.</source>
+        <translation>%1 in %2; kein Budget begrenzt diese Messgröße in diesem Zeitfenster.</translation>
+    </message>
+    <message>
+        <source>Rejections in %1</source>
+        <translation>Ablehnungen in %1</translation>
+    </message>
+    <message>
+        <source>This server does not report usage, so there is nothing to chart here.</source>
+        <translation>Dieser Server meldet keinen Verbrauch, daher gibt es hier nichts darzustellen.</translation>
+    </message>
+    <message>
+        <source>The server is starting…</source>
+        <translation>Der Server startet…</translation>
+    </message>
+    <message>
+        <source>The server is stopped. Start it (Server ▸ Start, F5) to see usage against its budgets.</source>
+        <translation>Der Server ist gestoppt. Starten Sie ihn (Server ▸ Starten, F5), um den Verbrauch im Vergleich zu seinen Budgets zu sehen.</translation>
+    </message>
+    <message>
+        <source>The usage could not be read: %1</source>
+        <translation>Der Verbrauch konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>No usage in %1 yet. It shows here a few seconds after an agent calls a tool; pick a longer window (Alt+2, Alt+3) to look further back.</source>
+        <translation>Noch kein Verbrauch in %1. Er erscheint hier wenige Sekunden, nachdem ein Agent ein Werkzeug aufgerufen hat; wählen Sie ein längeres Zeitfenster (Alt+2, Alt+3), um weiter zurückzublicken.</translation>
+    </message>
+    <message>
+        <source>%1 in %2</source>
+        <translation>%1 in %2</translation>
+    </message>
+    <message>
+        <source>Export the usage chart</source>
+        <translation>Verbrauchsdiagramm exportieren</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>Saving the chart to %1…</source>
+        <translation>Das Diagramm wird in %1 gespeichert…</translation>
+    </message>
+    <message>
+        <source>Saved the chart to %1.</source>
+        <translation>Das Diagramm wurde in %1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Could not save the chart to %1 (%2). Choose a folder you can write to.</source>
+        <translation>Das Diagramm konnte nicht in %1 gespeichert werden (%2). Wählen Sie einen Ordner, in den Sie schreiben dürfen.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::ConfigForm</name>
+    <message>
+        <source>The configuration cannot be read: %1</source>
+        <translation>Die Konfiguration kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Nothing was saved: %1</source>
+        <translation>Nichts wurde gespeichert: %1</translation>
+    </message>
+</context>
+<context>
     <name>warden::MainWindow</name>
     <message>
         <source>Set up Claude Desktop, Cursor or VS Code to start Warden over stdio.</source>
@@ -139,10 +755,6 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     <message>
         <source>Panels</source>
         <translation>Bereiche</translation>
-    </message>
-    <message>
-        <source>Start and stop the server, see its endpoint and traffic (Ctrl+%1)</source>
-        <translation>Den Server starten und stoppen, Endpunkt und Verkehr sehen (Strg+%1)</translation>
     </message>
     <message>
         <source>Not available in this version yet (Ctrl+%1)</source>
@@ -216,6 +828,1038 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
         <source>&lt;h3&gt;Warden %1&lt;/h3&gt;&lt;p&gt;Governed, audited access to SQL databases for LLM agents over the Model Context Protocol.&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Warden %1&lt;/h3&gt;&lt;p&gt;Kontrollierter, protokollierter Zugriff auf SQL-Datenbanken für LLM-Agenten über das Model Context Protocol.&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>Start and stop the server, see its endpoint and traffic.</source>
+        <translation>Den Server starten und stoppen, seinen Endpunkt und Datenverkehr sehen.</translation>
+    </message>
+    <message>
+        <source>%1 (Ctrl+%2)</source>
+        <translation>%1 (Strg+%2)</translation>
+    </message>
+    <message>
+        <source>&amp;Appearance</source>
+        <translation>&amp;Erscheinungsbild</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>&amp;System language</source>
+        <translation>&amp;Systemsprache</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>Warden will use %1 the next time it starts.</source>
+        <translation>Warden verwendet %1 beim nächsten Start.</translation>
+    </message>
+    <message>
+        <source>Follow the &amp;system</source>
+        <translation>Dem &amp;System folgen</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>&amp;Hell</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>&amp;Dunkel</translation>
+    </message>
+</context>
+<context>
+    <name>warden::OAuthPanel</name>
+    <message>
+        <source>OAuth</source>
+        <translation>OAuth</translation>
+    </message>
+    <message>
+        <source>%1. Until it is available the HS256 shared secret cannot be saved from here, and nothing is written to a file instead; a headless server can read it from the environment (env:NAME).</source>
+        <translation>%1. Solange er nicht verfügbar ist, kann das gemeinsame HS256-Geheimnis hier nicht gespeichert werden, und ersatzweise wird nichts in eine Datei geschrieben; ein Server ohne Oberfläche kann es aus der Umgebung lesen (env:NAME).</translation>
+    </message>
+    <message>
+        <source>Resource server</source>
+        <translation>Ressourcenserver</translation>
+    </message>
+    <message>
+        <source>&amp;Issuer:</source>
+        <translation>A&amp;ussteller:</translation>
+    </message>
+    <message>
+        <source>The authorization server; a token&apos;s &quot;iss&quot; must equal it exactly</source>
+        <translation>Der Autorisierungsserver; „iss“ eines Tokens muss genau mit ihm übereinstimmen</translation>
+    </message>
+    <message>
+        <source>&amp;Resource (audience):</source>
+        <translation>&amp;Ressource (Zielgruppe):</translation>
+    </message>
+    <message>
+        <source>This server&apos;s resource identifier; a token&apos;s &quot;aud&quot; must name it</source>
+        <translation>Die Ressourcenkennung dieses Servers; „aud“ eines Tokens muss sie nennen</translation>
+    </message>
+    <message>
+        <source>&amp;JWKS URL:</source>
+        <translation>&amp;JWKS-URL:</translation>
+    </message>
+    <message>
+        <source>Where the issuer publishes its signing keys (https)</source>
+        <translation>Wo der Aussteller seine Signaturschlüssel veröffentlicht (https)</translation>
+    </message>
+    <message>
+        <source>Algorithms:</source>
+        <translation>Algorithmen:</translation>
+    </message>
+    <message>
+        <source>HS256 se&amp;cret:</source>
+        <translation>HS256-&amp;Geheimnis:</translation>
+    </message>
+    <message>
+        <source>The shared secret HS256 tokens are signed with (32 bytes or more)</source>
+        <translation>Das gemeinsame Geheimnis, mit dem HS256-Tokens signiert werden (32 Bytes oder mehr)</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <source>Claims → principal</source>
+        <translation>Claims → Principal</translation>
+    </message>
+    <message>
+        <source>&amp;User claim:</source>
+        <translation>Benutzer-&amp;Claim:</translation>
+    </message>
+    <message>
+        <source>Usually &quot;sub&quot;</source>
+        <translation>Meist „sub“</translation>
+    </message>
+    <message>
+        <source>&amp;Tenant claim:</source>
+        <translation>&amp;Mandanten-Claim:</translation>
+    </message>
+    <message>
+        <source>A claim name or dotted path (org.id); empty: tokens carry no tenant</source>
+        <translation>Ein Claim-Name oder Punktpfad (org.id); leer: Tokens tragen keinen Mandanten</translation>
+    </message>
+    <message>
+        <source>R&amp;oles claim:</source>
+        <translation>R&amp;ollen-Claim:</translation>
+    </message>
+    <message>
+        <source>An array or space-separated string; a dotted path such as realm_access.roles</source>
+        <translation>Ein Array oder eine durch Leerzeichen getrennte Zeichenkette; ein Punktpfad wie realm_access.roles</translation>
+    </message>
+    <message>
+        <source>Sco&amp;pe claims:</source>
+        <translation>Sco&amp;pe-Claims:</translation>
+    </message>
+    <message>
+        <source>Claim names whose scopes are merged, for example scope, scp</source>
+        <translation>Claim-Namen, deren Scopes zusammengeführt werden, zum Beispiel scope, scp</translation>
+    </message>
+    <message>
+        <source>Scopes to tools: which OAuth scope each tool needs is the policy&apos;s &quot;scopes&quot; key (tool → scope). It is edited with the policy, in the Policy panel or the policy file.</source>
+        <translation>Scopes für Werkzeuge: Welchen OAuth-Scope jedes Werkzeug braucht, steht im Schlüssel „scopes“ der Richtlinie (Werkzeug → Scope). Er wird mit der Richtlinie bearbeitet, im Bereich „Richtlinie“ oder in der Richtliniendatei.</translation>
+    </message>
+    <message>
+        <source>Scopes:</source>
+        <translation>Scopes:</translation>
+    </message>
+    <message>
+        <source>Appl&amp;y</source>
+        <translation>An&amp;wenden</translation>
+    </message>
+    <message>
+        <source>Save to the configuration file; takes effect at the next restart</source>
+        <translation>In der Konfigurationsdatei speichern; wirkt beim nächsten Neustart</translation>
+    </message>
+    <message>
+        <source>Apply and r&amp;estart</source>
+        <translation>Anwenden und &amp;neu starten</translation>
+    </message>
+    <message>
+        <source>Save, then restart the server with these settings</source>
+        <translation>Speichern und den Server dann mit diesen Einstellungen neu starten</translation>
+    </message>
+    <message>
+        <source>Saved. The server restarts with the new settings.</source>
+        <translation>Gespeichert. Der Server startet mit den neuen Einstellungen neu.</translation>
+    </message>
+    <message>
+        <source>Saved. The changes take effect when the server restarts.</source>
+        <translation>Gespeichert. Die Änderungen wirken, wenn der Server neu startet.</translation>
+    </message>
+    <message>
+        <source>Signing keys</source>
+        <translation>Signaturschlüssel</translation>
+    </message>
+    <message>
+        <source>Fetch keys no&amp;w</source>
+        <translation>Schlüssel jetzt a&amp;brufen</translation>
+    </message>
+    <message>
+        <source>Fetch the issuer&apos;s key set now, whatever the refresh schedule</source>
+        <translation>Den Schlüsselsatz des Ausstellers jetzt abrufen, unabhängig vom Aktualisierungsplan</translation>
+    </message>
+    <message>
+        <source>Key ID (kid)</source>
+        <translation>Schlüssel-ID (kid)</translation>
+    </message>
+    <message>
+        <source>Type (kty)</source>
+        <translation>Typ (kty)</translation>
+    </message>
+    <message>
+        <source>Algorithm</source>
+        <translation>Algorithmus</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Verwendung</translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation>Bits</translation>
+    </message>
+    <message>
+        <source>Thumbprint (SHA-256)</source>
+        <translation>Fingerabdruck (SHA-256)</translation>
+    </message>
+    <message>
+        <source>Test a to&amp;ken</source>
+        <translation>&amp;Token testen</translation>
+    </message>
+    <message>
+        <source>Check toke&amp;n</source>
+        <translation>Token prü&amp;fen</translation>
+    </message>
+    <message>
+        <source>Run every check the server makes on this token (Ctrl+Return)</source>
+        <translation>Jede Prüfung ausführen, die der Server an diesem Token vornimmt (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Paste an access token (a JWT: three base64url parts separated by dots)</source>
+        <translation>Fügen Sie ein Zugriffstoken ein (ein JWT: drei durch Punkte getrennte base64url-Teile)</translation>
+    </message>
+    <message>
+        <source>Token checks</source>
+        <translation>Tokenprüfungen</translation>
+    </message>
+    <message>
+        <source>Claims mapped to a principal</source>
+        <translation>Auf einen Principal abgebildete Claims</translation>
+    </message>
+    <message>
+        <source>A secret typed here is stored in the OS keychain as %1; the file holds only that reference.</source>
+        <translation>Ein hier eingegebenes Geheimnis wird im Schlüsselbund des Betriebssystems als %1 gespeichert; die Datei enthält nur diesen Verweis.</translation>
+    </message>
+    <message>
+        <source>The file refers to the secret as %1; type a new one to replace it.</source>
+        <translation>Die Datei verweist auf das Geheimnis als %1; geben Sie ein neues ein, um es zu ersetzen.</translation>
+    </message>
+    <message>
+        <source>This server&apos;s settings cannot be changed from the console.</source>
+        <translation>Die Einstellungen dieses Servers können nicht von der Konsole aus geändert werden.</translation>
+    </message>
+    <message>
+        <source>The running server checks OAuth bearer tokens with these settings.</source>
+        <translation>Der laufende Server prüft OAuth-Bearer-Tokens mit diesen Einstellungen.</translation>
+    </message>
+    <message>
+        <source>The server is not checking OAuth tokens now. Configure OAuth below, turn HTTP on in the Server panel, and start the server to fetch keys and test tokens.</source>
+        <translation>Der Server prüft derzeit keine OAuth-Tokens. Richten Sie OAuth unten ein, schalten Sie HTTP im Bereich „Server“ ein und starten Sie den Server, um Schlüssel abzurufen und Tokens zu testen.</translation>
+    </message>
+    <message>
+        <source>Fetching…</source>
+        <translation>Wird abgerufen…</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>(not given)</source>
+        <translation>(nicht angegeben)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s) found at %1.</source>
+        <translation>
+            <numerusform>%n Schlüssel unter %1 gefunden.</numerusform>
+            <numerusform>%n Schlüssel unter %1 gefunden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The keys could not be fetched: %1</source>
+        <translation>Die Schlüssel konnten nicht abgerufen werden: %1</translation>
+    </message>
+    <message>
+        <source>Skipped key %1: %2</source>
+        <translation>Schlüssel %1 übersprungen: %2</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>The token cannot be tested: %1</source>
+        <translation>Das Token kann nicht getestet werden: %1</translation>
+    </message>
+    <message>
+        <source>Valid: every check passed. The caller is %1</source>
+        <translation>Gültig: Alle Prüfungen bestanden. Der Aufrufer ist %1</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>Abgelehnt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>warden::PolicyHistoryModel</name>
+    <message>
+        <source>%1 (in force)</source>
+        <translation>%1 (in Kraft)</translation>
+    </message>
+    <message>
+        <source>server start</source>
+        <translation>Serverstart</translation>
+    </message>
+    <message>
+        <source>file changed</source>
+        <translation>Datei geändert</translation>
+    </message>
+    <message>
+        <source>applied</source>
+        <translation>angewendet</translation>
+    </message>
+    <message>
+        <source>replaced</source>
+        <translation>ersetzt</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>In force since</source>
+        <translation>In Kraft seit</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+</context>
+<context>
+    <name>warden::PolicyPanel</name>
+    <message>
+        <source>Default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>The policy file changed on disk but was refused, so the version in force stays: %1</source>
+        <translation>Die Richtliniendatei wurde auf der Festplatte geändert, aber abgelehnt; die geltende Version bleibt daher in Kraft: %1</translation>
+    </message>
+    <message>
+        <source>S&amp;tart the server</source>
+        <translation>Server s&amp;tarten</translation>
+    </message>
+    <message>
+        <source>&amp;Discard changes</source>
+        <translation>Änderungen &amp;verwerfen</translation>
+    </message>
+    <message>
+        <source>Go back to the version in force</source>
+        <translation>Zur geltenden Version zurückkehren</translation>
+    </message>
+    <message>
+        <source>&amp;Apply…</source>
+        <translation>An&amp;wenden…</translation>
+    </message>
+    <message>
+        <source>Write the policy file and put it in force (Ctrl+S)</source>
+        <translation>Die Richtliniendatei schreiben und in Kraft setzen (Strg+S)</translation>
+    </message>
+    <message>
+        <source>Apply the policy</source>
+        <translation>Richtlinie anwenden</translation>
+    </message>
+    <message>
+        <source>Undo the last edit</source>
+        <translation>Letzte Bearbeitung rückgängig machen</translation>
+    </message>
+    <message>
+        <source>Redo the edit</source>
+        <translation>Bearbeitung wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Tables and columns</source>
+        <translation>Tabellen und Spalten</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>Probleme</translation>
+    </message>
+    <message>
+        <source>Press Enter on a problem to go to its item</source>
+        <translation>Drücken Sie Eingabe auf einem Problem, um zu seinem Eintrag zu gehen</translation>
+    </message>
+    <message>
+        <source>Deta&amp;ils</source>
+        <translation>Deta&amp;ils</translation>
+    </message>
+    <message>
+        <source>&amp;JSON</source>
+        <translation>&amp;JSON</translation>
+    </message>
+    <message>
+        <source>&amp;Changes</source>
+        <translation>Ä&amp;nderungen</translation>
+    </message>
+    <message>
+        <source>Histor&amp;y</source>
+        <translation>Ve&amp;rlauf</translation>
+    </message>
+    <message>
+        <source>Row scopes</source>
+        <translation>Zeilenbereiche</translation>
+    </message>
+    <message>
+        <source>Te&amp;nant column:</source>
+        <translation>&amp;Mandantenspalte:</translation>
+    </message>
+    <message>
+        <source>&amp;Owner column:</source>
+        <translation>&amp;Besitzerspalte:</translation>
+    </message>
+    <message>
+        <source>Soft de&amp;lete column:</source>
+        <translation>Soft-De&amp;lete-Spalte:</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>Budget</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source>Ma&amp;x rows:</source>
+        <translation>Ma&amp;x. Zeilen:</translation>
+    </message>
+    <message>
+        <source>Statement timeo&amp;ut:</source>
+        <translation>Anweisungs-&amp;Zeitlimit:</translation>
+    </message>
+    <message>
+        <source>Writes and approvals</source>
+        <translation>Schreibzugriffe und Genehmigungen</translation>
+    </message>
+    <message>
+        <source>&amp;Writable by agents</source>
+        <translation>Für Agenten s&amp;chreibbar</translation>
+    </message>
+    <message>
+        <source>&amp;Require a reason</source>
+        <translation>Begründ&amp;ung verlangen</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keine</translation>
+    </message>
+    <message>
+        <source>Every write</source>
+        <translation>Jeder Schreibzugriff</translation>
+    </message>
+    <message>
+        <source>Deletes</source>
+        <translation>Löschungen</translation>
+    </message>
+    <message>
+        <source>A&amp;pproval needed for:</source>
+        <translation>Genehmigung nötig &amp;für:</translation>
+    </message>
+    <message>
+        <source>&amp;Max affected rows:</source>
+        <translation>Max. betr&amp;offene Zeilen:</translation>
+    </message>
+    <message>
+        <source>Relations</source>
+        <translation>Beziehungen</translation>
+    </message>
+    <message>
+        <source>Policy document (JSON)</source>
+        <translation>Richtliniendokument (JSON)</translation>
+    </message>
+    <message>
+        <source>Roles, scopes, column rules and tag switches are edited here; the tree follows.</source>
+        <translation>Rollen, Scopes, Spaltenregeln und Tag-Schalter werden hier bearbeitet; der Baum folgt.</translation>
+    </message>
+    <message>
+        <source>Changes from the version in force</source>
+        <translation>Änderungen gegenüber der geltenden Version</translation>
+    </message>
+    <message>
+        <source>Policy versions</source>
+        <translation>Richtlinienversionen</translation>
+    </message>
+    <message>
+        <source>Vie&amp;w</source>
+        <translation>Anzei&amp;gen</translation>
+    </message>
+    <message>
+        <source>Compar&amp;e</source>
+        <translation>V&amp;ergleichen</translation>
+    </message>
+    <message>
+        <source>Rever&amp;t…</source>
+        <translation>Wieder in &amp;Kraft setzen…</translation>
+    </message>
+    <message>
+        <source>Show the selected version&apos;s document</source>
+        <translation>Das Dokument der ausgewählten Version anzeigen</translation>
+    </message>
+    <message>
+        <source>Show what changed from the selected version to the version in force</source>
+        <translation>Anzeigen, was sich von der ausgewählten Version zur geltenden Version geändert hat</translation>
+    </message>
+    <message>
+        <source>Put the selected version in force again</source>
+        <translation>Die ausgewählte Version wieder in Kraft setzen</translation>
+    </message>
+    <message>
+        <source>Selected version</source>
+        <translation>Ausgewählte Version</translation>
+    </message>
+    <message>
+        <source>This server does not offer policy editing.</source>
+        <translation>Dieser Server bietet keine Bearbeitung der Richtlinie an.</translation>
+    </message>
+    <message>
+        <source>The server is starting…</source>
+        <translation>Der Server startet…</translation>
+    </message>
+    <message>
+        <source>The policy editor checks every change against the database the server governs, so it needs the running server. Start the server to see and edit the policy in force.</source>
+        <translation>Der Richtlinieneditor prüft jede Änderung gegen die Datenbank, die der Server kontrolliert, und braucht daher den laufenden Server. Starten Sie den Server, um die geltende Richtlinie zu sehen und zu bearbeiten.</translation>
+    </message>
+    <message>
+        <source>The server reported: %1</source>
+        <translation>Der Server meldete: %1</translation>
+    </message>
+    <message>
+        <source>The policy in force cannot be read: %1</source>
+        <translation>Die geltende Richtlinie kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>Version %1 is now in force (the file changed or another editor applied it); your edits are compared with it.</source>
+        <translation>Version %1 ist jetzt in Kraft (die Datei wurde geändert oder ein anderer Editor hat sie angewendet); Ihre Bearbeitungen werden mit ihr verglichen.</translation>
+    </message>
+    <message>
+        <source>Version %1 is in force.</source>
+        <translation>Version %1 ist in Kraft.</translation>
+    </message>
+    <message>
+        <source>The history cannot be read: %1</source>
+        <translation>Der Verlauf kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>This is not valid JSON, so the tree is disabled until it is fixed. %1</source>
+        <translation>Das ist kein gültiges JSON, daher ist der Baum deaktiviert, bis es korrigiert ist. %1</translation>
+    </message>
+    <message>
+        <source>The JSON text cannot be read: %1</source>
+        <translation>Der JSON-Text kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The server is not running.</source>
+        <translation>Der Server läuft nicht.</translation>
+    </message>
+    <message>
+        <source>The JSON text has a syntax error: fix it in the JSON view to continue.</source>
+        <translation>Der JSON-Text hat einen Syntaxfehler: Korrigieren Sie ihn in der JSON-Ansicht, um fortzufahren.</translation>
+    </message>
+    <message>
+        <source>Checking the policy against the database…</source>
+        <translation>Die Richtlinie wird gegen die Datenbank geprüft…</translation>
+    </message>
+    <message>
+        <source>Problems to fix before this policy can be applied: %1 (listed below the tree).</source>
+        <translation>Probleme, die vor dem Anwenden dieser Richtlinie zu beheben sind: %1 (unter dem Baum aufgeführt).</translation>
+    </message>
+    <message>
+        <source>Valid. Apply to put your changes in force.</source>
+        <translation>Gültig. Wenden Sie die Richtlinie an, um Ihre Änderungen in Kraft zu setzen.</translation>
+    </message>
+    <message>
+        <source>Version %1 is in force; nothing changed.</source>
+        <translation>Version %1 ist in Kraft; nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>From the version in force (%1) to the document being edited:</source>
+        <translation>Von der geltenden Version (%1) zum bearbeiteten Dokument:</translation>
+    </message>
+    <message>
+        <source>The JSON text has a syntax error.</source>
+        <translation>Der JSON-Text hat einen Syntaxfehler.</translation>
+    </message>
+    <message>
+        <source>Select a table in the tree to edit its row scopes, budget and writes.</source>
+        <translation>Wählen Sie eine Tabelle im Baum, um ihre Zeilenbereiche, ihr Budget und ihre Schreibzugriffe zu bearbeiten.</translation>
+    </message>
+    <message>
+        <source>The database has no table %1: remove it from the policy (action “not listed”).</source>
+        <translation>Die Datenbank hat keine Tabelle %1: Entfernen Sie sie aus der Richtlinie (Aktion „nicht aufgeführt“).</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; is not listed, so agents do not see it. Set its action to “read” in the tree to list it.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; ist nicht aufgeführt, daher sehen Agenten sie nicht. Setzen Sie ihre Aktion im Baum auf „lesen“, um sie aufzuführen.</translation>
+    </message>
+    <message>
+        <source>Table &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Tabelle &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Default (none)</source>
+        <translation>Standard (keine)</translation>
+    </message>
+    <message>
+        <source>Default (%1)</source>
+        <translation>Standard (%1)</translation>
+    </message>
+    <message>
+        <source>%1 → %2.%3 (foreign key)</source>
+        <translation>%1 → %2.%3 (Fremdschlüssel)</translation>
+    </message>
+    <message>
+        <source>%1.%2 → %3.%4 (referenced by)</source>
+        <translation>%1.%2 → %3.%4 (referenziert von)</translation>
+    </message>
+    <message>
+        <source>%1: %2 (declared)</source>
+        <translation>%1: %2 (deklariert)</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>Keine.</translation>
+    </message>
+    <message>
+        <source>
+Relations are declared or switched off in the JSON view.</source>
+        <translation>
+Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translation>
+    </message>
+    <message>
+        <source>Put these changes in force? New calls follow them at once, and the policy file %1 is rewritten.</source>
+        <translation>Diese Änderungen in Kraft setzen? Neue Aufrufe folgen ihnen sofort, und die Richtliniendatei %1 wird neu geschrieben.</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>An&amp;wenden</translation>
+    </message>
+    <message>
+        <source>The policy was not applied: %1</source>
+        <translation>Die Richtlinie wurde nicht angewendet: %1</translation>
+    </message>
+    <message>
+        <source>From %1 to the version in force (%2):
+</source>
+        <translation>Von %1 zur geltenden Version (%2):
+</translation>
+    </message>
+    <message>
+        <source>Put version %1 in force again? It is checked against today&apos;s database first and recorded as a new version.</source>
+        <translation>Version %1 wieder in Kraft setzen? Sie wird zuerst gegen die heutige Datenbank geprüft und als neue Version erfasst.</translation>
+    </message>
+    <message>
+        <source> Your unapplied edits are discarded.</source>
+        <translation> Ihre nicht angewendeten Bearbeitungen werden verworfen.</translation>
+    </message>
+    <message>
+        <source>Revert the policy</source>
+        <translation>Richtlinie wieder in Kraft setzen</translation>
+    </message>
+    <message>
+        <source>Rever&amp;t</source>
+        <translation>Wieder in &amp;Kraft setzen</translation>
+    </message>
+    <message>
+        <source>The policy was not reverted: %1</source>
+        <translation>Die Version wurde nicht wieder in Kraft gesetzt: %1</translation>
+    </message>
+</context>
+<context>
+    <name>warden::PolicyProblemModel</name>
+    <message>
+        <source>(whole document)</source>
+        <translation>(ganzes Dokument)</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Wo</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+</context>
+<context>
+    <name>warden::PolicyTreeModel</name>
+    <message>
+        <source>not listed</source>
+        <translation>nicht aufgeführt</translation>
+    </message>
+    <message>
+        <source>read</source>
+        <translation>lesen</translation>
+    </message>
+    <message>
+        <source>hidden</source>
+        <translation>verborgen</translation>
+    </message>
+    <message>
+        <source>inherit</source>
+        <translation>erben</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>built-in deny (%1)</source>
+        <translation>eingebaute Sperre (%1)</translation>
+    </message>
+    <message>
+        <source>policy</source>
+        <translation>Richtlinie</translation>
+    </message>
+    <message>
+        <source>rule %1</source>
+        <translation>Regel %1</translation>
+    </message>
+    <message>
+        <source>tag switch %1</source>
+        <translation>Tag-Schalter %1</translation>
+    </message>
+    <message>
+        <source>not listed: agents do not see this table</source>
+        <translation>nicht aufgeführt: Agenten sehen diese Tabelle nicht</translation>
+    </message>
+    <message>
+        <source>tenant: %1</source>
+        <translation>Mandant: %1</translation>
+    </message>
+    <message>
+        <source>owner: %1</source>
+        <translation>Besitzer: %1</translation>
+    </message>
+    <message>
+        <source>soft delete: %1</source>
+        <translation>Soft Delete: %1</translation>
+    </message>
+    <message>
+        <source>writable</source>
+        <translation>schreibbar</translation>
+    </message>
+    <message>
+        <source>own budget</source>
+        <translation>eigenes Budget</translation>
+    </message>
+    <message>
+        <source>not in the database</source>
+        <translation>nicht in der Datenbank</translation>
+    </message>
+    <message>
+        <source>table not listed</source>
+        <translation>Tabelle nicht aufgeführt</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profil</translation>
+    </message>
+    <message>
+        <source>budgets start from this profile</source>
+        <translation>Budgets gehen von diesem Profil aus</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>Rollen</translation>
+    </message>
+    <message>
+        <source>none; add them in the JSON view</source>
+        <translation>keine; fügen Sie sie in der JSON-Ansicht hinzu</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n role(s)</source>
+        <translation>
+            <numerusform>%n Rolle</numerusform>
+            <numerusform>%n Rollen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Mask</source>
+        <translation>Maske</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Where it comes from</source>
+        <translation>Herkunft</translation>
+    </message>
+</context>
+<context>
+    <name>warden::QueryTesterPanel</name>
+    <message>
+        <source>whole number</source>
+        <translation>ganze Zahl</translation>
+    </message>
+    <message>
+        <source>number</source>
+        <translation>Zahl</translation>
+    </message>
+    <message>
+        <source>comma-separated list</source>
+        <translation>kommagetrennte Liste</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Query tester</source>
+        <translation>Abfragetester</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Act as</source>
+        <translation>Handeln als</translation>
+    </message>
+    <message>
+        <source>user id, e.g. alice</source>
+        <translation>Benutzer-ID, z. B. alice</translation>
+    </message>
+    <message>
+        <source>tenant id; empty for none</source>
+        <translation>Mandanten-ID; leer für keinen</translation>
+    </message>
+    <message>
+        <source>comma-separated</source>
+        <translation>kommagetrennt</translation>
+    </message>
+    <message>
+        <source>Policy roles</source>
+        <translation>Richtlinienrollen</translation>
+    </message>
+    <message>
+        <source>Add or remove a role the policy names</source>
+        <translation>Eine Rolle hinzufügen oder entfernen, die die Richtlinie nennt</translation>
+    </message>
+    <message>
+        <source>All &amp;policy scopes</source>
+        <translation>Alle Scopes der &amp;Richtlinie</translation>
+    </message>
+    <message>
+        <source>Fill in every scope the policy asks of tools</source>
+        <translation>Jeden Scope eintragen, den die Richtlinie für Werkzeuge verlangt</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>&amp;Tenant:</source>
+        <translation>&amp;Mandant:</translation>
+    </message>
+    <message>
+        <source>R&amp;oles:</source>
+        <translation>R&amp;ollen:</translation>
+    </message>
+    <message>
+        <source>S&amp;copes:</source>
+        <translation>S&amp;copes:</translation>
+    </message>
+    <message>
+        <source>Call</source>
+        <translation>Aufruf</translation>
+    </message>
+    <message>
+        <source>Too&amp;l:</source>
+        <translation>&amp;Werkzeug:</translation>
+    </message>
+    <message>
+        <source>Ra&amp;w JSON</source>
+        <translation>Rohes JSO&amp;N</translation>
+    </message>
+    <message>
+        <source>Edit the arguments as JSON instead of the form (kept in sync)</source>
+        <translation>Die Argumente als JSON statt im Formular bearbeiten (wird abgeglichen)</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>Aus&amp;führen</translation>
+    </message>
+    <message>
+        <source>Run the call as the principal above (Ctrl+Return)</source>
+        <translation>Den Aufruf als den Principal oben ausführen (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Stop the running call (Esc)</source>
+        <translation>Den laufenden Aufruf abbrechen (Esc)</translation>
+    </message>
+    <message>
+        <source>Arguments as JSON</source>
+        <translation>Argumente als JSON</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>No call run yet.</source>
+        <translation>Noch kein Aufruf ausgeführt.</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Entscheidung</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Ta&amp;ble</source>
+        <translation>&amp;Tabelle</translation>
+    </message>
+    <message>
+        <source>&amp;JSON</source>
+        <translation>&amp;JSON</translation>
+    </message>
+    <message>
+        <source>S&amp;QL</source>
+        <translation>S&amp;QL</translation>
+    </message>
+    <message>
+        <source>&amp;Decisions</source>
+        <translation>&amp;Entscheidungen</translation>
+    </message>
+    <message>
+        <source>&amp;Audit record</source>
+        <translation>&amp;Prüfprotokolleintrag</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to bring a run back</source>
+        <translation>Doppelklicken oder Eingabe drücken, um einen Lauf zurückzuholen</translation>
+    </message>
+    <message>
+        <source>This server does not offer the query tester.</source>
+        <translation>Dieser Server bietet den Abfragetester nicht an.</translation>
+    </message>
+    <message>
+        <source>The server is not running. Start it in the Server panel to try calls.</source>
+        <translation>Der Server läuft nicht. Starten Sie ihn im Bereich „Server“, um Aufrufe auszuprobieren.</translation>
+    </message>
+    <message>
+        <source>Calls run through the server&apos;s real policy, limits and audit trail, and are audited as %1 (console) acting as this principal.</source>
+        <translation>Aufrufe laufen durch die echte Richtlinie, die Limits und das Prüfprotokoll des Servers und werden als %1 (Konsole) im Namen dieses Principals protokolliert.</translation>
+    </message>
+    <message>
+        <source>%1 (required):</source>
+        <translation>%1 (erforderlich):</translation>
+    </message>
+    <message>
+        <source>%1 The raw JSON shows the last arguments that were valid.</source>
+        <translation>%1 Das rohe JSON zeigt die letzten gültigen Argumente.</translation>
+    </message>
+    <message>
+        <source>The JSON is not valid (%1); fix it or keep editing it here.</source>
+        <translation>Das JSON ist nicht gültig (%1); korrigieren Sie es oder bearbeiten Sie es hier weiter.</translation>
+    </message>
+    <message>
+        <source>Running…</source>
+        <translation>Läuft…</translation>
+    </message>
+    <message>
+        <source>Enter the user to act as (Act as → User).</source>
+        <translation>Geben Sie den Benutzer ein, als der gehandelt wird (Handeln als → Benutzer).</translation>
+    </message>
+    <message>
+        <source>The arguments must be a JSON object, such as {&quot;table&quot;: &quot;customers&quot;}.</source>
+        <translation>Die Argumente müssen ein JSON-Objekt sein, zum Beispiel {&quot;table&quot;: &quot;customers&quot;}.</translation>
+    </message>
+    <message>
+        <source>The JSON is not valid: %1</source>
+        <translation>Das JSON ist nicht gültig: %1</translation>
+    </message>
+    <message>
+        <source>Running %1 as %2…</source>
+        <translation>%1 läuft als %2…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>OK: 1 row</source>
+        <translation>OK: 1 Zeile</translation>
+    </message>
+    <message>
+        <source>OK: %1 rows</source>
+        <translation>OK: %1 Zeilen</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>parameters: %1</source>
+        <translation>Parameter: %1</translation>
+    </message>
+    <message>
+        <source>-- db_explain refused: %1</source>
+        <translation>-- db_explain abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>-- %1 does not compile a SQL statement.</source>
+        <translation>-- %1 erzeugt keine SQL-Anweisung.</translation>
+    </message>
+    <message>
+        <source>Audit record #%1: %2 (console) acting as %3.</source>
+        <translation>Prüfprotokolleintrag #%1: %2 (Konsole) im Namen von %3.</translation>
+    </message>
+    <message>
+        <source>No audit record.</source>
+        <translation>Kein Prüfprotokolleintrag.</translation>
+    </message>
+    <message>
+        <source>The audit record could not be read: %1</source>
+        <translation>Der Prüfprotokolleintrag konnte nicht gelesen werden: %1</translation>
+    </message>
 </context>
 <context>
     <name>warden::RequestLogModel</name>
@@ -254,6 +1898,29 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     <message>
         <source>%1 s</source>
         <translation>%1 s</translation>
+    </message>
+</context>
+<context>
+    <name>warden::RunHistoryModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>Werkzeug</translation>
+    </message>
+    <message>
+        <source>Principal</source>
+        <translation>Principal</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
     </message>
 </context>
 <context>
@@ -351,10 +2018,6 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
         <translation>Durchschnitt der letzten fünf Sekunden</translation>
     </message>
     <message>
-        <source>&amp;Recent requests</source>
-        <translation>Letzte An&amp;fragen</translation>
-    </message>
-    <message>
         <source>C&amp;lear</source>
         <translation>&amp;Leeren</translation>
     </message>
@@ -381,6 +2044,182 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     <message>
         <source>Remove the requests shown here; the server is not affected</source>
         <translation>Die hier gezeigten Anfragen entfernen; der Server bleibt unberührt</translation>
+    </message>
+    <message>
+        <source>Security warning</source>
+        <translation>Sicherheitswarnung</translation>
+    </message>
+    <message>
+        <source>Traffic</source>
+        <translation>Datenverkehr</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>&amp;Restart</source>
+        <translation>&amp;Neu starten</translation>
+    </message>
+    <message>
+        <source>Stop the server and start it again with the configuration as saved now</source>
+        <translation>Den Server stoppen und mit der jetzt gespeicherten Konfiguration wieder starten</translation>
+    </message>
+    <message>
+        <source>Recent re&amp;quests</source>
+        <translation>Letzte An&amp;fragen</translation>
+    </message>
+    <message>
+        <source>Serve &amp;MCP over HTTP (Streamable HTTP at /mcp)</source>
+        <translation>&amp;MCP über HTTP anbieten (Streamable HTTP unter /mcp)</translation>
+    </message>
+    <message>
+        <source>Transports</source>
+        <translation>Transporte</translation>
+    </message>
+    <message>
+        <source>An IPv4 address, localhost or an IPv6 address. 127.0.0.1 accepts connections from this machine only.</source>
+        <translation>Eine IPv4-Adresse, localhost oder eine IPv6-Adresse. 127.0.0.1 nimmt nur Verbindungen von diesem Rechner an.</translation>
+    </message>
+    <message>
+        <source>L&amp;isten address:</source>
+        <translation>Empfan&amp;gsadresse:</translation>
+    </message>
+    <message>
+        <source>0 to 65535; 0 picks a free port at each start</source>
+        <translation>0 bis 65535; 0 wählt bei jedem Start einen freien Port</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>Po&amp;rt:</translation>
+    </message>
+    <message>
+        <source>Desktop clients start Warden over stdio; their command line is in the Desktop clients panel.</source>
+        <translation>Desktop-Clients starten Warden über stdio; ihre Befehlszeile steht im Bereich „Desktop-Clients“.</translation>
+    </message>
+    <message>
+        <source>SQLite</source>
+        <translation>SQLite</translation>
+    </message>
+    <message>
+        <source>PostgreSQL</source>
+        <translation>PostgreSQL</translation>
+    </message>
+    <message>
+        <source>Database t&amp;ype:</source>
+        <translation>Datenbankt&amp;yp:</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>Date&amp;iname:</translation>
+    </message>
+    <message>
+        <source>shop.db</source>
+        <translation>shop.db</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>Host:</translation>
+    </message>
+    <message>
+        <source>Database port:</source>
+        <translation>Datenbankport:</translation>
+    </message>
+    <message>
+        <source>Database name:</source>
+        <translation>Datenbankname:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>Ben&amp;utzer:</translation>
+    </message>
+    <message>
+        <source>a read-only role</source>
+        <translation>eine Rolle nur mit Leserechten</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>Pass&amp;wort:</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>Änderungen rückgängig machen</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>Anwenden</translation>
+    </message>
+    <message>
+        <source>Save to the configuration file; takes effect at the next restart (Ctrl+S)</source>
+        <translation>In der Konfigurationsdatei speichern; wirkt beim nächsten Neustart (Strg+S)</translation>
+    </message>
+    <message>
+        <source>Apply and restart</source>
+        <translation>Anwenden und neu starten</translation>
+    </message>
+    <message>
+        <source>Save, then restart the server with the new settings (Ctrl+Return)</source>
+        <translation>Speichern und den Server dann mit den neuen Einstellungen neu starten (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Saved. The server restarts with the new settings.</source>
+        <translation>Gespeichert. Der Server startet mit den neuen Einstellungen neu.</translation>
+    </message>
+    <message>
+        <source>Saved. The changes take effect when the server restarts.</source>
+        <translation>Gespeichert. Die Änderungen wirken, wenn der Server neu startet.</translation>
+    </message>
+    <message>
+        <source>Configuration file: %1</source>
+        <translation>Konfigurationsdatei: %1</translation>
+    </message>
+    <message>
+        <source>This server&apos;s settings cannot be changed from the console.</source>
+        <translation>Die Einstellungen dieses Servers können nicht von der Konsole aus geändert werden.</translation>
+    </message>
+    <message>
+        <source>A password typed here is stored in the OS keychain as %1; the file holds only that reference.</source>
+        <translation>Ein hier eingegebenes Passwort wird im Schlüsselbund des Betriebssystems als %1 gespeichert; die Datei enthält nur diesen Verweis.</translation>
+    </message>
+    <message>
+        <source>The file refers to the password as %1; type a new one to replace it in the keychain.</source>
+        <translation>Die Datei verweist auf das Passwort als %1; geben Sie ein neues ein, um es im Schlüsselbund zu ersetzen.</translation>
+    </message>
+    <message>
+        <source>Checks the configuration as saved: what the server needs to start and to serve calls.</source>
+        <translation>Prüft die gespeicherte Konfiguration: was der Server zum Starten und zum Bedienen von Aufrufen braucht.</translation>
+    </message>
+    <message>
+        <source>Check a&amp;gain</source>
+        <translation>Erneut &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>%1: OK</source>
+        <translation>%1: OK</translation>
+    </message>
+    <message>
+        <source>%1: problem</source>
+        <translation>%1: Problem</translation>
+    </message>
+    <message>
+        <source>How to fix: %1</source>
+        <translation>So beheben Sie es: %1</translation>
     </message>
 </context>
 <context>
@@ -414,6 +2253,108 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     </message>
 </context>
 <context>
+    <name>warden::TokenCheckModel</name>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Format (signed JWT)</source>
+        <translation>Format (signiertes JWT)</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>Token type (typ)</source>
+        <translation>Tokentyp (typ)</translation>
+    </message>
+    <message>
+        <source>Algorithm (alg)</source>
+        <translation>Algorithmus (alg)</translation>
+    </message>
+    <message>
+        <source>Signing key found (kid)</source>
+        <translation>Signaturschlüssel gefunden (kid)</translation>
+    </message>
+    <message>
+        <source>Signature</source>
+        <translation>Signatur</translation>
+    </message>
+    <message>
+        <source>Not expired (exp)</source>
+        <translation>Nicht abgelaufen (exp)</translation>
+    </message>
+    <message>
+        <source>Already valid (nbf)</source>
+        <translation>Bereits gültig (nbf)</translation>
+    </message>
+    <message>
+        <source>Issued in the past (iat)</source>
+        <translation>In der Vergangenheit ausgestellt (iat)</translation>
+    </message>
+    <message>
+        <source>Issuer (iss)</source>
+        <translation>Aussteller (iss)</translation>
+    </message>
+    <message>
+        <source>Audience (aud)</source>
+        <translation>Zielgruppe (aud)</translation>
+    </message>
+    <message>
+        <source>Claims mapped to a principal</source>
+        <translation>Auf einen Principal abgebildete Claims</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>Bestanden</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Not checked</source>
+        <translation>Nicht geprüft</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>Prüfung</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>warden::TopConsumersModel</name>
+    <message>
+        <source>This server does not report usage.</source>
+        <translation>Dieser Server meldet keinen Verbrauch.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Principal</source>
+        <translation>Principal</translation>
+    </message>
+</context>
+<context>
     <name>warden::UnavailablePanel</name>
     <message>
         <source>Not available yet</source>
@@ -422,6 +2363,109 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     <message>
         <source>The %1 panel is not available in this version of Warden yet.</source>
         <translation>Der Bereich „%1“ ist in dieser Version von Warden noch nicht verfügbar.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::UsageSeriesModel</name>
+    <message>
+        <source>This server does not report usage.</source>
+        <translation>Dieser Server meldet keinen Verbrauch.</translation>
+    </message>
+    <message>
+        <source>%1–%2</source>
+        <translation>%1–%2</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1 in the window up to here (budget %2)</source>
+        <translation>%1 im Zeitfenster bis hier (Budget %2)</translation>
+    </message>
+    <message>
+        <source>%1 in the window up to here</source>
+        <translation>%1 im Zeitfenster bis hier</translation>
+    </message>
+    <message>
+        <source>Calls</source>
+        <translation>Aufrufe</translation>
+    </message>
+    <message>
+        <source>Rows returned</source>
+        <translation>Gelieferte Zeilen</translation>
+    </message>
+    <message>
+        <source>Cost units</source>
+        <translation>Kosteneinheiten</translation>
+    </message>
+    <message>
+        <source>Rate limited</source>
+        <translation>Ratenbegrenzt</translation>
+    </message>
+    <message>
+        <source>Budget rejected</source>
+        <translation>Vom Budget abgelehnt</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last day</source>
+        <translation>Letzter Tag</translation>
+    </message>
+    <message>
+        <source>Last week</source>
+        <translation>Letzte Woche</translation>
+    </message>
+    <message>
+        <source>%1 call</source>
+        <translation>%1 Aufruf</translation>
+    </message>
+    <message>
+        <source>%1 calls</source>
+        <translation>%1 Aufrufe</translation>
+    </message>
+    <message>
+        <source>%1 row</source>
+        <translation>%1 Zeile</translation>
+    </message>
+    <message>
+        <source>%1 rows</source>
+        <translation>%1 Zeilen</translation>
+    </message>
+    <message>
+        <source>%1 cost unit</source>
+        <translation>%1 Kosteneinheit</translation>
+    </message>
+    <message>
+        <source>%1 cost units</source>
+        <translation>%1 Kosteneinheiten</translation>
+    </message>
+    <message>
+        <source>%1 rate-limited call</source>
+        <translation>%1 ratenbegrenzter Aufruf</translation>
+    </message>
+    <message>
+        <source>%1 rate-limited calls</source>
+        <translation>%1 ratenbegrenzte Aufrufe</translation>
+    </message>
+    <message>
+        <source>%1 budget rejection</source>
+        <translation>%1 Budgetablehnung</translation>
+    </message>
+    <message>
+        <source>%1 budget rejections</source>
+        <translation>%1 Budgetablehnungen</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>In the window</source>
+        <translation>Im Zeitfenster</translation>
     </message>
 </context>
 </TS>

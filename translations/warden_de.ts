@@ -125,6 +125,164 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     </message>
 </context>
 <context>
+    <name>warden::ApprovalListModel</name>
+    <message>
+        <source>Approval %1</source>
+        <translation>Genehmigung %1</translation>
+    </message>
+    <message>
+        <source>Requested</source>
+        <translation>Angefordert</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>Werkzeug</translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation>Tabelle</translation>
+    </message>
+    <message>
+        <source>Requested by</source>
+        <translation>Angefordert von</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Läuft ab</translation>
+    </message>
+</context>
+<context>
+    <name>warden::ApprovalsPanel</name>
+    <message>
+        <source>Approvals</source>
+        <translation>Genehmigungen</translation>
+    </message>
+    <message>
+        <source>Writes that wait for an operator. Approving lets the agent run exactly this call once; denying refuses it. Every decision is kept in the audit trail.</source>
+        <translation>Schreibzugriffe, die auf einen Operator warten. Eine Genehmigung lässt den Agenten genau diesen Aufruf einmal ausführen; eine Ablehnung weist ihn ab. Jede Entscheidung wird im Prüfprotokoll festgehalten.</translation>
+    </message>
+    <message>
+        <source>Pending approvals</source>
+        <translation>Offene Genehmigungen</translation>
+    </message>
+    <message>
+        <source>&amp;Payload (exactly what is approved):</source>
+        <translation>&amp;Inhalt (genau das wird genehmigt):</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>Inhalt</translation>
+    </message>
+    <message>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Begründung:</translation>
+    </message>
+    <message>
+        <source>Why you approve or deny this write</source>
+        <translation>Warum Sie diesen Schreibzugriff genehmigen oder ablehnen</translation>
+    </message>
+    <message>
+        <source>A reason is required to deny; it is kept in the audit trail.</source>
+        <translation>Eine Ablehnung braucht eine Begründung; sie wird im Prüfprotokoll festgehalten.</translation>
+    </message>
+    <message>
+        <source>&amp;Approve…</source>
+        <translation>&amp;Genehmigen…</translation>
+    </message>
+    <message>
+        <source>Let the agent run exactly this call once (Alt+A)</source>
+        <translation>Den Agenten genau diesen Aufruf einmal ausführen lassen (Alt+G)</translation>
+    </message>
+    <message>
+        <source>&amp;Deny…</source>
+        <translation>Ab&amp;lehnen…</translation>
+    </message>
+    <message>
+        <source>Refuse this call; needs a reason (Alt+D)</source>
+        <translation>Diesen Aufruf abweisen; braucht eine Begründung (Alt+L)</translation>
+    </message>
+    <message>
+        <source>This server does not offer approvals.</source>
+        <translation>Dieser Server bietet keine Genehmigungen an.</translation>
+    </message>
+    <message>
+        <source>No write is waiting for approval.</source>
+        <translation>Kein Schreibzugriff wartet auf eine Genehmigung.</translation>
+    </message>
+    <message>
+        <source>Choose an approval to see its payload.</source>
+        <translation>Wählen Sie eine Genehmigung, um ihren Inhalt zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1 on %2, requested by %3.</source>
+        <translation>%1 auf %2, angefordert von %3.</translation>
+    </message>
+    <message>
+        <source>%1 on %2, requested by %3 (tenant %4).</source>
+        <translation>%1 auf %2, angefordert von %3 (Mandant %4).</translation>
+    </message>
+    <message>
+        <source>Approve write</source>
+        <translation>Schreibzugriff genehmigen</translation>
+    </message>
+    <message>
+        <source>Deny write</source>
+        <translation>Schreibzugriff ablehnen</translation>
+    </message>
+    <message>
+        <source>Approve %1 on %2 requested by %3?
+
+The agent can then run exactly this call once. The decision is recorded as %4.</source>
+        <translation>%1 auf %2, angefordert von %3, genehmigen?
+
+Der Agent kann diesen Aufruf dann genau einmal ausführen. Die Entscheidung wird als %4 festgehalten.</translation>
+    </message>
+    <message>
+        <source>Deny %1 on %2 requested by %3?
+
+The decision is recorded as %4.</source>
+        <translation>%1 auf %2, angefordert von %3, ablehnen?
+
+Die Entscheidung wird als %4 festgehalten.</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>&amp;Genehmigen</translation>
+    </message>
+    <message>
+        <source>&amp;Deny</source>
+        <translation>Ab&amp;lehnen</translation>
+    </message>
+    <message>
+        <source>Approval %1 is no longer waiting; nothing was decided.</source>
+        <translation>Genehmigung %1 wartet nicht mehr; es wurde nichts entschieden.</translation>
+    </message>
+    <message>
+        <source>Approving…</source>
+        <translation>Wird genehmigt…</translation>
+    </message>
+    <message>
+        <source>Denying…</source>
+        <translation>Wird abgelehnt…</translation>
+    </message>
+    <message>
+        <source>Not decided: %1</source>
+        <translation>Nicht entschieden: %1</translation>
+    </message>
+    <message>
+        <source>Approved %1 as %2; recorded in the audit trail.</source>
+        <translation>%1 als %2 genehmigt; im Prüfprotokoll festgehalten.</translation>
+    </message>
+    <message>
+        <source>Denied %1 as %2; recorded in the audit trail.</source>
+        <translation>%1 als %2 abgelehnt; im Prüfprotokoll festgehalten.</translation>
+    </message>
+</context>
+<context>
     <name>warden::AuditDetailController</name>
     <message>
         <source>Record %1 is no longer in the trail (retention may have removed it).</source>
@@ -684,6 +842,153 @@ Das dauert einige Sekunden und geschieht nur einmal.</translation>
     <message>
         <source>Nothing was saved: %1</source>
         <translation>Nichts wurde gespeichert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>warden::DesktopClientsPanel</name>
+    <message>
+        <source>Desktop clients</source>
+        <translation>Desktop-Clients</translation>
+    </message>
+    <message>
+        <source>Let a desktop LLM client start Warden over stdio. Warden adds itself to the client&apos;s configuration file, keeps everything else in it, and makes a backup first; you see every change before it is written.</source>
+        <translation>Lassen Sie einen LLM-Desktop-Client Warden über stdio starten. Warden trägt sich in die Konfigurationsdatei des Clients ein, behält alles andere darin und legt zuerst eine Sicherung an; Sie sehen jede Änderung, bevor sie geschrieben wird.</translation>
+    </message>
+    <message>
+        <source>warden-server was not found next to this console or on PATH: install it, then reopen this panel.</source>
+        <translation>warden-server wurde weder neben dieser Konsole noch im PATH gefunden: Installieren Sie es und öffnen Sie diesen Bereich erneut.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s configuration file is not known (start the console with --config FILE), so there is nothing for a client to point at.</source>
+        <translation>Die Konfigurationsdatei des Servers ist nicht bekannt (starten Sie die Konsole mit --config FILE), daher gibt es nichts, worauf ein Client verweisen kann.</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Preview for &amp;Claude Desktop…</source>
+        <translation>Vorschau für &amp;Claude Desktop…</translation>
+    </message>
+    <message>
+        <source>Preview for C&amp;ursor…</source>
+        <translation>Vorschau für C&amp;ursor…</translation>
+    </message>
+    <message>
+        <source>Preview for &amp;VS Code…</source>
+        <translation>Vorschau für &amp;VS Code…</translation>
+    </message>
+    <message>
+        <source>Show what adding Warden changes in this file, before anything is written</source>
+        <translation>Zeigen, was das Hinzufügen von Warden in dieser Datei ändert, bevor etwas geschrieben wird</translation>
+    </message>
+    <message>
+        <source>Check &amp;again</source>
+        <translation>Erneut &amp;prüfen</translation>
+    </message>
+    <message>
+        <source>Read the clients&apos; files again</source>
+        <translation>Die Dateien der Clients neu lesen</translation>
+    </message>
+    <message>
+        <source>Any other stdio client</source>
+        <translation>Jeder andere stdio-Client</translation>
+    </message>
+    <message>
+        <source>Co&amp;mmand line to start Warden:</source>
+        <translation>&amp;Befehlszeile zum Starten von Warden:</translation>
+    </message>
+    <message>
+        <source>Cop&amp;y</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the command line to the clipboard</source>
+        <translation>Die Befehlszeile in die Zwischenablage kopieren</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>Changes to the file</source>
+        <translation>Änderungen an der Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Write</source>
+        <translation>Sch&amp;reiben</translation>
+    </message>
+    <message>
+        <source>Back the file up, then write the change shown above</source>
+        <translation>Die Datei sichern, dann die oben gezeigte Änderung schreiben</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel</source>
+        <translation>Abbreche&amp;n</translation>
+    </message>
+    <message>
+        <source>Write nothing (Esc)</source>
+        <translation>Nichts schreiben (Esc)</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Cannot be set up: %1</source>
+        <translation>Kann nicht eingerichtet werden: %1</translation>
+    </message>
+    <message>
+        <source>Not set up. The file does not exist yet; it will be created.</source>
+        <translation>Nicht eingerichtet. Die Datei existiert noch nicht; sie wird angelegt.</translation>
+    </message>
+    <message>
+        <source>Set up: Warden is in this file with the command below.</source>
+        <translation>Eingerichtet: Warden steht mit dem unten gezeigten Befehl in dieser Datei.</translation>
+    </message>
+    <message>
+        <source>Set up with another command; preview to update it.</source>
+        <translation>Mit einem anderen Befehl eingerichtet; öffnen Sie die Vorschau, um ihn zu aktualisieren.</translation>
+    </message>
+    <message>
+        <source>Not set up yet.</source>
+        <translation>Noch nicht eingerichtet.</translation>
+    </message>
+    <message>
+        <source>Nothing will be written.</source>
+        <translation>Es wird nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>%1 is already set up; %2 stays as it is.</source>
+        <translation>%1 ist bereits eingerichtet; %2 bleibt unverändert.</translation>
+    </message>
+    <message>
+        <source>Changes to %1 for %2 (a backup is made first):</source>
+        <translation>Änderungen an %1 für %2 (zuerst wird eine Sicherung angelegt):</translation>
+    </message>
+    <message>
+        <source>%1 will be created for %2:</source>
+        <translation>%1 wird für %2 angelegt:</translation>
+    </message>
+    <message>
+        <source>Not written: %1</source>
+        <translation>Nicht geschrieben: %1</translation>
+    </message>
+    <message>
+        <source>Written to %1. Restart %2 to use Warden.</source>
+        <translation>In %1 geschrieben. Starten Sie %2 neu, um Warden zu verwenden.</translation>
+    </message>
+    <message>
+        <source>Written to %1; the previous file is saved as %2. Restart %3 to use Warden.</source>
+        <translation>In %1 geschrieben; die vorherige Datei ist als %2 gesichert. Starten Sie %3 neu, um Warden zu verwenden.</translation>
+    </message>
+    <message>
+        <source>Choose a client above to see what would change.</source>
+        <translation>Wählen Sie oben einen Client, um zu sehen, was sich ändern würde.</translation>
+    </message>
+    <message>
+        <source>The command line is on the clipboard.</source>
+        <translation>Die Befehlszeile ist in der Zwischenablage.</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 #include "AuditDetailController.h"
 #include "AuditJobController.h"
 #include "AuditTableModel.h"
+#include "LabelTint.h"
 #include "OutcomeDelegate.h"
 #include "server/AuditService.h"
 
@@ -86,9 +87,7 @@ AuditPanel::AuditPanel(AuditService *service, QWidget *parent)
     m_errorLabel->setObjectName(QStringLiteral("auditErrorLabel"));
     m_errorLabel->setWordWrap(true);
     m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    QPalette errorPalette = m_errorLabel->palette();
-    errorPalette.setColor(QPalette::WindowText, OutcomeDelegate::errorColor(palette()));
-    m_errorLabel->setPalette(errorPalette);
+    tintLabel(m_errorLabel, Tint::Error);
     m_errorLabel->hide();
     layout->addWidget(m_errorLabel);
 
@@ -497,14 +496,10 @@ void AuditPanel::onCheckChanged()
     if (m_detail->checkState() == AuditDetailController::Check::None)
         return;
     m_checkLabel->setText(m_detail->checkText());
-    QPalette pal = m_checkLabel->palette();
     const auto state = m_detail->checkState();
-    pal.setColor(QPalette::WindowText,
-                 state == AuditDetailController::Check::Match ? OutcomeDelegate::okColor(palette())
-                     : state == AuditDetailController::Check::Checking
-                     ? palette().color(QPalette::WindowText)
-                     : OutcomeDelegate::errorColor(palette()));
-    m_checkLabel->setPalette(pal);
+    tintLabel(m_checkLabel, state == AuditDetailController::Check::Match      ? Tint::Ok
+                            : state == AuditDetailController::Check::Checking ? Tint::None
+                                                                              : Tint::Error);
 }
 
 void AuditPanel::startVerify()
@@ -557,12 +552,10 @@ void AuditPanel::onJobFinished()
 {
     onJobProgress();
     m_jobLabel->setText(m_jobs->statusText());
-    QPalette pal = palette();
-    if (m_jobs->outcome() == AuditJobController::Outcome::Succeeded)
-        pal.setColor(QPalette::WindowText, OutcomeDelegate::okColor(palette()));
-    else if (m_jobs->outcome() == AuditJobController::Outcome::Failed)
-        pal.setColor(QPalette::WindowText, OutcomeDelegate::errorColor(palette()));
-    m_jobLabel->setPalette(pal);
+    const auto outcome = m_jobs->outcome();
+    tintLabel(m_jobLabel, outcome == AuditJobController::Outcome::Succeeded ? Tint::Ok
+                          : outcome == AuditJobController::Outcome::Failed  ? Tint::Error
+                                                                            : Tint::None);
 }
 
 void AuditPanel::restoreSettings()

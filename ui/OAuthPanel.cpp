@@ -1,6 +1,7 @@
 #include "OAuthPanel.h"
 
 #include "OAuthSettingsForm.h"
+#include "LabelTint.h"
 #include "OutcomeDelegate.h"
 #include "TokenCheckModel.h"
 #include "server/OAuthService.h"
@@ -52,13 +53,6 @@ QLabel *heading(const QString &text, QWidget *parent)
     return label;
 }
 
-void colour(QLabel *label, const QColor &color)
-{
-    QPalette pal = label->palette();
-    pal.setColor(QPalette::WindowText, color);
-    label->setPalette(pal);
-}
-
 } // namespace
 
 OAuthPanel::OAuthPanel(ServerInterface *server, QWidget *parent)
@@ -79,7 +73,7 @@ OAuthPanel::OAuthPanel(ServerInterface *server, QWidget *parent)
     m_activeLabel = textLabel(QStringLiteral("activeLabel"), this);
     layout->addWidget(m_activeLabel);
     m_keychainLabel = textLabel(QStringLiteral("keychainLabel"), this);
-    colour(m_keychainLabel, OutcomeDelegate::errorColor(palette()));
+    tintLabel(m_keychainLabel, Tint::Error);
     m_keychainLabel->hide();
     layout->addWidget(m_keychainLabel);
 
@@ -204,7 +198,7 @@ QWidget *OAuthPanel::createSettings()
     m_form->addRow(tr("Scopes:"), scopes);
 
     m_errorLabel = textLabel(QStringLiteral("oauthErrorLabel"), page);
-    colour(m_errorLabel, OutcomeDelegate::errorColor(palette()));
+    tintLabel(m_errorLabel, Tint::Error);
     column->addWidget(m_errorLabel);
     m_statusLabel = textLabel(QStringLiteral("oauthStatusLabel"), page);
     column->addWidget(m_statusLabel);
@@ -453,7 +447,7 @@ void OAuthPanel::testToken()
             m_checks->clear();
             m_verdictLabel->setText(tr("The token cannot be tested: %1")
                                         .arg(QString::fromStdString(result.error().message)));
-            colour(m_verdictLabel, OutcomeDelegate::errorColor(palette()));
+            tintLabel(m_verdictLabel, Tint::Error);
             return;
         }
         m_checks->setDiagnosis(*result);
@@ -461,11 +455,11 @@ void OAuthPanel::testToken()
         if (result->ok()) {
             m_verdictLabel->setText(tr("Valid: every check passed. The caller is %1")
                                         .arg(m_checks->detail(auth::TokenCheck::Step::Principal)));
-            colour(m_verdictLabel, OutcomeDelegate::okColor(palette()));
+            tintLabel(m_verdictLabel, Tint::Ok);
         } else {
             m_verdictLabel->setText(
                 tr("Refused: %1").arg(QString::fromStdString(result->error->description)));
-            colour(m_verdictLabel, OutcomeDelegate::errorColor(palette()));
+            tintLabel(m_verdictLabel, Tint::Error);
         }
     });
 }

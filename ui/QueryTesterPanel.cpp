@@ -1,5 +1,6 @@
 #include "QueryTesterPanel.h"
 
+#include "LabelTint.h"
 #include "OutcomeDelegate.h"
 #include "RequestLogModel.h"
 #include "ResultTableModel.h"
@@ -287,9 +288,7 @@ QWidget *QueryTesterPanel::createInputBox()
     m_inputError = new QLabel(box);
     m_inputError->setObjectName(QStringLiteral("inputError"));
     m_inputError->setWordWrap(true);
-    QPalette errorPalette = m_inputError->palette();
-    errorPalette.setColor(QPalette::WindowText, OutcomeDelegate::errorColor(palette()));
-    m_inputError->setPalette(errorPalette);
+    tintLabel(m_inputError, Tint::Error);
     m_inputError->hide();
     layout->addWidget(m_inputError);
 
@@ -673,20 +672,17 @@ void QueryTesterPanel::cancel()
 void QueryTesterPanel::showRun(const ToolRun &run)
 {
     m_result->setResult(run.isError ? Json() : run.result);
-    QPalette outcomePalette = palette();
+    tintLabel(m_outcome, run.isError ? Tint::Error : Tint::Ok);
     if (run.isError) {
-        outcomePalette.setColor(QPalette::WindowText, OutcomeDelegate::errorColor(palette()));
         m_outcome->setText(run.errorCode.isEmpty()
                                ? run.errorMessage
                                : tr("%1: %2").arg(run.errorCode, run.errorMessage));
     } else {
-        outcomePalette.setColor(QPalette::WindowText, OutcomeDelegate::okColor(palette()));
         const int rows = m_result->rowCount();
         m_outcome->setText(m_result->source().isEmpty() ? tr("OK")
                                : rows == 1              ? tr("OK: 1 row")
                                                         : tr("OK: %1 rows").arg(rows));
     }
-    m_outcome->setPalette(outcomePalette);
     m_timing->setText(
         tr("%1 · %2").arg(RequestLogModel::formatDuration(run.durationUs),
                           QLocale().toString(run.started.toLocalTime(), QLocale::ShortFormat)));

@@ -1,5 +1,6 @@
 #include "ServerPanel.h"
 
+#include "LabelTint.h"
 #include "OutcomeDelegate.h"
 #include "RequestLogModel.h"
 #include "ServerSettingsForm.h"
@@ -409,10 +410,7 @@ void ServerPanel::onCountersChanged()
     m_copyButton->setEnabled(!endpoint.isEmpty());
     m_requestCountLabel->setText(locale.toString(m_status->requestCount()));
     m_errorCountLabel->setText(locale.toString(m_status->errorCount()));
-    QPalette errorPalette = palette();
-    if (m_status->errorCount() > 0)
-        errorPalette.setColor(QPalette::WindowText, OutcomeDelegate::errorColor(errorPalette));
-    m_errorCountLabel->setPalette(errorPalette);
+    tintLabel(m_errorCountLabel, m_status->errorCount() > 0 ? Tint::Error : Tint::None);
     m_sessionCountLabel->setText(locale.toString(m_status->sessionCount()));
     m_rateLabel->setText(locale.toString(m_status->callsPerSecond(), 'f', 1));
 }
@@ -544,9 +542,7 @@ QWidget *ServerPanel::createSettingsTab()
     form->addRow(QString(), m_passwordHint);
 
     m_settingsError = wrappedLabel(QStringLiteral("settingsErrorLabel"), page);
-    QPalette errorPalette = m_settingsError->palette();
-    errorPalette.setColor(QPalette::WindowText, OutcomeDelegate::errorColor(errorPalette));
-    m_settingsError->setPalette(errorPalette);
+    tintLabel(m_settingsError, Tint::Error);
     column->addWidget(m_settingsError);
     m_settingsStatus = wrappedLabel(QStringLiteral("settingsStatusLabel"), page);
     column->addWidget(m_settingsStatus);

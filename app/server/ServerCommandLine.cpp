@@ -774,7 +774,8 @@ int approvalsCommand(const QStringList &args, const QString &configPath)
         else
             std::cout << a.id << "  " << approvals::approvalStateName(a.state) << "  " << a.tool << " " << a.table
                       << "  user=" << a.principal << (a.tenant.empty() ? "" : " tenant=" + a.tenant) << "  expires "
-                      << j["expires_at"].get<std::string>() << "  " << StrictJson::dump(a.summary) << "\n";
+                      << j["expires_at"].get<std::string>() << "  "
+                      << StrictJson::dump(a.arguments.is_null() ? a.summary : a.arguments) << "\n";
     }
     if (json)
         std::cout << out.dump(2) << "\n";

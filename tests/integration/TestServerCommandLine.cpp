@@ -709,7 +709,11 @@ private Q_SLOTS:
         const Run listed = run(QStringList { QStringLiteral("approvals"), QStringLiteral("list"), QStringLiteral("--json") } + cfg);
         QCOMPARE(listed.exitCode, 0);
         QVERIFY2(listed.out.contains(QByteArray::fromStdString(id)) && listed.out.contains("\"pending\""), listed.out.constData());
-        QVERIFY(!listed.out.contains("cancelled")); // the operator sees fields, never values
+        // The operator sees the exact call, values included, while it is pending.
+        QVERIFY2(listed.out.contains("\"cancelled\""), listed.out.constData());
+        const Run listedText = run(QStringList { QStringLiteral("approvals"), QStringLiteral("list") } + cfg);
+        QCOMPARE(listedText.exitCode, 0);
+        QVERIFY2(listedText.out.contains("\"status\":\"cancelled\""), listedText.out.constData());
         const Run approved = run(QStringList { QStringLiteral("approvals"), QStringLiteral("approve"), QString::fromStdString(id),
                                                QStringLiteral("--as"), QStringLiteral("olga"), QStringLiteral("--reason"),
                                                QStringLiteral("checked with the customer") }
@@ -719,6 +723,7 @@ private Q_SLOTS:
                                                   QStringLiteral("--json") }
                                     + cfg);
         QVERIFY2(decidedList.out.contains("\"decision_reason\": \"checked with the customer\""), decidedList.out.constData());
+        QVERIFY2(!decidedList.out.contains("cancelled"), decidedList.out.constData()); // gone once decided
         QCOMPARE(run(QStringList { QStringLiteral("approvals"), QStringLiteral("deny"), QString::fromStdString(id),
                                    QStringLiteral("--reason") }
                      + cfg)

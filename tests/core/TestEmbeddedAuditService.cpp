@@ -40,7 +40,7 @@ private Q_SLOTS:
     void pagesCountsAndRecords()
     {
         EmbeddedAuditService service(m_world->config);
-        QVERIFY(service.storeDescription().contains(m_world->path));
+        QVERIFY2(service.storeDescription().contains(m_world->location()), qPrintable(service.storeDescription()));
         audit::AuditFilter f;
         f.principal = "bob";
         for (const Order order : { Order::NewestFirst, Order::OldestFirst }) {

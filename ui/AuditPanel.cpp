@@ -13,6 +13,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
+#include <QFocusEvent>
 #include <QFontDatabase>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -63,6 +64,22 @@ std::optional<std::string> optionalText(const QLineEdit *edit)
     const QString text = edit->text().trimmed();
     return text.isEmpty() ? std::nullopt : std::optional<std::string>(text.toStdString());
 }
+
+// A label holding one link that Tab moves onto directly, so Enter follows it: a plain QLabel
+// takes the focus first and only a second Tab reaches its link.
+class LinkLabel : public QLabel
+{
+public:
+    using QLabel::QLabel;
+
+protected:
+    void focusInEvent(QFocusEvent *event) override
+    {
+        QLabel::focusInEvent(event);
+        if (event->reason() == Qt::TabFocusReason || event->reason() == Qt::BacktabFocusReason)
+            QLabel::focusNextPrevChild(event->reason() == Qt::TabFocusReason);
+    }
+};
 
 QLabel *buddyLabel(const QString &text, QWidget *buddy, QWidget *parent)
 {
@@ -363,7 +380,7 @@ QWidget *AuditPanel::createDetailPane()
     auto *sessionRow = new QHBoxLayout(m_sessionRow);
     sessionRow->setContentsMargins(0, 0, 0, 0);
     sessionRow->addWidget(new QLabel(tr("Session:"), m_sessionRow));
-    m_sessionLink = new QLabel(m_sessionRow);
+    m_sessionLink = new LinkLabel(m_sessionRow);
     m_sessionLink->setObjectName(QStringLiteral("sessionLink"));
     m_sessionLink->setTextFormat(Qt::RichText);
     m_sessionLink->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);

@@ -226,6 +226,20 @@ private Q_SLOTS:
         QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
         QTRY_COMPARE(shownSeq(table, 0), expectedSeqs(m_all, f, audit::AuditQuery::Order::NewestFirst)[0]);
 
+        // From the keyboard: Tab from the record to its session, Enter.
+        QTest::mouseClick(child<QPushButton>(panel, "clearFiltersButton"), Qt::LeftButton);
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));
+        clickRow(table, 17);
+        f.session = m_all[std::size_t(shownSeq(table, 17) - 1)].body["session"].get<std::string>();
+        QTRY_VERIFY(link->text().contains(QString::fromStdString(">" + *f.session + "<")));
+        auto *detail = child<QPlainTextEdit>(panel, "detailText");
+        detail->setFocus(Qt::TabFocusReason);
+        QTest::keyClick(detail, Qt::Key_Tab);
+        QTRY_VERIFY(link->hasFocus());
+        QTest::keyClick(link, Qt::Key_Return); // the link has the focus: Enter follows it
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
+        QCOMPARE(child<QLineEdit>(panel, "sessionEdit")->text(), QString::fromStdString(*f.session));
+
         // The table's context action does the same for another record.
         QTest::mouseClick(child<QPushButton>(panel, "clearFiltersButton"), Qt::LeftButton);
         QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));

@@ -82,7 +82,10 @@ ApprovalsPanel::ApprovalsPanel(ApprovalService *service, QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
         if (m_fitColumns) { // once, with rows to measure, unless the user's widths were restored
             m_fitColumns = false;
-            m_table->resizeColumnsToContents();
+            // Queued: the view lays the new rows out after this signal, and measures only
+            // rows it has laid out.
+            QMetaObject::invokeMethod(m_table, &QTableView::resizeColumnsToContents,
+                                      Qt::QueuedConnection);
         }
         if (!m_table->currentIndex().isValid())
             m_table->setCurrentIndex(m_model->index(0, 0));

@@ -574,6 +574,82 @@ Die Entscheidung wird als %4 festgehalten.</translation>
         <source>%1 %L2 of %L3 records.</source>
         <translation>%1 %L2 von %L3 Einträgen.</translation>
     </message>
+    <message>
+        <source>Show Only This &amp;Session</source>
+        <translation>Nur diese &amp;Sitzung zeigen</translation>
+    </message>
+    <message>
+        <source>Show only the records of the selected record&apos;s session</source>
+        <translation>Nur die Einträge der Sitzung des ausgewählten Eintrags zeigen</translation>
+    </message>
+    <message>
+        <source>session fingerprint</source>
+        <translation>Sitzungs-Fingerabdruck</translation>
+    </message>
+    <message>
+        <source>Records of one MCP session: the fingerprint of its Mcp-Session-Id that every record of the session carries (click it in a record to fill it in)</source>
+        <translation>Einträge einer MCP-Sitzung: der Fingerabdruck ihrer Mcp-Session-Id, den jeder Eintrag der Sitzung trägt (in einem Eintrag anklicken, um ihn einzusetzen)</translation>
+    </message>
+    <message>
+        <source>Only records of this kind</source>
+        <translation>Nur Einträge dieser Art</translation>
+    </message>
+    <message>
+        <source>Call request</source>
+        <translation>Aufruf (Anfrage)</translation>
+    </message>
+    <message>
+        <source>Call outcome</source>
+        <translation>Aufruf (Ergebnis)</translation>
+    </message>
+    <message>
+        <source>Denial</source>
+        <translation>Ablehnung</translation>
+    </message>
+    <message>
+        <source>Authentication failure</source>
+        <translation>Authentifizierungsfehler</translation>
+    </message>
+    <message>
+        <source>Approval decision</source>
+        <translation>Freigabeentscheidung</translation>
+    </message>
+    <message>
+        <source>Policy change</source>
+        <translation>Richtlinienänderung</translation>
+    </message>
+    <message>
+        <source>Server start</source>
+        <translation>Serverstart</translation>
+    </message>
+    <message>
+        <source>Server stop</source>
+        <translation>Serverstopp</translation>
+    </message>
+    <message>
+        <source>Retention purge</source>
+        <translation>Aufbewahrungsbereinigung</translation>
+    </message>
+    <message>
+        <source>Sess&amp;ion:</source>
+        <translation>S&amp;itzung:</translation>
+    </message>
+    <message>
+        <source>Kin&amp;d:</source>
+        <translation>A&amp;rt:</translation>
+    </message>
+    <message>
+        <source>Session:</source>
+        <translation>Sitzung:</translation>
+    </message>
+    <message>
+        <source>Show only the records of this session</source>
+        <translation>Nur die Einträge dieser Sitzung zeigen</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
 </context>
 <context>
     <name>warden::AuditTableModel</name>
@@ -1265,14 +1341,6 @@ Die Entscheidung wird als %4 festgehalten.</translation>
         <translation>Claim-Namen, deren Scopes zusammengeführt werden, zum Beispiel scope, scp</translation>
     </message>
     <message>
-        <source>Scopes to tools: which OAuth scope each tool needs is the policy&apos;s &quot;scopes&quot; key (tool → scope). It is edited with the policy, in the Policy panel or the policy file.</source>
-        <translation>Scopes für Werkzeuge: Welchen OAuth-Scope jedes Werkzeug braucht, steht im Schlüssel „scopes“ der Richtlinie (Werkzeug → Scope). Er wird mit der Richtlinie bearbeitet, im Bereich „Richtlinie“ oder in der Richtliniendatei.</translation>
-    </message>
-    <message>
-        <source>Scopes:</source>
-        <translation>Scopes:</translation>
-    </message>
-    <message>
         <source>Appl&amp;y</source>
         <translation>An&amp;wenden</translation>
     </message>
@@ -1418,6 +1486,10 @@ Die Entscheidung wird als %4 festgehalten.</translation>
     <message>
         <source>Refused: %1</source>
         <translation>Abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Scopes to too&amp;ls:</source>
+        <translation>Scopes &amp;je Werkzeug:</translation>
     </message>
 </context>
 <context>
@@ -2634,6 +2706,98 @@ Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translatio
     <message>
         <source>Details</source>
         <translation>Details</translation>
+    </message>
+</context>
+<context>
+    <name>warden::ToolScopeModel</name>
+    <message>
+        <source>The policy names %1, but this server offers no tool of that name.</source>
+        <translation>Die Richtlinie nennt %1, aber dieser Server bietet kein Werkzeug dieses Namens an.</translation>
+    </message>
+    <message>
+        <source>No scope needed: any authenticated caller may call %1.</source>
+        <translation>Kein Scope nötig: Jeder authentifizierte Aufrufer darf %1 aufrufen.</translation>
+    </message>
+    <message>
+        <source>Tool</source>
+        <translation>Werkzeug</translation>
+    </message>
+    <message>
+        <source>Scope it needs</source>
+        <translation>Benötigter Scope</translation>
+    </message>
+</context>
+<context>
+    <name>warden::ToolScopesEditor</name>
+    <message>
+        <source>Which OAuth scope a caller&apos;s token (or API key) must hold to call each tool. Part of the policy: applying puts a new policy version in force. An empty scope means none is needed.</source>
+        <translation>Welchen OAuth-Scope das Token (oder der API-Schlüssel) eines Aufrufers für jedes Werkzeug haben muss. Teil der Richtlinie: Übernehmen setzt eine neue Richtlinienversion in Kraft. Ein leerer Scope bedeutet, dass keiner nötig ist.</translation>
+    </message>
+    <message>
+        <source>Scopes to tools</source>
+        <translation>Scopes je Werkzeug</translation>
+    </message>
+    <message>
+        <source>Discard scope chan&amp;ges</source>
+        <translation>Scope-Änderungen &amp;verwerfen</translation>
+    </message>
+    <message>
+        <source>Apply scope &amp;map…</source>
+        <translation>Scope-&amp;Zuordnung übernehmen…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Apply the scopes</source>
+        <translation>Scopes übernehmen</translation>
+    </message>
+    <message>
+        <source>Put these scopes in force? New calls need them at once, and the policy file is rewritten as a new version.</source>
+        <translation>Diese Scopes in Kraft setzen? Neue Aufrufe benötigen sie sofort, und die Richtliniendatei wird als neue Version neu geschrieben.</translation>
+    </message>
+    <message>
+        <source>&amp;Apply</source>
+        <translation>An&amp;wenden</translation>
+    </message>
+    <message>
+        <source>The scopes were not applied: %1</source>
+        <translation>Die Scopes wurden nicht übernommen: %1</translation>
+    </message>
+    <message>
+        <source>Policy version %1 is in force with these scopes.</source>
+        <translation>Richtlinienversion %1 ist mit diesen Scopes in Kraft.</translation>
+    </message>
+    <message>
+        <source>Scopes are part of the policy in force: start the server to see and edit them.</source>
+        <translation>Scopes sind Teil der geltenden Richtlinie: Starten Sie den Server, um sie zu sehen und zu bearbeiten.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n scope(s) cannot be used; the row says what to fix:</source>
+        <translation>
+            <numerusform>%n Scope kann nicht verwendet werden; die Zeile sagt, was zu korrigieren ist:</numerusform>
+            <numerusform>%n Scopes können nicht verwendet werden; die Zeilen sagen, was zu korrigieren ist:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>These scopes cannot be applied.</source>
+        <translation>Diese Scopes können nicht übernommen werden.</translation>
+    </message>
+    <message>
+        <source>No tool needs a scope: any authenticated caller may call every tool the policy allows.</source>
+        <translation>Kein Werkzeug benötigt einen Scope: Jeder authentifizierte Aufrufer darf jedes Werkzeug aufrufen, das die Richtlinie erlaubt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tool(s) need a scope.</source>
+        <translation>
+            <numerusform>%n Werkzeug benötigt einen Scope.</numerusform>
+            <numerusform>%n Werkzeuge benötigen einen Scope.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Changes not applied yet.</source>
+        <translation>Änderungen noch nicht übernommen.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,7 @@
 // are not applied, with the embedded server stopped, against a real HTTPS identity provider on
 // 127.0.0.1 (a throwaway CA). Each failure names what to fix; a trial leaves nothing behind.
 
+#include "../AwaitAnswer.h"
 #include "../ServerWorld.h"
 #include "JwksTestServer.h"
 #include "JwtTestKit.h"
@@ -23,23 +24,13 @@ using namespace warden;
 using Step = auth::TokenCheck::Step;
 using Outcome = auth::TokenCheck::Outcome;
 using Mode = test::JwksTestServer::Mode;
+using warden::test::await;
 
 namespace {
 
 const std::string kIssuer = "https://idp.test.example/";
 const std::string kResource = "https://mcp.test.example/mcp";
 const QByteArray kSecret = "an HS256 secret of comfortably more than 32 bytes";
-
-template<typename T>
-std::optional<T> await(const std::function<void(QObject *, std::function<void(T)>)> &call)
-{
-    std::optional<T> result;
-    QObject context;
-    call(&context, [&result](T value) { result.emplace(std::move(value)); });
-    if (!QTest::qWaitFor([&result] { return result.has_value(); }, 30000))
-        return std::nullopt;
-    return result;
-}
 
 QString q(const std::string &text)
 {
@@ -86,6 +77,21 @@ class TestEmbeddedOAuthService : public QObject
         const std::int64_t now = QDateTime::currentSecsSinceEpoch();
         return Json { { "iss", kIssuer }, { "aud", kResource }, { "sub", "alice" },
                       { "exp", now + 300 }, { "iat", now - 10 } };
+    }
+
+    // HS256 only, the secret under `reference`.
+    auth::OAuthConfig hs256Config(const std::string &reference) const
+    {
+        return config(Json { { "algorithms", Json::array({ "HS256" }) },
+                             { "jwks_uri", nullptr },
+                             { "jwks_ca_file", nullptr },
+                             { "hs256_secret", reference } });
+    }
+
+    std::string hs256Token() const
+    {
+        return test::hs256Text(R"({"alg":"HS256","typ":"at+jwt"})", claims().dump(),
+                               kSecret.toStdString());
     }
 
     std::optional<KeysFetched> fetch(const OAuthTrial &trial) const
@@ -251,13 +257,8 @@ private Q_SLOTS:
 
     void hs256WithTheTypedSecret()
     {
-        const auth::OAuthConfig hs256 =
-            config(Json { { "algorithms", Json::array({ "HS256" }) },
-                          { "jwks_uri", nullptr },
-                          { "jwks_ca_file", nullptr },
-                          { "hs256_secret", "keychain:warden-test/never-stored" } });
-        const std::string token = test::hs256Text(R"({"alg":"HS256","typ":"at+jwt"})",
-                                                  claims().dump(), kSecret.toStdString());
+        const auth::OAuthConfig hs256 = hs256Config("keychain:warden-test/never-stored");
+        const std::string token = hs256Token();
         const int before = m_idp->requests();
         auto valid = test({ hs256, QString::fromLatin1(kSecret) }, token);
         QVERIFY(valid && valid->ok());
@@ -277,13 +278,8 @@ private Q_SLOTS:
 
     void hs256FromTheReference()
     {
-        const auth::OAuthConfig hs256 =
-            config(Json { { "algorithms", Json::array({ "HS256" }) },
-                          { "jwks_uri", nullptr },
-                          { "jwks_ca_file", nullptr },
-                          { "hs256_secret", "env:WARDEN_TEST_TRIAL_HS256" } });
-        const std::string token = test::hs256Text(R"({"alg":"HS256","typ":"at+jwt"})",
-                                                  claims().dump(), kSecret.toStdString());
+        const auth::OAuthConfig hs256 = hs256Config("env:WARDEN_TEST_TRIAL_HS256");
+        const std::string token = hs256Token();
         qputenv("WARDEN_TEST_TRIAL_HS256", kSecret);
         auto valid = test({ hs256, {} }, token);
         QVERIFY(valid && valid->ok() && (*valid)->ok());

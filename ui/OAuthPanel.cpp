@@ -256,6 +256,7 @@ QWidget *OAuthPanel::createTools()
     column->addWidget(m_keysStatus);
     m_keysSource = textLabel(QStringLiteral("keysSourceLabel"), tools);
     m_keysSource->setForegroundRole(QPalette::PlaceholderText);
+    m_keysSource->hide(); // until a fetch says which settings it used
     column->addWidget(m_keysSource);
     m_keysTable = new QTableWidget(0, 6, tools);
     m_keysTable->setObjectName(QStringLiteral("keysTable"));
@@ -289,6 +290,7 @@ QWidget *OAuthPanel::createTools()
     column->addWidget(m_verdictLabel);
     m_tokenSource = textLabel(QStringLiteral("tokenSourceLabel"), tools);
     m_tokenSource->setForegroundRole(QPalette::PlaceholderText);
+    m_tokenSource->hide();
     column->addWidget(m_tokenSource);
     m_checksTable = new QTableView(tools);
     m_checksTable->setObjectName(QStringLiteral("checksTable"));
@@ -404,7 +406,8 @@ void OAuthPanel::updateTools()
     if (!m_fetchButton)
         return;
     OAuthService *oauth = m_server ? m_server->oauthService() : nullptr;
-    const bool ready = oauth && m_settings->isLoaded();
+    // Without the settings (not loaded, or not offered) only the running validator can answer.
+    const bool ready = oauth && (m_settings->isLoaded() || oauth->isActive());
     m_fetchButton->setEnabled(ready && !m_keysRequest);
     m_testButton->setEnabled(ready && !m_tokenRequest);
     m_sourceLabel->setText(ready ? tr("Fetching keys and checking tokens use %1.")
@@ -418,6 +421,8 @@ bool OAuthPanel::usesRunningServer() const
     const std::optional<auth::OAuthConfig> running = oauth ? oauth->activeConfig() : std::nullopt;
     if (!running || !m_settings->values().hs256Secret.isEmpty())
         return false;
+    if (!m_settings->isLoaded())
+        return true;
     const auto entered = m_settings->enteredConfig();
     return entered && *entered == *running;
 }
@@ -452,14 +457,14 @@ void OAuthPanel::fetchKeys()
     std::optional<OAuthTrial> tried = running ? std::nullopt : trial(m_keysStatus);
     if (!running && !tried) {
         m_keysTable->setRowCount(0);
-        m_keysSource->clear();
+        m_keysSource->hide();
         return;
     }
     m_keysRequest = new QObject(this);
     updateTools();
     m_keysStatus->setText(tr("Fetching…"));
     tintLabel(m_keysStatus, Tint::None);
-    m_keysSource->clear();
+    m_keysSource->hide();
     auto done = [this, running](const KeysFetched &fetched) {
         m_keysRequest->deleteLater();
         m_keysRequest = nullptr;
@@ -504,6 +509,7 @@ void OAuthPanel::showKeys(const KeysFetched &fetched, bool running)
     m_keysStatus->setText(text);
     tintLabel(m_keysStatus, fetched.status ? Tint::None : Tint::Error);
     m_keysSource->setText(tr("Fetched with %1.").arg(sourceText(running)));
+    m_keysSource->show();
 }
 
 void OAuthPanel::testToken()
@@ -512,7 +518,7 @@ void OAuthPanel::testToken()
     if (!oauth || m_tokenRequest || !m_testButton->isEnabled())
         return;
     const QString token = m_tokenEdit->toPlainText().trimmed();
-    m_tokenSource->clear();
+    m_tokenSource->hide();
     if (token.isEmpty()) {
         m_checks->clear();
         m_verdictLabel->setText(tr("Paste a token in the box first."));
@@ -534,6 +540,7 @@ void OAuthPanel::testToken()
         m_tokenRequest = nullptr;
         updateTools();
         m_tokenSource->setText(tr("Checked with %1.").arg(sourceText(running)));
+        m_tokenSource->show();
         if (!result) {
             m_checks->clear();
             m_verdictLabel->setText(tr("The token cannot be tested: %1")

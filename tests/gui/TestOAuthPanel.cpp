@@ -98,6 +98,15 @@ class TestOAuthPanel : public QObject
                             .startsWith(QStringLiteral("Checking")));
     }
 
+    // Shows the panel at screenshot size once its settings are loaded.
+    static void showLoaded(OAuthPanel &panel)
+    {
+        panel.resize(1280, 820);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+    }
+
     static QLabel *label(const OAuthPanel &panel, const char *name)
     {
         return panel.findChild<QLabel *>(QLatin1String(name));
@@ -209,10 +218,9 @@ private Q_SLOTS:
         test::ServerWorld world(Json { { "mode", "production" }, { "auth", oauthConfig() } });
         QVERIFY2(world.server->startNow().ok(), qPrintable(world.server->lastError()));
         OAuthPanel panel(world.server.get());
-        panel.resize(1280, 820);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+        showLoaded(panel);
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(panel.findChild<QLineEdit *>(QStringLiteral("issuerEdit"))->text(), q(kIssuer));
         QCOMPARE(panel.findChild<QLineEdit *>(QStringLiteral("resourceEdit"))->text(),
                  q(kResource));
@@ -325,10 +333,9 @@ private Q_SLOTS:
         test::ServerWorld world;
         const QByteArray file = world.read("warden.json");
         OAuthPanel panel(world.server.get());
-        panel.resize(1280, 820);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+        showLoaded(panel);
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(label(panel, "activeLabel")->text().contains(QStringLiteral("not checking")));
 
         // Nothing entered yet: the issuer is what to fix, and nothing is fetched.
@@ -374,10 +381,9 @@ private Q_SLOTS:
         test::ServerWorld world;
         QVERIFY2(world.server->startNow().ok(), qPrintable(world.server->lastError()));
         OAuthPanel panel(world.server.get());
-        panel.resize(1280, 820);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+        showLoaded(panel);
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(!world.server->oauthService()->isActive());
         QVERIFY(label(panel, "activeLabel")->text().contains(QStringLiteral("not checking")));
         enterSettings(panel);
@@ -450,10 +456,9 @@ private Q_SLOTS:
             qunsetenv("DBUS_SESSION_BUS_ADDRESS");
         test::ServerWorld world(Json { { "mode", "production" }, { "auth", oauthConfig() } });
         OAuthPanel panel(world.server.get());
-        panel.resize(1280, 820);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+        showLoaded(panel);
+        if (QTest::currentTestFailed())
+            return;
         auto *banner = panel.findChild<QLabel *>(QStringLiteral("keychainLabel"));
         if (!keychain) {
             QTRY_VERIFY(banner->isVisible());
@@ -473,6 +478,14 @@ private Q_SLOTS:
         QTest::keyClicks(secretEdit, secret);
         auto *error = panel.findChild<QLabel *>(QStringLiteral("oauthErrorLabel"));
         QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+
+        // An HS256 token checks out with the secret as typed, before it is stored anywhere.
+        const std::string hs256 = test::hs256Text(R"({"alg":"HS256","typ":"at+jwt"})",
+                                                  claims().dump(), secret.toStdString());
+        testToken(panel, hs256);
+        QVERIFY2(label(panel, "verdictLabel")->text().startsWith(QStringLiteral("Valid")),
+                 qPrintable(label(panel, "verdictLabel")->text()));
+        QVERIFY(label(panel, "tokenSourceLabel")->text().contains(QStringLiteral("as entered")));
         QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("oauthApplyButton")),
                           Qt::LeftButton);
 
@@ -502,6 +515,17 @@ private Q_SLOTS:
         auto stored = KeychainSecretStore().read(*ref);
         QVERIFY2(stored.ok(), stored.ok() ? "" : stored.error().message.c_str());
         QCOMPARE(QString::fromUtf8(stored->view().data(), qsizetype(stored->size())), secret);
+
+        // Saved and no longer typed: the check reads the secret from the keychain entry.
+        QVERIFY(secretEdit->text().isEmpty());
+        testToken(panel, hs256);
+        QVERIFY2(label(panel, "verdictLabel")->text().startsWith(QStringLiteral("Valid")),
+                 qPrintable(label(panel, "verdictLabel")->text()));
+        std::string forged = hs256;
+        const std::size_t at = forged.rfind('.') + 5; // inside the signature
+        forged[at] = forged[at] == 'A' ? 'B' : 'A';
+        testToken(panel, forged);
+        QCOMPARE(panel.checks()->outcome(Step::Signature), Outcome::Failed);
     }
 };
 

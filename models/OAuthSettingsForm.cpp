@@ -128,8 +128,8 @@ Result<auth::OAuthConfig> OAuthSettingsForm::enteredConfig() const
         ? tr("Fix %1 in the configuration file: %2").arg(QString::fromStdString(pointer), sentence)
         : tr("Fix the %1 field: %2").arg(field, sentence);
     if (problems.size() > 1)
-        message += QLatin1Char(' ') + tr("(%n more problem(s) after that)", nullptr,
-                                         int(problems.size() - 1));
+        message += QLatin1Char(' ')
+            + tr("(%n more problem(s) after that)", nullptr, int(problems.size() - 1));
     return Error(ErrorCode::ConfigInvalid, message.toStdString(), {}, config.error().details);
 }
 

@@ -1,7 +1,7 @@
 #include "OAuthPanel.h"
 
-#include "OAuthSettingsForm.h"
 #include "LabelTint.h"
+#include "OAuthSettingsForm.h"
 #include "OutcomeDelegate.h"
 #include "TokenCheckModel.h"
 #include "server/OAuthService.h"
@@ -410,9 +410,9 @@ void OAuthPanel::updateTools()
     const bool ready = oauth && (m_settings->isLoaded() || oauth->isActive());
     m_fetchButton->setEnabled(ready && !m_keysRequest);
     m_testButton->setEnabled(ready && !m_tokenRequest);
-    m_sourceLabel->setText(ready ? tr("Fetching keys and checking tokens use %1.")
-                                       .arg(sourceText(usesRunningServer()))
-                                 : QString());
+    m_sourceLabel->setText(
+        ready ? tr("Fetching keys and checking tokens use %1.").arg(sourceText(usesRunningServer()))
+              : QString());
 }
 
 bool OAuthPanel::usesRunningServer() const
@@ -433,19 +433,19 @@ QString OAuthPanel::sourceText(bool running) const
                    : tr("the settings as entered — not applied yet");
 }
 
-std::optional<OAuthTrial> OAuthPanel::trial(QLabel *problem) const
+std::optional<OAuthTrial> OAuthPanel::trial(QLabel *problem, const QString &nothingDone) const
 {
     auto entered = m_settings->enteredConfig();
     if (!entered) {
-        problem->setText(tr("Nothing was checked. %1")
-                             .arg(QString::fromStdString(entered.error().message)));
+        problem->setText(nothingDone + QLatin1Char(' ')
+                         + QString::fromStdString(entered.error().message));
         tintLabel(problem, Tint::Error);
         return std::nullopt;
     }
     const OAuthSettingsForm::Values &v = m_settings->values();
     return OAuthTrial { std::move(*entered),
                         v.algorithms.contains(QStringLiteral("HS256")) ? v.hs256Secret
-                                                                        : QString() };
+                                                                       : QString() };
 }
 
 void OAuthPanel::fetchKeys()
@@ -454,7 +454,8 @@ void OAuthPanel::fetchKeys()
     if (!oauth || m_keysRequest)
         return;
     const bool running = usesRunningServer();
-    std::optional<OAuthTrial> tried = running ? std::nullopt : trial(m_keysStatus);
+    std::optional<OAuthTrial> tried =
+        running ? std::nullopt : trial(m_keysStatus, tr("Nothing was fetched."));
     if (!running && !tried) {
         m_keysTable->setRowCount(0);
         m_keysSource->hide();
@@ -526,7 +527,8 @@ void OAuthPanel::testToken()
         return;
     }
     const bool running = usesRunningServer();
-    std::optional<OAuthTrial> tried = running ? std::nullopt : trial(m_verdictLabel);
+    std::optional<OAuthTrial> tried =
+        running ? std::nullopt : trial(m_verdictLabel, tr("No token was checked."));
     if (!running && !tried) {
         m_checks->clear();
         return;

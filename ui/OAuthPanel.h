@@ -52,8 +52,9 @@ private:
     // settings as entered are exactly its settings (no secret typed since).
     bool usesRunningServer() const;
     QString sourceText(bool running) const;
-    // The settings as entered as a trial, or the field to fix (shown in `problem`).
-    std::optional<OAuthTrial> trial(QLabel *problem) const;
+    // The settings as entered as a trial, or none: then `problem` says `nothingDone` and the
+    // field to fix.
+    std::optional<OAuthTrial> trial(QLabel *problem, const QString &nothingDone) const;
     void fetchKeys();
     void showKeys(const KeysFetched &fetched, bool running);
     void testToken();

@@ -280,8 +280,8 @@ void JwksCache::onFinished()
                 "the TLS connection to the JWKS server failed (is its certificate trusted? set "
                 "jwks_ca_file for a private CA): "
                 + reply->errorString().toStdString());
-        return fetchFailedWith("the JWKS could not be fetched from " + urlText(m_options.url)
-                               + ": " + reply->errorString().toStdString()
+        return fetchFailedWith("the JWKS could not be fetched from " + urlText(m_options.url) + ": "
+                               + reply->errorString().toStdString()
                                + "; check the JWKS URL and that this machine can reach it");
     }
     if (m_body.size() + reply->bytesAvailable() > m_options.maxBytes)

@@ -32,8 +32,9 @@ Result<std::shared_ptr<const SecretValue>> TokenValidator::checkedSecret(Result<
     return std::make_shared<const SecretValue>(std::move(*read));
 }
 
-Result<std::unique_ptr<TokenValidator>> TokenValidator::create(
-    const OAuthConfig &config, std::shared_ptr<const SecretValue> hs256Secret, Clock clock)
+Result<std::unique_ptr<TokenValidator>>
+TokenValidator::create(const OAuthConfig &config, std::shared_ptr<const SecretValue> hs256Secret,
+                       Clock clock)
 {
     if (!clock)
         clock = [] {

@@ -93,8 +93,7 @@ void EmbeddedOAuthService::own(QObject *trial, QObject *context)
     connect(context, &QObject::destroyed, trial, &QObject::deleteLater);
 }
 
-void EmbeddedOAuthService::fetchKeysWith(const OAuthTrial &trial, QObject *context,
-                                         KeysDone done)
+void EmbeddedOAuthService::fetchKeysWith(const OAuthTrial &trial, QObject *context, KeysDone done)
 {
     const QString source = QString::fromStdString(trial.config.jwksUri);
     if (!trial.config.usesJwks()) {
@@ -121,8 +120,8 @@ void EmbeddedOAuthService::trialSecret(const OAuthTrial &trial, QObject *context
                                        SecretDone done) const
 {
     const auth::OAuthConfig &config = trial.config;
-    const bool hs256 = std::find(config.algorithms.begin(), config.algorithms.end(),
-                                 auth::JwsAlgorithm::HS256)
+    const bool hs256 =
+        std::find(config.algorithms.begin(), config.algorithms.end(), auth::JwsAlgorithm::HS256)
         != config.algorithms.end();
     if (!hs256) {
         done(std::shared_ptr<const SecretValue>());
@@ -171,21 +170,22 @@ void EmbeddedOAuthService::testTokenWith(const OAuthTrial &trial, const QString 
             // Wait for the first fetch (create() started it), so that its failure can be named
             // instead of a bare "no key set".
             auto diagnose = [alive, validator, token, done](Status fetched) {
-                validator->diagnose(token, [alive, validator, fetched,
-                                            done](auth::TokenDiagnosis diagnosis) {
-                    validator->deleteLater();
-                    if (!alive)
-                        return;
-                    if (!fetched && diagnosis.error
-                        && diagnosis.error->reason == auth::TokenError::Reason::KeysUnavailable) {
-                        done(Error(fetched.error().code,
-                                   "the issuer's signing keys could not be fetched, so the "
-                                   "signature cannot be checked: "
-                                       + fetched.error().message));
-                        return;
-                    }
-                    done(std::move(diagnosis));
-                });
+                validator->diagnose(
+                    token, [alive, validator, fetched, done](auth::TokenDiagnosis diagnosis) {
+                        validator->deleteLater();
+                        if (!alive)
+                            return;
+                        if (!fetched && diagnosis.error
+                            && diagnosis.error->reason
+                                == auth::TokenError::Reason::KeysUnavailable) {
+                            done(Error(fetched.error().code,
+                                       "the issuer's signing keys could not be fetched, so the "
+                                       "signature cannot be checked: "
+                                           + fetched.error().message));
+                            return;
+                        }
+                        done(std::move(diagnosis));
+                    });
             };
             if (auth::JwksCache *cache = validator->keyCache())
                 cache->refreshNow(diagnose);

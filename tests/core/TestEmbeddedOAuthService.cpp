@@ -75,8 +75,11 @@ class TestEmbeddedOAuthService : public QObject
     Json claims() const
     {
         const std::int64_t now = QDateTime::currentSecsSinceEpoch();
-        return Json { { "iss", kIssuer }, { "aud", kResource }, { "sub", "alice" },
-                      { "exp", now + 300 }, { "iat", now - 10 } };
+        return Json { { "iss", kIssuer },
+                      { "aud", kResource },
+                      { "sub", "alice" },
+                      { "exp", now + 300 },
+                      { "iat", now - 10 } };
     }
 
     // HS256 only, the secret under `reference`.
@@ -143,7 +146,8 @@ private Q_SLOTS:
         const int before = m_idp->requests();
         auto fetched = fetch({ config(), {} });
         QVERIFY(fetched);
-        QVERIFY2(fetched->status.ok(), fetched->status.ok() ? "" : fetched->status.error().message.c_str());
+        QVERIFY2(fetched->status.ok(),
+                 fetched->status.ok() ? "" : fetched->status.error().message.c_str());
         QCOMPARE(m_idp->requests(), before + 1);
         QCOMPARE(fetched->source, m_idp->url().toString());
         QCOMPARE(fetched->keys.keys.size(), std::size_t(1));
@@ -173,8 +177,8 @@ private Q_SLOTS:
         QTest::newRow("unreachable") << "closed"
                                      << QStringList { QStringLiteral("could not be fetched"),
                                                       QStringLiteral("check the JWKS URL") };
-        QTest::newRow("no answer") << "hang"
-                                   << QStringList { QStringLiteral("did not answer within 200 ms") };
+        QTest::newRow("no answer")
+            << "hang" << QStringList { QStringLiteral("did not answer within 200 ms") };
         QTest::newRow("HS256 only")
             << "hs256" << QStringList { QStringLiteral("no key set to fetch") };
     }
@@ -245,8 +249,8 @@ private Q_SLOTS:
 
     void aTokenTestNamesAFailedFetch()
     {
-        auto tested = test({ config(Json { { "jwks_ca_file", nullptr } }), {} },
-                           test::mint(claims(), m_key));
+        auto tested =
+            test({ config(Json { { "jwks_ca_file", nullptr } }), {} }, test::mint(claims(), m_key));
         QVERIFY(tested);
         QVERIFY(!tested->ok());
         const QString message = q(tested->error().message);
@@ -265,8 +269,8 @@ private Q_SLOTS:
         QVERIFY2((*valid)->ok(), (*valid)->ok() ? "" : (*valid)->error->description.c_str());
         QCOMPARE(m_idp->requests(), before); // no key set involved
 
-        auto wrong = test({ hs256, QString::fromLatin1(kSecret).replace(0, 2, QStringLiteral("AN")) },
-                          token);
+        auto wrong = test(
+            { hs256, QString::fromLatin1(kSecret).replace(0, 2, QStringLiteral("AN")) }, token);
         QVERIFY(wrong && wrong->ok());
         QCOMPARE((*wrong)->error->reason, auth::TokenError::Reason::BadSignature);
 
@@ -299,10 +303,9 @@ private Q_SLOTS:
             QObject context;
             oauth()->fetchKeysWith({ config(), {} }, &context,
                                    [&answered](const KeysFetched &) { answered = true; });
-            oauth()->testTokenWith({ config(), {} }, q(test::mint(claims(), m_key)), &context,
-                                   [&answered](const Result<auth::TokenDiagnosis> &) {
-                                       answered = true;
-                                   });
+            oauth()->testTokenWith(
+                { config(), {} }, q(test::mint(claims(), m_key)), &context,
+                [&answered](const Result<auth::TokenDiagnosis> &) { answered = true; });
             QCOMPARE(trialsAlive(), 2);
         }
         QTRY_COMPARE(trialsAlive(), 0);

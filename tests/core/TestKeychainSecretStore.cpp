@@ -163,9 +163,8 @@ private Q_SLOTS:
         QVERIFY(store.write(r, "an HS256 secret of more than 32 bytes, async").ok());
         std::optional<Result<SecretValue>> read;
         QObject context;
-        store.readAsync(r, &context, [&read](Result<SecretValue> value) {
-            read.emplace(std::move(value));
-        });
+        store.readAsync(r, &context,
+                        [&read](Result<SecretValue> value) { read.emplace(std::move(value)); });
         QVERIFY(!read); // not answered inside the call
         QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), 30000);
         QVERIFY2(read->ok(), read->ok() ? "" : read->error().message.c_str());
@@ -173,9 +172,8 @@ private Q_SLOTS:
 
         QVERIFY(store.remove(r).ok());
         read.reset();
-        store.readAsync(r, &context, [&read](Result<SecretValue> value) {
-            read.emplace(std::move(value));
-        });
+        store.readAsync(r, &context,
+                        [&read](Result<SecretValue> value) { read.emplace(std::move(value)); });
         QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), 30000);
         QVERIFY(!read->ok());
         QCOMPARE(read->error().code, ErrorCode::NotFound);

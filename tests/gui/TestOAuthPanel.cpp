@@ -21,9 +21,9 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSslCertificate>
 #include <QSslConfiguration>
-#include <QSettings>
 #include <QStandardPaths>
 #include <QTableWidget>
 #include <QTest>
@@ -188,8 +188,9 @@ class TestOAuthPanel : public QObject
         QCOMPARE(checks->outcome(Step::Signature), Outcome::Passed);
         QCOMPARE(checks->index(int(Step::Audience), TokenCheckModel::CheckColumn).data().toString(),
                  QStringLiteral("Audience (aud)"));
-        QCOMPARE(checks->index(int(Step::Audience), TokenCheckModel::ResultColumn).data().toString(),
-                 QStringLiteral("Failed"));
+        QCOMPARE(
+            checks->index(int(Step::Audience), TokenCheckModel::ResultColumn).data().toString(),
+            QStringLiteral("Failed"));
         QVERIFY(label(panel, "tokenSourceLabel")->text().contains(entered));
         if (!screenshotPrefix.isEmpty())
             test::saveScreenshot(&panel, screenshotPrefix + QStringLiteral("-token"));
@@ -359,10 +360,9 @@ private Q_SLOTS:
         QVERIFY(keysProblem.contains(QStringLiteral("https")));
         QCOMPARE(panel.findChild<QTableWidget *>(QStringLiteral("keysTable"))->rowCount(), 0);
         testToken(panel, test::mint(claims(), m_key));
-        QVERIFY2(label(panel, "verdictLabel")
-                     ->text()
-                     .contains(QStringLiteral("Fix the JWKS URL field")),
-                 qPrintable(label(panel, "verdictLabel")->text()));
+        QVERIFY2(
+            label(panel, "verdictLabel")->text().contains(QStringLiteral("Fix the JWKS URL field")),
+            qPrintable(label(panel, "verdictLabel")->text()));
         QCOMPARE(panel.checks()->rowCount(), 0);
         QCOMPARE(m_idp->requests(), fetched);
         QVERIFY(fetched > before);

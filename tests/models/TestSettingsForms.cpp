@@ -129,13 +129,14 @@ private Q_SLOTS:
     // problem names the form field to fix; keys the form does not edit come from the file.
     void oauthFormGivesTheEnteredSettings()
     {
-        test::ServerWorld world(Json { { "auth",
-                                         Json { { "anonymous", true },
-                                                { "oauth",
-                                                  Json { { "issuer", "https://idp.example.com/" },
-                                                         { "resource", "https://mcp.example.com/" },
-                                                         { "jwks_uri", "https://idp.example.com/k" },
-                                                         { "jwks_ca_file", "ca.pem" } } } } } });
+        test::ServerWorld world(
+            Json { { "auth",
+                     Json { { "anonymous", true },
+                            { "oauth",
+                              Json { { "issuer", "https://idp.example.com/" },
+                                     { "resource", "https://mcp.example.com/" },
+                                     { "jwks_uri", "https://idp.example.com/k" },
+                                     { "jwks_ca_file", "ca.pem" } } } } } });
         OAuthSettingsForm form(world.server->serverSettingsService());
         QVERIFY(load(form));
         auto entered = form.enteredConfig();
@@ -155,7 +156,8 @@ private Q_SLOTS:
         entered = form.enteredConfig();
         QVERIFY(!entered.ok());
         const QString message = QString::fromStdString(entered.error().message);
-        QVERIFY2(message.startsWith(QStringLiteral("Fix the JWKS URL field: ")), qPrintable(message));
+        QVERIFY2(message.startsWith(QStringLiteral("Fix the JWKS URL field: ")),
+                 qPrintable(message));
         QVERIFY(message.contains(QStringLiteral("https")));
 
         QCOMPARE(OAuthSettingsForm::fieldName("/auth/oauth/claims/tenant"),

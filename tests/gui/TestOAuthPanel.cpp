@@ -26,6 +26,7 @@
 #include <QSslConfiguration>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace warden;
@@ -349,6 +350,26 @@ private Q_SLOTS:
 
         enterSettings(panel);
         checkEnteredSettings(panel, QStringLiteral("oauth-offline"));
+
+        // A JWKS URL where nothing answers: the fetch and the token check say what to fix.
+        quint16 closedPort = 0;
+        {
+            QTcpServer probe; // a free port, closed again
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            closedPort = probe.serverPort();
+        }
+        retype(panel, "jwksEdit", "https://127.0.0.1:" + std::to_string(closedPort) + "/jwks.json");
+        fetchKeys(panel);
+        const QString unreachable = label(panel, "keysStatusLabel")->text();
+        QVERIFY2(unreachable.startsWith(QStringLiteral("The keys could not be fetched")),
+                 qPrintable(unreachable));
+        QVERIFY(unreachable.contains(QStringLiteral("check the JWKS URL")));
+        QCOMPARE(panel.findChild<QTableWidget *>(QStringLiteral("keysTable"))->rowCount(), 0);
+        testToken(panel, test::mint(claims(), m_key));
+        QVERIFY2(label(panel, "verdictLabel")
+                     ->text()
+                     .contains(QStringLiteral("signing keys could not be fetched")),
+                 qPrintable(label(panel, "verdictLabel")->text()));
 
         // A JWKS URL the server would refuse: named, nothing fetched, no token checked.
         retype(panel, "jwksEdit", "http://127.0.0.1/jwks.json");

@@ -3,6 +3,7 @@
 #include "auth/JwsAlgorithm.h"
 #include "secrets/SecretValue.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
 
 namespace warden {
@@ -77,6 +78,59 @@ bool OAuthSettingsForm::isConfigured() const
 QString OAuthSettingsForm::secretReference() const
 {
     return text(oauthOf(storedDocument()), "hs256_secret");
+}
+
+QString OAuthSettingsForm::fieldName(const std::string &pointer)
+{
+    // Keys under /auth/oauth and the fields the panel edits them in.
+    static const struct
+    {
+        const char *key;
+        const char *label;
+    } fields[] = {
+        { "/issuer", QT_TR_NOOP("Issuer") },
+        { "/resource", QT_TR_NOOP("Resource (audience)") },
+        { "/jwks_uri", QT_TR_NOOP("JWKS URL") },
+        { "/algorithms", QT_TR_NOOP("Algorithms") },
+        { "/hs256_secret", QT_TR_NOOP("HS256 secret") },
+        { "/claims/user", QT_TR_NOOP("User claim") },
+        { "/claims/tenant", QT_TR_NOOP("Tenant claim") },
+        { "/claims/roles", QT_TR_NOOP("Roles claim") },
+        { "/claims/scopes", QT_TR_NOOP("Scope claims") },
+    };
+    const std::string prefix = "/auth/oauth";
+    if (pointer.rfind(prefix, 0) != 0)
+        return {};
+    const std::string key = pointer.substr(prefix.size());
+    for (const auto &field : fields) {
+        const std::string name(field.key);
+        if (key == name || key.rfind(name + "/", 0) == 0)
+            return tr(field.label);
+    }
+    return {};
+}
+
+Result<auth::OAuthConfig> OAuthSettingsForm::enteredConfig() const
+{
+    const QString path = configPath();
+    const QString baseDir = path.isEmpty() ? QString() : QFileInfo(path).absolutePath();
+    auto config = auth::OAuthConfig::fromJson(oauthOf(document()), "/auth/oauth", baseDir);
+    if (config)
+        return config;
+    const Json &problems = config.error().details.value("problems", Json::array());
+    if (!problems.is_array() || problems.empty())
+        return config;
+    const Json &first = problems.front();
+    const std::string pointer = first.value("pointer", std::string());
+    const QString sentence = QString::fromStdString(first.value("message", std::string()));
+    const QString field = fieldName(pointer);
+    QString message = field.isEmpty()
+        ? tr("Fix %1 in the configuration file: %2").arg(QString::fromStdString(pointer), sentence)
+        : tr("Fix the %1 field: %2").arg(field, sentence);
+    if (problems.size() > 1)
+        message += QLatin1Char(' ')
+            + tr("(%n more problem(s) after that)", nullptr, int(problems.size() - 1));
+    return Error(ErrorCode::ConfigInvalid, message.toStdString(), {}, config.error().details);
 }
 
 void OAuthSettingsForm::readValues(const Json &document)

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "ConfigForm.h"
+#include "auth/OAuthConfig.h"
+#include "common/Result.h"
 
 #include <QStringList>
 
@@ -42,6 +44,13 @@ public:
     bool isConfigured() const;
     // The HS256 secret reference the file holds (never the secret), or empty.
     QString secretReference() const;
+
+    // The settings as entered (applied or not), read by the server's own parser, for trying
+    // them before applying. ConfigInvalid when they would be refused: the message names the
+    // field to fix ("Fix the JWKS URL field: ...").
+    Result<auth::OAuthConfig> enteredConfig() const;
+    // The field a configuration pointer ("/auth/oauth/jwks_uri") is edited in, or empty.
+    static QString fieldName(const std::string &pointer);
 
 protected:
     void readValues(const Json &document) override;

@@ -1,11 +1,10 @@
 #include "OAuthPanel.h"
 
-#include "ToolScopesEditor.h"
-
-#include "OAuthSettingsForm.h"
 #include "LabelTint.h"
+#include "OAuthSettingsForm.h"
 #include "OutcomeDelegate.h"
 #include "TokenCheckModel.h"
+#include "ToolScopesEditor.h"
 #include "server/OAuthService.h"
 #include "server/ServerInterface.h"
 #include "server/ServerSettingsService.h"
@@ -245,6 +244,8 @@ QWidget *OAuthPanel::createTools()
     auto *column = new QVBoxLayout(tools);
     column->setContentsMargins(12, 0, 0, 0);
 
+    m_sourceLabel = textLabel(QStringLiteral("checkSourceLabel"), tools);
+    column->addWidget(m_sourceLabel);
     auto *keysRow = new QHBoxLayout;
     keysRow->addWidget(heading(tr("Signing keys"), tools), 1);
     m_fetchButton = new QPushButton(tr("Fetch keys no&w"), tools);
@@ -254,6 +255,10 @@ QWidget *OAuthPanel::createTools()
     column->addLayout(keysRow);
     m_keysStatus = textLabel(QStringLiteral("keysStatusLabel"), tools);
     column->addWidget(m_keysStatus);
+    m_keysSource = textLabel(QStringLiteral("keysSourceLabel"), tools);
+    m_keysSource->setForegroundRole(QPalette::PlaceholderText);
+    m_keysSource->hide(); // until a fetch says which settings it used
+    column->addWidget(m_keysSource);
     m_keysTable = new QTableWidget(0, 6, tools);
     m_keysTable->setObjectName(QStringLiteral("keysTable"));
     m_keysTable->setAccessibleName(tr("Signing keys"));
@@ -284,6 +289,10 @@ QWidget *OAuthPanel::createTools()
     column->addWidget(m_tokenEdit);
     m_verdictLabel = textLabel(QStringLiteral("verdictLabel"), tools);
     column->addWidget(m_verdictLabel);
+    m_tokenSource = textLabel(QStringLiteral("tokenSourceLabel"), tools);
+    m_tokenSource->setForegroundRole(QPalette::PlaceholderText);
+    m_tokenSource->hide();
+    column->addWidget(m_tokenSource);
     m_checksTable = new QTableView(tools);
     m_checksTable->setObjectName(QStringLiteral("checksTable"));
     m_checksTable->setAccessibleName(tr("Token checks"));
@@ -377,6 +386,7 @@ void OAuthPanel::onSettingsChanged()
     m_applyRestartButton->setEnabled(ready && error.isEmpty() && m_settings->isModified());
     if (!m_settings->isAvailable())
         m_statusLabel->setText(tr("This server's settings cannot be changed from the console."));
+    updateTools();
 }
 
 void OAuthPanel::onActiveChanged()
@@ -384,27 +394,93 @@ void OAuthPanel::onActiveChanged()
     OAuthService *oauth = m_server ? m_server->oauthService() : nullptr;
     const bool active = oauth && oauth->isActive();
     m_activeLabel->setText(
-        active ? tr("The running server checks OAuth bearer tokens with these settings.")
-               : tr("The server is not checking OAuth tokens now. Configure OAuth below, "
-                    "turn HTTP on in the Server panel, and start the server to fetch keys "
-                    "and test tokens."));
-    m_fetchButton->setEnabled(active);
-    m_testButton->setEnabled(active);
+        active ? tr("The running server checks OAuth bearer tokens.")
+               : tr("The server is not checking OAuth tokens now (it is stopped, runs without "
+                    "OAuth, or HTTP is off). Keys can still be fetched and tokens tested with "
+                    "the settings below, before they are applied."));
+    updateTools();
+}
+
+void OAuthPanel::updateTools()
+{
+    // Called while the settings column is built, before the tools exist.
+    if (!m_fetchButton)
+        return;
+    OAuthService *oauth = m_server ? m_server->oauthService() : nullptr;
+    // Without the settings (not loaded, or not offered) only the running validator can answer.
+    const bool ready = oauth && (m_settings->isLoaded() || oauth->isActive());
+    m_fetchButton->setEnabled(ready && !m_keysRequest);
+    m_testButton->setEnabled(ready && !m_tokenRequest);
+    m_sourceLabel->setText(
+        ready ? tr("Fetching keys and checking tokens use %1.").arg(sourceText(usesRunningServer()))
+              : QString());
+}
+
+bool OAuthPanel::usesRunningServer() const
+{
+    OAuthService *oauth = m_server ? m_server->oauthService() : nullptr;
+    const std::optional<auth::OAuthConfig> running = oauth ? oauth->activeConfig() : std::nullopt;
+    if (!running || !m_settings->values().hs256Secret.isEmpty())
+        return false;
+    if (!m_settings->isLoaded())
+        return true;
+    const auto entered = m_settings->enteredConfig();
+    return entered && *entered == *running;
+}
+
+QString OAuthPanel::sourceText(bool running) const
+{
+    return running ? tr("the running server's settings")
+                   : tr("the settings as entered — not applied yet");
+}
+
+std::optional<OAuthTrial> OAuthPanel::trial(QLabel *problem, const QString &nothingDone) const
+{
+    auto entered = m_settings->enteredConfig();
+    if (!entered) {
+        problem->setText(nothingDone + QLatin1Char(' ')
+                         + QString::fromStdString(entered.error().message));
+        tintLabel(problem, Tint::Error);
+        return std::nullopt;
+    }
+    const OAuthSettingsForm::Values &v = m_settings->values();
+    return OAuthTrial { std::move(*entered),
+                        v.algorithms.contains(QStringLiteral("HS256")) ? v.hs256Secret
+                                                                       : QString() };
 }
 
 void OAuthPanel::fetchKeys()
 {
     OAuthService *oauth = m_server ? m_server->oauthService() : nullptr;
-    if (!oauth)
+    if (!oauth || m_keysRequest)
         return;
-    m_fetchButton->setEnabled(false);
+    const bool running = usesRunningServer();
+    std::optional<OAuthTrial> tried =
+        running ? std::nullopt : trial(m_keysStatus, tr("Nothing was fetched."));
+    if (!running && !tried) {
+        m_keysTable->setRowCount(0);
+        m_keysSource->hide();
+        return;
+    }
+    m_keysRequest = new QObject(this);
+    updateTools();
     m_keysStatus->setText(tr("Fetching…"));
-    oauth->fetchKeys(this, [this](const KeysFetched &fetched) { showKeys(fetched); });
+    tintLabel(m_keysStatus, Tint::None);
+    m_keysSource->hide();
+    auto done = [this, running](const KeysFetched &fetched) {
+        m_keysRequest->deleteLater();
+        m_keysRequest = nullptr;
+        showKeys(fetched, running);
+    };
+    if (running)
+        oauth->fetchKeys(m_keysRequest, done);
+    else
+        oauth->fetchKeysWith(*tried, m_keysRequest, done);
 }
 
-void OAuthPanel::showKeys(const KeysFetched &fetched)
+void OAuthPanel::showKeys(const KeysFetched &fetched, bool running)
 {
-    onActiveChanged();
+    updateTools();
     const auto &keys = fetched.keys.keys;
     m_keysTable->setRowCount(int(keys.size()));
     for (int row = 0; row < int(keys.size()); ++row) {
@@ -433,18 +509,41 @@ void OAuthPanel::showKeys(const KeysFetched &fetched)
                                            : QString::fromStdString(skipped.kid),
                        QString::fromStdString(skipped.reason));
     m_keysStatus->setText(text);
+    tintLabel(m_keysStatus, fetched.status ? Tint::None : Tint::Error);
+    m_keysSource->setText(tr("Fetched with %1.").arg(sourceText(running)));
+    m_keysSource->show();
 }
 
 void OAuthPanel::testToken()
 {
     OAuthService *oauth = m_server ? m_server->oauthService() : nullptr;
-    const QString token = m_tokenEdit->toPlainText().trimmed();
-    if (!oauth || token.isEmpty())
+    if (!oauth || m_tokenRequest || !m_testButton->isEnabled())
         return;
-    m_testButton->setEnabled(false);
+    const QString token = m_tokenEdit->toPlainText().trimmed();
+    m_tokenSource->hide();
+    if (token.isEmpty()) {
+        m_checks->clear();
+        m_verdictLabel->setText(tr("Paste a token in the box first."));
+        tintLabel(m_verdictLabel, Tint::Error);
+        return;
+    }
+    const bool running = usesRunningServer();
+    std::optional<OAuthTrial> tried =
+        running ? std::nullopt : trial(m_verdictLabel, tr("No token was checked."));
+    if (!running && !tried) {
+        m_checks->clear();
+        return;
+    }
+    m_tokenRequest = new QObject(this);
+    updateTools();
     m_verdictLabel->setText(tr("Checking…"));
-    oauth->testToken(token, this, [this](const Result<auth::TokenDiagnosis> &result) {
-        onActiveChanged();
+    tintLabel(m_verdictLabel, Tint::None);
+    auto done = [this, running](const Result<auth::TokenDiagnosis> &result) {
+        m_tokenRequest->deleteLater();
+        m_tokenRequest = nullptr;
+        updateTools();
+        m_tokenSource->setText(tr("Checked with %1.").arg(sourceText(running)));
+        m_tokenSource->show();
         if (!result) {
             m_checks->clear();
             m_verdictLabel->setText(tr("The token cannot be tested: %1")
@@ -463,7 +562,11 @@ void OAuthPanel::testToken()
                 tr("Refused: %1").arg(QString::fromStdString(result->error->description)));
             tintLabel(m_verdictLabel, Tint::Error);
         }
-    });
+    };
+    if (running)
+        oauth->testToken(token, m_tokenRequest, done);
+    else
+        oauth->testTokenWith(*tried, token, m_tokenRequest, done);
 }
 
 } // namespace warden

@@ -1,8 +1,12 @@
 #pragma once
 
+#include "server/OAuthService.h"
+
 #include <QByteArray>
 #include <QList>
 #include <QWidget>
+
+#include <optional>
 
 class QCheckBox;
 class QFormLayout;
@@ -19,12 +23,13 @@ namespace warden {
 class OAuthSettingsForm;
 class ServerInterface;
 class TokenCheckModel;
-struct KeysFetched;
 
 // The OAuth panel: the auth.oauth settings (issuer, resource, JWKS URL, algorithms, claim
 // mappings, the HS256 secret kept in the OS keychain), "fetch keys now" with the keys found,
-// and "test a token" with every check in words. Talks to the server through
-// ServerSettingsService (the file) and OAuthService (the live validator).
+// and "test a token" with every check in words. Both tools work on the settings as entered,
+// whether the server is stopped, runs without OAuth or with other settings; when the entered
+// settings are the ones the running server uses, its live validator answers. A label says
+// which. Talks to the server through ServerSettingsService (the file) and OAuthService.
 class OAuthPanel : public QWidget
 {
     Q_OBJECT
@@ -42,8 +47,16 @@ private:
     void onEdited();
     void onSettingsChanged();
     void onActiveChanged();
+    void updateTools();
+    // Whether the tools would use the running server's validator: it is active and the
+    // settings as entered are exactly its settings (no secret typed since).
+    bool usesRunningServer() const;
+    QString sourceText(bool running) const;
+    // The settings as entered as a trial, or none: then `problem` says `nothingDone` and the
+    // field to fix.
+    std::optional<OAuthTrial> trial(QLabel *problem, const QString &nothingDone) const;
     void fetchKeys();
-    void showKeys(const KeysFetched &fetched);
+    void showKeys(const KeysFetched &fetched, bool running);
     void testToken();
 
     ServerInterface *m_server;
@@ -69,6 +82,12 @@ private:
     QPushButton *m_applyButton = nullptr;
     QPushButton *m_applyRestartButton = nullptr;
 
+    QLabel *m_sourceLabel = nullptr;
+    QLabel *m_keysSource = nullptr;
+    QLabel *m_tokenSource = nullptr;
+    // The context of the fetch / token check in flight (deleting it cancels), or null.
+    QObject *m_keysRequest = nullptr;
+    QObject *m_tokenRequest = nullptr;
     QPushButton *m_fetchButton = nullptr;
     QLabel *m_keysStatus = nullptr;
     QTableWidget *m_keysTable = nullptr;

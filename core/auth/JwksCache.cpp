@@ -271,15 +271,18 @@ void JwksCache::onFinished()
             return fetchFailedWith(
                 "the JWKS URL answered with a redirect (HTTP " + std::to_string(code)
                 + "); redirects are not followed: configure the final https URL");
-        return fetchFailedWith("the JWKS server answered HTTP " + std::to_string(code));
+        return fetchFailedWith("the JWKS server answered HTTP " + std::to_string(code)
+                               + "; check the JWKS URL (the issuer's metadata names it jwks_uri)");
     }
     if (reply->error() != QNetworkReply::NoError) {
-        std::string message = reply->error() == QNetworkReply::SslHandshakeFailedError
-            ? "the TLS connection to the JWKS server failed (is its certificate trusted? set "
-              "jwks_ca_file "
-              "for a private CA): "
-            : "the JWKS could not be fetched: ";
-        return fetchFailedWith(message + reply->errorString().toStdString());
+        if (reply->error() == QNetworkReply::SslHandshakeFailedError)
+            return fetchFailedWith(
+                "the TLS connection to the JWKS server failed (is its certificate trusted? set "
+                "jwks_ca_file for a private CA): "
+                + reply->errorString().toStdString());
+        return fetchFailedWith("the JWKS could not be fetched from " + urlText(m_options.url) + ": "
+                               + reply->errorString().toStdString()
+                               + "; check the JWKS URL and that this machine can reach it");
     }
     if (m_body.size() + reply->bytesAvailable() > m_options.maxBytes)
         return fetchFailedWith("the JWKS response is larger than the "

@@ -44,6 +44,8 @@ Result<KeySet> KeySet::fromJson(const Json &document)
         std::string message = "the JWKS has no usable signing key";
         if (!set.m_skipped.empty())
             message += " (first refusal: " + set.m_skipped.front().reason + ")";
+        else
+            message += "; the issuer publishes no keys at this URL: check the JWKS URL";
         return setError(std::move(message));
     }
     return set;
@@ -56,7 +58,9 @@ Result<KeySet> KeySet::parse(std::string_view text, std::size_t maxBytes)
     limits.maxDepth = kMaxDepth;
     auto document = StrictJson::parse(text, limits);
     if (!document)
-        return setError("the JWKS is not valid JSON: " + document.error().message);
+        return setError("the JWKS is not valid JSON (is the URL the issuer's jwks_uri, not a web "
+                        "page or its metadata document?): "
+                        + document.error().message);
     return fromJson(*document);
 }
 

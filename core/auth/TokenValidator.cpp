@@ -11,21 +11,38 @@ namespace warden::auth {
 Result<std::unique_ptr<TokenValidator>> TokenValidator::create(const OAuthConfig &config,
                                                                Clock clock)
 {
+    std::shared_ptr<const SecretValue> secret;
+    if (!config.hs256SecretRef.empty()) {
+        auto value = checkedSecret(resolveSecret(QString::fromStdString(config.hs256SecretRef)));
+        if (!value)
+            return value.takeError();
+        secret = std::move(*value);
+    }
+    return create(config, std::move(secret), std::move(clock));
+}
+
+Result<std::shared_ptr<const SecretValue>> TokenValidator::checkedSecret(Result<SecretValue> read)
+{
+    if (!read)
+        return Error(read.error().code,
+                     "the OAuth HS256 secret (auth.oauth.hs256_secret) cannot be read: "
+                         + read.error().message);
+    if (auto ok = JwtValidator::checkHs256Secret(*read); !ok)
+        return ok.takeError();
+    return std::make_shared<const SecretValue>(std::move(*read));
+}
+
+Result<std::unique_ptr<TokenValidator>>
+TokenValidator::create(const OAuthConfig &config, std::shared_ptr<const SecretValue> hs256Secret,
+                       Clock clock)
+{
     if (!clock)
         clock = [] {
             return QDateTime::currentMSecsSinceEpoch();
         };
-    std::shared_ptr<const SecretValue> secret;
-    if (!config.hs256SecretRef.empty()) {
-        auto value = resolveSecret(QString::fromStdString(config.hs256SecretRef));
-        if (!value)
-            return Error(value.error().code,
-                         "the OAuth HS256 secret (auth.oauth.hs256_secret) cannot be read: "
-                             + value.error().message);
-        if (auto ok = JwtValidator::checkHs256Secret(*value); !ok)
+    if (hs256Secret)
+        if (auto ok = JwtValidator::checkHs256Secret(*hs256Secret); !ok)
             return ok.takeError();
-        secret = std::make_shared<const SecretValue>(std::move(*value));
-    }
     std::unique_ptr<JwksCache> cache;
     if (config.usesJwks()) {
         auto created = JwksCache::create(config.jwksOptions(), clock);
@@ -33,8 +50,9 @@ Result<std::unique_ptr<TokenValidator>> TokenValidator::create(const OAuthConfig
             return created.takeError();
         cache = std::move(*created);
     }
-    auto validator = std::make_unique<TokenValidator>(
-        JwtValidator(config.jwtRules(), std::move(secret)), std::move(cache), std::move(clock));
+    auto validator =
+        std::make_unique<TokenValidator>(JwtValidator(config.jwtRules(), std::move(hs256Secret)),
+                                         std::move(cache), std::move(clock));
     if (validator->m_cache)
         validator->m_cache->start();
     return validator;

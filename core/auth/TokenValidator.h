@@ -13,6 +13,10 @@
 #include <memory>
 #include <string_view>
 
+namespace warden {
+class SecretValue;
+}
+
 namespace warden::auth {
 
 // The one call the HTTP transport makes: is this bearer token good, and whose is it?
@@ -32,6 +36,13 @@ public:
     // JWKS cache when an asymmetric algorithm is configured and starts its first fetch.
     static Result<std::unique_ptr<TokenValidator>> create(const OAuthConfig &config,
                                                           Clock clock = {});
+    // The same with the HS256 secret already at hand (the console's "test a token" on
+    // settings not applied yet); config.hs256SecretRef is not read. Null: HS256 is refused.
+    static Result<std::unique_ptr<TokenValidator>>
+    create(const OAuthConfig &config, std::shared_ptr<const SecretValue> hs256Secret,
+           Clock clock = {});
+    // A secret read for hs256_secret, checked for length; the error names the key.
+    static Result<std::shared_ptr<const SecretValue>> checkedSecret(Result<SecretValue> read);
     // From parts (tests): `cache` may be null when only HS256 is accepted.
     TokenValidator(JwtValidator validator, std::unique_ptr<JwksCache> cache, Clock clock = {},
                    QObject *parent = nullptr);

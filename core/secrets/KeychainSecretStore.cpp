@@ -98,6 +98,16 @@ Status toStatus(const JobOutcome &outcome, std::chrono::milliseconds timeout, co
     return unavailable("it could not " + std::string(verb) + " " + refText(ref) + detail);
 }
 
+// The secret a finished read job holds, wiped from the job's buffer.
+SecretValue takeSecret(QKeychain::Job &done)
+{
+    QByteArray bytes = static_cast<QKeychain::ReadPasswordJob &>(done).binaryData();
+    SecretValue secret(bytes.constData(), static_cast<std::size_t>(bytes.size()));
+    // bytes shares its buffer with the job's copy: this wipes both.
+    SecretValue::wipe(bytes);
+    return secret;
+}
+
 Status checkPreconditions(const SecretRef &ref)
 {
     if (ref.scheme() != SecretRef::Scheme::Keychain)
@@ -134,12 +144,8 @@ Result<SecretValue> KeychainSecretStore::read(const SecretRef &ref)
     SecretValue secret;
     auto *job = new QKeychain::ReadPasswordJob(ref.service());
     job->setKey(ref.key());
-    const JobOutcome outcome = runJob(job, m_timeout, [&secret](QKeychain::Job &done) {
-        QByteArray bytes = static_cast<QKeychain::ReadPasswordJob &>(done).binaryData();
-        secret = SecretValue(bytes.constData(), static_cast<std::size_t>(bytes.size()));
-        // bytes shares its buffer with the job's copy: this wipes both.
-        SecretValue::wipe(bytes);
-    });
+    const JobOutcome outcome =
+        runJob(job, m_timeout, [&secret](QKeychain::Job &done) { secret = takeSecret(done); });
     if (auto status = toStatus(outcome, m_timeout, ref, "read"); !status)
         return status.takeError();
     return secret;
@@ -174,16 +180,20 @@ Status KeychainSecretStore::remove(const SecretRef &ref)
 namespace {
 
 // Starts one job and reports its outcome through `done` on the caller's thread, never
-// blocking: for the console, which must not wait on the GUI thread.
+// blocking: for the console, which must not wait on the GUI thread. `harvest` runs inside the
+// finished signal of a successful job, before `done`, to copy results out.
 void startJob(QKeychain::Job *job, std::chrono::milliseconds timeout, QObject *context,
-              std::function<void(const JobOutcome &)> done)
+              std::function<void(const JobOutcome &)> done,
+              std::function<void(QKeychain::Job &)> harvest = {})
 {
     auto reported = std::make_shared<bool>(false);
     auto finish = std::make_shared<std::function<void(const JobOutcome &)>>(std::move(done));
     QObject::connect(job, &QKeychain::Job::finished, context,
-                     [reported, finish](QKeychain::Job *ended) {
+                     [reported, finish, harvest = std::move(harvest)](QKeychain::Job *ended) {
                          if (std::exchange(*reported, true))
                              return;
+                         if (harvest && ended->error() == QKeychain::NoError)
+                             harvest(*ended);
                          (*finish)(JobOutcome { true, ended->error(), ended->errorString() });
                      });
     QTimer::singleShot(timeout, context, [reported, finish] {
@@ -236,6 +246,27 @@ void KeychainSecretStore::writeAsync(const SecretRef &ref, QByteArray secret, QO
                      SecretValue::wipe(secret);
                  done(toStatus(outcome, timeout, ref, "write"));
              });
+}
+
+void KeychainSecretStore::readAsync(const SecretRef &ref, QObject *context,
+                                    std::function<void(Result<SecretValue>)> done) const
+{
+    if (auto status = checkPreconditions(ref); !status) {
+        done(status.takeError());
+        return;
+    }
+    auto *job = new QKeychain::ReadPasswordJob(ref.service());
+    job->setKey(ref.key());
+    auto secret = std::make_shared<SecretValue>();
+    startJob(
+        job, m_timeout, context,
+        [timeout = m_timeout, ref, secret, done = std::move(done)](const JobOutcome &outcome) {
+            if (Status status = toStatus(outcome, timeout, ref, "read"); !status)
+                done(status.takeError());
+            else
+                done(std::move(*secret));
+        },
+        [secret](QKeychain::Job &finished) { *secret = takeSecret(finished); });
 }
 
 } // namespace warden

@@ -38,6 +38,8 @@ public:
     void availabilityAsync(QObject *context, std::function<void(Status)> done) const;
     void writeAsync(const SecretRef &ref, QByteArray secret, QObject *context,
                     std::function<void(Status)> done) const;
+    void readAsync(const SecretRef &ref, QObject *context,
+                   std::function<void(Result<SecretValue>)> done) const;
 
 private:
     std::chrono::milliseconds m_timeout;

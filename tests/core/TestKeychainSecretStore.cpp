@@ -10,6 +10,7 @@
 #include <QTest>
 
 #include <cstdio>
+#include <optional>
 
 using namespace warden;
 
@@ -152,6 +153,30 @@ private Q_SLOTS:
         QCOMPARE(store.read(a).error().code, ErrorCode::NotFound);
         QVERIFY(store.read(b)->view() == "beta");
         QVERIFY(store.remove(b).ok());
+    }
+
+    // The console's read: no nested event loop, the answer arrives through the callback.
+    void readAsyncAnswersLater()
+    {
+        KeychainSecretStore store;
+        const SecretRef r = ref(QStringLiteral("oauth-hs256"));
+        QVERIFY(store.write(r, "an HS256 secret of more than 32 bytes, async").ok());
+        std::optional<Result<SecretValue>> read;
+        QObject context;
+        store.readAsync(r, &context,
+                        [&read](Result<SecretValue> value) { read.emplace(std::move(value)); });
+        QVERIFY(!read); // not answered inside the call
+        QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), 30000);
+        QVERIFY2(read->ok(), read->ok() ? "" : read->error().message.c_str());
+        QVERIFY((*read)->view() == "an HS256 secret of more than 32 bytes, async");
+
+        QVERIFY(store.remove(r).ok());
+        read.reset();
+        store.readAsync(r, &context,
+                        [&read](Result<SecretValue> value) { read.emplace(std::move(value)); });
+        QTRY_VERIFY_WITH_TIMEOUT(read.has_value(), 30000);
+        QVERIFY(!read->ok());
+        QCOMPARE(read->error().code, ErrorCode::NotFound);
     }
 
     void unavailableWithoutDBus()

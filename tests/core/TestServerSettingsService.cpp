@@ -1,6 +1,7 @@
 // The embedded server's settings and OAuth services (EmbeddedServerSettingsService,
 // EmbeddedOAuthService) and Server::restart, over a real configuration file.
 
+#include "../AwaitAnswer.h"
 #include "../ServerWorld.h"
 #include "server/OAuthService.h"
 #include "server/ServerSettingsService.h"
@@ -12,22 +13,11 @@
 #include <optional>
 
 using namespace warden;
+using warden::test::await;
 
 class TestServerSettingsService : public QObject
 {
     Q_OBJECT
-
-    template<typename T>
-    static std::optional<T>
-    await(const std::function<void(QObject *, std::function<void(T)>)> &call)
-    {
-        std::optional<T> result;
-        QObject context;
-        call(&context, [&result](T value) { result.emplace(std::move(value)); });
-        if (!QTest::qWaitFor([&result] { return result.has_value(); }, 30000))
-            return std::nullopt;
-        return result;
-    }
 
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }

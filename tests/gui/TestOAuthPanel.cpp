@@ -22,8 +22,11 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace warden;
@@ -96,6 +99,104 @@ class TestOAuthPanel : public QObject
                             .startsWith(QStringLiteral("Checking")));
     }
 
+    // Shows the panel at screenshot size once its settings are loaded.
+    static void showLoaded(OAuthPanel &panel)
+    {
+        panel.resize(1280, 820);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+    }
+
+    static QLabel *label(const OAuthPanel &panel, const char *name)
+    {
+        return panel.findChild<QLabel *>(QLatin1String(name));
+    }
+
+    // Types into an empty or filled line edit, as an operator would.
+    static void retype(OAuthPanel &panel, const char *name, const std::string &text)
+    {
+        auto *edit = panel.findChild<QLineEdit *>(QLatin1String(name));
+        edit->setFocus();
+        edit->selectAll();
+        QTest::keyClick(edit, Qt::Key_Backspace);
+        QTest::keyClicks(edit, q(text));
+    }
+
+    // Enters the identity provider's settings in a panel showing a file without OAuth.
+    void enterSettings(OAuthPanel &panel) const
+    {
+        retype(panel, "issuerEdit", kIssuer);
+        retype(panel, "resourceEdit", kResource);
+        retype(panel, "jwksEdit", m_idp->url().toString().toStdString());
+        retype(panel, "tenantClaimEdit", "org");
+        retype(panel, "rolesClaimEdit", "roles");
+        QVERIFY2(!label(panel, "oauthErrorLabel")->isVisible(),
+                 qPrintable(label(panel, "oauthErrorLabel")->text()));
+    }
+
+    // Presses "Fetch keys now" from the keyboard and waits for the answer.
+    static void fetchKeys(OAuthPanel &panel)
+    {
+        auto *button = panel.findChild<QPushButton *>(QStringLiteral("fetchKeysButton"));
+        QVERIFY(button->isEnabled());
+        button->setFocus();
+        QTest::keyClick(button, Qt::Key_Space);
+        QTRY_VERIFY(button->isEnabled());
+        QVERIFY(!label(panel, "keysStatusLabel")->text().startsWith(QStringLiteral("Fetching")));
+    }
+
+    // With the settings entered and not applied: keys, a valid token, refused tokens.
+    void checkEnteredSettings(OAuthPanel &panel, const QString &screenshotPrefix)
+    {
+        const QString entered = QStringLiteral("the settings as entered — not applied yet");
+        QVERIFY2(label(panel, "checkSourceLabel")->text().contains(entered),
+                 qPrintable(label(panel, "checkSourceLabel")->text()));
+
+        const int before = m_idp->requests();
+        fetchKeys(panel);
+        auto *keys = panel.findChild<QTableWidget *>(QStringLiteral("keysTable"));
+        QCOMPARE(m_idp->requests(), before + 1);
+        QVERIFY2(label(panel, "keysStatusLabel")->text().startsWith(QStringLiteral("1 key")),
+                 qPrintable(label(panel, "keysStatusLabel")->text()));
+        QCOMPARE(keys->rowCount(), 1);
+        QCOMPARE(keys->item(0, 0)->text(), QStringLiteral("idp-key-1"));
+        QCOMPARE(keys->item(0, 2)->text(), QStringLiteral("RS256"));
+        QVERIFY(label(panel, "keysSourceLabel")->text().contains(entered));
+        if (!screenshotPrefix.isEmpty())
+            test::saveScreenshot(&panel, screenshotPrefix + QStringLiteral("-keys"));
+
+        TokenCheckModel *checks = panel.checks();
+        testToken(panel, test::mint(claims(), m_key));
+        for (const Step step : auth::TokenCheck::allSteps())
+            QVERIFY2(checks->outcome(step) == Outcome::Passed,
+                     qPrintable(TokenCheckModel::stepTitle(step)));
+        QVERIFY2(label(panel, "verdictLabel")->text().startsWith(QStringLiteral("Valid")),
+                 qPrintable(label(panel, "verdictLabel")->text()));
+        QVERIFY(label(panel, "verdictLabel")->text().contains(QStringLiteral("tenant \"acme\"")));
+        QVERIFY(label(panel, "tokenSourceLabel")->text().contains(entered));
+
+        testToken(panel,
+                  test::mint(withClaim(claims(), "exp", QDateTime::currentSecsSinceEpoch() - 3600),
+                             m_key));
+        QCOMPARE(checks->outcome(Step::Expiry), Outcome::Failed);
+        QCOMPARE(label(panel, "verdictLabel")->text(),
+                 QStringLiteral("Refused: The token has expired."));
+
+        testToken(panel,
+                  test::mint(withClaim(claims(), "aud", "https://elsewhere.example/"), m_key));
+        QCOMPARE(checks->outcome(Step::Audience), Outcome::Failed);
+        QCOMPARE(checks->outcome(Step::Signature), Outcome::Passed);
+        QCOMPARE(checks->index(int(Step::Audience), TokenCheckModel::CheckColumn).data().toString(),
+                 QStringLiteral("Audience (aud)"));
+        QCOMPARE(
+            checks->index(int(Step::Audience), TokenCheckModel::ResultColumn).data().toString(),
+            QStringLiteral("Failed"));
+        QVERIFY(label(panel, "tokenSourceLabel")->text().contains(entered));
+        if (!screenshotPrefix.isEmpty())
+            test::saveScreenshot(&panel, screenshotPrefix + QStringLiteral("-token"));
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -103,6 +204,11 @@ private Q_SLOTS:
         m_idp = std::make_unique<test::JwksTestServer>(m_identity);
         QVERIFY(m_idp->listen());
         m_idp->setBody(QByteArray::fromStdString(test::jwks({ &m_key }).dump()));
+        // The panel has no field for jwks_ca_file: settings entered there reach the identity
+        // provider as on a machine whose system store trusts its CA.
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.addCaCertificates(QSslCertificate::fromData(m_identity.caPem, QSsl::Pem));
+        QSslConfiguration::setDefaultConfiguration(ssl);
     }
 
     void init() { QSettings().clear(); }
@@ -114,10 +220,9 @@ private Q_SLOTS:
         test::ServerWorld world(Json { { "mode", "production" }, { "auth", oauthConfig() } });
         QVERIFY2(world.server->startNow().ok(), qPrintable(world.server->lastError()));
         OAuthPanel panel(world.server.get());
-        panel.resize(1280, 820);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+        showLoaded(panel);
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(panel.findChild<QLineEdit *>(QStringLiteral("issuerEdit"))->text(), q(kIssuer));
         QCOMPARE(panel.findChild<QLineEdit *>(QStringLiteral("resourceEdit"))->text(),
                  q(kResource));
@@ -129,6 +234,9 @@ private Q_SLOTS:
                     ->text()
                     .contains(QStringLiteral("checks OAuth")));
         QVERIFY(panel.findChild<QWidget *>(QStringLiteral("toolScopesTable")) != nullptr);
+        const QString running = QStringLiteral("the running server's settings");
+        QVERIFY2(label(panel, "checkSourceLabel")->text().contains(running),
+                 qPrintable(label(panel, "checkSourceLabel")->text()));
 
         // Fetch keys now: one more request to the identity provider, the key listed by its
         // kid and thumbprint, nothing of its material.
@@ -152,6 +260,7 @@ private Q_SLOTS:
         QVERIFY(panel.findChild<QLabel *>(QStringLiteral("keysStatusLabel"))
                     ->text()
                     .contains(QStringLiteral("1 key")));
+        QVERIFY(label(panel, "keysSourceLabel")->text().contains(running));
 
         // A valid token: every check passed, the principal in words.
         TokenCheckModel *checks = panel.checks();
@@ -201,6 +310,105 @@ private Q_SLOTS:
                  QStringLiteral("The token's signature does not verify."));
         QCOMPARE(checks->outcome(Step::Issuer), Outcome::NotChecked);
         test::saveScreenshot(&panel, QStringLiteral("oauth-panel-refused-token"));
+        QVERIFY(label(panel, "tokenSourceLabel")->text().contains(running));
+
+        // Different settings entered while the server runs with OAuth: the tools try them, not
+        // the running ones. The token the server accepts is for another audience here.
+        retype(panel, "resourceEdit", "https://mcp-next.test.example/mcp");
+        QVERIFY(label(panel, "checkSourceLabel")->text().contains(QStringLiteral("as entered")));
+        testToken(panel, test::mint(claims(), m_key));
+        QCOMPARE(checks->outcome(Step::Signature), Outcome::Passed);
+        QCOMPARE(checks->outcome(Step::Audience), Outcome::Failed);
+        QVERIFY(label(panel, "tokenSourceLabel")->text().contains(QStringLiteral("as entered")));
+        QVERIFY(world.server->oauthService()->isActive());
+    }
+
+    // The server stopped and its file without OAuth: the operator enters the settings and
+    // tries them before applying anything. A form the server would refuse names the field to
+    // fix, and nothing is fetched.
+    void entersSettingsWithTheServerStopped()
+    {
+        if (qEnvironmentVariableIsSet("WARDEN_KEYCHAIN_SANDBOX"))
+            QSKIP("the keychain run checks the secret only");
+        test::ServerWorld world;
+        const QByteArray file = world.read("warden.json");
+        OAuthPanel panel(world.server.get());
+        showLoaded(panel);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(label(panel, "activeLabel")->text().contains(QStringLiteral("not checking")));
+
+        // Nothing entered yet: the issuer is what to fix, and nothing is fetched.
+        const int before = m_idp->requests();
+        fetchKeys(panel);
+        QVERIFY2(label(panel, "keysStatusLabel")
+                     ->text()
+                     .contains(QStringLiteral("Fix the Issuer field")),
+                 qPrintable(label(panel, "keysStatusLabel")->text()));
+
+        enterSettings(panel);
+        checkEnteredSettings(panel, QStringLiteral("oauth-offline"));
+
+        // A JWKS URL where nothing answers: the fetch and the token check say what to fix.
+        quint16 closedPort = 0;
+        {
+            QTcpServer probe; // a free port, closed again
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            closedPort = probe.serverPort();
+        }
+        retype(panel, "jwksEdit", "https://127.0.0.1:" + std::to_string(closedPort) + "/jwks.json");
+        fetchKeys(panel);
+        const QString unreachable = label(panel, "keysStatusLabel")->text();
+        QVERIFY2(unreachable.startsWith(QStringLiteral("The keys could not be fetched")),
+                 qPrintable(unreachable));
+        QVERIFY(unreachable.contains(QStringLiteral("check the JWKS URL")));
+        QCOMPARE(panel.findChild<QTableWidget *>(QStringLiteral("keysTable"))->rowCount(), 0);
+        testToken(panel, test::mint(claims(), m_key));
+        QVERIFY2(label(panel, "verdictLabel")
+                     ->text()
+                     .contains(QStringLiteral("signing keys could not be fetched")),
+                 qPrintable(label(panel, "verdictLabel")->text()));
+
+        // A JWKS URL the server would refuse: named, nothing fetched, no token checked.
+        retype(panel, "jwksEdit", "http://127.0.0.1/jwks.json");
+        const int fetched = m_idp->requests();
+        fetchKeys(panel);
+        const QString keysProblem = label(panel, "keysStatusLabel")->text();
+        QVERIFY2(keysProblem.contains(QStringLiteral("Fix the JWKS URL field")),
+                 qPrintable(keysProblem));
+        QVERIFY(keysProblem.contains(QStringLiteral("https")));
+        QCOMPARE(panel.findChild<QTableWidget *>(QStringLiteral("keysTable"))->rowCount(), 0);
+        testToken(panel, test::mint(claims(), m_key));
+        QVERIFY2(
+            label(panel, "verdictLabel")->text().contains(QStringLiteral("Fix the JWKS URL field")),
+            qPrintable(label(panel, "verdictLabel")->text()));
+        QCOMPARE(panel.checks()->rowCount(), 0);
+        QCOMPARE(m_idp->requests(), fetched);
+        QVERIFY(fetched > before);
+
+        // Tried, never applied: the file and the server are as they were.
+        QCOMPARE(world.read("warden.json"), file);
+        QCOMPARE(world.server->state(), ServerInterface::State::Stopped);
+    }
+
+    // The server runs without OAuth (anonymous development HTTP): the same, with the
+    // settings as entered, and the server keeps running as it was.
+    void entersSettingsWhileTheServerRunsWithoutOAuth()
+    {
+        if (qEnvironmentVariableIsSet("WARDEN_KEYCHAIN_SANDBOX"))
+            QSKIP("the keychain run checks the secret only");
+        test::ServerWorld world;
+        QVERIFY2(world.server->startNow().ok(), qPrintable(world.server->lastError()));
+        OAuthPanel panel(world.server.get());
+        showLoaded(panel);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(!world.server->oauthService()->isActive());
+        QVERIFY(label(panel, "activeLabel")->text().contains(QStringLiteral("not checking")));
+        enterSettings(panel);
+        checkEnteredSettings(panel, {});
+        QCOMPARE(world.server->state(), ServerInterface::State::Running);
+        QVERIFY(!world.server->oauthService()->isActive());
     }
 
     // Each Alt+letter reaches one control, and none takes a letter of the main window's menus
@@ -242,8 +450,11 @@ private Q_SLOTS:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QTRY_VERIFY(panel.settingsForm()->isLoaded());
-        QVERIFY(!panel.findChild<QPushButton *>(QStringLiteral("fetchKeysButton"))
-                     ->isEnabled()); // not running
+        // Not running, yet the tools work on the settings as entered.
+        QVERIFY(panel.findChild<QPushButton *>(QStringLiteral("fetchKeysButton"))->isEnabled());
+        QVERIFY(panel.findChild<QLabel *>(QStringLiteral("checkSourceLabel"))
+                    ->text()
+                    .contains(QStringLiteral("as entered")));
         auto *jwks = panel.findChild<QLineEdit *>(QStringLiteral("jwksEdit"));
         jwks->selectAll();
         QTest::keyClicks(jwks, QStringLiteral("http://idp.test.example/jwks"));
@@ -264,10 +475,9 @@ private Q_SLOTS:
             qunsetenv("DBUS_SESSION_BUS_ADDRESS");
         test::ServerWorld world(Json { { "mode", "production" }, { "auth", oauthConfig() } });
         OAuthPanel panel(world.server.get());
-        panel.resize(1280, 820);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+        showLoaded(panel);
+        if (QTest::currentTestFailed())
+            return;
         auto *banner = panel.findChild<QLabel *>(QStringLiteral("keychainLabel"));
         if (!keychain) {
             QTRY_VERIFY(banner->isVisible());
@@ -287,6 +497,14 @@ private Q_SLOTS:
         QTest::keyClicks(secretEdit, secret);
         auto *error = panel.findChild<QLabel *>(QStringLiteral("oauthErrorLabel"));
         QVERIFY2(!error->isVisible(), qPrintable(error->text()));
+
+        // An HS256 token checks out with the secret as typed, before it is stored anywhere.
+        const std::string hs256 = test::hs256Text(R"({"alg":"HS256","typ":"at+jwt"})",
+                                                  claims().dump(), secret.toStdString());
+        testToken(panel, hs256);
+        QVERIFY2(label(panel, "verdictLabel")->text().startsWith(QStringLiteral("Valid")),
+                 qPrintable(label(panel, "verdictLabel")->text()));
+        QVERIFY(label(panel, "tokenSourceLabel")->text().contains(QStringLiteral("as entered")));
         QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("oauthApplyButton")),
                           Qt::LeftButton);
 
@@ -316,6 +534,17 @@ private Q_SLOTS:
         auto stored = KeychainSecretStore().read(*ref);
         QVERIFY2(stored.ok(), stored.ok() ? "" : stored.error().message.c_str());
         QCOMPARE(QString::fromUtf8(stored->view().data(), qsizetype(stored->size())), secret);
+
+        // Saved and no longer typed: the check reads the secret from the keychain entry.
+        QVERIFY(secretEdit->text().isEmpty());
+        testToken(panel, hs256);
+        QVERIFY2(label(panel, "verdictLabel")->text().startsWith(QStringLiteral("Valid")),
+                 qPrintable(label(panel, "verdictLabel")->text()));
+        std::string forged = hs256;
+        const std::size_t at = forged.rfind('.') + 5; // inside the signature
+        forged[at] = forged[at] == 'A' ? 'B' : 'A';
+        testToken(panel, forged);
+        QCOMPARE(panel.checks()->outcome(Step::Signature), Outcome::Failed);
     }
 };
 

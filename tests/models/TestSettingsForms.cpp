@@ -124,6 +124,49 @@ private Q_SLOTS:
         QCOMPARE(oauth["claims"]["tenant"].get<std::string>(), std::string("org.id"));
         QVERIFY(form.document().dump().find("typed") == std::string::npos);
     }
+
+    // The settings as entered, read by the server's parser for a trial before applying: a
+    // problem names the form field to fix; keys the form does not edit come from the file.
+    void oauthFormGivesTheEnteredSettings()
+    {
+        test::ServerWorld world(
+            Json { { "auth",
+                     Json { { "anonymous", true },
+                            { "oauth",
+                              Json { { "issuer", "https://idp.example.com/" },
+                                     { "resource", "https://mcp.example.com/" },
+                                     { "jwks_uri", "https://idp.example.com/k" },
+                                     { "jwks_ca_file", "ca.pem" } } } } } });
+        OAuthSettingsForm form(world.server->serverSettingsService());
+        QVERIFY(load(form));
+        auto entered = form.enteredConfig();
+        QVERIFY2(entered.ok(), entered.ok() ? "" : entered.error().message.c_str());
+        QCOMPARE(QString::fromStdString(entered->jwksCaFile), world.path("ca.pem"));
+
+        OAuthSettingsForm::Values v = form.values();
+        v.resource = QStringLiteral("https://mcp-next.example.com/");
+        form.setValues(v);
+        entered = form.enteredConfig();
+        QVERIFY(entered.ok());
+        QCOMPARE(entered->resource, std::string("https://mcp-next.example.com/"));
+
+        v.jwksUri = QStringLiteral("http://idp.example.com/k");
+        v.rolesClaim = QStringLiteral("  ");
+        form.setValues(v);
+        entered = form.enteredConfig();
+        QVERIFY(!entered.ok());
+        const QString message = QString::fromStdString(entered.error().message);
+        QVERIFY2(message.startsWith(QStringLiteral("Fix the JWKS URL field: ")),
+                 qPrintable(message));
+        QVERIFY(message.contains(QStringLiteral("https")));
+
+        QCOMPARE(OAuthSettingsForm::fieldName("/auth/oauth/claims/tenant"),
+                 QStringLiteral("Tenant claim"));
+        QCOMPARE(OAuthSettingsForm::fieldName("/auth/oauth/algorithms/0"),
+                 QStringLiteral("Algorithms"));
+        QVERIFY(OAuthSettingsForm::fieldName("/auth/oauth/jwks/timeout_ms").isEmpty());
+        QVERIFY(OAuthSettingsForm::fieldName("/auth/oauthx").isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSettingsForms)

@@ -510,11 +510,16 @@ QWidget *PolicyPanel::createRoleDetails()
     m_roleTitle->setWordWrap(true);
     layout->addWidget(m_roleTitle);
 
+    m_roleMessage = new QLabel(page);
+    m_roleMessage->setObjectName(QStringLiteral("policyRoleMessage"));
+    m_roleMessage->setWordWrap(true);
+    m_roleMessage->hide();
     auto *add = new QHBoxLayout;
     m_newRoleName = new QLineEdit(page);
     m_newRoleName->setObjectName(QStringLiteral("policyNewRoleName"));
     m_newRoleName->setPlaceholderText(tr("e.g. support"));
     connect(m_newRoleName, &QLineEdit::returnPressed, this, &PolicyPanel::addRole);
+    connect(m_newRoleName, &QLineEdit::textEdited, m_roleMessage, &QLabel::hide);
     auto *newLabel = new QLabel(tr("&New role:"), page);
     newLabel->setBuddy(m_newRoleName);
     m_addRoleButton = new QPushButton(tr("Add &role"), page);
@@ -524,10 +529,6 @@ QWidget *PolicyPanel::createRoleDetails()
     add->addWidget(m_newRoleName, 1);
     add->addWidget(m_addRoleButton);
     layout->addLayout(add);
-    m_roleMessage = new QLabel(page);
-    m_roleMessage->setObjectName(QStringLiteral("policyRoleMessage"));
-    m_roleMessage->setWordWrap(true);
-    m_roleMessage->hide();
     layout->addWidget(m_roleMessage);
 
     m_roleBox = new QGroupBox(tr("Selected role"), page);
@@ -1251,7 +1252,8 @@ void PolicyPanel::renameRelation()
         return;
     // A declaration may take a derived relation's name (it replaces it), not a declared one's.
     const auto declared = m_tree->value(tablePointer() + "/relations");
-    if (to.isEmpty() || (declared && declared->is_object() && declared->contains(to.toStdString()))) {
+    if (to.isEmpty()
+        || (declared && declared->is_object() && declared->contains(to.toStdString()))) {
         m_relationProblem->setText(
             to.isEmpty()
                 ? tr("A relation needs a name.")
@@ -1275,6 +1277,8 @@ void PolicyPanel::updateRoleDetails(const QString &role)
            "the token's roles claim). A principal with several gets the first role listed. "
            "This policy has %n role(s).",
            nullptr, count));
+    if (role != m_roleName->text())
+        m_roleMessage->hide(); // it was about another role
     m_roleBox->setEnabled(!role.isEmpty());
     m_roleBox->setTitle(role.isEmpty() ? tr("Select a role in the tree to edit it")
                                        : tr("Role %1").arg(role));
@@ -1342,6 +1346,11 @@ void PolicyPanel::updateRoleDetails(const QString &role)
             m_roleTagsLayout->addRow(tr("%1:").arg(tag), combo);
             m_roleTagCombos.emplace_back(tag, combo);
         }
+        // Made after the rest of the form: put them back in its tab order.
+        QWidget *previous = m_roleDescription;
+        for (const auto &entry : m_roleTagCombos)
+            setTabOrder(std::exchange(previous, entry.second), entry.second);
+        setTabOrder(previous, m_roleTableCombo);
     }
     for (const auto &[tag, combo] : m_roleTagCombos) {
         const QSignalBlocker block(combo);

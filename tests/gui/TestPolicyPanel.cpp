@@ -87,6 +87,34 @@ class TestPolicyPanel : public QObject
         return QTest::qWaitForWindowActive(panel);
     }
 
+    // A started server on the demo policy and the panel showing it.
+    struct Editor
+    {
+        explicit Editor(const ServerConfig &config)
+            : server(config, Server::Options {})
+        {
+        }
+        Server server;
+        std::optional<ServerStatusController> status;
+        std::optional<PolicyPanel> panel;
+    };
+
+    // Writes the demo policy, starts the server and shows the panel until it has the version
+    // in force.
+    bool open(Editor &e, int height) const
+    {
+        if (!writeFile(path("policy.json"), *DemoDataset::policyDocument())
+            || !e.server.startNow().ok())
+            return false;
+        e.status.emplace(&e.server);
+        e.panel.emplace(&*e.status, e.server.policyService());
+        e.panel->resize(1200, height);
+        e.panel->show();
+        return QTest::qWaitForWindowActive(&*e.panel) && QTest::qWaitFor([&e] {
+                   return e.panel->runningHash() == e.server.policyStore()->currentHash();
+               });
+    }
+
     static bool hasBuddyWithMnemonic(QWidget *panel, QWidget *buddy)
     {
         for (QLabel *label : panel->findChildren<QLabel *>())
@@ -157,15 +185,9 @@ private Q_SLOTS:
     // Row scopes, budget and writes of the selected table, edited with the keyboard.
     void detailEditorsEditTheSelectedTable()
     {
-        QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));
-        Server server(*m_config, Server::Options {});
-        QVERIFY(server.startNow().ok());
-        ServerStatusController status(&server);
-        PolicyPanel panel(&status, server.policyService());
-        panel.resize(1200, 760);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_COMPARE(panel.runningHash(), server.policyStore()->currentHash());
+        Editor e(*m_config);
+        QVERIFY(open(e, 760));
+        PolicyPanel &panel = *e.panel;
         PolicyTreeModel *model = panel.treeModel();
         auto *tree = child<QTreeView>(&panel, "policyTree");
         auto *title = child<QLabel>(&panel, "policyTableTitle");
@@ -214,7 +236,7 @@ private Q_SLOTS:
         auto *json = child<QPlainTextEdit>(&panel, "policyJson");
         QCOMPARE(child<QTabWidget>(&panel, "policyTabs")->currentIndex(), 1);
         QVERIFY(json->textCursor().block().text().contains(QStringLiteral("\"max_rows\": 0")));
-        server.stop();
+        e.server.stop();
     }
 
     // Roles in their own form: added, described, a tag switched, a table's budget overridden
@@ -222,17 +244,11 @@ private Q_SLOTS:
     // the applied policy gives the role's principals its rules.
     void rolesAreEditedInTheirForm()
     {
-        QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));
-        Server server(*m_config, Server::Options {});
-        QVERIFY(server.startNow().ok());
-        PolicyStore *store = server.policyStore();
+        Editor e(*m_config);
+        QVERIFY(open(e, 860));
+        PolicyPanel &panel = *e.panel;
+        PolicyStore *store = e.server.policyStore();
         const QString original = store->currentHash();
-        ServerStatusController status(&server);
-        PolicyPanel panel(&status, server.policyService());
-        panel.resize(1200, 860);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowActive(&panel));
-        QTRY_COMPARE(panel.runningHash(), original);
         PolicyTreeModel *model = panel.treeModel();
         auto *tree = child<QTreeView>(&panel, "policyTree");
         auto *json = child<QPlainTextEdit>(&panel, "policyJson");
@@ -262,6 +278,7 @@ private Q_SLOTS:
         QVERIFY(message->isVisible());
         QVERIFY2(message->text().contains(QStringLiteral("already")), qPrintable(message->text()));
         QCOMPARE(model->value("/roles")->size(), std::size_t(1));
+        test::saveScreenshot(&panel, QStringLiteral("policy-role-refused"));
 
         auto *description = child<QLineEdit>(&panel, "policyRoleDescription");
         QVERIFY(hasBuddyWithMnemonic(&panel, description));
@@ -275,7 +292,8 @@ private Q_SLOTS:
         auto *pii = child<QComboBox>(&panel, "policyRoleTag_pii");
         QVERIFY(pii);
         QVERIFY(child<QComboBox>(&panel, "policyRoleTag_phi"));
-        pii->setFocus();
+        QTest::keyClick(description, Qt::Key_Tab); // the switches follow the description
+        QTRY_COMPARE(QApplication::focusWidget(), pii);
         QTest::keyClick(pii, Qt::Key_Down);
         QCOMPARE(pii->currentText(), QStringLiteral("allow"));
         QVERIFY(model->value("/roles/support/tags/pii") == Json("allow"));
@@ -372,24 +390,18 @@ private Q_SLOTS:
         QCOMPARE(base->budget.maxRows, std::int64_t(100));
         QCOMPARE(int(base->column("email")->action), int(ColumnAction::Mask));
         QVERIFY(policy->document()["roles"]["helpdesk"]["description"] == "help desk");
-        server.stop();
+        e.server.stop();
     }
 
     // Relations of a table in their own form: the foreign-key ones listed read-only, a
     // declared one added, refused while its link column is missing, then applied.
     void relationsAreEditedInTheirForm()
     {
-        QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));
-        Server server(*m_config, Server::Options {});
-        QVERIFY(server.startNow().ok());
-        PolicyStore *store = server.policyStore();
+        Editor e(*m_config);
+        QVERIFY(open(e, 900));
+        PolicyPanel &panel = *e.panel;
+        PolicyStore *store = e.server.policyStore();
         const QString original = store->currentHash();
-        ServerStatusController status(&server);
-        PolicyPanel panel(&status, server.policyService());
-        panel.resize(1200, 900);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowActive(&panel));
-        QTRY_COMPARE(panel.runningHash(), original);
         PolicyTreeModel *model = panel.treeModel();
         PolicyRelationModel *relations = panel.relationModel();
         QAbstractItemModelTester tester(relations,
@@ -490,7 +502,7 @@ private Q_SLOTS:
         QVERIFY(!model->value("/tables/orders/relations"));
         QCOMPARE(relations->rowOf(QStringLiteral("buyer")), -1);
         QVERIFY(relations->rowOf(QStringLiteral("customer")) >= 0);
-        server.stop();
+        e.server.stop();
     }
 
     // The file changed on disk (another editor, a deployment): a clean editor follows it, one
@@ -498,17 +510,11 @@ private Q_SLOTS:
     void followsChangesOnDisk()
     {
         const QByteArray demo = *DemoDataset::policyDocument();
-        QVERIFY(writeFile(path("policy.json"), demo));
-        Server server(*m_config, Server::Options {});
-        QVERIFY(server.startNow().ok());
-        PolicyStore *store = server.policyStore();
+        Editor e(*m_config);
+        QVERIFY(open(e, 760));
+        PolicyPanel &panel = *e.panel;
+        PolicyStore *store = e.server.policyStore();
         store->setReloadDelay(std::chrono::milliseconds(20));
-        ServerStatusController status(&server);
-        PolicyPanel panel(&status, server.policyService());
-        panel.resize(1200, 760);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_COMPARE(panel.runningHash(), store->currentHash());
         PolicyTreeModel *model = panel.treeModel();
         auto *banner = child<QLabel>(&panel, "policyBanner");
 
@@ -550,22 +556,16 @@ private Q_SLOTS:
         QTRY_VERIFY(banner->text().contains(QStringLiteral("refused")));
         QVERIFY(banner->text().contains(QStringLiteral("nope")));
         QCOMPARE(store->currentHash(), inForce);
-        server.stop();
+        e.server.stop();
     }
 
     void editValidateApplyAndRevert()
     {
-        QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));
-        Server server(*m_config, Server::Options {});
-        QVERIFY(server.startNow().ok());
-        PolicyStore *store = server.policyStore();
+        Editor e(*m_config);
+        QVERIFY(open(e, 760));
+        PolicyPanel &panel = *e.panel;
+        PolicyStore *store = e.server.policyStore();
         const QString original = store->currentHash();
-        ServerStatusController status(&server);
-        PolicyPanel panel(&status, server.policyService());
-        panel.resize(1200, 760);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_COMPARE(panel.runningHash(), original);
 
         auto *tree = child<QTreeView>(&panel, "policyTree");
         auto *json = child<QPlainTextEdit>(&panel, "policyJson");
@@ -717,7 +717,7 @@ private Q_SLOTS:
         QTRY_VERIFY(versions->rowCount() >= 3);
         QCOMPARE(versions->index(0, 0).data(PolicyHistoryModel::SourceRole).toString(),
                  QStringLiteral("apply"));
-        server.stop();
+        e.server.stop();
     }
 };
 

@@ -220,6 +220,18 @@ QWidget *PolicyPanel::createEditorPage()
     connect(m_treeView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &PolicyPanel::updateDetails);
     connect(m_tree, &QAbstractItemModel::modelReset, this, &PolicyPanel::expandListedTables);
+    // The tree changes shape when roles or unknown columns come and go: the selected item stays.
+    connect(m_tree, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        const QModelIndex current = m_treeView->currentIndex();
+        m_currentPointer = current.data(PolicyTreeModel::PointerRole).toString();
+        m_currentColumn = current.column();
+    });
+    connect(m_tree, &QAbstractItemModel::modelReset, this, [this] {
+        const QModelIndex item = m_tree->indexForPointer(m_currentPointer);
+        if (item.isValid()
+            && item.data(PolicyTreeModel::PointerRole).toString() == m_currentPointer)
+            m_treeView->setCurrentIndex(item.siblingAtColumn(m_currentColumn));
+    });
 
     m_problemView = new QTreeView(page);
     m_problemView->setObjectName(QStringLiteral("policyProblems"));

@@ -136,6 +136,8 @@ private:
     PolicyRelationModel *m_relations;
     QString m_ruleRole; // the table details edit this role's overrides; empty: for everyone
     QString m_relationSelected; // kept across resets of the relation list
+    QString m_currentPointer; // the tree's current item across a reset
+    int m_currentColumn = 0;
     std::optional<PolicySnapshot> m_running;
     PolicyCheck m_check;
     bool m_checked = false; // m_check is about the current document

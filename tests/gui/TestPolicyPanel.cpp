@@ -27,6 +27,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -502,6 +503,13 @@ private Q_SLOTS:
         QVERIFY(!model->value("/tables/orders/relations"));
         QCOMPARE(relations->rowOf(QStringLiteral("buyer")), -1);
         QVERIFY(relations->rowOf(QStringLiteral("customer")) >= 0);
+
+        // A role added reshapes the tree; the selected table stays selected and shown.
+        QSignalSpy reset(model, &QAbstractItemModel::modelReset);
+        model->setValue("/roles/extra", Json::object());
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(tree->currentIndex(), model->tableIndex(QStringLiteral("orders")));
+        QCOMPARE(relations->table(), QStringLiteral("orders"));
         e.server.stop();
     }
 

@@ -85,6 +85,15 @@ QString AuditDetailController::text() const
     return out;
 }
 
+QString AuditDetailController::session() const
+{
+    if (!m_record)
+        return {};
+    const auto it = m_record->body.find("session");
+    return it != m_record->body.end() && it->is_string() ? QString::fromStdString(it->get<std::string>())
+                                                         : QString();
+}
+
 QStringList AuditDetailController::redactedValues() const
 {
     QStringList out;

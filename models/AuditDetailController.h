@@ -31,6 +31,8 @@ public:
 
     // The record as indented JSON, then its chain fields (seq, hash, previous hash, MAC).
     QString text() const;
+    // The MCP session the record belongs to (the fingerprint it carries), or empty.
+    QString session() const;
     // "<JSON pointer> = hmac-sha256:…" for every redacted value, in document order.
     QStringList redactedValues() const;
     QString errorText() const { return m_error; }

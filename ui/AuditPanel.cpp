@@ -7,11 +7,13 @@
 #include "OutcomeDelegate.h"
 #include "server/AuditService.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
+#include <QFocusEvent>
 #include <QFontDatabase>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -36,6 +38,9 @@ namespace {
 const QString SplitterKey = QStringLiteral("AuditPanel/splitter");
 const QString HeaderKey = QStringLiteral("AuditPanel/header");
 const QString FollowKey = QStringLiteral("AuditPanel/follow");
+// The filter fields, one key each. Not the time range: restored days later, it would hide
+// every record written since without anyone noticing.
+const QString FilterKeyPrefix = QStringLiteral("AuditPanel/filters/");
 
 // Local time as an operator writes it; a date alone means its midnight.
 std::optional<std::int64_t> parseTime(const QString &typed)
@@ -59,6 +64,22 @@ std::optional<std::string> optionalText(const QLineEdit *edit)
     const QString text = edit->text().trimmed();
     return text.isEmpty() ? std::nullopt : std::optional<std::string>(text.toStdString());
 }
+
+// A label holding one link that Tab moves onto directly, so Enter follows it: a plain QLabel
+// takes the focus first and only a second Tab reaches its link.
+class LinkLabel : public QLabel
+{
+public:
+    using QLabel::QLabel;
+
+protected:
+    void focusInEvent(QFocusEvent *event) override
+    {
+        QLabel::focusInEvent(event);
+        if (event->reason() == Qt::TabFocusReason || event->reason() == Qt::BacktabFocusReason)
+            QLabel::focusNextPrevChild(event->reason() == Qt::TabFocusReason);
+    }
+};
 
 QLabel *buddyLabel(const QString &text, QWidget *buddy, QWidget *parent)
 {
@@ -116,6 +137,14 @@ AuditPanel::AuditPanel(AuditService *service, QWidget *parent)
     // Newest first, as the model starts: enabling sorting must not ask for another order.
     m_table->horizontalHeader()->setSortIndicator(AuditTableModel::SeqColumn, Qt::DescendingOrder);
     m_table->setSortingEnabled(true);
+    // The context menu (or the Menu key) narrows the list to the selected record's session.
+    m_sessionAction = new QAction(tr("Show Only This &Session"), this);
+    m_sessionAction->setObjectName(QStringLiteral("filterSessionAction"));
+    m_sessionAction->setToolTip(tr("Show only the records of the selected record's session"));
+    m_sessionAction->setEnabled(false);
+    connect(m_sessionAction, &QAction::triggered, this, &AuditPanel::filterBySession);
+    m_table->addAction(m_sessionAction);
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setObjectName(QStringLiteral("auditSplitter"));
@@ -167,7 +196,9 @@ AuditPanel::AuditPanel(AuditService *service, QWidget *parent)
     setTabOrder(m_verifyButton, m_exportButton);
     setTabOrder(m_exportButton, m_fromEdit);
     setTabOrder(m_fromEdit, m_untilEdit);
-    setTabOrder(m_untilEdit, m_textEdit);
+    setTabOrder(m_untilEdit, m_sessionEdit);
+    setTabOrder(m_sessionEdit, m_kindBox);
+    setTabOrder(m_kindBox, m_textEdit);
     setTabOrder(m_textEdit, m_principalEdit);
     setTabOrder(m_principalEdit, m_tenantEdit);
     setTabOrder(m_tenantEdit, m_toolEdit);
@@ -176,7 +207,8 @@ AuditPanel::AuditPanel(AuditService *service, QWidget *parent)
     setTabOrder(m_errorCodeEdit, m_clearButton);
     setTabOrder(m_clearButton, m_table);
     setTabOrder(m_table, m_detailText);
-    setTabOrder(m_detailText, m_checkEdit);
+    setTabOrder(m_detailText, m_sessionLink);
+    setTabOrder(m_sessionLink, m_checkEdit);
     setTabOrder(m_checkEdit, m_checkButton);
 
     restoreSettings();
@@ -271,6 +303,28 @@ QWidget *AuditPanel::createFilterBar()
     m_tenantEdit = edit(QStringLiteral("tenantEdit"), tr("tenant"));
     m_toolEdit = edit(QStringLiteral("toolEdit"), tr("db_query"));
     m_errorCodeEdit = edit(QStringLiteral("errorCodeEdit"), tr("BUDGET_EXCEEDED"));
+    m_sessionEdit = edit(QStringLiteral("sessionEdit"), tr("session fingerprint"));
+    m_sessionEdit->setToolTip(tr("Records of one MCP session: the fingerprint of its Mcp-Session-Id "
+                                 "that every record of the session carries (click it in a record "
+                                 "to fill it in)"));
+    m_kindBox = new QComboBox(bar);
+    m_kindBox->setObjectName(QStringLiteral("kindBox"));
+    m_kindBox->setToolTip(tr("Only records of this kind"));
+    m_kindBox->addItem(tr("Any"), QString());
+    const std::pair<std::string_view, QString> kinds[] = {
+        { audit::kind::Request, tr("Call request") },
+        { audit::kind::Outcome, tr("Call outcome") },
+        { audit::kind::Denial, tr("Denial") },
+        { audit::kind::AuthFailure, tr("Authentication failure") },
+        { audit::kind::Approval, tr("Approval decision") },
+        { audit::kind::PolicyChange, tr("Policy change") },
+        { audit::kind::ServerStart, tr("Server start") },
+        { audit::kind::ServerStop, tr("Server stop") },
+        { audit::kind::Retention, tr("Retention purge") },
+    };
+    for (const auto &[kind, label] : kinds)
+        m_kindBox->addItem(label, QString::fromLatin1(kind.data(), qsizetype(kind.size())));
+    connect(m_kindBox, &QComboBox::currentIndexChanged, this, &AuditPanel::applyFilter);
     m_outcomeBox = new QComboBox(bar);
     m_outcomeBox->setObjectName(QStringLiteral("outcomeBox"));
     m_outcomeBox->addItem(tr("Any"), QString());
@@ -285,8 +339,12 @@ QWidget *AuditPanel::createFilterBar()
     grid->addWidget(m_fromEdit, 0, 1);
     grid->addWidget(buddyLabel(tr("U&ntil:"), m_untilEdit, bar), 0, 2);
     grid->addWidget(m_untilEdit, 0, 3);
-    grid->addWidget(buddyLabel(tr("&Search:"), m_textEdit, bar), 0, 4);
-    grid->addWidget(m_textEdit, 0, 5, 1, 5);
+    grid->addWidget(buddyLabel(tr("Sess&ion:"), m_sessionEdit, bar), 0, 4);
+    grid->addWidget(m_sessionEdit, 0, 5);
+    grid->addWidget(buddyLabel(tr("Kin&d:"), m_kindBox, bar), 0, 6);
+    grid->addWidget(m_kindBox, 0, 7);
+    grid->addWidget(buddyLabel(tr("&Search:"), m_textEdit, bar), 0, 8);
+    grid->addWidget(m_textEdit, 0, 9, 1, 2);
     grid->addWidget(buddyLabel(tr("&Principal:"), m_principalEdit, bar), 1, 0);
     grid->addWidget(m_principalEdit, 1, 1);
     grid->addWidget(buddyLabel(tr("&Tenant:"), m_tenantEdit, bar), 1, 2);
@@ -317,6 +375,20 @@ QWidget *AuditPanel::createDetailPane()
     m_detailText->setTabChangesFocus(true);
     m_detailText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     layout->addWidget(m_detailText, 1);
+
+    m_sessionRow = new QWidget(pane);
+    auto *sessionRow = new QHBoxLayout(m_sessionRow);
+    sessionRow->setContentsMargins(0, 0, 0, 0);
+    sessionRow->addWidget(new QLabel(tr("Session:"), m_sessionRow));
+    m_sessionLink = new LinkLabel(m_sessionRow);
+    m_sessionLink->setObjectName(QStringLiteral("sessionLink"));
+    m_sessionLink->setTextFormat(Qt::RichText);
+    m_sessionLink->setTextInteractionFlags(Qt::LinksAccessibleByMouse | Qt::LinksAccessibleByKeyboard);
+    m_sessionLink->setFocusPolicy(Qt::StrongFocus);
+    m_sessionLink->setToolTip(tr("Show only the records of this session"));
+    connect(m_sessionLink, &QLabel::linkActivated, this, &AuditPanel::filterBySession);
+    sessionRow->addWidget(m_sessionLink, 1);
+    layout->addWidget(m_sessionRow);
 
     auto *checkRow = new QHBoxLayout;
     m_checkEdit = new QLineEdit(pane);
@@ -404,9 +476,13 @@ std::optional<audit::AuditFilter> AuditPanel::typedFilter()
     f.tenant = optionalText(m_tenantEdit);
     f.tool = optionalText(m_toolEdit);
     f.errorCode = optionalText(m_errorCodeEdit);
+    f.session = optionalText(m_sessionEdit);
     const QString outcome = m_outcomeBox->currentData().toString();
     if (!outcome.isEmpty())
         f.outcome = outcome.toStdString();
+    const QString kind = m_kindBox->currentData().toString();
+    if (!kind.isEmpty())
+        f.kind = kind.toStdString();
     f.text = m_textEdit->text().trimmed().toStdString();
     return f;
 }
@@ -424,10 +500,21 @@ void AuditPanel::applyFilter()
 void AuditPanel::clearFilter()
 {
     for (QLineEdit *e : { m_fromEdit, m_untilEdit, m_textEdit, m_principalEdit, m_tenantEdit,
-                          m_toolEdit, m_errorCodeEdit })
+                          m_toolEdit, m_errorCodeEdit, m_sessionEdit })
         e->clear();
-    const QSignalBlocker block(m_outcomeBox);
-    m_outcomeBox->setCurrentIndex(0);
+    for (QComboBox *box : { m_outcomeBox, m_kindBox }) {
+        const QSignalBlocker block(box);
+        box->setCurrentIndex(0);
+    }
+    applyFilter();
+}
+
+void AuditPanel::filterBySession()
+{
+    const QString session = m_detail->session();
+    if (session.isEmpty())
+        return;
+    m_sessionEdit->setText(session);
     applyFilter();
 }
 
@@ -471,6 +558,13 @@ void AuditPanel::onRecordChanged()
         m_detailText->setPlainText(m_detail->seq() ? tr("Loading record %1…").arg(m_detail->seq())
                                                    : tr("Select a record to see it in full."));
     }
+    const QString session = m_detail->session();
+    m_sessionLink->setText(session.isEmpty()
+                               ? tr("none")
+                               : QStringLiteral("<a href=\"session\">%1</a>").arg(session.toHtmlEscaped()));
+    m_sessionLink->setEnabled(!session.isEmpty());
+    m_sessionAction->setEnabled(!session.isEmpty());
+    m_sessionRow->setVisible(m_detail->hasRecord());
     const bool canCheck = m_detail->hasRecord() && !m_detail->redactedValues().isEmpty();
     m_checkEdit->setEnabled(canCheck);
     m_checkButton->setEnabled(canCheck);
@@ -566,6 +660,30 @@ void AuditPanel::restoreSettings()
     m_followBox->setChecked(settings.value(FollowKey, true).toBool());
     // The order always starts newest first; a restored indicator must not say otherwise.
     m_table->horizontalHeader()->setSortIndicator(AuditTableModel::SeqColumn, Qt::DescendingOrder);
+    bool filtered = false;
+    for (const auto &[key, edit] : savedEdits()) {
+        edit->setText(settings.value(FilterKeyPrefix + key).toString());
+        filtered = filtered || !edit->text().isEmpty();
+    }
+    for (const auto &[key, box] : savedBoxes()) {
+        const QSignalBlocker block(box);
+        box->setCurrentIndex(std::max(0, box->findData(settings.value(FilterKeyPrefix + key).toString())));
+        filtered = filtered || box->currentIndex() > 0;
+    }
+    if (filtered)
+        applyFilter();
+}
+
+std::vector<std::pair<QString, QLineEdit *>> AuditPanel::savedEdits() const
+{
+    return { { QStringLiteral("text"), m_textEdit },           { QStringLiteral("session"), m_sessionEdit },
+             { QStringLiteral("principal"), m_principalEdit }, { QStringLiteral("tenant"), m_tenantEdit },
+             { QStringLiteral("tool"), m_toolEdit },           { QStringLiteral("errorCode"), m_errorCodeEdit } };
+}
+
+std::vector<std::pair<QString, QComboBox *>> AuditPanel::savedBoxes() const
+{
+    return { { QStringLiteral("outcome"), m_outcomeBox }, { QStringLiteral("kind"), m_kindBox } };
 }
 
 void AuditPanel::saveSettings()
@@ -578,6 +696,10 @@ void AuditPanel::saveSettings()
     store(SplitterKey, m_splitter->saveState());
     store(HeaderKey, m_table->horizontalHeader()->saveState());
     store(FollowKey, m_followBox->isChecked());
+    for (const auto &[key, edit] : savedEdits())
+        store(FilterKeyPrefix + key, edit->text().trimmed());
+    for (const auto &[key, box] : savedBoxes())
+        store(FilterKeyPrefix + key, box->currentData().toString());
 }
 
 } // namespace warden

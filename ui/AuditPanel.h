@@ -7,7 +7,10 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
+#include <vector>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -26,10 +29,12 @@ class AuditJobController;
 class AuditService;
 class AuditTableModel;
 
-// The audit log viewer: a filter bar (time range, principal, tenant, tool, outcome, error
-// code, free text), the trail as a table paged from the store with a live tail, a detail
-// pane with one record in full and "check a value", and verify and export with progress.
-// Read-only: there is no way to change or remove a record from here.
+// The audit log viewer: a filter bar (time range, session, record kind, free text,
+// principal, tenant, tool, outcome, error code; all but the time range kept across runs), the
+// trail as a table paged from the store with a live tail, a detail pane with one record in
+// full, a link that narrows the list to the record's session, and "check a value", and
+// verify and export with progress. Read-only: there is no way to change or remove a record
+// from here.
 class AuditPanel : public QWidget
 {
     Q_OBJECT
@@ -53,6 +58,8 @@ public:
 public Q_SLOTS:
     void applyFilter();
     void clearFilter();
+    // Shows only the records of the selected record's session.
+    void filterBySession();
     void startVerify();
     void startExport();
 
@@ -64,6 +71,9 @@ private:
     void createShortcuts();
     void restoreSettings();
     void saveSettings();
+    // The filter fields kept across runs, with their QSettings names.
+    std::vector<std::pair<QString, QLineEdit *>> savedEdits() const;
+    std::vector<std::pair<QString, QComboBox *>> savedBoxes() const;
 
     void onCountChanged();
     void onErrorChanged();
@@ -92,6 +102,8 @@ private:
     QLineEdit *m_toolEdit = nullptr;
     QComboBox *m_outcomeBox = nullptr;
     QLineEdit *m_errorCodeEdit = nullptr;
+    QLineEdit *m_sessionEdit = nullptr;
+    QComboBox *m_kindBox = nullptr;
     QLineEdit *m_textEdit = nullptr;
     QPushButton *m_clearButton = nullptr;
     QTimer *m_filterTimer = nullptr;
@@ -100,6 +112,9 @@ private:
     QSplitter *m_splitter = nullptr;
     QTableView *m_table = nullptr;
     QPlainTextEdit *m_detailText = nullptr;
+    QWidget *m_sessionRow = nullptr;
+    QLabel *m_sessionLink = nullptr;
+    QAction *m_sessionAction = nullptr;
     QLineEdit *m_checkEdit = nullptr;
     QPushButton *m_checkButton = nullptr;
     QLabel *m_checkLabel = nullptr;

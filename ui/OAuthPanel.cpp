@@ -1,5 +1,7 @@
 #include "OAuthPanel.h"
 
+#include "ToolScopesEditor.h"
+
 #include "OAuthSettingsForm.h"
 #include "LabelTint.h"
 #include "OutcomeDelegate.h"
@@ -191,11 +193,11 @@ QWidget *OAuthPanel::createSettings()
                 tr("An array or space-separated string; a dotted path such as realm_access.roles"));
     m_scopeClaimsEdit = addEdit(QStringLiteral("scopeClaimsEdit"), tr("Sco&pe claims:"),
                                 tr("Claim names whose scopes are merged, for example scope, scp"));
-    auto *scopes = textLabel(QStringLiteral("scopesToToolsLabel"), page);
-    scopes->setText(tr(
-        "Scopes to tools: which OAuth scope each tool needs is the policy's \"scopes\" key "
-        "(tool → scope). It is edited with the policy, in the Policy panel or the policy file."));
-    m_form->addRow(tr("Scopes:"), scopes);
+    auto *scopes = new ToolScopesEditor(m_server ? m_server->policyService() : nullptr,
+                                        m_server ? m_server->toolTesterService() : nullptr, page);
+    auto *scopesLabel = new QLabel(tr("Scopes to too&ls:"), page);
+    scopesLabel->setBuddy(scopes->findChild<QWidget *>(QStringLiteral("toolScopesTable")));
+    m_form->addRow(scopesLabel, scopes);
 
     m_errorLabel = textLabel(QStringLiteral("oauthErrorLabel"), page);
     tintLabel(m_errorLabel, Tint::Error);

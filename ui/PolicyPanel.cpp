@@ -1,5 +1,6 @@
 #include "PolicyPanel.h"
 
+#include "ConfirmChangesDialog.h"
 #include "LabelTint.h"
 #include "PolicyHistoryModel.h"
 #include "PolicyJsonText.h"
@@ -1523,28 +1524,8 @@ void PolicyPanel::selectProblem(const QModelIndex &index)
 void PolicyPanel::confirm(const QString &title, const QString &question, const QString &changes,
                           const QString &acceptText, std::function<void()> accepted)
 {
-    auto *dialog = new QDialog(this);
-    dialog->setObjectName(QStringLiteral("policyConfirmDialog"));
-    dialog->setWindowTitle(title);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowModality(Qt::WindowModal);
-    auto *layout = new QVBoxLayout(dialog);
-    auto *label = new QLabel(question, dialog);
-    label->setWordWrap(true);
-    layout->addWidget(label);
-    auto *view = monospaceView(dialog, true);
-    view->setPlainText(changes);
-    layout->addWidget(view, 1);
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, dialog);
-    QPushButton *ok = buttons->addButton(acceptText, QDialogButtonBox::AcceptRole);
-    ok->setDefault(true);
-    connect(buttons, &QDialogButtonBox::accepted, dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, dialog, &QDialog::reject);
-    connect(dialog, &QDialog::accepted, this, std::move(accepted));
-    layout->addWidget(buttons);
-    dialog->resize(640, 420);
-    ok->setFocus();
-    dialog->open();
+    confirmChanges(this, QStringLiteral("policyConfirmDialog"), title, question, changes,
+                   acceptText, std::move(accepted));
 }
 
 void PolicyPanel::confirmAndApply()

@@ -62,7 +62,9 @@ const char *kUsage =
     "  warden-server audit hash VALUE [--config FILE]        the HMAC a sensitive VALUE is stored as in the trail\n"
     "  warden-server audit export [--format jsonl|csv] [--output FILE] [--chain NAME] [--config FILE]\n"
     "          [--principal P] [--tenant T] [--tool X] [--outcome ok|error] [--error-code C]\n"
-    "          [--since TIME] [--until TIME] [--text S]       the filtered trail (TIME: ISO 8601, UTC)\n"
+    "          [--session S] [--kind K] [--since TIME] [--until TIME] [--text S]\n"
+    "                                                        the filtered trail (TIME: ISO 8601, UTC; S: a record's\n"
+    "                                                        session fingerprint; K: request, outcome, denial, ...)\n"
     "  warden-server keys create --user ID [--tenant T] [--role R]... [--scope S]... [--name N] [--expires-days D]\n"
     "                                                        make an API key for a service account (shown once)\n"
     "  warden-server keys list [--json]                      the API keys: id, name, principal, state\n"
@@ -312,6 +314,12 @@ int auditExportCommand(const QStringList &args, const QString &configPath)
             filter.errorCode = v;
         } else if (a == QLatin1String("--text")) {
             filter.text = v;
+        } else if (a == QLatin1String("--session")) {
+            filter.session = v;
+        } else if (a == QLatin1String("--kind")) {
+            if (!audit::isRecordKind(v))
+                return usageError("--kind is one of " + audit::recordKindList());
+            filter.kind = v;
         } else if (a == QLatin1String("--since")) {
             if (!time(filter.fromMs))
                 return usageError("--since needs an ISO 8601 time, e.g. 2026-11-22T10:00:00Z");
@@ -774,7 +782,8 @@ int approvalsCommand(const QStringList &args, const QString &configPath)
         else
             std::cout << a.id << "  " << approvals::approvalStateName(a.state) << "  " << a.tool << " " << a.table
                       << "  user=" << a.principal << (a.tenant.empty() ? "" : " tenant=" + a.tenant) << "  expires "
-                      << j["expires_at"].get<std::string>() << "  " << StrictJson::dump(a.summary) << "\n";
+                      << j["expires_at"].get<std::string>() << "  "
+                      << StrictJson::dump(a.arguments.is_null() ? a.summary : a.arguments) << "\n";
     }
     if (json)
         std::cout << out.dump(2) << "\n";

@@ -6,6 +6,7 @@
 #include "db/SqliteConnection.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 
 #include <chrono>
@@ -17,7 +18,7 @@ const db::QueryOptions kOptions { 10000, -1 };
 
 constexpr const char *kColumns =
     "id, payload_hash, tool, table_name, principal, tenant, summary, created_at_ms, "
-    "expires_at_ms, state, decided_by, decided_at_ms, reason";
+    "expires_at_ms, state, decided_by, decided_at_ms, reason, arguments";
 
 Approval fromRow(const std::vector<Json> &row, std::int64_t nowMs)
 {
@@ -43,6 +44,11 @@ Approval fromRow(const std::vector<Json> &row, std::int64_t nowMs)
     a.decidedBy = row[10].is_string() ? row[10].get<std::string>() : std::string();
     a.decidedAtMs = row[11].is_number_integer() ? row[11].get<std::int64_t>() : 0;
     a.reason = row[12].is_string() ? row[12].get<std::string>() : std::string();
+    // Shown only while pending, even before the file has been wiped.
+    if (a.state == ApprovalState::Pending && row[13].is_string()) {
+        if (auto arguments = StrictJson::parse(row[13].get<std::string>()))
+            a.arguments = std::move(arguments).value();
+    }
     return a;
 }
 
@@ -99,6 +105,8 @@ Json Approval::toJson() const
     j["table"] = table;
     j["principal"] = principal;
     j["tenant"] = tenant;
+    if (!arguments.is_null())
+        j["arguments"] = arguments;
     j["payload_hash"] = payloadHash;
     j["summary"] = summary;
     j["created_at"] = audit::formatTime(createdAtMs);
@@ -141,16 +149,25 @@ Result<std::unique_ptr<ApprovalStore>> ApprovalStore::open(const QString &path)
                                  {}, kOptions);
     if (!created)
         return created.takeError();
-    // Files from before decisions carried a reason get the column.
-    auto columns = (*connection)->query("SELECT name FROM pragma_table_info('approvals') WHERE name = 'reason'",
-                                        {}, kOptions);
-    if (!columns)
-        return columns.takeError();
-    if (columns->rows.empty()) {
-        auto added = (*connection)->execute("ALTER TABLE approvals ADD COLUMN reason TEXT", {}, kOptions);
+    // Files from before decisions carried a reason, or approvals their arguments, get the column.
+    for (const char *column : { "reason", "arguments" }) {
+        auto present = (*connection)->query(
+            "SELECT name FROM pragma_table_info('approvals') WHERE name = ?", { column }, kOptions);
+        if (!present)
+            return present.takeError();
+        if (!present->rows.empty())
+            continue;
+        auto added = (*connection)->execute(
+            std::string("ALTER TABLE approvals ADD COLUMN ") + column + " TEXT", {}, kOptions);
         if (!added)
             return added.takeError();
     }
+    // Pending approvals hold the values of their writes: the owner's alone (SQLite gives its
+    // -wal and -shm files the same permissions).
+    if (!QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+        return Error(ErrorCode::Unavailable,
+                     "cannot make the approval store " + path.toStdString()
+                         + " readable by its owner only; check who owns it");
     return std::unique_ptr<ApprovalStore>(new ApprovalStore(std::move(connection).value()));
 }
 
@@ -187,12 +204,16 @@ Result<Approval> ApprovalStore::request(const ApprovalRequest &request)
         return waiting.takeError();
     if (!waiting->rows.empty())
         return load(waiting->rows.front().front().get<std::string>());
+    if (auto s = forgetClosedArguments(created); !s)
+        return s.error();
     const std::string id = crypto::toHex(crypto::randomBytes(16));
     auto r = m_db->execute(
         "INSERT INTO approvals (id, payload_hash, tool, table_name, principal, tenant, summary, "
-        "created_at_ms, expires_at_ms, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+        "arguments, created_at_ms, expires_at_ms, state) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
         { id, request.payloadHash, request.tool, request.table, request.principal, request.tenant,
-          StrictJson::dump(request.summary), created,
+          StrictJson::dump(request.summary),
+          request.arguments.is_null() ? Json() : Json(StrictJson::dump(request.arguments)), created,
           created + std::int64_t(request.ttlSeconds) * 1000 },
         kOptions);
     if (!r)
@@ -243,8 +264,8 @@ Result<Approval> ApprovalStore::decide(const std::string &id, bool approve,
     const std::int64_t decidedAt = now();
     // Recorded at once where this process writes the trail; otherwise by the server, later.
     auto changed = m_db->execute(
-        "UPDATE approvals SET state = ?, decided_by = ?, decided_at_ms = ?, reason = ?, recorded = ? "
-        "WHERE id = ? AND state = 'pending' AND expires_at_ms > ?",
+        "UPDATE approvals SET state = ?, decided_by = ?, decided_at_ms = ?, reason = ?, recorded = ?, "
+        "arguments = NULL WHERE id = ? AND state = 'pending' AND expires_at_ms > ?",
         { approve ? "approved" : "denied", decider, decidedAt, reason.empty() ? Json() : Json(reason),
           m_recorder ? 1 : 0, id, decidedAt },
         kOptions);
@@ -271,8 +292,20 @@ Status ApprovalStore::recordDecisions()
     return recordUnrecorded();
 }
 
+Status ApprovalStore::forgetClosedArguments(std::int64_t nowMs)
+{
+    auto wiped = m_db->execute("UPDATE approvals SET arguments = NULL WHERE arguments IS NOT NULL "
+                               "AND (state <> 'pending' OR expires_at_ms <= ?)",
+                               { nowMs }, kOptions);
+    if (!wiped)
+        return wiped.error();
+    return {};
+}
+
 Status ApprovalStore::recordUnrecorded()
 {
+    if (auto s = forgetClosedArguments(now()); !s)
+        return s;
     if (!m_recorder)
         return {};
     auto rows = m_db->query(std::string("SELECT ") + kColumns

@@ -33,7 +33,11 @@ struct Approval
     std::string table;
     std::string principal; // the caller's user id
     std::string tenant;
-    Json summary = Json::object(); // what the operator sees: the call without any value
+    Json summary = Json::object(); // the call without any value: fields, reason, row id
+    // The call's arguments exactly as the approval binds them (without approval_id), values
+    // included, so the operator sees what would be written. Kept only while the approval is
+    // pending: null once it is decided or expired, and wiped from the file then.
+    Json arguments;
     std::int64_t createdAtMs = 0;
     std::int64_t expiresAtMs = 0;
     ApprovalState state = ApprovalState::Pending;
@@ -53,6 +57,7 @@ struct ApprovalRequest
     std::string principal;
     std::string tenant;
     Json summary = Json::object();
+    Json arguments; // the call's arguments without approval_id
     int ttlSeconds = 900;
 };
 
@@ -72,7 +77,8 @@ public:
     ApprovalStore(const ApprovalStore &) = delete;
     ApprovalStore &operator=(const ApprovalStore &) = delete;
 
-    // Creates the file (and its folder) when missing.
+    // Creates the file (and its folder) when missing; the file is readable by its owner only,
+    // since pending approvals hold the values of the writes they wait for.
     static Result<std::unique_ptr<ApprovalStore>> open(const QString &path);
     // approvals.db next to the audit trail `auditPath`.
     static QString pathNextTo(const QString &auditPath);
@@ -99,13 +105,15 @@ public:
     Result<Approval> consume(const std::string &id, const std::string &payloadHash);
     // Hands the recorder every decision made where no recorder was set (another process, such
     // as `warden-server approvals approve`) that no store has recorded yet. consume() does
-    // this first; the server also calls it now and then.
+    // this first; the server also calls it now and then. Also wipes the arguments of
+    // approvals that are no longer pending (decided elsewhere, or expired).
     Status recordDecisions();
 
 private:
     ApprovalStore(std::unique_ptr<db::Connection> connection);
     Result<Approval> load(const std::string &id) const; // with m_mutex held
     Status recordUnrecorded(); // with m_mutex held
+    Status forgetClosedArguments(std::int64_t nowMs); // with m_mutex held
     std::int64_t now() const;
 
     mutable std::mutex m_mutex;

@@ -65,6 +65,9 @@ constexpr IndexedField kIndexed[] = {
     { &AuditFilter::session, "session" },     { &AuditFilter::errorCode, "error_code" },
     { &AuditFilter::principal, "principal" }, { &AuditFilter::tool, "tool" },
     { &AuditFilter::tenant, "tenant" },       { &AuditFilter::outcome, "outcome" },
+    // Last: requests and outcomes are most of a trail, though a rare kind (an auth failure, a
+    // policy change) alone is found along its index as quickly as a session.
+    { &AuditFilter::kind, "kind" },
 };
 
 std::string likePattern(std::string_view text)
@@ -131,8 +134,6 @@ Where whereClause(const AuditFilter &f, std::optional<std::int64_t> after, Audit
         w.add("seq >= (SELECT lo FROM w)");
         w.add("seq <= (SELECT hi FROM w)");
     }
-    if (f.kind)
-        w.add("kind = ?", *f.kind);
     if (!f.text.empty())
         w.add(std::string(postgres ? "body ILIKE" : "body LIKE") + " ? ESCAPE '\\'", likePattern(f.text));
     // One bound per side: given two (a pinned range and a keyset position), SQLite walks
@@ -369,29 +370,35 @@ Status checkLimit(int limit)
 // as a chain's seqs are gap-free (a store with a gap is damaged, and verify says where).
 bool onlySeqRange(const AuditFilter &f)
 {
-    return !drivingField(f) && !f.kind && f.text.empty() && !f.fromMs && !f.toMs;
+    return !drivingField(f) && f.text.empty() && !f.fromMs && !f.toMs;
+}
+
+using Span = std::optional<std::pair<std::int64_t, std::int64_t>>;
+
+// The bounds seqSpan() looks between.
+std::pair<std::int64_t, std::int64_t> seqBounds(const AuditFilter &f)
+{
+    return { f.fromSeq.value_or(std::numeric_limits<std::int64_t>::min()),
+             f.toSeq.value_or(std::numeric_limits<std::int64_t>::max()) };
 }
 
 // The first and last seq inside the filter's seq range, in O(log n); nullopt when none.
-Result<std::optional<std::pair<std::int64_t, std::int64_t>>> seqSpan(sqlite3 *db, const QString &path,
-                                                                      const AuditFilter &f)
+Result<Span> sqliteSeqSpan(sqlite3 *db, const QString &path, const AuditFilter &f)
 {
-    using Span = std::optional<std::pair<std::int64_t, std::int64_t>>;
+    const auto [lo, hi] = seqBounds(f);
     Statement s;
     if (auto p = prepare(db, path,
                          "SELECT (SELECT min(seq) FROM audit_records WHERE seq >= ?), "
                          "(SELECT max(seq) FROM audit_records WHERE seq < ?)",
-                         { f.fromSeq.value_or(std::numeric_limits<std::int64_t>::min()),
-                           f.toSeq.value_or(std::numeric_limits<std::int64_t>::max()) },
-                         s);
+                         { lo, hi }, s);
         !p)
         return p.takeError();
     if (sqlite3_step(s.stmt) != SQLITE_ROW)
         return readError(db, path);
     if (sqlite3_column_type(s.stmt, 0) == SQLITE_NULL || sqlite3_column_type(s.stmt, 1) == SQLITE_NULL)
         return Span();
-    const std::int64_t lo = sqlite3_column_int64(s.stmt, 0), hi = sqlite3_column_int64(s.stmt, 1);
-    return hi < lo ? Span() : Span(std::make_pair(lo, hi));
+    const std::int64_t first = sqlite3_column_int64(s.stmt, 0), last = sqlite3_column_int64(s.stmt, 1);
+    return last < first ? Span() : Span(std::make_pair(first, last));
 }
 
 } // namespace
@@ -555,19 +562,36 @@ Result<std::optional<AuditRecord>> AuditQuery::record(std::int64_t seq) const
     return std::optional<AuditRecord>(std::move(*r));
 }
 
+Result<std::optional<std::pair<std::int64_t, std::int64_t>>> AuditQuery::seqSpan(const AuditFilter &filter) const
+{
+    if (!m_pg)
+        return sqliteSeqSpan(m_store->handle(), path(), filter);
+    const auto [lo, hi] = seqBounds(filter);
+    auto rows = m_pg->select("SELECT (SELECT min(seq) FROM audit_records WHERE chain = $1 AND seq >= $2), "
+                             "(SELECT max(seq) FROM audit_records WHERE chain = $1 AND seq < $3)",
+                             { lo, hi });
+    if (!rows)
+        return rows.takeError();
+    const auto &row = rows->rows.at(0);
+    if (!row.at(0).is_number_integer() || !row.at(1).is_number_integer())
+        return Span();
+    const auto first = row[0].get<std::int64_t>(), last = row[1].get<std::int64_t>();
+    return last < first ? Span() : Span(std::make_pair(first, last));
+}
+
 Result<std::int64_t> AuditQuery::count(const AuditFilter &filter) const
 {
+    if (onlySeqRange(filter)) { // ten million records counted in microseconds, in either store
+        auto span = seqSpan(filter);
+        if (!span)
+            return span.takeError();
+        return *span ? (*span)->second - (*span)->first + 1 : std::int64_t(0);
+    }
     if (m_pg) {
         const Where w = whereClause(filter, std::nullopt, Order::OldestFirst, TimePlan::Index, Dialect::Postgres);
         return pgNumber(pgSql("SELECT count(*) FROM audit_records" + w.sql), jsonValues(w.allValues()));
     }
     sqlite3 *db = m_store->handle();
-    if (onlySeqRange(filter)) { // ten million records counted in microseconds
-        auto span = seqSpan(db, path(), filter);
-        if (!span)
-            return span.takeError();
-        return *span ? (*span)->second - (*span)->first + 1 : std::int64_t(0);
-    }
     const auto time =
         chooseTimePlan(db, path(), filter, std::nullopt, Order::OldestFirst, Purpose::Count);
     if (!time)
@@ -589,7 +613,15 @@ Result<std::optional<std::int64_t>> AuditQuery::seqAt(const AuditFilter &filter,
     if (offset < 0)
         return std::optional<std::int64_t>();
     const bool newest = order == Order::NewestFirst;
-    const bool seqRangeOnly = onlySeqRange(filter);
+    if (onlySeqRange(filter)) { // a jump deep into the whole trail costs two index probes
+        auto span = seqSpan(filter);
+        if (!span)
+            return span.takeError();
+        if (!*span || offset > (*span)->second - (*span)->first)
+            return std::optional<std::int64_t>();
+        const auto [lo, hi] = **span;
+        return std::optional<std::int64_t>(newest ? hi - offset : lo + offset);
+    }
     if (m_pg) {
         const Where w = whereClause(filter, std::nullopt, order, TimePlan::Index, Dialect::Postgres);
         auto rows = m_pg->select(pgSql("SELECT seq FROM audit_records" + w.sql + " ORDER BY seq "
@@ -606,15 +638,6 @@ Result<std::optional<std::int64_t>> AuditQuery::seqAt(const AuditFilter &filter,
         return std::optional<std::int64_t>(rows->rows[0][0].get<std::int64_t>());
     }
     sqlite3 *db = m_store->handle();
-    if (seqRangeOnly) {
-        auto span = seqSpan(db, path(), filter);
-        if (!span)
-            return span.takeError();
-        if (!*span || offset > (*span)->second - (*span)->first)
-            return std::optional<std::int64_t>();
-        const auto [lo, hi] = **span;
-        return std::optional<std::int64_t>(newest ? hi - offset : lo + offset);
-    }
     const auto time = chooseTimePlan(db, path(), filter, std::nullopt, order, Purpose::Page);
     if (!time)
         return time.error();
@@ -639,6 +662,14 @@ void AuditQuery::interrupt() const
 {
     if (m_store)
         sqlite3_interrupt(m_store->handle());
+    else
+        m_pg->interrupt();
+}
+
+void AuditQuery::clearInterrupt() const
+{
+    if (m_pg)
+        m_pg->clearInterrupt();
 }
 
 Result<std::int64_t> AuditQuery::lastSeq() const

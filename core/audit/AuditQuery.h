@@ -65,7 +65,7 @@ public:
     Result<AuditPage> page(const AuditFilter &filter, std::optional<std::int64_t> after, int limit,
                            Order order) const;
     Result<std::optional<AuditRecord>> record(std::int64_t seq) const;
-    // With no filter but a seq range (SQLite) it is the range's span, in O(log n): a chain's
+    // With no filter but a seq range it is the range's span, in O(log n): a chain's
     // seqs are gap-free (a store with a gap is damaged; verify says where).
     Result<std::int64_t> count(const AuditFilter &filter) const;
     // The seq of the record `offset` places into `filter`'s matches in `order` (0: the first
@@ -76,9 +76,12 @@ public:
     Result<std::optional<std::int64_t>> seqAt(const AuditFilter &filter, std::int64_t offset,
                                               Order order) const;
     // Makes the statement running on this query's connection fail soon with an error, from
-    // any thread (a viewer drops a count or a text search the user no longer wants).
-    // SQLite only; PostgreSQL statements run to their end.
+    // any thread (a viewer drops a count or a text search the user no longer wants). On
+    // PostgreSQL the server is sent a cancel request; an interrupt that arrives after the
+    // statement ended would fail the next one, so the caller clears it once the work it meant
+    // to stop is over.
     void interrupt() const;
+    void clearInterrupt() const;
     // The newest record's seq (0 when empty). A live tail polls page() with this as `after`
     // in OldestFirst order.
     Result<std::int64_t> lastSeq() const;
@@ -94,6 +97,8 @@ private:
     explicit AuditQuery(std::unique_ptr<PgAuditStore> store);
     Result<std::vector<AuditRecord>> pgRecords(const std::string &sql, const std::vector<Json> &params) const;
     Result<std::int64_t> pgNumber(const std::string &sql, const std::vector<Json> &params) const;
+    // The first and last seq inside the filter's seq range, in O(log n); nullopt when none.
+    Result<std::optional<std::pair<std::int64_t, std::int64_t>>> seqSpan(const AuditFilter &filter) const;
 
     std::unique_ptr<AuditStore> m_store; // SQLite, or
     std::unique_ptr<PgAuditStore> m_pg;

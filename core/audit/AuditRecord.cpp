@@ -56,6 +56,19 @@ void writeCanonical(const Json &value, std::string &out)
 
 } // namespace
 
+bool isRecordKind(std::string_view name)
+{
+    return std::find(std::begin(kind::All), std::end(kind::All), name) != std::end(kind::All);
+}
+
+std::string recordKindList()
+{
+    std::string out;
+    for (std::string_view k : kind::All)
+        out += (out.empty() ? "" : ", ") + std::string(k);
+    return out;
+}
+
 std::string AuditRecord::kind() const
 {
     return body.value("kind", std::string());

@@ -22,7 +22,13 @@ inline constexpr std::string_view Denial = "denial";           // refused before
 inline constexpr std::string_view AuthFailure = "auth_failure"; // an HTTP request without valid credentials
 inline constexpr std::string_view Retention = "retention";     // old segments were purged
 inline constexpr std::string_view Approval = "approval";       // an operator approved or denied a write
+inline constexpr std::string_view All[] = { Request,     Outcome, ServerStart, ServerStop, PolicyChange,
+                                            Denial,      AuthFailure, Retention, Approval };
 } // namespace kind
+
+// Whether `name` is one of kind::All; and their names, comma-separated, for messages.
+bool isRecordKind(std::string_view name);
+std::string recordKindList();
 
 // One audit record as stored. `body` holds every field (docs/audit.md); the chain fields
 // bind it to its predecessor:

@@ -34,6 +34,7 @@ CREATE INDEX IF NOT EXISTS audit_records_tool ON audit_records(tool, seq);
 CREATE INDEX IF NOT EXISTS audit_records_outcome ON audit_records(outcome, seq);
 CREATE INDEX IF NOT EXISTS audit_records_error ON audit_records(error_code, seq);
 CREATE INDEX IF NOT EXISTS audit_records_session ON audit_records(session, seq);
+CREATE INDEX IF NOT EXISTS audit_records_kind ON audit_records(kind, seq);
 CREATE TABLE IF NOT EXISTS audit_checkpoints(
   seq INTEGER PRIMARY KEY,
   time_ms INTEGER NOT NULL,

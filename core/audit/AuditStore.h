@@ -42,7 +42,8 @@ namespace warden::audit {
 //                                   -- matches it, and only the key holder can move it
 //
 // Indexes: time_ms; (principal, seq); (tenant, seq); (tool, seq); (outcome, seq);
-// (error_code, seq); (session, seq).
+// (error_code, seq); (session, seq); (kind, seq). A writer adds an index a store written by
+// an older version lacks when it opens it.
 //
 // One chain per store, never forked: several processes (the console and a server a desktop
 // client launched, say) may write to one store, and their commits are serialised by SQLite's

@@ -34,6 +34,7 @@ const char *const kSchema[] = {
     "CREATE INDEX IF NOT EXISTS audit_records_outcome ON audit_records(chain, outcome, seq)",
     "CREATE INDEX IF NOT EXISTS audit_records_error ON audit_records(chain, error_code, seq)",
     "CREATE INDEX IF NOT EXISTS audit_records_session ON audit_records(chain, session, seq)",
+    "CREATE INDEX IF NOT EXISTS audit_records_kind ON audit_records(chain, kind, seq)",
     "CREATE TABLE IF NOT EXISTS audit_checkpoints("
     " chain text NOT NULL, seq bigint NOT NULL, time_ms bigint NOT NULL, hash bytea NOT NULL,"
     " reason text NOT NULL, signature bytea NOT NULL, PRIMARY KEY (chain, seq))",
@@ -154,7 +155,8 @@ Error PgAuditStore::writeError(const std::string &doing, const Error &cause) con
 
 Error PgAuditStore::readError(const Error &cause) const
 {
-    return Error(ErrorCode::IoError, "cannot read " + name() + ": " + cause.message);
+    return Error(cause.code == ErrorCode::Cancelled ? ErrorCode::Cancelled : ErrorCode::IoError,
+                 "cannot read " + name() + ": " + cause.message);
 }
 
 Status PgAuditStore::createSchema()
@@ -378,10 +380,20 @@ Result<std::vector<std::string>> PgAuditStore::chains() const
 Result<db::RowSet> PgAuditStore::select(const std::string &sql, std::vector<Json> params) const
 {
     params.insert(params.begin(), Json(m_chain));
-    auto r = m_conn->query(sql, params, kStatement);
+    auto r = m_conn->query(sql, params, QueryOptions { ReadTimeoutMs, -1 });
     if (!r)
         return readError(r.error());
     return r;
+}
+
+void PgAuditStore::interrupt() const
+{
+    m_conn->interrupt();
+}
+
+void PgAuditStore::clearInterrupt() const
+{
+    m_conn->clearInterrupt();
 }
 
 Result<std::string> PgAuditStore::layoutProblem() const

@@ -25,7 +25,7 @@ namespace warden::audit {
 //   audit_head(chain text PRIMARY KEY, seq, time_ms, hash, signature)
 //
 // Indexes: (chain, time_ms); (chain, principal, seq) and the same for tenant, tool, outcome,
-// error_code and session.
+// error_code, session and kind.
 //
 // One writer per chain: every write transaction first takes a transaction-scoped advisory
 // lock on the chain (pg_advisory_xact_lock), then reads the tail inside the transaction, like
@@ -60,7 +60,12 @@ public:
     // A read-only statement ($1 is the chain, the caller's parameters follow): AuditQuery's
     // filtered pages. Values arrive as PgConnection gives them (bytea as base64: select
     // encode(x, 'hex') instead).
+    // A viewer's count or text search over millions of records may take a while: it runs up
+    // to ReadTimeoutMs, and interrupt() (from any thread) cancels it on the server.
     Result<db::RowSet> select(const std::string &sql, std::vector<Json> params) const;
+    static constexpr int ReadTimeoutMs = 120000;
+    void interrupt() const;
+    void clearInterrupt() const;
 
     std::string name() const override;
     std::string chainName() const override { return m_chain; }

@@ -122,6 +122,8 @@ private:
             std::lock_guard lock(m_mutex);
             m_runningId = 0;
             m_running.reset();
+            if (m_query) // a cancel that came as the task ended must not fail the next one
+                m_query->clearInterrupt();
         }
         setQuery(nullptr);
     }
@@ -209,12 +211,8 @@ Result<std::unique_ptr<audit::AuditQuery>> EmbeddedAuditService::openQuery() con
                 ErrorCode::NotFound,
                 "there is no audit trail at " + path.toStdString()
                     + " yet: start the server once, or point audit.path at an existing trail");
-        return audit::AuditQuery::open(path);
     }
-    auto store = Server::openPgAuditStore(m_config, false);
-    if (!store)
-        return store.takeError();
-    return audit::AuditQuery::open(std::move(*store));
+    return Server::openAuditQuery(m_config);
 }
 
 EmbeddedAuditService::Lane &EmbeddedAuditService::lane(LaneKind kind)

@@ -413,14 +413,7 @@ Status Server::build()
         Q_EMIT requestCompleted(ev);
         Q_EMIT countersChanged();
     });
-    m_toolTester->attach(*m_mcp, *m_engine->policies, [config = m_config]() -> Result<std::unique_ptr<audit::AuditQuery>> {
-        if (config.audit.store == AuditConfig::Store::Sqlite)
-            return audit::AuditQuery::open(auditPath(config));
-        auto store = openPgAuditStore(config, false);
-        if (!store)
-            return store.takeError();
-        return audit::AuditQuery::open(std::move(*store));
-    });
+    m_toolTester->attach(*m_mcp, *m_engine->policies, [config = m_config] { return openAuditQuery(config); });
 
     Principal local;
     local.userId = m_config.localPrincipal.userId.toStdString();
@@ -627,6 +620,16 @@ Result<std::unique_ptr<audit::PgAuditStore>> Server::openPgAuditStore(const Serv
                                            writer ? audit::AuditBackend::Mode::Writer : audit::AuditBackend::Mode::Reader);
     SecretValue::wipe(password.data(), password.size());
     return store;
+}
+
+Result<std::unique_ptr<audit::AuditQuery>> Server::openAuditQuery(const ServerConfig &config)
+{
+    if (config.audit.store == AuditConfig::Store::Sqlite)
+        return audit::AuditQuery::open(auditPath(config));
+    auto store = openPgAuditStore(config, false);
+    if (!store)
+        return store.takeError();
+    return audit::AuditQuery::open(std::move(*store));
 }
 
 Status Server::openAudit()

@@ -26,7 +26,7 @@ class EmbeddedApprovalService;
 // The in-process server: owns the database pool, the policy, the MCP engine and the
 // transports. The console embeds one; warden-server runs one headless. GUI/main thread only.
 namespace approvals { class ApprovalStore; }
-namespace audit { class AuditLog; class AuditKeys; class AuditBackend; class PgAuditStore; }
+namespace audit { class AuditLog; class AuditKeys; class AuditBackend; class AuditQuery; class PgAuditStore; }
 namespace auth { class TokenValidator; }
 namespace limits { class UsageMeter; }
 
@@ -87,6 +87,8 @@ public:
     // The PostgreSQL store of audit.postgres (audit.store must be "postgres").
     static Result<std::unique_ptr<audit::PgAuditStore>> openPgAuditStore(const ServerConfig &config, bool writer,
                                                                          const QString &chain = {});
+    // A reader of the configured audit store (audit.store), for the viewer and the tool tester.
+    static Result<std::unique_ptr<audit::AuditQuery>> openAuditQuery(const ServerConfig &config);
 
     // Synchronous start for the command line: returns the error that stopped it.
     Status startNow();

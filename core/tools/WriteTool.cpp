@@ -23,6 +23,7 @@ struct WriteJob
     CompiledWrite write;
     std::string tool;
     std::string payloadHash;
+    Json arguments; // as the payload hash binds them, for the operator deciding an approval
     db::Dialect dialect = db::Dialect::Sqlite;
 };
 
@@ -57,7 +58,9 @@ Error fileApproval(const WriteJob &job, RequestContext &ctx, const std::string &
     request.principal = ctx.principal().userId;
     request.tenant = ctx.principal().tenantId;
     request.ttlSeconds = table.writes.approvalTtlSeconds;
-    // What the operator sees: which fields change and why, never a value.
+    // Which fields change and why, without a value; the values are in `arguments`, kept only
+    // while the approval is pending.
+    request.arguments = job.arguments;
     request.summary = Json { { "fields", job.write.fields }, { "reason", job.write.reason } };
     const ColumnView *key =
         table.primaryKey().size() == 1 ? table.column(table.primaryKey().front()) : nullptr;
@@ -317,6 +320,9 @@ void WriteTool::call(const std::shared_ptr<RequestContext> &ctx, const Json &arg
     job.write = std::move(compiled).value();
     job.tool = name();
     job.payloadHash = payloadHash(job.tool, arguments, ctx->principal(), policy->versionHash());
+    job.arguments = arguments;
+    if (job.arguments.is_object())
+        job.arguments.erase("approval_id");
     job.dialect = m_services.writePool->dialect();
     auto pending = m_services.writePool->submit(
         [ctx, job = std::move(job)](db::Connection &conn) {

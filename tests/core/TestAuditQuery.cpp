@@ -500,11 +500,14 @@ void TestAuditQuery::planUsesIndex_data()
                             "principal+tool+tenant+text",
                             "session+errorCode+kind",
                             "tenant+outcome",
-                            "time only" };
+                            "time only",
+                            "kind",
+                            "kind+session" };
     const char *indexes[] = { "audit_records_principal", "audit_records_principal",
                               "audit_records_tool",      "audit_records_tool",
                               "audit_records_principal", "audit_records_session",
-                              "audit_records_tenant",    "" };
+                              "audit_records_tenant",    "",
+                              "audit_records_kind",      "audit_records_session" };
     for (int i = 0; i < int(std::size(names)); ++i)
         for (bool newest : { true, false })
             for (bool after : { false, true })
@@ -555,6 +558,13 @@ void TestAuditQuery::planUsesIndex()
     case 7:
         f.fromMs = 1;
         f.toMs = 2;
+        break;
+    case 8:
+        f.kind = "policy_change";
+        break;
+    case 9:
+        f.kind = "request";
+        f.session = "s-1";
         break;
     default:
         QFAIL("no such row");

@@ -70,6 +70,11 @@ class TestAuditQueryPostgres : public QObject
         session.session = "s-2";
         session.kind = "outcome";
         out.emplace_back("session and kind", session);
+        session.kind.reset();
+        out.emplace_back("session", session);
+        AuditFilter kind;
+        kind.kind = "request";
+        out.emplace_back("kind", kind);
         AuditFilter range;
         range.fromMs = m_all[15].timeMs();
         range.toMs = m_all[40].timeMs();
@@ -155,6 +160,42 @@ private Q_SLOTS:
         QVERIFY(plan.ok());
         QVERIFY(!plan->empty());
         QVERIFY2(plan->front().find("Limit") != std::string::npos, plan->front().c_str());
+    }
+
+    void interruptStopsTheNextStatementUntilCleared()
+    {
+        // The viewer cancels a count it no longer wants: the statement fails as cancelled, and
+        // once cleared the connection serves again.
+        AuditFilter text;
+        text.text = "row";
+        m_query->interrupt();
+        auto cancelled = m_query->count(text);
+        QVERIFY(!cancelled.ok());
+        QCOMPARE(cancelled.error().code, ErrorCode::Cancelled);
+        m_query->interrupt();
+        m_query->clearInterrupt();
+        auto n = m_query->count(text);
+        QVERIFY2(n.ok(), n.ok() ? "" : n.error().message.c_str());
+        QCOMPARE(*n, std::int64_t(expected(text, AuditQuery::Order::OldestFirst).size()));
+    }
+
+    void seqRangesAreCountedAndIndexedFromTheirBounds()
+    {
+        // What the viewer asks of an unfiltered trail pinned at a seq: answered from the range's
+        // two ends, also where the other chain's seqs overlap this one's.
+        AuditFilter pinned;
+        pinned.toSeq = 51;
+        QCOMPARE(*m_query->count(pinned), std::int64_t(50));
+        QCOMPARE(**m_query->seqAt(pinned, 0, AuditQuery::Order::NewestFirst), std::int64_t(50));
+        QCOMPARE(**m_query->seqAt(pinned, 49, AuditQuery::Order::NewestFirst), std::int64_t(1));
+        QVERIFY(!m_query->seqAt(pinned, 50, AuditQuery::Order::NewestFirst)->has_value());
+        pinned.fromSeq = 10;
+        QCOMPARE(*m_query->count(pinned), std::int64_t(41));
+        QCOMPARE(**m_query->seqAt(pinned, 3, AuditQuery::Order::OldestFirst), std::int64_t(13));
+        pinned.fromSeq = kRecords + 5;
+        pinned.toSeq.reset();
+        QCOMPARE(*m_query->count(pinned), std::int64_t(0));
+        QVERIFY(!m_query->seqAt(pinned, 0, AuditQuery::Order::OldestFirst)->has_value());
     }
 
     void aMissingChainIsRefused()

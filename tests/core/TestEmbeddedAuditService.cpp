@@ -40,7 +40,7 @@ private Q_SLOTS:
     void pagesCountsAndRecords()
     {
         EmbeddedAuditService service(m_world->config);
-        QVERIFY(service.storeDescription().contains(m_world->path));
+        QVERIFY2(service.storeDescription().contains(m_world->location()), qPrintable(service.storeDescription()));
         audit::AuditFilter f;
         f.principal = "bob";
         for (const Order order : { Order::NewestFirst, Order::OldestFirst }) {
@@ -65,6 +65,26 @@ private Q_SLOTS:
             [&](auto reply) { service.fetchCount(f, this, std::move(reply)); });
         QVERIFY(count && count->ok());
         QCOMPARE(**count, std::int64_t(expectedSeqs(m_all, f, Order::OldestFirst).size()));
+
+        // One session's requests, as a reviewer narrows the trail.
+        audit::AuditFilter session;
+        session.session = "s-42";
+        session.kind = "request";
+        const auto inSession = expectedSeqs(m_all, session, Order::NewestFirst);
+        QCOMPARE(int(inSession.size()), 5); // fixture records 420..429, every other one a request
+        AuditService::PageRequest request;
+        request.filter = session;
+        auto page = answer<audit::AuditPage>(
+            [&](auto reply) { service.fetchPage(request, this, std::move(reply)); });
+        QVERIFY(page && page->ok());
+        std::vector<std::int64_t> seqs;
+        for (const auto &r : (**page).records)
+            seqs.push_back(r.seq);
+        QVERIFY(seqs == inSession);
+        auto sessionCount = answer<std::int64_t>(
+            [&](auto reply) { service.fetchCount(session, this, std::move(reply)); });
+        QVERIFY(sessionCount && sessionCount->ok());
+        QCOMPARE(**sessionCount, std::int64_t(inSession.size()));
 
         auto record = answer<std::optional<audit::AuditRecord>>(
             [&](auto reply) { service.fetchRecord(m_all[10].seq, this, std::move(reply)); });

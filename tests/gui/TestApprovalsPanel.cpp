@@ -114,6 +114,9 @@ private Q_SLOTS:
         QCOMPARE(shown["summary"]["reason"].get<std::string>(), std::string("customer called"));
         QVERIFY(shown["summary"]["fields"] == Json::array({ "status" }));
         QCOMPARE(shown["summary"]["id"].get<int>(), 2);
+        // The exact call the approval is bound to, values included.
+        QVERIFY2(shown["arguments"] == update, shown.dump().c_str());
+        QCOMPARE(shown["arguments"]["values"]["status"].get<std::string>(), std::string("shipped"));
         QCOMPARE(shown["payload_hash"].get<std::string>(), pending["error"]["details"]["payload_hash"].get<std::string>());
         QVERIFY(payload->toPlainText().contains(QStringLiteral("\n  \"state\": \"pending\""))); // indented
         QVERIFY(test::findChild<QLabel>(panel, "summaryLabel")->text().contains(QStringLiteral("requested by agent-7")));

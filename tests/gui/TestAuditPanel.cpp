@@ -14,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
@@ -73,6 +74,12 @@ class TestAuditPanel : public QObject
         QTest::keyClick(edit, Qt::Key_Return);
     }
 
+    // The panel's screenshot; the PostgreSQL run's beside SQLite's.
+    static void shot(QWidget &panel, const QString &name)
+    {
+        saveScreenshot(&panel, auditTestsOnPostgres() ? name + QStringLiteral("-postgres") : name);
+    }
+
     static void clickRow(QTableView *table, int row)
     {
         const QModelIndex index = table->model()->index(row, AuditTableModel::SeqColumn);
@@ -80,7 +87,18 @@ class TestAuditPanel : public QObject
         QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(index).center());
     }
 
+    static std::int64_t shownSeq(QTableView *table, int row)
+    {
+        return table->model()->index(row, AuditTableModel::SeqColumn).data().toLongLong();
+    }
+
 private Q_SLOTS:
+    void init()
+    {
+        // Filters are kept across runs: every test starts from none.
+        QSettings().remove(QStringLiteral("AuditPanel/filters"));
+    }
+
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
@@ -123,7 +141,7 @@ private Q_SLOTS:
         QTest::keyClicks(child<QLineEdit>(panel, "errorCodeEdit"), QStringLiteral("QUERY_TIMEOUT"));
         f.errorCode = "QUERY_TIMEOUT";
         QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
-        saveScreenshot(&panel, QStringLiteral("audit-panel-filtered"));
+        shot(panel, QStringLiteral("audit-panel-filtered"));
 
         // A time the panel cannot read is named; one in the future selects nothing.
         typeFilter(child<QLineEdit>(panel, "fromEdit"), QStringLiteral("yesterday"));
@@ -137,6 +155,137 @@ private Q_SLOTS:
         QTRY_COMPARE(countText(panel), QStringLiteral("0 records"));
         typeFilter(child<QLineEdit>(panel, "fromEdit"), QStringLiteral("2000-01-01 00:00"));
         QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));
+    }
+
+    void sessionAndKindFromTheKeyboard()
+    {
+        Viewer viewer(m_world->config);
+        AuditPanel &panel = viewer.panel;
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        panel.activateWindow();
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));
+
+        // Alt+I reaches the session field through its label's mnemonic.
+        auto *session = child<QLineEdit>(panel, "sessionEdit");
+        QTest::keyClick(&panel, Qt::Key_I, Qt::AltModifier);
+        QTRY_VERIFY(session->hasFocus());
+        QTest::keyClicks(session, QStringLiteral("s-12"));
+        QTest::keyClick(session, Qt::Key_Return);
+        audit::AuditFilter f;
+        f.session = "s-12";
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
+        QCOMPARE(expectedCount(m_all, f), 10);
+
+        // Alt+D reaches the kind; Down picks the first kind, call requests.
+        auto *kind = child<QComboBox>(panel, "kindBox");
+        QTest::keyClick(&panel, Qt::Key_D, Qt::AltModifier);
+        QTRY_VERIFY(kind->hasFocus());
+        QTest::keyClick(kind, Qt::Key_Down);
+        QCOMPARE(kind->currentData().toString(), QStringLiteral("request"));
+        f.kind = "request";
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
+        auto *table = child<QTableView>(panel, "auditTable");
+        const auto want = expectedSeqs(m_all, f, audit::AuditQuery::Order::NewestFirst);
+        for (int row = 0; row < int(want.size()); ++row) {
+            QTRY_COMPARE(shownSeq(table, row), want[std::size_t(row)]);
+            QCOMPARE(table->model()->index(row, AuditTableModel::KindColumn).data().toString(),
+                     QStringLiteral("request"));
+        }
+        clickRow(table, 0);
+        auto *link = child<QLabel>(panel, "sessionLink");
+        QTRY_VERIFY2(link->text().contains(QStringLiteral(">s-12<")), qPrintable(link->text()));
+        shot(panel, QStringLiteral("audit-session-filter"));
+
+        // Clear filters empties both.
+        QTest::mouseClick(child<QPushButton>(panel, "clearFiltersButton"), Qt::LeftButton);
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));
+        QVERIFY(session->text().isEmpty());
+        QCOMPARE(kind->currentIndex(), 0);
+    }
+
+    void clickingASessionShowsOnlyIt()
+    {
+        Viewer viewer(m_world->config);
+        AuditPanel &panel = viewer.panel;
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));
+        auto *table = child<QTableView>(panel, "auditTable");
+        clickRow(table, 5);
+        const std::int64_t seq = shownSeq(table, 5);
+        const std::string session = m_all[std::size_t(seq - 1)].body["session"].get<std::string>();
+        auto *link = child<QLabel>(panel, "sessionLink");
+        QTRY_VERIFY2(link->text().contains(QString::fromStdString(">" + session + "<")),
+                     qPrintable(link->text()));
+
+        // A click on the session id narrows the list to that session.
+        const int x = link->fontMetrics().horizontalAdvance(QString::fromStdString(session)) / 2;
+        QTest::mouseClick(link, Qt::LeftButton, {}, QPoint(x, link->height() / 2));
+        QCOMPARE(child<QLineEdit>(panel, "sessionEdit")->text(), QString::fromStdString(session));
+        audit::AuditFilter f;
+        f.session = session;
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
+        QTRY_COMPARE(shownSeq(table, 0), expectedSeqs(m_all, f, audit::AuditQuery::Order::NewestFirst)[0]);
+
+        // From the keyboard: Tab from the record to its session, Enter.
+        QTest::mouseClick(child<QPushButton>(panel, "clearFiltersButton"), Qt::LeftButton);
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));
+        clickRow(table, 17);
+        f.session = m_all[std::size_t(shownSeq(table, 17) - 1)].body["session"].get<std::string>();
+        QTRY_VERIFY(link->text().contains(QString::fromStdString(">" + *f.session + "<")));
+        auto *detail = child<QPlainTextEdit>(panel, "detailText");
+        detail->setFocus(Qt::TabFocusReason);
+        QTest::keyClick(detail, Qt::Key_Tab);
+        QTRY_VERIFY(link->hasFocus());
+        QTest::keyClick(link, Qt::Key_Return); // the link has the focus: Enter follows it
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
+        QCOMPARE(child<QLineEdit>(panel, "sessionEdit")->text(), QString::fromStdString(*f.session));
+
+        // The table's context action does the same for another record.
+        QTest::mouseClick(child<QPushButton>(panel, "clearFiltersButton"), Qt::LeftButton);
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));
+        auto *action = panel.findChild<QAction *>(QStringLiteral("filterSessionAction"));
+        QVERIFY(action);
+        QVERIFY(table->actions().contains(action));
+        QVERIFY(!action->isEnabled()); // no record selected
+        clickRow(table, 42);
+        const std::int64_t other = shownSeq(table, 42);
+        f.session = m_all[std::size_t(other - 1)].body["session"].get<std::string>();
+        QTRY_VERIFY(action->isEnabled());
+        action->trigger();
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
+        QCOMPARE(child<QLineEdit>(panel, "sessionEdit")->text(), QString::fromStdString(*f.session));
+    }
+
+    void filtersAreKeptAcrossRuns()
+    {
+        audit::AuditFilter f;
+        f.session = "s-7";
+        f.kind = "outcome";
+        f.principal = "bob";
+        {
+            Viewer viewer(m_world->config);
+            AuditPanel &panel = viewer.panel;
+            QVERIFY(QTest::qWaitForWindowExposed(&panel));
+            typeFilter(child<QLineEdit>(panel, "sessionEdit"), QStringLiteral("s-7"));
+            typeFilter(child<QLineEdit>(panel, "principalEdit"), QStringLiteral("bob"));
+            typeFilter(child<QLineEdit>(panel, "fromEdit"), QStringLiteral("2000-01-01"));
+            auto *kind = child<QComboBox>(panel, "kindBox");
+            kind->setFocus();
+            QTest::keyClick(kind, Qt::Key_Down);
+            QTest::keyClick(kind, Qt::Key_Down);
+            QCOMPARE(kind->currentData().toString(), QStringLiteral("outcome"));
+            QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
+        }
+        // Opened again, the panel shows the same records, but not the time range (kept days
+        // later it would hide whatever came since).
+        Viewer viewer(m_world->config);
+        AuditPanel &panel = viewer.panel;
+        QCOMPARE(child<QLineEdit>(panel, "sessionEdit")->text(), QStringLiteral("s-7"));
+        QCOMPARE(child<QLineEdit>(panel, "principalEdit")->text(), QStringLiteral("bob"));
+        QCOMPARE(child<QComboBox>(panel, "kindBox")->currentData().toString(), QStringLiteral("outcome"));
+        QVERIFY(child<QLineEdit>(panel, "fromEdit")->text().isEmpty());
+        QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(expectedCount(m_all, f)));
+        QVERIFY(expectedCount(m_all, f) > 0 && expectedCount(m_all, f) < kCount);
     }
 
     void detailAndCheckAValue()
@@ -170,7 +319,7 @@ private Q_SLOTS:
         QTRY_VERIFY2(checkLabel->text().startsWith(QStringLiteral("Match")),
                      qPrintable(checkLabel->text()));
         QVERIFY(checkLabel->text().contains(QStringLiteral("/arguments/email")));
-        saveScreenshot(&panel, QStringLiteral("audit-panel-detail"));
+        shot(panel, QStringLiteral("audit-panel-detail"));
 
         checkEdit->selectAll();
         QTest::keyClicks(checkEdit, QStringLiteral("eve@example.com"));
@@ -199,7 +348,7 @@ private Q_SLOTS:
             jobLabel->text().startsWith(QStringLiteral("Chain intact: %1 records").arg(kCount)),
             qPrintable(jobLabel->text()));
         QCOMPARE(panel.jobs()->outcome(), AuditJobController::Outcome::Succeeded);
-        saveScreenshot(&panel, QStringLiteral("audit-panel"));
+        shot(panel, QStringLiteral("audit-panel"));
 
         // Export what the filter selects, from the keyboard (Ctrl+E), as JSON Lines, then CSV.
         typeFilter(child<QLineEdit>(panel, "toolEdit"), QStringLiteral("db_get"));
@@ -292,20 +441,18 @@ private Q_SLOTS:
         QTRY_VERIFY2(jobLabel->text().startsWith(QStringLiteral("Chain broken at record 42")),
                      qPrintable(jobLabel->text()));
         QCOMPARE(panel.jobs()->brokenSeq(), std::int64_t(42));
-        saveScreenshot(&panel, QStringLiteral("audit-panel-verify-broken"));
+        shot(panel, QStringLiteral("audit-panel-verify-broken"));
     }
 
     void noTrailYetSaysWhatToDo()
     {
-        ServerConfig config = m_world->config;
-        config.audit.path = m_world->dir() + QStringLiteral("/none/audit.db");
+        const auto [config, advice] = m_world->missingTrail();
         Viewer viewer(config);
         AuditPanel &panel = viewer.panel;
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         auto *error = child<QLabel>(panel, "auditErrorLabel");
         QTRY_VERIFY(error->isVisible());
-        QVERIFY2(error->text().contains(QStringLiteral("start the server once")),
-                 qPrintable(error->text()));
+        QVERIFY2(error->text().contains(advice), qPrintable(error->text()));
         QVERIFY(!panel.findChild<QPushButton *>(QStringLiteral("deleteButton")));
     }
 

@@ -143,16 +143,7 @@ private Q_SLOTS:
     {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
-        sqlite3 *db = nullptr;
-        QCOMPARE(sqlite3_open(QFile::encodeName(path("shop.db")).constData(), &db), SQLITE_OK);
-        for (std::string_view ddl : DemoSchema::sqliteTables())
-            QCOMPARE(sqlite3_exec(db, std::string(ddl).c_str(), nullptr, nullptr, nullptr),
-                     SQLITE_OK);
-        sqlite3_close(db);
-        auto policy = DemoDataset::policyDocument();
-        QVERIFY(policy.ok());
-        QVERIFY(writeFile(path("policy.json"), *policy));
-        auto loaded = test::writeSqliteServerConfig(m_dir.path(), "shop.db");
+        auto loaded = test::writeDemoShopServerConfig(m_dir.path());
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
         m_config = *loaded;
     }

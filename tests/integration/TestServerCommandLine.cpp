@@ -421,6 +421,29 @@ private Q_SLOTS:
         QVERIFY(text.contains(hmac));
         QVERIFY(!text.contains(QByteArray::fromStdString(email)));
 
+        // By kind and by session: the reviewer's view of one session's calls.
+        const Run starts = run({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--kind"),
+                                 QStringLiteral("server_start"), QStringLiteral("--config"), audited });
+        QVERIFY2(starts.exitCode == 0, starts.err.constData());
+        QCOMPARE(starts.out.count('\n'), 1);
+        QVERIFY(starts.out.contains("\"kind\":\"server_start\""));
+        const Run badKind = run({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--kind"),
+                                  QStringLiteral("calls"), QStringLiteral("--config"), audited });
+        QCOMPARE(badKind.exitCode, 2);
+        QVERIFY2(badKind.err.contains("--kind is one of request, outcome"), badKind.err.constData());
+        const Json request = Json::parse(text.left(text.indexOf('\n')).toStdString())["record"];
+        QVERIFY2(request.contains("session") && request["session"].is_string(), request.dump().c_str());
+        const Run session = run({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--session"),
+                                  QString::fromStdString(request["session"].get<std::string>()), QStringLiteral("--kind"),
+                                  QStringLiteral("outcome"), QStringLiteral("--config"), audited });
+        QVERIFY2(session.exitCode == 0, session.err.constData());
+        QCOMPARE(session.out.count('\n'), 1);
+        QVERIFY(session.out.contains("\"kind\":\"outcome\""));
+        const Run otherSession = run({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--session"),
+                                       QStringLiteral("0000000000000000"), QStringLiteral("--config"), audited });
+        QCOMPARE(otherSession.exitCode, 0);
+        QVERIFY(otherSession.out.isEmpty());
+
         const Run csv = run({ QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--format"),
                               QStringLiteral("csv"), QStringLiteral("--config"), audited });
         QCOMPARE(csv.exitCode, 0);
@@ -709,7 +732,11 @@ private Q_SLOTS:
         const Run listed = run(QStringList { QStringLiteral("approvals"), QStringLiteral("list"), QStringLiteral("--json") } + cfg);
         QCOMPARE(listed.exitCode, 0);
         QVERIFY2(listed.out.contains(QByteArray::fromStdString(id)) && listed.out.contains("\"pending\""), listed.out.constData());
-        QVERIFY(!listed.out.contains("cancelled")); // the operator sees fields, never values
+        // The operator sees the exact call, values included, while it is pending.
+        QVERIFY2(listed.out.contains("\"cancelled\""), listed.out.constData());
+        const Run listedText = run(QStringList { QStringLiteral("approvals"), QStringLiteral("list") } + cfg);
+        QCOMPARE(listedText.exitCode, 0);
+        QVERIFY2(listedText.out.contains("\"status\":\"cancelled\""), listedText.out.constData());
         const Run approved = run(QStringList { QStringLiteral("approvals"), QStringLiteral("approve"), QString::fromStdString(id),
                                                QStringLiteral("--as"), QStringLiteral("olga"), QStringLiteral("--reason"),
                                                QStringLiteral("checked with the customer") }
@@ -719,6 +746,7 @@ private Q_SLOTS:
                                                   QStringLiteral("--json") }
                                     + cfg);
         QVERIFY2(decidedList.out.contains("\"decision_reason\": \"checked with the customer\""), decidedList.out.constData());
+        QVERIFY2(!decidedList.out.contains("cancelled"), decidedList.out.constData()); // gone once decided
         QCOMPARE(run(QStringList { QStringLiteral("approvals"), QStringLiteral("deny"), QString::fromStdString(id),
                                    QStringLiteral("--reason") }
                      + cfg)

@@ -41,6 +41,25 @@ private Q_SLOTS:
         QCOMPARE(redacted.size(), 1);
         QVERIFY(redacted[0].startsWith(QStringLiteral("/arguments/email = hmac-sha256:")));
         QVERIFY(changed.count() >= 2); // cleared, then filled
+        QCOMPARE(detail.session(), QStringLiteral("s-0")); // fixture record 7's session
+        detail.showRecord(16); // fixture record 15
+        QCOMPARE(detail.session(), QString()); // nothing while it loads
+        QTRY_VERIFY(detail.hasRecord());
+        QCOMPARE(detail.session(), QStringLiteral("s-1"));
+    }
+
+    void aRecordWithoutASessionHasNone()
+    {
+        AuditWorld world;
+        QVERIFY(world.open());
+        QVERIFY(world.write(0, 1, [](int) {
+            return Json { { "kind", std::string(audit::kind::PolicyChange) }, { "details", Json::object() } };
+        }));
+        EmbeddedAuditService service(world.config);
+        AuditDetailController detail(&service);
+        detail.showRecord(1);
+        QTRY_VERIFY(detail.hasRecord());
+        QCOMPARE(detail.session(), QString());
     }
 
     void checksAValueRightAndWrong()

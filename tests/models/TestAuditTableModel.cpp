@@ -99,6 +99,9 @@ private Q_SLOTS:
         QTest::newRow("free text") << 3;
         QTest::newRow("tool+tenant, oldest first") << 4;
         QTest::newRow("time range") << 5;
+        QTest::newRow("session") << 6;
+        QTest::newRow("kind, oldest first") << 7;
+        QTest::newRow("session+kind+outcome") << 8;
     }
 
     void filtersAndOrderAreTheStores()
@@ -129,6 +132,18 @@ private Q_SLOTS:
         case 5:
             f.fromMs = m_all[2000].timeMs();
             f.toMs = m_all[6000].timeMs();
+            break;
+        case 6:
+            f.session = "s-512"; // fixture records 5120..5129
+            break;
+        case 7:
+            f.kind = "outcome";
+            order = Order::OldestFirst;
+            break;
+        case 8:
+            f.session = "s-77";
+            f.kind = "outcome";
+            f.outcome = "ok";
             break;
         }
         EmbeddedAuditService service(m_world->config);
@@ -212,13 +227,11 @@ private Q_SLOTS:
 
     void missingStoreSaysWhatToDo()
     {
-        ServerConfig config = m_world->config;
-        config.audit.path = m_world->dir() + QStringLiteral("/nowhere/audit.db");
+        const auto [config, advice] = m_world->missingTrail();
         EmbeddedAuditService service(config);
         AuditTableModel model(&service);
         QTRY_VERIFY(!model.errorText().isEmpty());
-        QVERIFY2(model.errorText().contains(QStringLiteral("no audit trail")),
-                 qPrintable(model.errorText()));
+        QVERIFY2(model.errorText().contains(advice), qPrintable(model.errorText()));
         QCOMPARE(model.rowCount(), 0);
     }
 };

@@ -403,7 +403,9 @@ QWidget *PolicyPanel::createRelationsBox(QWidget *parent)
     m_relationView->setUniformRowHeights(true);
     m_relationView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_relationView->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_relationView->setMinimumHeight(110);
+    // Room for a handful of relations, so the form below stays in sight.
+    m_relationView->setMinimumHeight(fontMetrics().height() * 6);
+    m_relationView->setMaximumHeight(fontMetrics().height() * 11);
     m_relationView->header()->setStretchLastSection(true);
     listLabel->setBuddy(m_relationView);
     layout->addWidget(m_relationView);

@@ -313,6 +313,7 @@ private Q_SLOTS:
         QVERIFY(model->value("/roles/support/tables/customers/budget/max_rows") == Json(20));
         QVERIFY(!model->value("/tables/customers/budget"));
         QTRY_VERIFY(apply->isEnabled());
+        test::saveScreenshot(&panel, QStringLiteral("policy-role-table"));
 
         // An override that cannot work (a relation without its column) is refused, the
         // problem shown on the role.
@@ -450,6 +451,7 @@ private Q_SLOTS:
         QVERIFY2(problem->text().contains(QStringLiteral("\"via\" is required")),
                  qPrintable(problem->text()));
         QVERIFY(!apply->isEnabled());
+        test::saveScreenshot(&panel, QStringLiteral("policy-relation-problem"));
         QVERIFY(model->tableIndex(QStringLiteral("orders"))
                     .data(PolicyTreeModel::ProblemRole)
                     .toString()

@@ -344,17 +344,38 @@ void PolicyTreeModel::setValue(const std::string &pointer, const std::optional<J
         (*at)[tokens.back()] = *value;
     } else {
         at->erase(tokens.back());
-        // An emptied budget or writes object means "the defaults": drop it.
+        // An emptied budget, writes or relations object means "the defaults", and an emptied
+        // override of a role "as for everyone": drop it.
+        const auto droppable = [&tokens](std::size_t i) {
+            const bool roleTables = tokens[0] == "roles" && tokens.size() > 2
+                && tokens[2] == "tables" && (i == 2 || i == 3);
+            return roleTables || tokens[i] == "budget" || tokens[i] == "writes"
+                || tokens[i] == "relations";
+        };
         for (std::size_t i = tokens.size() - 1; i-- > 0;) {
             Json *container = i < path.size() ? path[i] : nullptr;
             Json *child = i + 1 < path.size() ? path[i + 1] : at;
-            if (!container || !child->empty() || (tokens[i] != "budget" && tokens[i] != "writes"))
+            if (!container || !child->empty() || !droppable(i))
                 break;
             container->erase(tokens[i]);
         }
     }
     replaceNodes();
     Q_EMIT documentChanged();
+}
+
+bool PolicyTreeModel::renameKey(const std::string &objectPointer, const std::string &from,
+                                const std::string &to)
+{
+    const auto object = value(objectPointer);
+    if (to.empty() || !object || !object->is_object() || !object->contains(from)
+        || object->contains(to))
+        return false;
+    Json renamed = Json::object();
+    for (auto it = object->begin(); it != object->end(); ++it)
+        renamed[it.key() == from ? to : it.key()] = it.value();
+    setValue(objectPointer, renamed);
+    return true;
 }
 
 const Json *PolicyTreeModel::tableJson(const std::string &table) const
@@ -594,7 +615,7 @@ QVariant PolicyTreeModel::otherData(const Node &n, int column, int role) const
         if (column == NameColumn)
             return tr("Roles");
         if (column == NoteColumn)
-            return n.children.empty() ? tr("none; add them in the JSON view")
+            return n.children.empty() ? tr("none; add them in the details")
                                       : tr("%n role(s)", nullptr, int(n.children.size()));
         return {};
     case Kind::Role:
@@ -620,6 +641,8 @@ Qt::ItemFlags PolicyTreeModel::flags(const QModelIndex &index) const
         editable = column == ActionColumn;
     else if (n.kind == Kind::Table)
         editable = column == ActionColumn;
+    else if (n.kind == Kind::Role)
+        editable = column == NameColumn;
     else if (n.kind == Kind::Column) {
         const std::string &table = m_nodes[std::size_t(n.parent)].name;
         const ColumnState s = columnState(table, n.name);
@@ -670,6 +693,8 @@ bool PolicyTreeModel::setData(const QModelIndex &index, const QVariant &value, i
         return setTableAction(n.name, text);
     case Kind::Column:
         return setColumnValue(n, index.column(), text);
+    case Kind::Role:
+        return renameKey("/roles", n.name, text.toStdString());
     default:
         return false;
     }

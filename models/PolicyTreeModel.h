@@ -17,7 +17,7 @@ namespace warden {
 
 // The policy editor's tree: the profile, every table of the database (and any table the
 // policy names that the database lacks) with every column and what the policy does to it, and
-// the roles. It edits a policy document that it owns, which is the single source of truth the
+// the roles (whose names are edited in place). It edits a policy document that it owns, which is the single source of truth the
 // editor's JSON view and detail editors share: setValue() and setData() change the document
 // and announce documentChanged(); setDocument() replaces it (from the JSON text, or a version)
 // without that announcement.
@@ -69,8 +69,14 @@ public:
     // The value at a JSON pointer, or nullopt when absent (or the pointer is malformed).
     std::optional<Json> value(const std::string &pointer) const;
     // Sets (or, with nullopt, removes) the value at a pointer, creating objects on the way and
-    // removing `budget` and `writes` objects left empty; announces documentChanged().
+    // removing `budget`, `writes` and `relations` objects and a role's table overrides left
+    // empty; announces documentChanged().
     void setValue(const std::string &pointer, const std::optional<Json> &value);
+    // Renames the member `from` of the object at `objectPointer` to `to`, keeping its place
+    // (the order of roles decides which one a principal gets); announces documentChanged().
+    // False, changing nothing, when `to` is empty or already taken, or `from` is absent.
+    bool renameKey(const std::string &objectPointer, const std::string &from,
+                   const std::string &to);
 
     // Attaches problems to items (replacing earlier ones); problems no item stands for are
     // kept for problemsWithoutItem().

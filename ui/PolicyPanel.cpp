@@ -1,10 +1,11 @@
 #include "PolicyPanel.h"
 
 #include "ConfirmChangesDialog.h"
-
+#include "LabelTint.h"
 #include "PolicyHistoryModel.h"
 #include "PolicyJsonText.h"
 #include "PolicyProblemModel.h"
+#include "PolicyRelationModel.h"
 #include "PolicyTreeDelegate.h"
 #include "PolicyTreeModel.h"
 #include "ServerStatusController.h"
@@ -25,6 +26,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
@@ -88,6 +90,7 @@ PolicyPanel::PolicyPanel(ServerStatusController *status, PolicyService *service,
     , m_tree(new PolicyTreeModel(this))
     , m_problems(new PolicyProblemModel(this))
     , m_history(new PolicyHistoryModel(this))
+    , m_relations(new PolicyRelationModel(m_tree, this))
 {
     m_validateTimer.setSingleShot(true);
     m_validateTimer.setInterval(ValidateDelayMs);
@@ -218,6 +221,18 @@ QWidget *PolicyPanel::createEditorPage()
     connect(m_treeView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             &PolicyPanel::updateDetails);
     connect(m_tree, &QAbstractItemModel::modelReset, this, &PolicyPanel::expandListedTables);
+    // The tree changes shape when roles or unknown columns come and go: the selected item stays.
+    connect(m_tree, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        const QModelIndex current = m_treeView->currentIndex();
+        m_currentPointer = current.data(PolicyTreeModel::PointerRole).toString();
+        m_currentColumn = current.column();
+    });
+    connect(m_tree, &QAbstractItemModel::modelReset, this, [this] {
+        const QModelIndex item = m_tree->indexForPointer(m_currentPointer);
+        if (item.isValid()
+            && item.data(PolicyTreeModel::PointerRole).toString() == m_currentPointer)
+            m_treeView->setCurrentIndex(item.siblingAtColumn(m_currentColumn));
+    });
 
     m_problemView = new QTreeView(page);
     m_problemView->setObjectName(QStringLiteral("policyProblems"));
@@ -263,6 +278,15 @@ QWidget *PolicyPanel::createEditorPage()
 
 QWidget *PolicyPanel::createDetails()
 {
+    m_detailPages = new QStackedWidget(this);
+    m_detailPages->setObjectName(QStringLiteral("policyDetailPages"));
+    m_detailPages->addWidget(createTableDetails());
+    m_detailPages->addWidget(createRoleDetails());
+    return m_detailPages;
+}
+
+QWidget *PolicyPanel::createTableDetails()
+{
     auto *scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -272,6 +296,20 @@ QWidget *PolicyPanel::createDetails()
     m_tableTitle->setObjectName(QStringLiteral("policyTableTitle"));
     m_tableTitle->setWordWrap(true);
     layout->addWidget(m_tableTitle);
+
+    // The same editors edit the rules for everyone or a role's overrides of them.
+    m_ruleForCombo = new QComboBox(page);
+    m_ruleForCombo->setObjectName(QStringLiteral("policyRulesFor"));
+    m_ruleForCombo->setToolTip(
+        tr("Edit the rules for everyone, or what a role changes of them for the principals "
+           "that have it"));
+    connect(m_ruleForCombo, &QComboBox::activated, this, [this] {
+        m_ruleRole = m_ruleForCombo->currentData().toString();
+        updateDetails();
+    });
+    auto *ruleFor = new QFormLayout;
+    ruleFor->addRow(tr("Rules &for:"), m_ruleForCombo);
+    layout->addLayout(ruleFor);
 
     const auto scopeCombo = [this](QWidget *parent, const char *key) {
         auto *combo = new QComboBox(parent);
@@ -343,15 +381,228 @@ QWidget *PolicyPanel::createDetails()
     writes->addRow(tr("&Max affected rows:"), m_maxAffectedSpin);
     layout->addWidget(m_writesBox);
 
-    auto *relationsBox = new QGroupBox(tr("Relations"), page);
-    auto *relations = new QVBoxLayout(relationsBox);
-    m_relationsLabel = new QLabel(relationsBox);
-    m_relationsLabel->setObjectName(QStringLiteral("policyRelationsLabel"));
-    m_relationsLabel->setWordWrap(true);
-    m_relationsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    relations->addWidget(m_relationsLabel);
-    layout->addWidget(relationsBox);
+    layout->addWidget(createRelationsBox(page));
     layout->addStretch();
+    scroll->setWidget(page);
+    return scroll;
+}
+
+QWidget *PolicyPanel::createRelationsBox(QWidget *parent)
+{
+    m_relationsBox = new QGroupBox(tr("Relations"), parent);
+    auto *layout = new QVBoxLayout(m_relationsBox);
+    auto *listLabel =
+        new QLabel(tr("Relation&s (Insert adds one, Delete removes it):"), m_relationsBox);
+    layout->addWidget(listLabel);
+    m_relationView = new QTreeView(m_relationsBox);
+    m_relationView->setObjectName(QStringLiteral("policyRelations"));
+    m_relationView->setAccessibleName(tr("Relations of the table"));
+    m_relationView->setModel(m_relations);
+    m_relationView->setItemDelegate(new PolicyTreeDelegate(m_relationView));
+    m_relationView->setRootIsDecorated(false);
+    m_relationView->setUniformRowHeights(true);
+    m_relationView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_relationView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Room for a handful of relations, so the form below stays in sight.
+    m_relationView->setMinimumHeight(fontMetrics().height() * 6);
+    m_relationView->setMaximumHeight(fontMetrics().height() * 11);
+    m_relationView->header()->setStretchLastSection(true);
+    listLabel->setBuddy(m_relationView);
+    layout->addWidget(m_relationView);
+    connect(m_relationView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    m_relationSelected = current.data(PolicyRelationModel::NameRole).toString();
+                updateRelationForm();
+            });
+    // A reset (a relation added, renamed or removed) keeps the relation being edited selected.
+    connect(m_relations, &QAbstractItemModel::modelReset, this, [this] {
+        const int row = m_relations->rowOf(m_relationSelected);
+        if (row >= 0)
+            m_relationView->setCurrentIndex(m_relations->index(row, 0));
+        for (int c = 0; c < PolicyRelationModel::SourceColumn; ++c)
+            m_relationView->resizeColumnToContents(c);
+        updateRelationForm();
+    });
+    connect(m_relations, &QAbstractItemModel::dataChanged, this,
+            &PolicyPanel::updateRelationProblem);
+    const auto viewAction = [this](const QString &text, QKeySequence key, auto slot) {
+        auto *action = new QAction(text, m_relationView);
+        action->setShortcut(key);
+        action->setShortcutContext(Qt::WidgetShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        m_relationView->addAction(action);
+    };
+    viewAction(tr("Add a relation"), QKeySequence(Qt::Key_Insert), &PolicyPanel::addRelation);
+    viewAction(tr("Remove the relation"), QKeySequence(QKeySequence::Delete),
+               &PolicyPanel::removeRelation);
+
+    auto *buttons = new QHBoxLayout;
+    m_addRelationButton = new QPushButton(tr("Add r&elation"), m_relationsBox);
+    m_addRelationButton->setObjectName(QStringLiteral("policyAddRelationButton"));
+    m_removeRelationButton = new QPushButton(tr("Remove relation"), m_relationsBox);
+    m_removeRelationButton->setObjectName(QStringLiteral("policyRemoveRelationButton"));
+    m_removeRelationButton->setToolTip(
+        tr("Remove the selected declaration or switch-off (Delete in the list)"));
+    connect(m_addRelationButton, &QPushButton::clicked, this, &PolicyPanel::addRelation);
+    connect(m_removeRelationButton, &QPushButton::clicked, this, &PolicyPanel::removeRelation);
+    buttons->addWidget(m_addRelationButton);
+    buttons->addWidget(m_removeRelationButton);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+
+    m_relationForm = new QWidget(m_relationsBox);
+    auto *form = new QFormLayout(m_relationForm);
+    form->setContentsMargins(0, 0, 0, 0);
+    m_relationName = new QLineEdit(m_relationForm);
+    m_relationName->setObjectName(QStringLiteral("policyRelationName"));
+    m_relationName->setToolTip(tr("The key the related rows appear under"));
+    connect(m_relationName, &QLineEdit::editingFinished, this, &PolicyPanel::renameRelation);
+    m_relationKind = new QComboBox(m_relationForm);
+    m_relationKind->setObjectName(QStringLiteral("policyRelationKind"));
+    m_relationKind->addItem(tr("many_to_one: each row links to at most one"),
+                            QStringLiteral("many_to_one"));
+    m_relationKind->addItem(tr("one_to_many: each row links to any number"),
+                            QStringLiteral("one_to_many"));
+    connect(m_relationKind, &QComboBox::activated, this, [this] {
+        const std::string kind = m_relationKind->currentData().toString().toStdString();
+        editRelation([&kind](Json &spec) { spec["kind"] = kind; });
+    });
+    // Absent link columns default to the primary key of their table.
+    const auto columnEdits = [this](QComboBox *combo, const char *key) {
+        connect(combo, &QComboBox::activated, this, [this, combo, key] {
+            const std::string column = combo->currentData().toString().toStdString();
+            editRelation([&](Json &spec) {
+                if (column.empty())
+                    spec.erase(key);
+                else
+                    spec[key] = column;
+            });
+        });
+    };
+    m_relationVia = new QComboBox(m_relationForm);
+    m_relationVia->setObjectName(QStringLiteral("policyRelationVia"));
+    m_relationVia->setToolTip(tr("The column of this table holding the link value"));
+    columnEdits(m_relationVia, "via");
+    m_relationTarget = new QComboBox(m_relationForm);
+    m_relationTarget->setObjectName(QStringLiteral("policyRelationTarget"));
+    connect(m_relationTarget, &QComboBox::activated, this, [this] {
+        const std::string target = m_relationTarget->currentData().toString().toStdString();
+        editRelation([&target](Json &spec) {
+            if (spec.value("target", std::string()) != target)
+                spec.erase("target_column"); // it named a column of the other table
+            spec["target"] = target;
+        });
+    });
+    m_relationTargetColumn = new QComboBox(m_relationForm);
+    m_relationTargetColumn->setObjectName(QStringLiteral("policyRelationTargetColumn"));
+    m_relationTargetColumn->setToolTip(tr("The column of the target holding the link value"));
+    columnEdits(m_relationTargetColumn, "target_column");
+    form->addRow(tr("Name (&key):"), m_relationName);
+    form->addRow(tr("Kind (&how many):"), m_relationKind);
+    form->addRow(tr("&Via column:"), m_relationVia);
+    form->addRow(tr("Tar&get table:"), m_relationTarget);
+    form->addRow(tr("&Target column:"), m_relationTargetColumn);
+    layout->addWidget(m_relationForm);
+    m_relationProblem = new QLabel(m_relationsBox);
+    m_relationProblem->setObjectName(QStringLiteral("policyRelationProblem"));
+    m_relationProblem->setWordWrap(true);
+    m_relationProblem->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_relationProblem->hide();
+    layout->addWidget(m_relationProblem);
+    return m_relationsBox;
+}
+
+QWidget *PolicyPanel::createRoleDetails()
+{
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto *page = new QWidget(scroll);
+    auto *layout = new QVBoxLayout(page);
+    m_roleTitle = new QLabel(page);
+    m_roleTitle->setObjectName(QStringLiteral("policyRoleTitle"));
+    m_roleTitle->setWordWrap(true);
+    layout->addWidget(m_roleTitle);
+
+    m_roleMessage = new QLabel(page);
+    m_roleMessage->setObjectName(QStringLiteral("policyRoleMessage"));
+    m_roleMessage->setWordWrap(true);
+    m_roleMessage->hide();
+    auto *add = new QHBoxLayout;
+    m_newRoleName = new QLineEdit(page);
+    m_newRoleName->setObjectName(QStringLiteral("policyNewRoleName"));
+    m_newRoleName->setPlaceholderText(tr("e.g. support"));
+    connect(m_newRoleName, &QLineEdit::returnPressed, this, &PolicyPanel::addRole);
+    connect(m_newRoleName, &QLineEdit::textEdited, m_roleMessage, &QLabel::hide);
+    auto *newLabel = new QLabel(tr("&New role:"), page);
+    newLabel->setBuddy(m_newRoleName);
+    m_addRoleButton = new QPushButton(tr("Add &role"), page);
+    m_addRoleButton->setObjectName(QStringLiteral("policyAddRoleButton"));
+    connect(m_addRoleButton, &QPushButton::clicked, this, &PolicyPanel::addRole);
+    add->addWidget(newLabel);
+    add->addWidget(m_newRoleName, 1);
+    add->addWidget(m_addRoleButton);
+    layout->addLayout(add);
+    layout->addWidget(m_roleMessage);
+
+    m_roleBox = new QGroupBox(tr("Selected role"), page);
+    auto *form = new QFormLayout(m_roleBox);
+    m_roleName = new QLineEdit(m_roleBox);
+    m_roleName->setObjectName(QStringLiteral("policyRoleName"));
+    connect(m_roleName, &QLineEdit::editingFinished, this, &PolicyPanel::renameRole);
+    m_roleDescription = new QLineEdit(m_roleBox);
+    m_roleDescription->setObjectName(QStringLiteral("policyRoleDescription"));
+    connect(m_roleDescription, &QLineEdit::editingFinished, this, [this] {
+        const QString role = selectedRole();
+        if (role.isEmpty())
+            return;
+        const QString text = m_roleDescription->text().trimmed();
+        const std::string pointer =
+            jsonPointerJoin(std::string("/roles"), role.toStdString()) + "/description";
+        const std::optional<Json> value =
+            text.isEmpty() ? std::nullopt : std::optional<Json>(Json(text.toStdString()));
+        if (m_tree->value(pointer) != value)
+            m_tree->setValue(pointer, value);
+    });
+    form->addRow(tr("Na&me:"), m_roleName);
+    form->addRow(tr("Descri&ption:"), m_roleDescription);
+
+    m_roleTagsBox = new QGroupBox(tr("Tag switches for this role"), m_roleBox);
+    m_roleTagsLayout = new QFormLayout(m_roleTagsBox);
+    form->addRow(m_roleTagsBox);
+
+    m_roleTables = new QLabel(m_roleBox);
+    m_roleTables->setObjectName(QStringLiteral("policyRoleTables"));
+    m_roleTables->setWordWrap(true);
+    form->addRow(m_roleTables);
+    m_roleTableCombo = new QComboBox(m_roleBox);
+    m_roleTableCombo->setObjectName(QStringLiteral("policyRoleTable"));
+    m_roleTableButton = new QPushButton(tr("&Edit its rules for this table"), m_roleBox);
+    m_roleTableButton->setObjectName(QStringLiteral("policyRoleTableButton"));
+    m_roleTableButton->setToolTip(
+        tr("Row scopes, budget and relations of the table as this role sees them"));
+    connect(m_roleTableButton, &QPushButton::clicked, this, &PolicyPanel::editRoleTable);
+    auto *tableRow = new QHBoxLayout;
+    tableRow->addWidget(m_roleTableCombo, 1);
+    tableRow->addWidget(m_roleTableButton);
+    auto *tableLabel = new QLabel(tr("Ta&ble:"), m_roleBox);
+    tableLabel->setBuddy(m_roleTableCombo);
+    form->addRow(tableLabel, tableRow);
+
+    m_removeRoleButton = new QPushButton(tr("Remo&ve role"), m_roleBox);
+    m_removeRoleButton->setObjectName(QStringLiteral("policyRemoveRoleButton"));
+    connect(m_removeRoleButton, &QPushButton::clicked, this, &PolicyPanel::removeRole);
+    form->addRow(m_removeRoleButton);
+    m_roleProblem = new QLabel(m_roleBox);
+    m_roleProblem->setObjectName(QStringLiteral("policyRoleProblem"));
+    m_roleProblem->setWordWrap(true);
+    m_roleProblem->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_roleProblem->hide();
+    form->addRow(m_roleProblem);
+    layout->addWidget(m_roleBox);
+    layout->addStretch();
+    connect(m_tree, &QAbstractItemModel::dataChanged, this, &PolicyPanel::updateRoleProblem);
     scroll->setWidget(page);
     return scroll;
 }
@@ -373,7 +624,8 @@ QWidget *PolicyPanel::createJsonView()
     m_jsonError->hide();
     layout->addWidget(m_jsonError);
     auto *hint = new QLabel(
-        tr("Roles, scopes, column rules and tag switches are edited here; the tree follows."),
+        tr("Scopes, column rules and tag switches are edited here; the tree and the details "
+           "follow."),
         page);
     hint->setWordWrap(true);
     layout->addWidget(hint);
@@ -664,6 +916,7 @@ void PolicyPanel::validateNow()
         m_checked = true;
         m_tree->setProblems(check.valid ? QList<PolicyProblem>() : check.problems);
         m_problems->setProblems(check.valid ? QList<PolicyProblem>() : check.problems);
+        m_relations->setProblems(check.valid ? QList<PolicyProblem>() : check.problems);
         updateActions();
     });
 }
@@ -721,13 +974,29 @@ QString PolicyPanel::selectedTable() const
     return current.isValid() ? current.data(PolicyTreeModel::TableRole).toString() : QString();
 }
 
+QString PolicyPanel::selectedRole() const
+{
+    const QModelIndex current = m_treeView->currentIndex();
+    return current.isValid()
+            && current.data(PolicyTreeModel::KindRole).value<PolicyTreeModel::Kind>()
+                == PolicyTreeModel::Kind::Role
+        ? current.siblingAtColumn(PolicyTreeModel::NameColumn).data().toString()
+        : QString();
+}
+
+std::string PolicyPanel::tablePointer() const
+{
+    const std::string base = m_ruleRole.isEmpty()
+        ? std::string()
+        : jsonPointerJoin(std::string("/roles"), m_ruleRole.toStdString());
+    return jsonPointerJoin(base + "/tables", selectedTable().toStdString());
+}
+
 void PolicyPanel::setTableValue(const char *key, const std::optional<Json> &value)
 {
-    const QString table = selectedTable();
-    if (table.isEmpty())
+    if (selectedTable().isEmpty())
         return;
-    const std::string pointer =
-        jsonPointerJoin(std::string("/tables"), table.toStdString()) + "/" + key;
+    const std::string pointer = tablePointer() + "/" + key;
     if (m_tree->value(pointer) == value)
         return;
     m_tree->setValue(pointer, value);
@@ -735,16 +1004,47 @@ void PolicyPanel::setTableValue(const char *key, const std::optional<Json> &valu
 
 void PolicyPanel::updateDetails()
 {
-    const QString table = selectedTable();
-    const std::string tablePointer = jsonPointerJoin(std::string("/tables"), table.toStdString());
-    const auto tableJson = m_tree->value(tablePointer);
-    const bool listed = tableJson && tableJson->is_object();
+    const QModelIndex current = m_treeView->currentIndex();
+    const auto kind = current.data(PolicyTreeModel::KindRole).value<PolicyTreeModel::Kind>();
+    if (current.isValid()
+        && (kind == PolicyTreeModel::Kind::Roles || kind == PolicyTreeModel::Kind::Role)) {
+        m_detailPages->setCurrentIndex(1);
+        updateRoleDetails(selectedRole());
+        return;
+    }
+    m_detailPages->setCurrentIndex(0);
+    updateTableDetails(selectedTable());
+}
+
+void PolicyPanel::updateTableDetails(const QString &table)
+{
+    // The role whose overrides are edited, if it still exists.
+    const auto roles = m_tree->value("/roles");
+    if (!m_ruleRole.isEmpty()
+        && !(roles && roles->is_object() && roles->contains(m_ruleRole.toStdString())))
+        m_ruleRole.clear();
+    {
+        const QSignalBlocker block(m_ruleForCombo);
+        m_ruleForCombo->clear();
+        m_ruleForCombo->addItem(tr("Everyone"), QString());
+        if (roles && roles->is_object())
+            for (auto it = roles->begin(); it != roles->end(); ++it)
+                m_ruleForCombo->addItem(tr("Role %1").arg(q(it.key())), q(it.key()));
+        m_ruleForCombo->setCurrentIndex(qMax(0, m_ruleForCombo->findData(m_ruleRole)));
+    }
+    const bool forRole = !m_ruleRole.isEmpty();
+    const std::string basePointer = jsonPointerJoin(std::string("/tables"), table.toStdString());
+    const std::string ownPointer = tablePointer();
+    const auto baseJson = m_tree->value(basePointer);
+    const auto ownJson = m_tree->value(ownPointer);
+    const bool listed =
+        (baseJson && baseJson->is_object()) || (forRole && ownJson && ownJson->is_object());
     const auto schema = m_tree->schema();
     const db::TableInfo *info =
         schema && !table.isEmpty() ? schema->table(table.toStdString()) : nullptr;
     if (table.isEmpty())
-        m_tableTitle->setText(
-            tr("Select a table in the tree to edit its row scopes, budget and writes."));
+        m_tableTitle->setText(tr("Select a table in the tree to edit its row scopes, budget, "
+                                 "writes and relations, or Roles to edit the roles."));
     else if (!info)
         m_tableTitle->setText(
             tr("The database has no table %1: remove it from the policy (action “not listed”).")
@@ -753,25 +1053,47 @@ void PolicyPanel::updateDetails()
         m_tableTitle->setText(tr("<b>%1</b> is not listed, so agents do not see it. Set its action "
                                  "to “read” in the tree to list it.")
                                   .arg(table.toHtmlEscaped()));
+    else if (forRole)
+        m_tableTitle->setText(tr("Table <b>%1</b> for role <b>%2</b>: what you set here replaces "
+                                 "the rules for everyone; the rest stays as for everyone.")
+                                  .arg(table.toHtmlEscaped(), m_ruleRole.toHtmlEscaped()));
     else
         m_tableTitle->setText(tr("Table <b>%1</b>").arg(table.toHtmlEscaped()));
     const bool editable = listed && info;
+    m_ruleForCombo->setEnabled(editable || forRole);
     for (QWidget *box : { static_cast<QWidget *>(m_scopeBox), static_cast<QWidget *>(m_budgetBox),
-                          static_cast<QWidget *>(m_writesBox) })
+                          static_cast<QWidget *>(m_relationsBox) })
         box->setEnabled(editable);
+    // A role's `writes` would replace the whole object, not key by key: writes are set for
+    // everyone.
+    m_writesBox->setEnabled(editable && !forRole);
+    m_writesBox->setToolTip(forRole ? tr("Writes and approvals are the same for every role; "
+                                         "choose “Everyone” under Rules for to change them.")
+                                    : QString());
 
     const auto at = [&](const std::string &key) {
-        return m_tree->value(tablePointer + "/" + key);
+        return m_tree->value(ownPointer + "/" + key);
     };
     const auto fillScope = [&](QComboBox *combo, const char *key) {
         const QSignalBlocker block(combo);
         combo->clear();
+        // What an absent key means: the default for everyone, the table's rule for a role.
         const auto fallback = m_tree->value(std::string("/defaults/") + key);
-        const QString defaultColumn =
+        QString inherited =
             fallback && fallback->is_string() ? q(fallback->get<std::string>()) : QString();
-        combo->addItem(defaultColumn.isEmpty() ? tr("Default (none)")
-                                               : tr("Default (%1)").arg(defaultColumn),
-                       InheritData);
+        if (forRole) {
+            if (const auto base = m_tree->value(basePointer + "/" + key); base && base->is_null())
+                inherited.clear();
+            else if (base && base->is_string())
+                inherited = q(base->get<std::string>());
+            combo->addItem(inherited.isEmpty() ? tr("As for everyone (none)")
+                                               : tr("As for everyone (%1)").arg(inherited),
+                           InheritData);
+        } else {
+            combo->addItem(inherited.isEmpty() ? tr("Default (none)")
+                                               : tr("Default (%1)").arg(inherited),
+                           InheritData);
+        }
         combo->addItem(tr("None"), NoneData);
         if (info)
             for (const auto &c : info->columns)
@@ -793,6 +1115,7 @@ void PolicyPanel::updateDetails()
 
     const auto fillSpin = [&](QSpinBox *spin, const std::string &key) {
         const QSignalBlocker block(spin);
+        spin->setSpecialValueText(forRole ? tr("As for everyone") : tr("Default"));
         const auto v = at(key);
         spin->setValue(v && v->is_number_integer() ? int(v->get<std::int64_t>()) : 0);
     };
@@ -812,25 +1135,361 @@ void PolicyPanel::updateDetails()
         m_approvalCombo->setCurrentIndex(qMax(0, index));
     }
 
-    QStringList relations;
-    if (info && schema) {
-        for (const auto &fk : info->foreignKeys)
-            relations << tr("%1 → %2.%3 (foreign key)")
-                             .arg(q(fk.column), q(fk.refTable), q(fk.refColumn));
-        for (const auto &other : schema->tables)
-            for (const auto &fk : other.foreignKeys)
-                if (fk.refTable == info->name)
-                    relations << tr("%1.%2 → %3.%4 (referenced by)")
-                                     .arg(q(other.name), q(fk.column), q(info->name),
-                                          q(fk.refColumn));
+    m_relations->setTable(editable ? table : QString(), m_ruleRole);
+    updateRelationForm();
+}
+
+// --- relations ---
+
+QString PolicyPanel::selectedRelation() const
+{
+    const QModelIndex current = m_relationView->currentIndex();
+    return current.isValid() ? current.data(PolicyRelationModel::NameRole).toString() : QString();
+}
+
+void PolicyPanel::updateRelationForm()
+{
+    const QModelIndex current = m_relationView->currentIndex();
+    const auto source =
+        current.data(PolicyRelationModel::SourceRole).value<PolicyRelationModel::Source>();
+    const bool declared = current.isValid() && source == PolicyRelationModel::Source::Declared;
+    m_removeRelationButton->setEnabled(current.isValid()
+                                       && source != PolicyRelationModel::Source::ForeignKey);
+    m_relationForm->setEnabled(declared);
+    const auto text = [&current](int column) {
+        return current.siblingAtColumn(column).data().toString();
+    };
+    const auto schema = m_tree->schema();
+    const auto fillColumns = [&](QComboBox *combo, const QString &table, int column) {
+        const QSignalBlocker block(combo);
+        combo->clear();
+        combo->addItem(tr("(primary key)"), QString());
+        const db::TableInfo *info = schema ? schema->table(table.toStdString()) : nullptr;
+        if (info)
+            for (const auto &c : info->columns)
+                combo->addItem(q(c.name), q(c.name));
+        const QString value = column < 0 ? QString() : text(column);
+        if (value.isEmpty() || value == tr("(primary key)")) {
+            combo->setCurrentIndex(0);
+            return;
+        }
+        if (combo->findData(value) < 0)
+            combo->addItem(value, value);
+        combo->setCurrentIndex(combo->findData(value));
+    };
+    {
+        const QSignalBlocker b1(m_relationName), b2(m_relationKind), b3(m_relationTarget);
+        m_relationName->setText(current.isValid() ? text(PolicyRelationModel::NameColumn)
+                                                  : QString());
+        m_relationKind->setCurrentIndex(
+            qMax(0, m_relationKind->findData(text(PolicyRelationModel::KindColumn))));
+        m_relationTarget->clear();
+        if (schema)
+            for (const auto &t : schema->tables)
+                m_relationTarget->addItem(q(t.name), q(t.name));
+        const QString target = text(PolicyRelationModel::TargetColumn);
+        if (!target.isEmpty() && m_relationTarget->findData(target) < 0)
+            m_relationTarget->addItem(target, target);
+        m_relationTarget->setCurrentIndex(m_relationTarget->findData(target));
     }
-    if (const auto declared = at("relations"); declared && declared->is_object())
-        for (auto it = declared->begin(); it != declared->end(); ++it)
-            relations << tr("%1: %2 (declared)").arg(q(it.key()), q(it.value().dump()));
-    m_relationsLabel->setText(
-        relations.isEmpty() ? tr("None.")
-                            : relations.join(QLatin1Char('\n'))
-                + tr("\nRelations are declared or switched off in the JSON view."));
+    fillColumns(m_relationVia, m_relations->table(),
+                current.isValid() ? int(PolicyRelationModel::ViaColumn) : -1);
+    fillColumns(m_relationTargetColumn, text(PolicyRelationModel::TargetColumn),
+                current.isValid() ? int(PolicyRelationModel::TargetColumnColumn) : -1);
+    updateRelationProblem();
+}
+
+void PolicyPanel::updateRelationProblem()
+{
+    const QString problem =
+        m_relationView->currentIndex().data(PolicyRelationModel::ProblemRole).toString();
+    m_relationProblem->setText(problem);
+    m_relationProblem->setVisible(!problem.isEmpty());
+    tintLabel(m_relationProblem, problem.isEmpty() ? Tint::None : Tint::Error);
+}
+
+void PolicyPanel::editRelation(const std::function<void(Json &)> &edit)
+{
+    const QString name = selectedRelation();
+    if (name.isEmpty())
+        return;
+    const std::string pointer = jsonPointerJoin(tablePointer() + "/relations", name.toStdString());
+    const auto spec = m_tree->value(pointer);
+    Json changed = spec && spec->is_object() ? *spec : Json::object();
+    edit(changed);
+    if (changed != spec)
+        m_tree->setValue(pointer, changed);
+}
+
+void PolicyPanel::addRelation()
+{
+    if (!m_relationsBox->isEnabled())
+        return;
+    const auto existing = m_tree->value(tablePointer() + "/relations");
+    QString name = tr("relation");
+    for (int n = 2;
+         (existing && existing->contains(name.toStdString())) || m_relations->rowOf(name) >= 0; ++n)
+        name = tr("relation") + QLatin1Char('_') + QString::number(n);
+    // The first other listed table as a start; the form then picks the columns.
+    std::string target = selectedTable().toStdString();
+    if (const auto tables = m_tree->value("/tables"); tables && tables->is_object())
+        for (auto it = tables->begin(); it != tables->end(); ++it)
+            if (it.key() != target) {
+                target = it.key();
+                break;
+            }
+    m_relationSelected = name;
+    m_tree->setValue(jsonPointerJoin(tablePointer() + "/relations", name.toStdString()),
+                     Json { { "target", target }, { "kind", "many_to_one" } });
+    m_relationName->setFocus(Qt::OtherFocusReason);
+    m_relationName->selectAll();
+}
+
+void PolicyPanel::removeRelation()
+{
+    const QString name = selectedRelation();
+    const QModelIndex current = m_relationView->currentIndex();
+    if (name.isEmpty()
+        || current.data(PolicyRelationModel::SourceRole).value<PolicyRelationModel::Source>()
+            == PolicyRelationModel::Source::ForeignKey)
+        return;
+    m_relationSelected.clear();
+    m_tree->setValue(jsonPointerJoin(tablePointer() + "/relations", name.toStdString()),
+                     std::nullopt);
+    m_relationView->setFocus(Qt::OtherFocusReason);
+}
+
+void PolicyPanel::renameRelation()
+{
+    const QString from = selectedRelation();
+    const QString to = m_relationName->text().trimmed();
+    if (from.isEmpty() || to == from || !m_relationForm->isEnabled())
+        return;
+    // A declaration may take a derived relation's name (it replaces it), not a declared one's.
+    const auto declared = m_tree->value(tablePointer() + "/relations");
+    if (to.isEmpty()
+        || (declared && declared->is_object() && declared->contains(to.toStdString()))) {
+        m_relationProblem->setText(
+            to.isEmpty()
+                ? tr("A relation needs a name.")
+                : tr("%1 already names a relation of this table: pick another name.").arg(to));
+        m_relationProblem->show();
+        tintLabel(m_relationProblem, Tint::Error);
+        return;
+    }
+    m_relationSelected = to;
+    m_tree->renameKey(tablePointer() + "/relations", from.toStdString(), to.toStdString());
+}
+
+// --- roles ---
+
+void PolicyPanel::updateRoleDetails(const QString &role)
+{
+    const auto roles = m_tree->value("/roles");
+    const int count = roles && roles->is_object() ? int(roles->size()) : 0;
+    m_roleTitle->setText(
+        tr("A role's settings are laid over the policy for the principals that have it (from "
+           "the token's roles claim). A principal with several gets the first role listed. "
+           "This policy has %n role(s).",
+           nullptr, count));
+    if (role != m_roleName->text())
+        m_roleMessage->hide(); // it was about another role
+    m_roleBox->setEnabled(!role.isEmpty());
+    m_roleBox->setTitle(role.isEmpty() ? tr("Select a role in the tree to edit it")
+                                       : tr("Role %1").arg(role));
+    const std::string rolePointer = jsonPointerJoin(std::string("/roles"), role.toStdString());
+    const auto roleJson = role.isEmpty() ? std::nullopt : m_tree->value(rolePointer);
+    const auto str = [](const std::optional<Json> &v) {
+        return v && v->is_string() ? q(v->get<std::string>()) : QString();
+    };
+    if (!m_roleName->hasFocus() || m_roleName->text() != role)
+        m_roleName->setText(role);
+    if (!m_roleDescription->hasFocus())
+        m_roleDescription->setText(str(m_tree->value(rolePointer + "/description")));
+
+    // One switch per tag the policy uses: its own switches, the column rules', the columns'.
+    QStringList tags;
+    const auto addTags = [&tags](const std::optional<Json> &list) {
+        if (list && list->is_array())
+            for (const Json &t : *list)
+                if (t.is_string() && !tags.contains(q(t.get<std::string>())))
+                    tags << q(t.get<std::string>());
+    };
+    for (const char *pointer : { "/tags" })
+        if (const auto switches = m_tree->value(pointer); switches && switches->is_object())
+            for (auto it = switches->begin(); it != switches->end(); ++it)
+                if (!tags.contains(q(it.key())))
+                    tags << q(it.key());
+    if (const auto rules = m_tree->value("/column_rules"); rules && rules->is_array())
+        for (const Json &r : *rules)
+            addTags(r.is_object() && r.contains("tags") ? std::optional<Json>(r["tags"])
+                                                        : std::nullopt);
+    if (const auto tables = m_tree->value("/tables"); tables && tables->is_object())
+        for (const auto &t : *tables)
+            if (t.is_object() && t.contains("columns") && t["columns"].is_object())
+                for (const auto &c : t["columns"])
+                    addTags(c.is_object() && c.contains("tags") ? std::optional<Json>(c["tags"])
+                                                                : std::nullopt);
+    if (const auto own = m_tree->value(rolePointer + "/tags"); own && own->is_object())
+        for (auto it = own->begin(); it != own->end(); ++it)
+            if (!tags.contains(q(it.key())))
+                tags << q(it.key());
+    QStringList shown;
+    for (const auto &entry : m_roleTagCombos)
+        shown << entry.first;
+    if (shown != tags) {
+        // Rebuilt only when the tags change, so the combo being used keeps its focus.
+        while (m_roleTagsLayout->rowCount() > 0)
+            m_roleTagsLayout->removeRow(0);
+        m_roleTagCombos.clear();
+        for (const QString &tag : tags) {
+            auto *combo = new QComboBox(m_roleTagsBox);
+            combo->setObjectName(QStringLiteral("policyRoleTag_") + tag);
+            combo->setAccessibleName(tr("Tag %1").arg(tag));
+            connect(combo, &QComboBox::activated, this, [this, combo, tag] {
+                const QString role = selectedRole();
+                if (role.isEmpty())
+                    return;
+                const QString action = combo->currentData().toString();
+                m_tree->setValue(
+                    jsonPointerJoin(jsonPointerJoin(std::string("/roles"), role.toStdString())
+                                        + "/tags",
+                                    tag.toStdString()),
+                    action.isEmpty() ? std::nullopt
+                                     : std::optional<Json>(Json(action.toStdString())));
+            });
+            m_roleTagsLayout->addRow(tr("%1:").arg(tag), combo);
+            m_roleTagCombos.emplace_back(tag, combo);
+        }
+        // Made after the rest of the form: put them back in its tab order.
+        QWidget *previous = m_roleDescription;
+        for (const auto &entry : m_roleTagCombos)
+            setTabOrder(std::exchange(previous, entry.second), entry.second);
+        setTabOrder(previous, m_roleTableCombo);
+    }
+    for (const auto &[tag, combo] : m_roleTagCombos) {
+        const QSignalBlocker block(combo);
+        combo->clear();
+        const QString base =
+            str(m_tree->value(jsonPointerJoin(std::string("/tags"), tag.toStdString())));
+        combo->addItem(base.isEmpty() ? tr("As for everyone (the columns' own rules)")
+                                      : tr("As for everyone (%1)").arg(base),
+                       QString());
+        for (const char *action : { "allow", "deny", "mask", "hash" })
+            combo->addItem(QString::fromLatin1(action), QString::fromLatin1(action));
+        const QString own =
+            str(m_tree->value(jsonPointerJoin(rolePointer + "/tags", tag.toStdString())));
+        combo->setCurrentIndex(qMax(0, combo->findData(own)));
+    }
+    m_roleTagsBox->setVisible(!tags.isEmpty());
+
+    QStringList overridden;
+    if (const auto tables = m_tree->value(rolePointer + "/tables"); tables && tables->is_object())
+        for (auto it = tables->begin(); it != tables->end(); ++it)
+            overridden << q(it.key());
+    m_roleTables->setText(overridden.isEmpty()
+                              ? tr("Changes the rules of no table.")
+                              : tr("Changes the rules of: %1.").arg(overridden.join(tr(", "))));
+    {
+        const QSignalBlocker block(m_roleTableCombo);
+        const QString keep = m_roleTableCombo->currentText();
+        m_roleTableCombo->clear();
+        if (const auto schema = m_tree->schema())
+            for (const auto &t : schema->tables)
+                m_roleTableCombo->addItem(q(t.name));
+        m_roleTableCombo->setCurrentIndex(qMax(0, m_roleTableCombo->findText(keep)));
+    }
+    updateRoleProblem();
+}
+
+void PolicyPanel::updateRoleProblem()
+{
+    if (m_detailPages->currentIndex() != 1)
+        return;
+    const QString problem = m_treeView->currentIndex()
+                                .siblingAtColumn(PolicyTreeModel::NameColumn)
+                                .data(PolicyTreeModel::ProblemRole)
+                                .toString();
+    m_roleProblem->setText(problem);
+    m_roleProblem->setVisible(!problem.isEmpty());
+    tintLabel(m_roleProblem, problem.isEmpty() ? Tint::None : Tint::Error);
+}
+
+void PolicyPanel::selectRole(const QString &role)
+{
+    const QModelIndex index = m_tree->indexForPointer(
+        q(role.isEmpty() ? std::string("/roles")
+                         : jsonPointerJoin(std::string("/roles"), role.toStdString())));
+    m_treeView->scrollTo(index);
+    m_treeView->setCurrentIndex(index);
+    updateDetails();
+}
+
+void PolicyPanel::addRole()
+{
+    const QString name = m_newRoleName->text().trimmed();
+    const auto roles = m_tree->value("/roles");
+    QString refusal;
+    if (name.isEmpty())
+        refusal = tr("Type the name of the new role first (as the token's roles claim has it).");
+    else if (roles && roles->is_object() && roles->contains(name.toStdString()))
+        refusal = tr("There is a role %1 already: pick another name.").arg(name);
+    m_roleMessage->setText(refusal);
+    m_roleMessage->setVisible(!refusal.isEmpty());
+    tintLabel(m_roleMessage, refusal.isEmpty() ? Tint::None : Tint::Error);
+    if (!refusal.isEmpty()) {
+        m_newRoleName->setFocus(Qt::OtherFocusReason);
+        m_newRoleName->selectAll(); // typing replaces the refused name
+        return;
+    }
+    m_tree->setValue(jsonPointerJoin(std::string("/roles"), name.toStdString()), Json::object());
+    m_newRoleName->clear();
+    selectRole(name);
+    m_roleDescription->setFocus(Qt::OtherFocusReason);
+}
+
+void PolicyPanel::removeRole()
+{
+    const QString role = selectedRole();
+    if (role.isEmpty())
+        return;
+    m_tree->setValue(jsonPointerJoin(std::string("/roles"), role.toStdString()), std::nullopt);
+    selectRole(QString());
+    m_newRoleName->setFocus(Qt::OtherFocusReason);
+}
+
+void PolicyPanel::renameRole()
+{
+    const QString from = selectedRole();
+    const QString to = m_roleName->text().trimmed();
+    if (from.isEmpty() || to == from)
+        return;
+    if (!m_tree->renameKey("/roles", from.toStdString(), to.toStdString())) {
+        m_roleMessage->setText(to.isEmpty()
+                                   ? tr("A role needs a name.")
+                                   : tr("There is a role %1 already: pick another name.").arg(to));
+        m_roleMessage->show();
+        tintLabel(m_roleMessage, Tint::Error);
+        return;
+    }
+    m_roleMessage->hide();
+    if (m_ruleRole == from)
+        m_ruleRole = to;
+    selectRole(to);
+}
+
+void PolicyPanel::editRoleTable()
+{
+    const QString role = selectedRole();
+    const QString table = m_roleTableCombo->currentText();
+    if (role.isEmpty() || table.isEmpty())
+        return;
+    m_ruleRole = role;
+    const QModelIndex index = m_tree->tableIndex(table);
+    m_treeView->scrollTo(index);
+    m_treeView->setCurrentIndex(index);
+    updateDetails();
+    m_ruleForCombo->setFocus(Qt::OtherFocusReason);
 }
 
 void PolicyPanel::showBanner(const QString &text)

@@ -9,13 +9,16 @@
 
 #include <functional>
 #include <optional>
+#include <utility>
 #include <vector>
 
 class QCheckBox;
 class QComboBox;
 class QDialog;
 class QGroupBox;
+class QFormLayout;
 class QLabel;
+class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
@@ -28,15 +31,17 @@ namespace warden {
 
 class PolicyHistoryModel;
 class PolicyProblemModel;
+class PolicyRelationModel;
 class PolicyTreeModel;
 class ServerStatusController;
 
 // The policy editor: the tables and columns of the database as a tree with what the policy
 // does to each, detail editors for the selected table (row scopes, budget, writes,
-// relations), the document as JSON kept in sync both ways, validation as you type with each
-// problem next to its item, the diff against the version in force, apply with confirmation,
-// and the version history with revert. Everything goes through PolicyService; only a
-// document the server has just validated can be applied, and the server checks it again.
+// relations; for everyone or for one role) and for the roles, the document as JSON kept in sync
+// both ways, validation as you type with each problem next to its item, the diff against the
+// version in force, apply with confirmation, and the version history with revert. Everything goes
+// through PolicyService; only a document the server has just validated can be applied, and the
+// server checks it again.
 //
 // Without a running server there is no schema to check against: the panel says so and
 // offers to start the server.
@@ -53,6 +58,7 @@ public:
     PolicyTreeModel *treeModel() const { return m_tree; }
     PolicyProblemModel *problemModel() const { return m_problems; }
     PolicyHistoryModel *historyModel() const { return m_history; }
+    PolicyRelationModel *relationModel() const { return m_relations; }
     // The hash of the version in force as the panel last saw it.
     QString runningHash() const { return m_running ? m_running->hash : QString(); }
     // Whether the document differs from the version in force.
@@ -65,6 +71,9 @@ private:
     QWidget *createUnavailablePage();
     QWidget *createEditorPage();
     QWidget *createDetails();
+    QWidget *createTableDetails();
+    QWidget *createRelationsBox(QWidget *parent);
+    QWidget *createRoleDetails();
     QWidget *createJsonView();
     QWidget *createDiffView();
     QWidget *createHistoryView();
@@ -82,6 +91,26 @@ private:
     void updateActions();
     void updateDiff();
     void updateDetails();
+    void updateTableDetails(const QString &table);
+    void updateRelationForm();
+    void updateRelationProblem();
+    void updateRoleDetails(const QString &role);
+    void updateRoleProblem();
+    // The selected relation's entry changed by `edit`, as one edit.
+    void editRelation(const std::function<void(Json &)> &edit);
+    void addRelation();
+    void removeRelation();
+    void renameRelation();
+    void addRole();
+    void removeRole();
+    void renameRole();
+    void editRoleTable();
+    // Selects a role's item in the tree (the Roles item for an empty name).
+    void selectRole(const QString &role);
+    QString selectedRole() const;
+    QString selectedRelation() const;
+    // Where the selected table's rules live: /tables/<t>, or the role's override of it.
+    std::string tablePointer() const;
     void refreshHistory();
     void showBanner(const QString &text);
     void selectProblem(const QModelIndex &index);
@@ -104,6 +133,11 @@ private:
     PolicyTreeModel *m_tree;
     PolicyProblemModel *m_problems;
     PolicyHistoryModel *m_history;
+    PolicyRelationModel *m_relations;
+    QString m_ruleRole; // the table details edit this role's overrides; empty: for everyone
+    QString m_relationSelected; // kept across resets of the relation list
+    QString m_currentPointer; // the tree's current item across a reset
+    int m_currentColumn = 0;
     std::optional<PolicySnapshot> m_running;
     PolicyCheck m_check;
     bool m_checked = false; // m_check is about the current document
@@ -128,7 +162,9 @@ private:
     QTreeView *m_problemView = nullptr;
     QTabWidget *m_tabs = nullptr;
 
+    QStackedWidget *m_detailPages = nullptr;
     QLabel *m_tableTitle = nullptr;
+    QComboBox *m_ruleForCombo = nullptr;
     QGroupBox *m_scopeBox = nullptr;
     QComboBox *m_tenantCombo = nullptr;
     QComboBox *m_ownerCombo = nullptr;
@@ -141,7 +177,33 @@ private:
     QCheckBox *m_reasonCheck = nullptr;
     QComboBox *m_approvalCombo = nullptr;
     QSpinBox *m_maxAffectedSpin = nullptr;
-    QLabel *m_relationsLabel = nullptr;
+    QGroupBox *m_relationsBox = nullptr;
+    QTreeView *m_relationView = nullptr;
+    QWidget *m_relationForm = nullptr;
+    QLineEdit *m_relationName = nullptr;
+    QComboBox *m_relationKind = nullptr;
+    QComboBox *m_relationVia = nullptr;
+    QComboBox *m_relationTarget = nullptr;
+    QComboBox *m_relationTargetColumn = nullptr;
+    QPushButton *m_addRelationButton = nullptr;
+    QPushButton *m_removeRelationButton = nullptr;
+    QLabel *m_relationProblem = nullptr;
+
+    QLabel *m_roleTitle = nullptr;
+    QLineEdit *m_newRoleName = nullptr;
+    QPushButton *m_addRoleButton = nullptr;
+    QLabel *m_roleMessage = nullptr;
+    QGroupBox *m_roleBox = nullptr;
+    QLineEdit *m_roleName = nullptr;
+    QLineEdit *m_roleDescription = nullptr;
+    QGroupBox *m_roleTagsBox = nullptr;
+    QFormLayout *m_roleTagsLayout = nullptr;
+    std::vector<std::pair<QString, QComboBox *>> m_roleTagCombos;
+    QLabel *m_roleTables = nullptr;
+    QComboBox *m_roleTableCombo = nullptr;
+    QPushButton *m_roleTableButton = nullptr;
+    QPushButton *m_removeRoleButton = nullptr;
+    QLabel *m_roleProblem = nullptr;
 
     QPlainTextEdit *m_jsonEdit = nullptr;
     QLabel *m_jsonError = nullptr;

@@ -30,14 +30,6 @@ std::string stripId(const std::string &column)
     return endsWithId(column) ? column.substr(0, column.size() - 3) : column;
 }
 
-// A derived relation with the name it would like and the one it takes if that is contested.
-struct Candidate
-{
-    Relation relation;
-    std::string preferred;
-    std::string fallback;
-};
-
 std::string singleKey(const TableView &t)
 {
     return t.primaryKey().size() == 1 ? t.primaryKey().front() : std::string();
@@ -75,7 +67,37 @@ bool checkLinkColumn(JsonChecker &c, const std::string &pointer, const TableView
     return true;
 }
 
-std::vector<Relation> nameDerived(std::vector<Candidate> candidates, const TableView &table)
+} // namespace
+
+RelationBuilder::Candidate RelationBuilder::manyToOne(const std::string &table,
+                                                      const std::string &column,
+                                                      const std::string &parent,
+                                                      const std::string &parentColumn)
+{
+    Candidate up;
+    up.relation = { std::string(), Relation::Kind::ManyToOne, table, column, parent, parentColumn,
+                    false };
+    up.preferred = endsWithId(column) ? stripId(column) : parent;
+    up.fallback = up.preferred + "_" + parent;
+    return up;
+}
+
+RelationBuilder::Candidate RelationBuilder::oneToMany(const std::string &table,
+                                                      const std::string &column,
+                                                      const std::string &parent,
+                                                      const std::string &parentColumn)
+{
+    Candidate down;
+    down.relation = { std::string(), Relation::Kind::OneToMany, parent, parentColumn, table, column,
+                      false };
+    down.preferred = table;
+    down.fallback = table + "_by_" + stripId(column);
+    return down;
+}
+
+std::vector<Relation>
+RelationBuilder::nameDerived(std::vector<Candidate> candidates,
+                             const std::function<bool(const std::string &)> &isColumn)
 {
     std::map<std::string, int> wanted;
     for (const auto &cand : candidates)
@@ -84,10 +106,10 @@ std::vector<Relation> nameDerived(std::vector<Candidate> candidates, const Table
     std::vector<Relation> out;
     for (auto &cand : candidates) {
         std::string name = cand.preferred;
-        if (wanted[name] > 1 || table.column(name) || !RelationBuilder::isSafeName(name))
+        if (wanted[name] > 1 || isColumn(name) || !isSafeName(name))
             name = cand.fallback;
         const std::string base = name;
-        for (int n = 2; used.count(name) || table.column(name); ++n)
+        for (int n = 2; used.count(name) || isColumn(name); ++n)
             name = base + "_" + std::to_string(n);
         used.insert(name);
         cand.relation.name = name;
@@ -95,8 +117,6 @@ std::vector<Relation> nameDerived(std::vector<Candidate> candidates, const Table
     }
     return out;
 }
-
-} // namespace
 
 bool RelationBuilder::isSafeName(const std::string &name)
 {
@@ -127,27 +147,17 @@ RelationBuilder::build(JsonChecker &c, const Json &tablesDocument,
             const TableView *parent = findTable(tables, fk.refTable);
             if (!parent || fk.refColumn.empty() || !parent->info->column(fk.refColumn))
                 continue;
-            Candidate up;
-            up.relation = { std::string(),  Relation::Kind::ManyToOne,
-                            t.name(),       fk.column,
-                            parent->name(), fk.refColumn,
-                            false };
-            up.preferred = endsWithId(fk.column) ? stripId(fk.column) : parent->name();
-            up.fallback = up.preferred + "_" + parent->name();
-            candidates[t.name()].push_back(std::move(up));
-            Candidate down;
-            down.relation = { std::string(),  Relation::Kind::OneToMany,
-                              parent->name(), fk.refColumn,
-                              t.name(),       fk.column,
-                              false };
-            down.preferred = t.name();
-            down.fallback = t.name() + "_by_" + stripId(fk.column);
-            candidates[parent->name()].push_back(std::move(down));
+            candidates[t.name()].push_back(
+                manyToOne(t.name(), fk.column, parent->name(), fk.refColumn));
+            candidates[parent->name()].push_back(
+                oneToMany(t.name(), fk.column, parent->name(), fk.refColumn));
         }
     }
     std::map<std::string, std::vector<Relation>> result;
     for (const TableView &t : tables)
-        result[t.name()] = nameDerived(std::move(candidates[t.name()]), t);
+        result[t.name()] =
+            nameDerived(std::move(candidates[t.name()]),
+                        [&t](const std::string &name) { return t.column(name) != nullptr; });
 
     // Declared: switches and declarations under tables.<t>.relations.
     if (!tablesDocument.is_object())

@@ -3,6 +3,7 @@
 #include "Relation.h"
 #include "common/Json.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -31,6 +32,25 @@ public:
 
     // A letter or underscore, then letters, digits or underscores; at most 63 bytes.
     static bool isSafeName(const std::string &name);
+
+    // A relation derived from a foreign key, with the name it would like and the one it takes
+    // when that is contested. The editor names them as a load does, so it uses these too.
+    struct Candidate
+    {
+        Relation relation;
+        std::string preferred;
+        std::string fallback;
+    };
+    // The two relations of the single-column foreign key table.column → parent.parentColumn.
+    static Candidate manyToOne(const std::string &table, const std::string &column,
+                               const std::string &parent, const std::string &parentColumn);
+    static Candidate oneToMany(const std::string &table, const std::string &column,
+                               const std::string &parent, const std::string &parentColumn);
+    // Names the derived relations of one table; `isColumn` says whether a name is a visible
+    // column of it.
+    static std::vector<Relation>
+    nameDerived(std::vector<Candidate> candidates,
+                const std::function<bool(const std::string &)> &isColumn);
 };
 
 } // namespace warden

@@ -6,6 +6,7 @@
 #include "PolicyHistoryModel.h"
 #include "PolicyPanel.h"
 #include "PolicyProblemModel.h"
+#include "PolicyRelationModel.h"
 #include "PolicyTreeModel.h"
 #include "Screenshot.h"
 #include "ServerStatusController.h"
@@ -13,16 +14,20 @@
 #include "config/ServerConfig.h"
 #include "demo/DemoDataset.h"
 #include "demo/DemoSchema.h"
+#include "policy/Policy.h"
 #include "server/PolicyStore.h"
 #include "server/Server.h"
 
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QComboBox>
 #include <QDialog>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -83,6 +88,42 @@ class TestPolicyPanel : public QObject
         return QTest::qWaitForWindowActive(panel);
     }
 
+    // A started server on the demo policy and the panel showing it.
+    struct Editor
+    {
+        explicit Editor(const ServerConfig &config)
+            : server(config, Server::Options {})
+        {
+        }
+        Server server;
+        std::optional<ServerStatusController> status;
+        std::optional<PolicyPanel> panel;
+    };
+
+    // Writes the demo policy, starts the server and shows the panel until it has the version
+    // in force.
+    bool open(Editor &e, int height) const
+    {
+        if (!writeFile(path("policy.json"), *DemoDataset::policyDocument())
+            || !e.server.startNow().ok())
+            return false;
+        e.status.emplace(&e.server);
+        e.panel.emplace(&*e.status, e.server.policyService());
+        e.panel->resize(1200, height);
+        e.panel->show();
+        return QTest::qWaitForWindowActive(&*e.panel) && QTest::qWaitFor([&e] {
+                   return e.panel->runningHash() == e.server.policyStore()->currentHash();
+               });
+    }
+
+    static bool hasBuddyWithMnemonic(QWidget *panel, QWidget *buddy)
+    {
+        for (QLabel *label : panel->findChildren<QLabel *>())
+            if (label->buddy() == buddy && label->text().contains(QLatin1Char('&')))
+                return true;
+        return false;
+    }
+
     // Presses Enter on the one problem listed, after checking it is the one at `pointer`.
     static bool activateOnlyProblem(PolicyPanel *panel, const QString &pointer)
     {
@@ -136,15 +177,9 @@ private Q_SLOTS:
     // Row scopes, budget and writes of the selected table, edited with the keyboard.
     void detailEditorsEditTheSelectedTable()
     {
-        QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));
-        Server server(*m_config, Server::Options {});
-        QVERIFY(server.startNow().ok());
-        ServerStatusController status(&server);
-        PolicyPanel panel(&status, server.policyService());
-        panel.resize(1200, 760);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_COMPARE(panel.runningHash(), server.policyStore()->currentHash());
+        Editor e(*m_config);
+        QVERIFY(open(e, 760));
+        PolicyPanel &panel = *e.panel;
         PolicyTreeModel *model = panel.treeModel();
         auto *tree = child<QTreeView>(&panel, "policyTree");
         auto *title = child<QLabel>(&panel, "policyTableTitle");
@@ -164,11 +199,7 @@ private Q_SLOTS:
 
         // The owner column: reached by its label's mnemonic, user_id picked with the arrow keys.
         auto *owner = child<QComboBox>(&panel, "policyOwnerColumn");
-        bool hasBuddy = false;
-        for (QLabel *label : panel.findChildren<QLabel *>())
-            hasBuddy =
-                hasBuddy || (label->buddy() == owner && label->text().contains(QLatin1Char('&')));
-        QVERIFY(hasBuddy);
+        QVERIFY(hasBuddyWithMnemonic(&panel, owner));
         owner->setFocus();
         const int userId = owner->findText(QStringLiteral("user_id"));
         QVERIFY(userId > 1);
@@ -181,9 +212,13 @@ private Q_SLOTS:
                     .data()
                     .toString()
                     .contains(QStringLiteral("owner: user_id")));
-        QVERIFY(child<QLabel>(&panel, "policyRelationsLabel")
-                    ->text()
-                    .contains(QStringLiteral("customer_id → customers.id")));
+        const int customer = panel.relationModel()->rowOf(QStringLiteral("customer"));
+        QVERIFY(customer >= 0);
+        QCOMPARE(panel.relationModel()
+                     ->index(customer, PolicyRelationModel::ViaColumn)
+                     .data()
+                     .toString(),
+                 QStringLiteral("customer_id"));
         test::saveScreenshot(&panel, QStringLiteral("policy-details"));
 
         // A problem no tree item stands for is shown in the JSON text.
@@ -193,7 +228,282 @@ private Q_SLOTS:
         auto *json = child<QPlainTextEdit>(&panel, "policyJson");
         QCOMPARE(child<QTabWidget>(&panel, "policyTabs")->currentIndex(), 1);
         QVERIFY(json->textCursor().block().text().contains(QStringLiteral("\"max_rows\": 0")));
-        server.stop();
+        e.server.stop();
+    }
+
+    // Roles in their own form: added, described, a tag switched, a table's budget overridden
+    // for the role, renamed, one removed; an invalid override is refused next to the role;
+    // the applied policy gives the role's principals its rules.
+    void rolesAreEditedInTheirForm()
+    {
+        Editor e(*m_config);
+        QVERIFY(open(e, 860));
+        PolicyPanel &panel = *e.panel;
+        PolicyStore *store = e.server.policyStore();
+        const QString original = store->currentHash();
+        PolicyTreeModel *model = panel.treeModel();
+        auto *tree = child<QTreeView>(&panel, "policyTree");
+        auto *json = child<QPlainTextEdit>(&panel, "policyJson");
+        auto *apply = child<QPushButton>(&panel, "policyApplyButton");
+        auto *pages = child<QStackedWidget>(&panel, "policyDetailPages");
+
+        // The Roles item opens the role form; a role is typed and added with Enter.
+        tree->setFocus();
+        tree->setCurrentIndex(model->indexForPointer(QStringLiteral("/roles")));
+        QCOMPARE(pages->currentIndex(), 1);
+        auto *newRole = child<QLineEdit>(&panel, "policyNewRoleName");
+        QVERIFY(hasBuddyWithMnemonic(&panel, newRole));
+        QTest::keyClick(&panel, Qt::Key_N, Qt::AltModifier);
+        QTRY_VERIFY(newRole->hasFocus());
+        QTest::keyClicks(newRole, QStringLiteral("support"));
+        QTest::keyClick(newRole, Qt::Key_Return);
+        QVERIFY(model->value("/roles/support") == Json::object());
+        const QModelIndex supportItem = model->indexForPointer(QStringLiteral("/roles/support"));
+        QVERIFY(supportItem.isValid());
+        QCOMPARE(tree->currentIndex(), supportItem);
+        QVERIFY(json->toPlainText().contains(QStringLiteral("\"roles\": {")));
+        QVERIFY(json->toPlainText().contains(QStringLiteral("\"support\"")));
+        // The same name again is refused next to the field, and nothing changes.
+        QTest::keyClicks(newRole, QStringLiteral("support"));
+        QTest::keyClick(newRole, Qt::Key_Return);
+        auto *message = child<QLabel>(&panel, "policyRoleMessage");
+        QVERIFY(message->isVisible());
+        QVERIFY2(message->text().contains(QStringLiteral("already")), qPrintable(message->text()));
+        QCOMPARE(model->value("/roles")->size(), std::size_t(1));
+        test::saveScreenshot(&panel, QStringLiteral("policy-role-refused"));
+
+        auto *description = child<QLineEdit>(&panel, "policyRoleDescription");
+        QVERIFY(hasBuddyWithMnemonic(&panel, description));
+        description->setFocus();
+        QTest::keyClicks(description, QStringLiteral("help desk"));
+        QTest::keyClick(description, Qt::Key_Return);
+        QVERIFY(model->value("/roles/support/description") == Json("help desk"));
+        QCOMPARE(supportItem.siblingAtColumn(PolicyTreeModel::NoteColumn).data().toString(),
+                 QStringLiteral("help desk"));
+        // The support role sees personal data: its pii switch set to allow.
+        auto *pii = child<QComboBox>(&panel, "policyRoleTag_pii");
+        QVERIFY(pii);
+        QVERIFY(child<QComboBox>(&panel, "policyRoleTag_phi"));
+        QTest::keyClick(description, Qt::Key_Tab); // the switches follow the description
+        QTRY_COMPARE(QApplication::focusWidget(), pii);
+        QTest::keyClick(pii, Qt::Key_Down);
+        QCOMPARE(pii->currentText(), QStringLiteral("allow"));
+        QVERIFY(model->value("/roles/support/tags/pii") == Json("allow"));
+
+        // Its own budget on customers, with the table editors (Alt+E from the role form).
+        auto *roleTable = child<QComboBox>(&panel, "policyRoleTable");
+        roleTable->setFocus();
+        QTest::keyClicks(roleTable, QStringLiteral("cu"));
+        QCOMPARE(roleTable->currentText(), QStringLiteral("customers"));
+        test::saveScreenshot(&panel, QStringLiteral("policy-roles"));
+        QTest::keyClick(&panel, Qt::Key_E, Qt::AltModifier);
+        QTRY_COMPARE(pages->currentIndex(), 0);
+        QCOMPARE(tree->currentIndex(), model->tableIndex(QStringLiteral("customers")));
+        auto *rulesFor = child<QComboBox>(&panel, "policyRulesFor");
+        QCOMPARE(rulesFor->currentData().toString(), QStringLiteral("support"));
+        QVERIFY(child<QLabel>(&panel, "policyTableTitle")
+                    ->text()
+                    .contains(QStringLiteral("for role <b>support</b>")));
+        auto *maxRows = child<QSpinBox>(&panel, "policyMaxRows");
+        QCOMPARE(maxRows->value(), 0);
+        QCOMPARE(maxRows->text(), QStringLiteral("As for everyone"));
+        maxRows->setFocus();
+        maxRows->selectAll();
+        QTest::keyClicks(maxRows, QStringLiteral("20"));
+        QVERIFY(model->value("/roles/support/tables/customers/budget/max_rows") == Json(20));
+        QVERIFY(!model->value("/tables/customers/budget"));
+        QTRY_VERIFY(apply->isEnabled());
+        test::saveScreenshot(&panel, QStringLiteral("policy-role-table"));
+
+        // An override that cannot work (a relation without its column) is refused, the
+        // problem shown on the role.
+        auto *relationView = child<QTreeView>(&panel, "policyRelations");
+        relationView->setFocus();
+        QTest::keyClick(relationView, Qt::Key_Insert);
+        QVERIFY(model->value("/roles/support/tables/customers/relations/relation"));
+        QTRY_VERIFY(supportItem.data(PolicyTreeModel::ProblemRole)
+                        .toString()
+                        .contains(QStringLiteral("\"via\" is required")));
+        QVERIFY(!apply->isEnabled());
+        tree->setCurrentIndex(supportItem);
+        QCOMPARE(pages->currentIndex(), 1);
+        auto *roleProblem = child<QLabel>(&panel, "policyRoleProblem");
+        QVERIFY(roleProblem->isVisible());
+        QVERIFY2(roleProblem->text().contains(QStringLiteral("\"via\" is required")),
+                 qPrintable(roleProblem->text()));
+        // Undo takes the relation away again.
+        QTest::keySequence(tree, QKeySequence::Undo);
+        QVERIFY(!model->value("/roles/support/tables/customers/relations"));
+        QTRY_VERIFY(apply->isEnabled());
+        QTRY_VERIFY(!roleProblem->isVisible());
+
+        // A second role, removed with Alt+V.
+        newRole->setFocus();
+        QCOMPARE(newRole->text(), QStringLiteral("support")); // the refused name stays
+        newRole->selectAll();
+        QTest::keyClicks(newRole, QStringLiteral("temp"));
+        QTest::keyClick(newRole, Qt::Key_Return);
+        QVERIFY(model->value("/roles/temp"));
+        QTest::keyClick(&panel, Qt::Key_V, Qt::AltModifier);
+        QTRY_VERIFY(!model->value("/roles/temp")); // a mnemonic clicks after a moment
+
+        // Renamed in its name field (Alt+M).
+        tree->setCurrentIndex(model->indexForPointer(QStringLiteral("/roles/support")));
+        QTest::keyClick(&panel, Qt::Key_M, Qt::AltModifier);
+        auto *roleName = child<QLineEdit>(&panel, "policyRoleName");
+        QTRY_VERIFY(roleName->hasFocus());
+        roleName->selectAll();
+        QTest::keyClicks(roleName, QStringLiteral("helpdesk"));
+        QTest::keyClick(roleName, Qt::Key_Return);
+        QVERIFY(!model->value("/roles/support"));
+        QVERIFY(model->value("/roles/helpdesk/tables/customers/budget/max_rows") == Json(20));
+        QVERIFY(json->toPlainText().contains(QStringLiteral("\"helpdesk\"")));
+        QTRY_VERIFY(apply->isEnabled());
+        tree->setFocus();
+        QTest::keyClick(tree, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY(acceptConfirmation(&panel));
+        QTRY_VERIFY(store->currentHash() != original);
+        QTRY_COMPARE(panel.runningHash(), store->currentHash());
+
+        // The policy in force gives a helpdesk principal the role's rules, others the base's.
+        const auto policy = store->current();
+        Principal helpdesk;
+        helpdesk.tenantId = "1";
+        helpdesk.roles = { "helpdesk" };
+        const TableView *customers = policy->table("customers", helpdesk);
+        QVERIFY(customers);
+        QCOMPARE(customers->budget.maxRows, std::int64_t(20));
+        QVERIFY(customers->column("email"));
+        QCOMPARE(int(customers->column("email")->action), int(ColumnAction::Allow));
+        Principal analyst;
+        analyst.tenantId = "1";
+        analyst.roles = { "analyst" };
+        const TableView *base = policy->table("customers", analyst);
+        QVERIFY(base);
+        QCOMPARE(base->budget.maxRows, std::int64_t(100));
+        QCOMPARE(int(base->column("email")->action), int(ColumnAction::Mask));
+        QVERIFY(policy->document()["roles"]["helpdesk"]["description"] == "help desk");
+        e.server.stop();
+    }
+
+    // Relations of a table in their own form: the foreign-key ones listed read-only, a
+    // declared one added, refused while its link column is missing, then applied.
+    void relationsAreEditedInTheirForm()
+    {
+        Editor e(*m_config);
+        QVERIFY(open(e, 900));
+        PolicyPanel &panel = *e.panel;
+        PolicyStore *store = e.server.policyStore();
+        const QString original = store->currentHash();
+        PolicyTreeModel *model = panel.treeModel();
+        PolicyRelationModel *relations = panel.relationModel();
+        QAbstractItemModelTester tester(relations,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        auto *tree = child<QTreeView>(&panel, "policyTree");
+        auto *json = child<QPlainTextEdit>(&panel, "policyJson");
+        auto *apply = child<QPushButton>(&panel, "policyApplyButton");
+
+        tree->setCurrentIndex(model->tableIndex(QStringLiteral("orders")));
+        const int customer = relations->rowOf(QStringLiteral("customer"));
+        QVERIFY(customer >= 0);
+        QCOMPARE(relations->index(customer, PolicyRelationModel::SourceColumn).data().toString(),
+                 QStringLiteral("foreign key (read-only)"));
+        QVERIFY(relations->rowOf(QStringLiteral("order_items")) >= 0);
+        auto *view = child<QTreeView>(&panel, "policyRelations");
+        QVERIFY(hasBuddyWithMnemonic(&panel, view));
+        QTest::keyClick(&panel, Qt::Key_S, Qt::AltModifier);
+        QTRY_VERIFY(view->hasFocus());
+        view->setCurrentIndex(relations->index(customer, 0));
+        auto *name = child<QLineEdit>(&panel, "policyRelationName");
+        QVERIFY(!name->isEnabled()); // derived: read-only
+        QCOMPARE(name->text(), QStringLiteral("customer"));
+        QVERIFY(!child<QPushButton>(&panel, "policyRemoveRelationButton")->isEnabled());
+
+        // Insert adds a declaration and puts the cursor on its name.
+        QTest::keyClick(view, Qt::Key_Insert);
+        QVERIFY(model->value("/tables/orders/relations/relation"));
+        QTRY_VERIFY(name->hasFocus());
+        QVERIFY(name->isEnabled());
+        QTest::keyClicks(name, QStringLiteral("buyer"));
+        QTest::keyClick(name, Qt::Key_Return);
+        QVERIFY(!model->value("/tables/orders/relations/relation"));
+        QVERIFY(model->value("/tables/orders/relations/buyer"));
+        QCOMPARE(view->currentIndex().data(PolicyRelationModel::NameRole).toString(),
+                 QStringLiteral("buyer"));
+        QVERIFY(json->toPlainText().contains(QStringLiteral("\"buyer\": {")));
+
+        // The target from the schema, with the keyboard; without "via" it is refused.
+        auto *target = child<QComboBox>(&panel, "policyRelationTarget");
+        QVERIFY(hasBuddyWithMnemonic(&panel, target));
+        target->setFocus();
+        QTest::keyClicks(target, QStringLiteral("cu"));
+        QCOMPARE(target->currentText(), QStringLiteral("customers"));
+        QVERIFY(model->value("/tables/orders/relations/buyer/target") == Json("customers"));
+        const auto buyer = [relations] {
+            return relations->index(relations->rowOf(QStringLiteral("buyer")), 0);
+        };
+        QTRY_VERIFY(buyer()
+                        .data(PolicyRelationModel::ProblemRole)
+                        .toString()
+                        .contains(QStringLiteral("\"via\" is required")));
+        auto *problem = child<QLabel>(&panel, "policyRelationProblem");
+        QVERIFY(problem->isVisible());
+        QVERIFY2(problem->text().contains(QStringLiteral("\"via\" is required")),
+                 qPrintable(problem->text()));
+        QVERIFY(!apply->isEnabled());
+        test::saveScreenshot(&panel, QStringLiteral("policy-relation-problem"));
+        QVERIFY(model->tableIndex(QStringLiteral("orders"))
+                    .data(PolicyTreeModel::ProblemRole)
+                    .toString()
+                    .contains(QStringLiteral("via")));
+        // Ctrl+S does nothing while the document is invalid.
+        QTest::keyClick(target, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY(panel.findChildren<QDialog *>(QStringLiteral("policyConfirmDialog")).isEmpty());
+
+        // The link column, from the table's columns: valid, and the problem goes.
+        auto *via = child<QComboBox>(&panel, "policyRelationVia");
+        QVERIFY(hasBuddyWithMnemonic(&panel, via));
+        via->setFocus();
+        QTest::keyClicks(via, QStringLiteral("cu"));
+        QCOMPARE(via->currentText(), QStringLiteral("customer_id"));
+        QTRY_VERIFY(apply->isEnabled());
+        QVERIFY(!problem->isVisible());
+        QVERIFY(buyer().data(PolicyRelationModel::ProblemRole).toString().isEmpty());
+        QVERIFY(model->value("/tables/orders/relations/buyer")
+                == Json({ { "target", "customers" },
+                          { "kind", "many_to_one" },
+                          { "via", "customer_id" } }));
+        test::saveScreenshot(&panel, QStringLiteral("policy-relations"));
+
+        QTest::keyClick(via, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY(acceptConfirmation(&panel));
+        QTRY_VERIFY(store->currentHash() != original);
+        QTRY_COMPARE(panel.runningHash(), store->currentHash());
+        Principal analyst;
+        analyst.tenantId = "1";
+        analyst.roles = { "analyst" };
+        const auto relation = store->current()->relation("orders", "buyer", analyst);
+        QVERIFY(relation);
+        QVERIFY(relation->relation->declared);
+        QCOMPARE(relation->relation->target, std::string("customers"));
+        QCOMPARE(relation->relation->column, std::string("customer_id"));
+        QCOMPARE(relation->relation->targetColumn, std::string("id"));
+
+        // Removed again with Delete in the list; the derived ones stay.
+        view->setFocus();
+        view->setCurrentIndex(buyer());
+        QTest::keyClick(view, Qt::Key_Delete);
+        QVERIFY(!model->value("/tables/orders/relations"));
+        QCOMPARE(relations->rowOf(QStringLiteral("buyer")), -1);
+        QVERIFY(relations->rowOf(QStringLiteral("customer")) >= 0);
+
+        // A role added reshapes the tree; the selected table stays selected and shown.
+        QSignalSpy reset(model, &QAbstractItemModel::modelReset);
+        model->setValue("/roles/extra", Json::object());
+        QCOMPARE(reset.count(), 1);
+        QCOMPARE(tree->currentIndex(), model->tableIndex(QStringLiteral("orders")));
+        QCOMPARE(relations->table(), QStringLiteral("orders"));
+        e.server.stop();
     }
 
     // The file changed on disk (another editor, a deployment): a clean editor follows it, one
@@ -201,17 +511,11 @@ private Q_SLOTS:
     void followsChangesOnDisk()
     {
         const QByteArray demo = *DemoDataset::policyDocument();
-        QVERIFY(writeFile(path("policy.json"), demo));
-        Server server(*m_config, Server::Options {});
-        QVERIFY(server.startNow().ok());
-        PolicyStore *store = server.policyStore();
+        Editor e(*m_config);
+        QVERIFY(open(e, 760));
+        PolicyPanel &panel = *e.panel;
+        PolicyStore *store = e.server.policyStore();
         store->setReloadDelay(std::chrono::milliseconds(20));
-        ServerStatusController status(&server);
-        PolicyPanel panel(&status, server.policyService());
-        panel.resize(1200, 760);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_COMPARE(panel.runningHash(), store->currentHash());
         PolicyTreeModel *model = panel.treeModel();
         auto *banner = child<QLabel>(&panel, "policyBanner");
 
@@ -253,22 +557,16 @@ private Q_SLOTS:
         QTRY_VERIFY(banner->text().contains(QStringLiteral("refused")));
         QVERIFY(banner->text().contains(QStringLiteral("nope")));
         QCOMPARE(store->currentHash(), inForce);
-        server.stop();
+        e.server.stop();
     }
 
     void editValidateApplyAndRevert()
     {
-        QVERIFY(writeFile(path("policy.json"), *DemoDataset::policyDocument()));
-        Server server(*m_config, Server::Options {});
-        QVERIFY(server.startNow().ok());
-        PolicyStore *store = server.policyStore();
+        Editor e(*m_config);
+        QVERIFY(open(e, 760));
+        PolicyPanel &panel = *e.panel;
+        PolicyStore *store = e.server.policyStore();
         const QString original = store->currentHash();
-        ServerStatusController status(&server);
-        PolicyPanel panel(&status, server.policyService());
-        panel.resize(1200, 760);
-        panel.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QTRY_COMPARE(panel.runningHash(), original);
 
         auto *tree = child<QTreeView>(&panel, "policyTree");
         auto *json = child<QPlainTextEdit>(&panel, "policyJson");
@@ -420,7 +718,7 @@ private Q_SLOTS:
         QTRY_VERIFY(versions->rowCount() >= 3);
         QCOMPARE(versions->index(0, 0).data(PolicyHistoryModel::SourceRole).toString(),
                  QStringLiteral("apply"));
-        server.stop();
+        e.server.stop();
     }
 };
 

@@ -191,6 +191,31 @@ private Q_SLOTS:
                  QStringLiteral("reads e-mail addresses"));
     }
 
+    // Roles are renamed in place, keeping their order (the first one listed wins).
+    void rolesAreRenamedInPlace()
+    {
+        m_model->setValue("/roles/auditor", Json { { "tags", { { "phi", "deny" } } } });
+        const QModelIndex roles = m_model->index(m_model->rowCount() - 1, 0);
+        QCOMPARE(m_model->rowCount(roles), 2);
+        const QModelIndex support = m_model->index(0, 0, roles);
+        QVERIFY(m_model->flags(support) & Qt::ItemIsEditable);
+        QVERIFY(!(m_model->flags(support.siblingAtColumn(PolicyTreeModel::NoteColumn))
+                  & Qt::ItemIsEditable));
+        QSignalSpy changed(m_model.get(), &PolicyTreeModel::documentChanged);
+        QVERIFY(!m_model->setData(support, QStringLiteral("auditor"))); // taken
+        QVERIFY(!m_model->setData(support, QStringLiteral("  "))); // empty
+        QCOMPARE(changed.count(), 0);
+        QVERIFY(m_model->setData(support, QStringLiteral("helpdesk")));
+        QCOMPARE(changed.count(), 1);
+        const Json &r = m_model->document()["roles"];
+        QCOMPARE(r.size(), std::size_t(2));
+        QCOMPARE(r.begin().key(), std::string("helpdesk"));
+        QVERIFY(r["helpdesk"]["description"] == "reads e-mail addresses");
+        QCOMPARE(m_model->index(0, 0, roles).data().toString(), QStringLiteral("helpdesk"));
+        QVERIFY(!m_model->renameKey("/roles", "nobody", "someone"));
+        QVERIFY(!m_model->renameKey("/tables/customers/soft_delete_column", "a", "b"));
+    }
+
     void editingAColumnChangesTheDocument()
     {
         QSignalSpy changed(m_model.get(), &PolicyTreeModel::documentChanged);

@@ -1437,14 +1437,6 @@ Die Entscheidung wird als %4 festgehalten.</translation>
         <translation>Die Einstellungen dieses Servers können nicht von der Konsole aus geändert werden.</translation>
     </message>
     <message>
-        <source>The running server checks OAuth bearer tokens with these settings.</source>
-        <translation>Der laufende Server prüft OAuth-Bearer-Tokens mit diesen Einstellungen.</translation>
-    </message>
-    <message>
-        <source>The server is not checking OAuth tokens now. Configure OAuth below, turn HTTP on in the Server panel, and start the server to fetch keys and test tokens.</source>
-        <translation>Der Server prüft derzeit keine OAuth-Tokens. Richten Sie OAuth unten ein, schalten Sie HTTP im Bereich „Server“ ein und starten Sie den Server, um Schlüssel abzurufen und Tokens zu testen.</translation>
-    </message>
-    <message>
         <source>Fetching…</source>
         <translation>Wird abgerufen…</translation>
     </message>
@@ -1489,7 +1481,101 @@ Die Entscheidung wird als %4 festgehalten.</translation>
     </message>
     <message>
         <source>Scopes to too&amp;ls:</source>
-        <translation>Scopes &amp;je Werkzeug:</translation>
+        <translation>Scopes j&amp;e Werkzeug:</translation>
+    </message>
+    <message>
+        <source>The running server checks OAuth bearer tokens.</source>
+        <translation>Der laufende Server prüft OAuth-Bearer-Tokens.</translation>
+    </message>
+    <message>
+        <source>The server is not checking OAuth tokens now (it is stopped, runs without OAuth, or HTTP is off). Keys can still be fetched and tokens tested with the settings below, before they are applied.</source>
+        <translation>Der Server prüft derzeit keine OAuth-Tokens (er ist gestoppt, läuft ohne OAuth, oder HTTP ist aus). Schlüssel lassen sich trotzdem abrufen und Tokens testen, mit den Einstellungen unten, bevor sie übernommen werden.</translation>
+    </message>
+    <message>
+        <source>Fetching keys and checking tokens use %1.</source>
+        <translation>Schlüssel abrufen und Tokens prüfen verwenden %1.</translation>
+    </message>
+    <message>
+        <source>the running server&apos;s settings</source>
+        <translation>die Einstellungen des laufenden Servers</translation>
+    </message>
+    <message>
+        <source>the settings as entered — not applied yet</source>
+        <translation>die eingegebenen Einstellungen – noch nicht übernommen</translation>
+    </message>
+    <message>
+        <source>Nothing was fetched.</source>
+        <translation>Es wurde nichts abgerufen.</translation>
+    </message>
+    <message>
+        <source>Fetched with %1.</source>
+        <translation>Abgerufen mit %1.</translation>
+    </message>
+    <message>
+        <source>Paste a token in the box first.</source>
+        <translation>Fügen Sie zuerst ein Token in das Feld ein.</translation>
+    </message>
+    <message>
+        <source>No token was checked.</source>
+        <translation>Es wurde kein Token geprüft.</translation>
+    </message>
+    <message>
+        <source>Checked with %1.</source>
+        <translation>Geprüft mit %1.</translation>
+    </message>
+</context>
+<context>
+    <name>warden::OAuthSettingsForm</name>
+    <message>
+        <source>Issuer</source>
+        <translation>Aussteller</translation>
+    </message>
+    <message>
+        <source>Resource (audience)</source>
+        <translation>Ressource (Zielgruppe)</translation>
+    </message>
+    <message>
+        <source>JWKS URL</source>
+        <translation>JWKS-URL</translation>
+    </message>
+    <message>
+        <source>Algorithms</source>
+        <translation>Algorithmen</translation>
+    </message>
+    <message>
+        <source>HS256 secret</source>
+        <translation>HS256-Geheimnis</translation>
+    </message>
+    <message>
+        <source>User claim</source>
+        <translation>Benutzer-Claim</translation>
+    </message>
+    <message>
+        <source>Tenant claim</source>
+        <translation>Mandanten-Claim</translation>
+    </message>
+    <message>
+        <source>Roles claim</source>
+        <translation>Rollen-Claim</translation>
+    </message>
+    <message>
+        <source>Scope claims</source>
+        <translation>Scope-Claims</translation>
+    </message>
+    <message>
+        <source>Fix %1 in the configuration file: %2</source>
+        <translation>Korrigieren Sie %1 in der Konfigurationsdatei: %2</translation>
+    </message>
+    <message>
+        <source>Fix the %1 field: %2</source>
+        <translation>Korrigieren Sie das Feld %1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n more problem(s) after that)</source>
+        <translation>
+            <numerusform>(danach %n weiteres Problem)</numerusform>
+            <numerusform>(danach %n weitere Probleme)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -1670,10 +1756,6 @@ Die Entscheidung wird als %4 festgehalten.</translation>
         <translation>Richtliniendokument (JSON)</translation>
     </message>
     <message>
-        <source>Roles, scopes, column rules and tag switches are edited here; the tree follows.</source>
-        <translation>Rollen, Scopes, Spaltenregeln und Tag-Schalter werden hier bearbeitet; der Baum folgt.</translation>
-    </message>
-    <message>
         <source>Changes from the version in force</source>
         <translation>Änderungen gegenüber der geltenden Version</translation>
     </message>
@@ -1782,10 +1864,6 @@ Die Entscheidung wird als %4 festgehalten.</translation>
         <translation>Der JSON-Text hat einen Syntaxfehler.</translation>
     </message>
     <message>
-        <source>Select a table in the tree to edit its row scopes, budget and writes.</source>
-        <translation>Wählen Sie eine Tabelle im Baum, um ihre Zeilenbereiche, ihr Budget und ihre Schreibzugriffe zu bearbeiten.</translation>
-    </message>
-    <message>
         <source>The database has no table %1: remove it from the policy (action “not listed”).</source>
         <translation>Die Datenbank hat keine Tabelle %1: Entfernen Sie sie aus der Richtlinie (Aktion „nicht aufgeführt“).</translation>
     </message>
@@ -1804,28 +1882,6 @@ Die Entscheidung wird als %4 festgehalten.</translation>
     <message>
         <source>Default (%1)</source>
         <translation>Standard (%1)</translation>
-    </message>
-    <message>
-        <source>%1 → %2.%3 (foreign key)</source>
-        <translation>%1 → %2.%3 (Fremdschlüssel)</translation>
-    </message>
-    <message>
-        <source>%1.%2 → %3.%4 (referenced by)</source>
-        <translation>%1.%2 → %3.%4 (referenziert von)</translation>
-    </message>
-    <message>
-        <source>%1: %2 (declared)</source>
-        <translation>%1: %2 (deklariert)</translation>
-    </message>
-    <message>
-        <source>None.</source>
-        <translation>Keine.</translation>
-    </message>
-    <message>
-        <source>
-Relations are declared or switched off in the JSON view.</source>
-        <translation>
-Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translation>
     </message>
     <message>
         <source>Put these changes in force? New calls follow them at once, and the policy file %1 is rewritten.</source>
@@ -1865,6 +1921,225 @@ Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translatio
         <source>The policy was not reverted: %1</source>
         <translation>Die Version wurde nicht wieder in Kraft gesetzt: %1</translation>
     </message>
+    <message>
+        <source>Edit the rules for everyone, or what a role changes of them for the principals that have it</source>
+        <translation>Die Regeln für alle bearbeiten, oder was eine Rolle daran für die Principals ändert, die sie haben</translation>
+    </message>
+    <message>
+        <source>Rules &amp;for:</source>
+        <translation>Re&amp;geln für:</translation>
+    </message>
+    <message>
+        <source>Relation&amp;s (Insert adds one, Delete removes it):</source>
+        <translation>R&amp;elationen (Einfg fügt eine hinzu, Entf entfernt sie):</translation>
+    </message>
+    <message>
+        <source>Relations of the table</source>
+        <translation>Relationen der Tabelle</translation>
+    </message>
+    <message>
+        <source>Add a relation</source>
+        <translation>Eine Relation hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove the relation</source>
+        <translation>Die Relation entfernen</translation>
+    </message>
+    <message>
+        <source>Add r&amp;elation</source>
+        <translation>Relation hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove relation</source>
+        <translation>Relation entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected declaration or switch-off (Delete in the list)</source>
+        <translation>Die ausgewählte Deklaration oder Abschaltung entfernen (Entf in der Liste)</translation>
+    </message>
+    <message>
+        <source>The key the related rows appear under</source>
+        <translation>Der Schlüssel, unter dem die verbundenen Zeilen erscheinen</translation>
+    </message>
+    <message>
+        <source>many_to_one: each row links to at most one</source>
+        <translation>many_to_one: Jede Zeile verweist auf höchstens eine</translation>
+    </message>
+    <message>
+        <source>one_to_many: each row links to any number</source>
+        <translation>one_to_many: Jede Zeile verweist auf beliebig viele</translation>
+    </message>
+    <message>
+        <source>The column of this table holding the link value</source>
+        <translation>Die Spalte dieser Tabelle mit dem Verknüpfungswert</translation>
+    </message>
+    <message>
+        <source>The column of the target holding the link value</source>
+        <translation>Die Spalte des Ziels mit dem Verknüpfungswert</translation>
+    </message>
+    <message>
+        <source>Name (&amp;key):</source>
+        <translation>&amp;Kennung (Schlüssel):</translation>
+    </message>
+    <message>
+        <source>Kind (&amp;how many):</source>
+        <translation>Anzahl &amp;pro Zeile:</translation>
+    </message>
+    <message>
+        <source>&amp;Via column:</source>
+        <translation>&amp;Quellspalte:</translation>
+    </message>
+    <message>
+        <source>Tar&amp;get table:</source>
+        <translation>Ziel&amp;tabelle:</translation>
+    </message>
+    <message>
+        <source>&amp;Target column:</source>
+        <translation>Zielspalte:</translation>
+    </message>
+    <message>
+        <source>e.g. support</source>
+        <translation>z. B. support</translation>
+    </message>
+    <message>
+        <source>&amp;New role:</source>
+        <translation>Neue Ro&amp;lle:</translation>
+    </message>
+    <message>
+        <source>Add &amp;role</source>
+        <translation>Rolle hin&amp;zufügen</translation>
+    </message>
+    <message>
+        <source>Selected role</source>
+        <translation>Ausgewählte Rolle</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>Na&amp;me:</translation>
+    </message>
+    <message>
+        <source>Descri&amp;ption:</source>
+        <translation>&amp;Beschreibung:</translation>
+    </message>
+    <message>
+        <source>Tag switches for this role</source>
+        <translation>Tag-Schalter für diese Rolle</translation>
+    </message>
+    <message>
+        <source>&amp;Edit its rules for this table</source>
+        <translation>Ihre Regeln für diese Tabelle b&amp;earbeiten</translation>
+    </message>
+    <message>
+        <source>Row scopes, budget and relations of the table as this role sees them</source>
+        <translation>Zeilenbereiche, Budget und Relationen der Tabelle, wie diese Rolle sie sieht</translation>
+    </message>
+    <message>
+        <source>Ta&amp;ble:</source>
+        <translation>&amp;Tabelle:</translation>
+    </message>
+    <message>
+        <source>Remo&amp;ve role</source>
+        <translation>Rolle ent&amp;fernen</translation>
+    </message>
+    <message>
+        <source>Scopes, column rules and tag switches are edited here; the tree and the details follow.</source>
+        <translation>Scopes, Spaltenregeln und Tag-Schalter werden hier bearbeitet; Baum und Details folgen.</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Role %1</source>
+        <translation>Rolle %1</translation>
+    </message>
+    <message>
+        <source>Select a table in the tree to edit its row scopes, budget, writes and relations, or Roles to edit the roles.</source>
+        <translation>Wählen Sie im Baum eine Tabelle, um ihre Zeilenbereiche, ihr Budget, Schreibzugriffe und Relationen zu bearbeiten, oder „Rollen“, um die Rollen zu bearbeiten.</translation>
+    </message>
+    <message>
+        <source>Table &lt;b&gt;%1&lt;/b&gt; for role &lt;b&gt;%2&lt;/b&gt;: what you set here replaces the rules for everyone; the rest stays as for everyone.</source>
+        <translation>Tabelle &lt;b&gt;%1&lt;/b&gt; für Rolle &lt;b&gt;%2&lt;/b&gt;: Was Sie hier festlegen, ersetzt die Regeln für alle; der Rest bleibt wie für alle.</translation>
+    </message>
+    <message>
+        <source>Writes and approvals are the same for every role; choose “Everyone” under Rules for to change them.</source>
+        <translation>Schreibzugriffe und Genehmigungen gelten für jede Rolle gleich; wählen Sie „Alle“ unter „Regeln für“, um sie zu ändern.</translation>
+    </message>
+    <message>
+        <source>As for everyone (none)</source>
+        <translation>Wie für alle (keine)</translation>
+    </message>
+    <message>
+        <source>As for everyone (%1)</source>
+        <translation>Wie für alle (%1)</translation>
+    </message>
+    <message>
+        <source>As for everyone</source>
+        <translation>Wie für alle</translation>
+    </message>
+    <message>
+        <source>(primary key)</source>
+        <translation>(Primärschlüssel)</translation>
+    </message>
+    <message>
+        <source>relation</source>
+        <translation>relation</translation>
+    </message>
+    <message>
+        <source>A relation needs a name.</source>
+        <translation>Eine Relation braucht einen Namen.</translation>
+    </message>
+    <message>
+        <source>%1 already names a relation of this table: pick another name.</source>
+        <translation>%1 benennt bereits eine Relation dieser Tabelle: Wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>A role&apos;s settings are laid over the policy for the principals that have it (from the token&apos;s roles claim). A principal with several gets the first role listed. This policy has %n role(s).</source>
+        <translation>
+            <numerusform>Die Einstellungen einer Rolle werden für die Principals, die sie haben (aus dem Rollen-Claim des Tokens), über die Richtlinie gelegt. Ein Principal mit mehreren erhält die zuerst aufgeführte Rolle. Diese Richtlinie hat %n Rolle.</numerusform>
+            <numerusform>Die Einstellungen einer Rolle werden für die Principals, die sie haben (aus dem Rollen-Claim des Tokens), über die Richtlinie gelegt. Ein Principal mit mehreren erhält die zuerst aufgeführte Rolle. Diese Richtlinie hat %n Rollen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Select a role in the tree to edit it</source>
+        <translation>Wählen Sie im Baum eine Rolle, um sie zu bearbeiten</translation>
+    </message>
+    <message>
+        <source>Tag %1</source>
+        <translation>Tag %1</translation>
+    </message>
+    <message>
+        <source>%1:</source>
+        <translation>%1:</translation>
+    </message>
+    <message>
+        <source>As for everyone (the columns&apos; own rules)</source>
+        <translation>Wie für alle (die eigenen Regeln der Spalten)</translation>
+    </message>
+    <message>
+        <source>Changes the rules of no table.</source>
+        <translation>Ändert die Regeln keiner Tabelle.</translation>
+    </message>
+    <message>
+        <source>Changes the rules of: %1.</source>
+        <translation>Ändert die Regeln von: %1.</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>Type the name of the new role first (as the token&apos;s roles claim has it).</source>
+        <translation>Geben Sie zuerst den Namen der neuen Rolle ein (wie ihn der Rollen-Claim des Tokens enthält).</translation>
+    </message>
+    <message>
+        <source>There is a role %1 already: pick another name.</source>
+        <translation>Es gibt bereits eine Rolle %1: Wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>A role needs a name.</source>
+        <translation>Eine Rolle braucht einen Namen.</translation>
+    </message>
 </context>
 <context>
     <name>warden::PolicyProblemModel</name>
@@ -1879,6 +2154,53 @@ Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translatio
     <message>
         <source>Problem</source>
         <translation>Problem</translation>
+    </message>
+</context>
+<context>
+    <name>warden::PolicyRelationModel</name>
+    <message>
+        <source>Derived from a foreign key of the database; switch it off or replace it in the JSON view</source>
+        <translation>Aus einem Fremdschlüssel der Datenbank abgeleitet; in der JSON-Ansicht abschalten oder ersetzen</translation>
+    </message>
+    <message>
+        <source>(primary key)</source>
+        <translation>(Primärschlüssel)</translation>
+    </message>
+    <message>
+        <source>declared</source>
+        <translation>deklariert</translation>
+    </message>
+    <message>
+        <source>switched off</source>
+        <translation>abgeschaltet</translation>
+    </message>
+    <message>
+        <source>foreign key (read-only)</source>
+        <translation>Fremdschlüssel (schreibgeschützt)</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Via</source>
+        <translation>Über</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>Target column</source>
+        <translation>Zielspalte</translation>
+    </message>
+    <message>
+        <source>Where it comes from</source>
+        <translation>Herkunft</translation>
     </message>
 </context>
 <context>
@@ -1963,10 +2285,6 @@ Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translatio
         <source>Roles</source>
         <translation>Rollen</translation>
     </message>
-    <message>
-        <source>none; add them in the JSON view</source>
-        <translation>keine; fügen Sie sie in der JSON-Ansicht hinzu</translation>
-    </message>
     <message numerus="yes">
         <source>%n role(s)</source>
         <translation>
@@ -1993,6 +2311,10 @@ Beziehungen werden in der JSON-Ansicht deklariert oder abgeschaltet.</translatio
     <message>
         <source>Where it comes from</source>
         <translation>Herkunft</translation>
+    </message>
+    <message>
+        <source>none; add them in the details</source>
+        <translation>keine; in den Details hinzufügen</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,9 @@
 #include "ServerSettingsForm.h"
 
+#include "crypto/Crypto.h"
 #include "secrets/SecretValue.h"
+
+#include <QByteArray>
 
 namespace warden {
 namespace {
@@ -26,6 +29,20 @@ Json number(const QString &value)
     return ok ? Json(n) : Json(value.toStdString());
 }
 
+// 32 random bytes in base64, as `openssl rand -base64 32` would make them; nothing else
+// keeps a copy.
+QString generatedKey()
+{
+    std::string raw = crypto::randomBytes(32);
+    QByteArray bytes = QByteArray::fromStdString(raw);
+    SecretValue::wipe(raw);
+    QByteArray encoded = bytes.toBase64();
+    SecretValue::wipe(bytes);
+    QString key = QString::fromLatin1(encoded);
+    SecretValue::wipe(encoded);
+    return key;
+}
+
 } // namespace
 
 QString ServerSettingsForm::defaultPasswordReference()
@@ -38,7 +55,53 @@ void ServerSettingsForm::setValues(const Values &values)
     if (values == m_values)
         return;
     m_values = values;
+    if (!m_values.generateKeys) {
+        forgetGeneratedKeys();
+    } else {
+        // Made once when asked for, so validation and apply see the same secrets.
+        for (const QString &key : missingKeys())
+            if (!m_generated.contains(key))
+                m_generated.insert(key, generatedKey());
+    }
     valuesChanged();
+}
+
+QStringList ServerSettingsForm::keyNames()
+{
+    return { QStringLiteral("audit_key"), QStringLiteral("hash_key"), QStringLiteral("cursor_key") };
+}
+
+QString ServerSettingsForm::defaultKeyReference(const QString &key)
+{
+    QString name = key;
+    return QStringLiteral("keychain:warden/") + name.replace(u'_', u'-');
+}
+
+QString ServerSettingsForm::keyReference(const QString &key) const
+{
+    return text(member(storedDocument(), "secrets"), key.toLatin1().constData());
+}
+
+QStringList ServerSettingsForm::missingKeys() const
+{
+    QStringList missing;
+    for (const QString &key : keyNames())
+        if (keyReference(key).isEmpty())
+            missing.append(key);
+    return missing;
+}
+
+void ServerSettingsForm::forgetGeneratedKeys()
+{
+    for (QString &secret : m_generated)
+        SecretValue::wipe(secret);
+    m_generated.clear();
+}
+
+void ServerSettingsForm::restoreSaved()
+{
+    m_values = m_saved;
+    forgetGeneratedKeys();
 }
 
 QString ServerSettingsForm::passwordReference() const
@@ -68,10 +131,17 @@ void ServerSettingsForm::readValues(const Json &document)
     v.user = text(db, "user");
     m_values = v;
     m_saved = v;
+    forgetGeneratedKeys();
 }
 
 void ServerSettingsForm::writeValues(Json &doc) const
 {
+    // Generated keys: the file gets their keychain references (the secrets go to the keychain).
+    for (auto it = m_generated.cbegin(); it != m_generated.cend(); ++it)
+        if (keyReference(it.key()).isEmpty())
+            objectAt(doc, "secrets")[it.key().toStdString()] =
+                defaultKeyReference(it.key()).toStdString();
+
     Json &http = objectAt(objectAt(doc, "transports"), "http");
     http["enabled"] = m_values.httpEnabled;
     http["listen"] = listenText(m_values.address, m_values.port).toStdString();
@@ -97,16 +167,23 @@ void ServerSettingsForm::writeValues(Json &doc) const
 
 std::vector<PendingSecret> ServerSettingsForm::typedSecrets(const Json &document) const
 {
-    if (!m_values.postgres || m_values.password.isEmpty())
-        return {};
-    // A copy of its own: the service wipes it, the form keeps what was typed for a retry.
-    return { { text(member(document, "database"), "password"),
-               QString(m_values.password.constData(), m_values.password.size()) } };
+    // Copies of their own: the service wipes them, the form keeps its own for a retry.
+    std::vector<PendingSecret> secrets;
+    for (auto it = m_generated.cbegin(); it != m_generated.cend(); ++it)
+        if (keyReference(it.key()).isEmpty())
+            secrets.push_back({ text(member(document, "secrets"), it.key().toLatin1().constData()),
+                                QString(it.value().constData(), it.value().size()) });
+    if (m_values.postgres && !m_values.password.isEmpty())
+        secrets.push_back({ text(member(document, "database"), "password"),
+                            QString(m_values.password.constData(), m_values.password.size()) });
+    return secrets;
 }
 
 void ServerSettingsForm::markSaved()
 {
     SecretValue::wipe(m_values.password);
+    forgetGeneratedKeys();
+    m_values.generateKeys = false;
     m_saved = m_values;
 }
 

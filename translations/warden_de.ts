@@ -2920,6 +2920,50 @@ Die Entscheidung wird als %4 festgehalten.</translation>
         <source>How to fix: %1</source>
         <translation>So beheben Sie es: %1</translation>
     </message>
+    <message>
+        <source>Keys</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>Audit key:</source>
+        <translation>Prüfschlüssel:</translation>
+    </message>
+    <message>
+        <source>Hash key:</source>
+        <translation>Hash-Schlüssel:</translation>
+    </message>
+    <message>
+        <source>Cursor key:</source>
+        <translation>Cursor-Schlüssel:</translation>
+    </message>
+    <message>
+        <source>Generate the missing &amp;keys in the OS keychain</source>
+        <translation>Fehlende Schlüssel im Schlüsselbund des Betriebssystems er&amp;zeugen</translation>
+    </message>
+    <message>
+        <source>32 random bytes each, stored in the OS keychain; the file gets only their references. A configured key is never replaced here.</source>
+        <translation>Je 32 Zufallsbytes, im Schlüsselbund des Betriebssystems gespeichert; die Datei erhält nur ihre Verweise. Ein konfigurierter Schlüssel wird hier nie ersetzt.</translation>
+    </message>
+    <message>
+        <source>%1 (configured; replace it where it is stored, knowing the consequences in docs/configuration.md)</source>
+        <translation>%1 (konfiguriert; ersetzen Sie ihn dort, wo er gespeichert ist, und beachten Sie die Folgen in docs/configuration.md)</translation>
+    </message>
+    <message>
+        <source>will be generated into %1 when you apply</source>
+        <translation>wird beim Anwenden in %1 erzeugt</translation>
+    </message>
+    <message>
+        <source>not configured: a new key at every start, so audit records cannot be authenticated after the run that wrote them</source>
+        <translation>nicht konfiguriert: bei jedem Start ein neuer Schlüssel, daher lassen sich Prüfprotokolleinträge nach dem Lauf, der sie schrieb, nicht mehr authentifizieren</translation>
+    </message>
+    <message>
+        <source>not configured: a new key at every start, so hashed values change at every restart</source>
+        <translation>nicht konfiguriert: bei jedem Start ein neuer Schlüssel, daher ändern sich gehashte Werte bei jedem Neustart</translation>
+    </message>
+    <message>
+        <source>not configured: a new key at every start, so query cursors end at a restart</source>
+        <translation>nicht konfiguriert: bei jedem Start ein neuer Schlüssel, daher enden Abfrage-Cursor bei einem Neustart</translation>
+    </message>
 </context>
 <context>
     <name>warden::ServerStatusController</name>

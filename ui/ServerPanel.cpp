@@ -541,6 +541,21 @@ QWidget *ServerPanel::createSettingsTab()
     m_passwordHint->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(QString(), m_passwordHint);
 
+    form->addRow(sectionHeading(tr("Keys"), page));
+    const QStringList keyCaptions = { tr("Audit key:"), tr("Hash key:"), tr("Cursor key:") };
+    for (qsizetype i = 0; i < ServerSettingsForm::keyNames().size(); ++i) {
+        const QString key = ServerSettingsForm::keyNames().at(i);
+        auto *state = wrappedLabel(key + QStringLiteral("StateLabel"), page);
+        m_keyStates.insert(key, state);
+        form->addRow(keyCaptions.at(i), state);
+    }
+    m_generateKeysCheck = new QCheckBox(tr("Generate the missing &keys in the OS keychain"), page);
+    m_generateKeysCheck->setObjectName(QStringLiteral("generateKeysCheck"));
+    m_generateKeysCheck->setToolTip(
+        tr("32 random bytes each, stored in the OS keychain; the file gets only their references. "
+           "A configured key is never replaced here."));
+    form->addRow(QString(), m_generateKeysCheck);
+
     m_settingsError = wrappedLabel(QStringLiteral("settingsErrorLabel"), page);
     tintLabel(m_settingsError, Tint::Error);
     column->addWidget(m_settingsError);
@@ -576,6 +591,7 @@ QWidget *ServerPanel::createSettingsTab()
                              m_dbNameEdit, m_userEdit, m_passwordEdit })
         connect(edit, &QLineEdit::textEdited, this, &ServerPanel::onSettingsEdited);
     connect(m_httpCheck, &QCheckBox::toggled, this, &ServerPanel::onSettingsEdited);
+    connect(m_generateKeysCheck, &QCheckBox::toggled, this, &ServerPanel::onSettingsEdited);
     connect(m_driverCombo, &QComboBox::activated, this, &ServerPanel::onSettingsEdited);
     connect(m_settings, &ServerSettingsForm::loaded, this, &ServerPanel::showSettingsValues);
     connect(m_settings, &ServerSettingsForm::changed, this, &ServerPanel::onSettingsChanged);
@@ -586,6 +602,8 @@ QWidget *ServerPanel::createSettingsTab()
     });
     connect(m_settings, &ServerSettingsForm::applied, this, [this](bool restart) {
         m_passwordEdit->clear();
+        const QSignalBlocker blockKeys(m_generateKeysCheck); // the keys are made; nothing to do
+        m_generateKeysCheck->setChecked(false);
         m_settingsStatus->setText(
             restart ? tr("Saved. The server restarts with the new settings.")
                     : tr("Saved. The changes take effect when the server restarts."));
@@ -616,6 +634,8 @@ void ServerPanel::showSettingsValues()
     const ServerSettingsForm::Values &v = m_settings->values();
     const QSignalBlocker blockCheck(m_httpCheck);
     m_httpCheck->setChecked(v.httpEnabled);
+    const QSignalBlocker blockKeys(m_generateKeysCheck);
+    m_generateKeysCheck->setChecked(v.generateKeys);
     m_addressEdit->setText(v.address);
     m_portEdit->setText(v.port);
     m_driverCombo->setCurrentIndex(v.postgres ? 1 : 0);
@@ -641,6 +661,7 @@ void ServerPanel::onSettingsEdited()
     v.dbname = m_dbNameEdit->text();
     v.user = m_userEdit->text();
     v.password = m_passwordEdit->text();
+    v.generateKeys = m_generateKeysCheck->isChecked();
     m_settingsStatus->clear();
     m_settings->setValues(v);
 }
@@ -668,6 +689,30 @@ void ServerPanel::onSettingsChanged()
                                 : tr("The file refers to the password as %1; type a new one to "
                                      "replace it in the keychain.")
                                       .arg(reference));
+    const QStringList missingKeys = m_settings->missingKeys();
+    for (auto it = m_keyStates.cbegin(); it != m_keyStates.cend(); ++it) {
+        const QString reference = m_settings->keyReference(it.key());
+        QString state;
+        if (!reference.isEmpty())
+            state = tr("%1 (configured; replace it where it is stored, knowing the consequences "
+                       "in docs/configuration.md)")
+                        .arg(reference);
+        else if (v.generateKeys)
+            state = tr("will be generated into %1 when you apply")
+                        .arg(ServerSettingsForm::defaultKeyReference(it.key()));
+        else if (it.key() == QLatin1String("audit_key"))
+            state = tr("not configured: a new key at every start, so audit records cannot be "
+                       "authenticated after the run that wrote them");
+        else if (it.key() == QLatin1String("hash_key"))
+            state = tr("not configured: a new key at every start, so hashed values change at "
+                       "every restart");
+        else
+            state = tr("not configured: a new key at every start, so query cursors end at a "
+                       "restart");
+        it.value()->setText(loaded ? state : QString());
+    }
+    m_generateKeysCheck->setEnabled(loaded && !busy && !missingKeys.isEmpty());
+    m_settingsLayout->setRowVisible(m_generateKeysCheck, !loaded || !missingKeys.isEmpty());
     const QString error = m_settings->validationError();
     if (!busy)
         m_settingsError->setText(error);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QMap>
 #include <QStyle>
 #include <QWidget>
 
@@ -95,6 +96,8 @@ private:
     QLabel *m_configPathLabel = nullptr;
     QFormLayout *m_settingsLayout = nullptr;
     QCheckBox *m_httpCheck = nullptr;
+    QCheckBox *m_generateKeysCheck = nullptr;
+    QMap<QString, QLabel *> m_keyStates; // key name → what the file says of it
     QLineEdit *m_addressEdit = nullptr;
     QLineEdit *m_portEdit = nullptr;
     QComboBox *m_driverCombo = nullptr;

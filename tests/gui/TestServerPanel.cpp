@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QSet>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
@@ -481,6 +482,63 @@ private Q_SLOTS:
         auto stored = KeychainSecretStore().read(*ref);
         QVERIFY2(stored.ok(), stored.ok() ? "" : stored.error().message.c_str());
         QCOMPARE(QString::fromUtf8(stored->view().data(), qsizetype(stored->size())), password);
+    }
+
+    // The server's keys, generated from the keyboard: 32 random bytes each in the OS keychain
+    // under the references the file now holds, distinct, never in the file. Without a
+    // keychain nothing is written at all.
+    void missingKeysAreGeneratedIntoTheKeychain()
+    {
+        const bool keychain = qEnvironmentVariableIsSet("WARDEN_KEYCHAIN_SANDBOX");
+        if (!keychain)
+            qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        RealWorld real;
+        auto &[world, status, panel] = real;
+        QVERIFY(real.showTab("settingsTab"));
+        QTRY_VERIFY(panel.settingsForm()->isLoaded());
+        const QByteArray before = world.read("warden.json");
+        auto *auditState = panel.findChild<QLabel *>(QStringLiteral("audit_keyStateLabel"));
+        QVERIFY2(auditState->text().contains(QStringLiteral("cannot be authenticated")), qPrintable(auditState->text()));
+        auto *generate = panel.findChild<QCheckBox *>(QStringLiteral("generateKeysCheck"));
+        QVERIFY(generate->isVisible() && generate->isEnabled());
+        QTest::keyClick(&panel, Qt::Key_K, Qt::AltModifier);
+        QTRY_VERIFY(generate->isChecked());
+        QVERIFY(auditState->text().contains(QStringLiteral("keychain:warden/audit-key")));
+        QTest::mouseClick(panel.findChild<QPushButton *>(QStringLiteral("applySettingsButton")), Qt::LeftButton);
+
+        auto *error = panel.findChild<QLabel *>(QStringLiteral("settingsErrorLabel"));
+        if (!keychain) {
+            QTRY_VERIFY_WITH_TIMEOUT(error->isVisible(), 30000);
+            QVERIFY2(error->text().contains(QStringLiteral("keychain is unavailable")), qPrintable(error->text()));
+            QCOMPARE(world.read("warden.json"), before);
+            return;
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(panel.findChild<QLabel *>(QStringLiteral("settingsStatusLabel"))
+                                     ->text()
+                                     .contains(QStringLiteral("Saved")),
+                                 30000);
+        const Json file = world.readJson("warden.json");
+        QSet<QByteArray> secrets;
+        for (const QString &key : ServerSettingsForm::keyNames()) {
+            const QString reference = QString::fromStdString(file["secrets"][key.toStdString()].get<std::string>());
+            QCOMPARE(reference, ServerSettingsForm::defaultKeyReference(key));
+            auto ref = SecretRef::parse(reference);
+            QVERIFY(ref.ok());
+            auto stored = KeychainSecretStore().read(*ref);
+            QVERIFY2(stored.ok(), stored.ok() ? "" : stored.error().message.c_str());
+            const QByteArray secret(stored->view().data(), qsizetype(stored->size()));
+            QCOMPARE(QByteArray::fromBase64(secret).size(), 32);
+            QVERIFY(!world.read("warden.json").contains(secret));
+            secrets.insert(secret);
+        }
+        QCOMPARE(secrets.size(), 3);
+        // Configured now: said so, and nothing left to generate.
+        QTRY_VERIFY(auditState->text().contains(QStringLiteral("configured")));
+        QVERIFY(!generate->isVisible());
+        QVERIFY(!generate->isChecked());
+        test::saveScreenshot(&panel, QStringLiteral("server-panel-keys"));
+        // The server starts with them (a missing keychain entry would stop it).
+        QVERIFY(ServerConfig::load(world.path("warden.json")).ok());
     }
 
     // The request columns and the open tab come back as the operator left them.

@@ -78,6 +78,37 @@ private Q_SLOTS:
         QVERIFY(form.document() == world.readJson("warden.json"));
     }
 
+    // Keys the file names none for can be generated: the file gets keychain references and
+    // never a secret; a configured key is left alone.
+    void serverFormGeneratesOnlyMissingKeys()
+    {
+        test::ServerWorld world;
+        Json config = world.readJson("warden.json");
+        config["secrets"] = Json { { "audit_key", "env:WARDEN_TEST_AUDIT_KEY" } };
+        world.write("warden.json", config);
+        ServerSettingsForm form(world.server->serverSettingsService());
+        QVERIFY(load(form));
+        QCOMPARE(form.keyReference(QStringLiteral("audit_key")), QStringLiteral("env:WARDEN_TEST_AUDIT_KEY"));
+        QCOMPARE(form.missingKeys(), (QStringList { QStringLiteral("hash_key"), QStringLiteral("cursor_key") }));
+        ServerSettingsForm::Values v = form.values();
+        v.generateKeys = true;
+        form.setValues(v);
+        QVERIFY(form.isModified());
+        QVERIFY2(form.validationError().isEmpty(), qPrintable(form.validationError()));
+        const Json doc = form.document();
+        QCOMPARE(doc["secrets"]["audit_key"].get<std::string>(), std::string("env:WARDEN_TEST_AUDIT_KEY"));
+        QCOMPARE(QString::fromStdString(doc["secrets"]["hash_key"].get<std::string>()),
+                 QStringLiteral("keychain:warden/hash-key"));
+        QCOMPARE(QString::fromStdString(doc["secrets"]["cursor_key"].get<std::string>()),
+                 QStringLiteral("keychain:warden/cursor-key"));
+        QCOMPARE(doc["secrets"].size(), std::size_t(3));
+        // Unticked: back to the file as it was.
+        v.generateKeys = false;
+        form.setValues(v);
+        QVERIFY(!form.isModified());
+        QVERIFY(form.document() == world.readJson("warden.json"));
+    }
+
     void serverFormAppliesAtomically()
     {
         test::ServerWorld world;

@@ -47,10 +47,19 @@ void ToolScopeModel::setTools(const QStringList &tools)
     rebuild();
 }
 
-void ToolScopeModel::setRunning(const Json &scopes)
+void ToolScopeModel::setRunning(const Json &scopes, Edits edits)
 {
+    // What the operator changed, tool by tool, goes on top of the new map; every other tool
+    // takes the new map's scope.
+    QMap<QString, QString> changed;
+    if (edits == Edits::Keep)
+        for (const QString &tool : m_edited.keys() + m_running.keys())
+            if (m_edited.value(tool) != m_running.value(tool))
+                changed.insert(tool, m_edited.value(tool));
     m_running = fromJson(scopes);
     m_edited = m_running;
+    for (auto it = changed.cbegin(); it != changed.cend(); ++it)
+        m_edited.insert(it.key(), it.value());
     m_problems.clear();
     rebuild();
     Q_EMIT scopesEdited();

@@ -25,8 +25,10 @@ public:
 
     // The tools the server offers (its catalogue).
     void setTools(const QStringList &tools);
-    // The "scopes" object of the policy in force (null or missing: none). Drops the edits.
-    void setRunning(const Json &scopes);
+    enum class Edits { Drop, Keep };
+    // The "scopes" object of the policy in force (null or missing: none). Edits::Keep keeps
+    // the edits made so far on top of it (the policy changed elsewhere meanwhile).
+    void setRunning(const Json &scopes, Edits edits = Edits::Drop);
     // The edited map, tools without a scope left out; an object, possibly empty.
     Json scopes() const;
     bool isModified() const;

@@ -108,11 +108,9 @@ ToolScopesEditor::ToolScopesEditor(PolicyService *policies, ToolTesterService *t
     if (m_policies) {
         connect(m_policies, &PolicyService::availabilityChanged, this,
                 &ToolScopesEditor::onAvailabilityChanged);
-        connect(m_policies, &PolicyService::policyChanged, this, [this] {
-            // Edits in progress are kept; they will be applied to the new version.
-            if (!m_model->isModified())
-                loadRunning();
-        });
+        // Edits in progress are kept, on top of the new version (which is what Apply then
+        // changes, so nothing applied elsewhere meanwhile is undone).
+        connect(m_policies, &PolicyService::policyChanged, this, &ToolScopesEditor::loadRunning);
     }
     if (m_tools)
         connect(m_tools, &ToolTesterService::catalogueChanged, this,
@@ -146,7 +144,9 @@ void ToolScopesEditor::loadRunning()
             return;
         }
         m_running = snapshot->document;
-        m_model->setRunning(m_running.value("scopes", Json::object()));
+        m_model->setRunning(m_running.value("scopes", Json::object()),
+                            m_model->isModified() ? ToolScopeModel::Edits::Keep
+                                                  : ToolScopeModel::Edits::Drop);
     });
 }
 
@@ -217,7 +217,7 @@ void ToolScopesEditor::confirmAndApply()
                 }
                 m_message = tr("Policy version %1 is in force with these scopes.")
                                 .arg(applied->left(12));
-                loadRunning();
+                updateState(); // the new version itself arrives with policyChanged()
             });
         });
 }

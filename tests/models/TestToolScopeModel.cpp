@@ -65,6 +65,23 @@ private Q_SLOTS:
         QVERIFY(!model.isModified());
     }
 
+    // The policy changed elsewhere while editing: the new map is in force, and only what was
+    // edited stays on top of it (an untouched tool takes the new scope).
+    void editsCanBeKeptOverANewVersion()
+    {
+        ToolScopeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setTools({ QStringLiteral("db_query"), QStringLiteral("db_get") });
+        model.setRunning(Json { { "db_query", "warden.read" } });
+        QVERIFY(model.setData(model.index(model.rowOf(QStringLiteral("db_get")), ToolScopeModel::Scope),
+                              QStringLiteral("warden.get")));
+        model.setRunning(Json { { "db_query", "warden.query" } }, ToolScopeModel::Edits::Keep);
+        QVERIFY(model.isModified());
+        QVERIFY(model.scopes() == (Json { { "db_get", "warden.get" }, { "db_query", "warden.query" } }));
+        model.discard();
+        QVERIFY(model.scopes() == (Json { { "db_query", "warden.query" } }));
+    }
+
     void problemsGoToTheirRow()
     {
         ToolScopeModel model;

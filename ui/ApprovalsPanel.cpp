@@ -4,7 +4,6 @@
 #include "PanelLayout.h"
 #include "server/ApprovalService.h"
 
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -127,13 +126,8 @@ QWidget *ApprovalsPanel::createDetails()
 
     auto *payloadLabel = new QLabel(tr("&Payload (exactly what is approved):"), details);
     layout->addWidget(payloadLabel);
-    m_payload = new QPlainTextEdit(details);
-    m_payload->setObjectName(QStringLiteral("payloadView"));
+    m_payload = monospaceView(details, QStringLiteral("payloadView"));
     m_payload->setAccessibleName(tr("Payload"));
-    m_payload->setReadOnly(true);
-    m_payload->setTabChangesFocus(true);
-    m_payload->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_payload->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     payloadLabel->setBuddy(m_payload);
     layout->addWidget(m_payload, 1);
 

@@ -1,5 +1,7 @@
 #include "AuditPanel.h"
 
+#include "PanelLayout.h"
+
 #include "AuditDetailController.h"
 #include "AuditJobController.h"
 #include "AuditTableModel.h"
@@ -14,7 +16,6 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFocusEvent>
-#include <QFontDatabase>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -367,13 +368,8 @@ QWidget *AuditPanel::createDetailPane()
     pane->setObjectName(QStringLiteral("auditDetailPane"));
     auto *layout = new QVBoxLayout(pane);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_detailText = new QPlainTextEdit(pane);
-    m_detailText->setObjectName(QStringLiteral("detailText"));
+    m_detailText = monospaceView(pane, QStringLiteral("detailText"));
     m_detailText->setAccessibleName(tr("Selected record"));
-    m_detailText->setReadOnly(true);
-    m_detailText->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_detailText->setTabChangesFocus(true);
-    m_detailText->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     layout->addWidget(m_detailText, 1);
 
     m_sessionRow = new QWidget(pane);

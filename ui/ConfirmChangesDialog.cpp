@@ -1,8 +1,9 @@
 #include "ConfirmChangesDialog.h"
 
+#include "PanelLayout.h"
+
 #include <QDialog>
 #include <QDialogButtonBox>
-#include <QFontDatabase>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -23,11 +24,7 @@ void confirmChanges(QWidget *parent, const QString &objectName, const QString &t
     auto *label = new QLabel(question, dialog);
     label->setWordWrap(true);
     layout->addWidget(label);
-    auto *view = new QPlainTextEdit(dialog);
-    view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    view->setReadOnly(true);
-    view->setLineWrapMode(QPlainTextEdit::NoWrap);
-    view->setTabChangesFocus(true);
+    auto *view = monospaceView(dialog, QStringLiteral("changesView"));
     view->setPlainText(changes);
     layout->addWidget(view, 1);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, dialog);

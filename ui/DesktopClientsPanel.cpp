@@ -229,13 +229,8 @@ QWidget *DesktopClientsPanel::createPreviewBox()
     layout->addWidget(m_previewTitle);
     m_previewNotice = selectableLabel(box, QStringLiteral("previewNotice"));
     layout->addWidget(m_previewNotice);
-    m_diff = new QPlainTextEdit(box);
-    m_diff->setObjectName(QStringLiteral("diffView"));
+    m_diff = monospaceView(box, QStringLiteral("diffView"));
     m_diff->setAccessibleName(tr("Changes to the file"));
-    m_diff->setReadOnly(true);
-    m_diff->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_diff->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_diff->setTabChangesFocus(true);
     m_diff->setMinimumHeight(m_diff->fontMetrics().lineSpacing() * 4);
     new DiffHighlighter(m_diff->document());
     layout->addWidget(m_diff, 1);

@@ -1,10 +1,23 @@
 #include "PanelLayout.h"
 
+#include <QFontDatabase>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QVBoxLayout>
 
 namespace warden {
+
+QPlainTextEdit *monospaceView(QWidget *parent, const QString &objectName, bool readOnly)
+{
+    auto *view = new QPlainTextEdit(parent);
+    view->setObjectName(objectName);
+    view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    view->setReadOnly(readOnly);
+    view->setLineWrapMode(QPlainTextEdit::NoWrap);
+    view->setTabChangesFocus(true);
+    return view;
+}
 
 QVBoxLayout *createPanelLayout(QWidget *panel, const QString &title, const QString &subtitle)
 {

@@ -1,6 +1,7 @@
 #include "PolicyPanel.h"
 
 #include "ConfirmChangesDialog.h"
+#include "PanelLayout.h"
 #include "LabelTint.h"
 #include "PolicyHistoryModel.h"
 #include "PolicyJsonText.h"
@@ -16,8 +17,6 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDialog>
-#include <QDialogButtonBox>
 #include <QEvent>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -60,16 +59,6 @@ QString q(const std::string &s)
 QString shortHash(const QString &hash)
 {
     return PolicyHistoryModel::shortHash(hash);
-}
-
-QPlainTextEdit *monospaceView(QWidget *parent, bool readOnly)
-{
-    auto *edit = new QPlainTextEdit(parent);
-    edit->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    edit->setReadOnly(readOnly);
-    edit->setLineWrapMode(QPlainTextEdit::NoWrap);
-    edit->setTabChangesFocus(true);
-    return edit;
 }
 
 QSpinBox *budgetSpin(QWidget *parent, int max, const QString &suffix)
@@ -611,8 +600,7 @@ QWidget *PolicyPanel::createJsonView()
 {
     auto *page = new QWidget(this);
     auto *layout = new QVBoxLayout(page);
-    m_jsonEdit = monospaceView(page, false);
-    m_jsonEdit->setObjectName(QStringLiteral("policyJson"));
+    m_jsonEdit = monospaceView(page, QStringLiteral("policyJson"), false);
     m_jsonEdit->setAccessibleName(tr("Policy document (JSON)"));
     connect(m_jsonEdit, &QPlainTextEdit::textChanged, this, &PolicyPanel::onJsonTextChanged);
     m_jsonEdit->installEventFilter(this);
@@ -639,8 +627,7 @@ QWidget *PolicyPanel::createDiffView()
     m_diffTitle = new QLabel(page);
     m_diffTitle->setWordWrap(true);
     layout->addWidget(m_diffTitle);
-    m_diffView = monospaceView(page, true);
-    m_diffView->setObjectName(QStringLiteral("policyDiff"));
+    m_diffView = monospaceView(page, QStringLiteral("policyDiff"), true);
     m_diffView->setAccessibleName(tr("Changes from the version in force"));
     layout->addWidget(m_diffView, 1);
     return page;
@@ -680,8 +667,7 @@ QWidget *PolicyPanel::createHistoryView()
     buttons->addWidget(m_revertButton);
     buttons->addStretch();
     layout->addLayout(buttons);
-    m_historyText = monospaceView(page, true);
-    m_historyText->setObjectName(QStringLiteral("policyHistoryText"));
+    m_historyText = monospaceView(page, QStringLiteral("policyHistoryText"), true);
     m_historyText->setAccessibleName(tr("Selected version"));
     layout->addWidget(m_historyText, 3);
     return page;

@@ -1,5 +1,7 @@
 #include "QueryTesterPanel.h"
 
+#include "PanelLayout.h"
+
 #include "LabelTint.h"
 #include "OutcomeDelegate.h"
 #include "RequestLogModel.h"
@@ -56,16 +58,6 @@ QStringList splitList(const QString &text)
 QString pretty(const Json &value)
 {
     return q(value.dump(2, ' ', false, Json::error_handler_t::replace));
-}
-
-QPlainTextEdit *monospaceView(const QString &name, QWidget *parent)
-{
-    auto *view = new QPlainTextEdit(parent);
-    view->setObjectName(name);
-    view->setReadOnly(true);
-    view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    view->setLineWrapMode(QPlainTextEdit::NoWrap);
-    return view;
 }
 
 QString decisionDetails(const Json &decision)
@@ -327,8 +319,8 @@ QWidget *QueryTesterPanel::createResultBox()
     m_table->setSortingEnabled(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_json = monospaceView(QStringLiteral("jsonView"), m_tabs);
-    m_sql = monospaceView(QStringLiteral("sqlView"), m_tabs);
+    m_json = monospaceView(m_tabs, QStringLiteral("jsonView"));
+    m_sql = monospaceView(m_tabs, QStringLiteral("sqlView"));
     m_decisions = new QTreeWidget(m_tabs);
     m_decisions->setObjectName(QStringLiteral("decisionsView"));
     m_decisions->setRootIsDecorated(false);
@@ -340,7 +332,7 @@ QWidget *QueryTesterPanel::createResultBox()
     m_auditSummary->setObjectName(QStringLiteral("auditSummary"));
     m_auditSummary->setWordWrap(true);
     m_auditSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_audit = monospaceView(QStringLiteral("auditView"), auditPage);
+    m_audit = monospaceView(auditPage, QStringLiteral("auditView"));
     auditLayout->addWidget(m_auditSummary);
     auditLayout->addWidget(m_audit, 1);
 

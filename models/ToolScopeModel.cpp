@@ -78,6 +78,16 @@ Json ToolScopeModel::scopes() const
     return toJson(m_edited);
 }
 
+Json ToolScopeModel::applyTo(Json document) const
+{
+    const Json edited = scopes();
+    if (edited.empty())
+        document.erase("scopes");
+    else
+        document["scopes"] = edited;
+    return document;
+}
+
 bool ToolScopeModel::isModified() const
 {
     return toJson(m_edited) != toJson(m_running);

@@ -31,6 +31,8 @@ public:
     void setRunning(const Json &scopes, Edits edits = Edits::Drop);
     // The edited map, tools without a scope left out; an object, possibly empty.
     Json scopes() const;
+    // A policy `document` with its "scopes" replaced by the edited map (dropped when empty).
+    Json applyTo(Json document) const;
     bool isModified() const;
     // Drops the edits, back to the map in force.
     void discard();

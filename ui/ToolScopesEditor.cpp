@@ -150,17 +150,6 @@ void ToolScopesEditor::loadRunning()
     });
 }
 
-Json ToolScopesEditor::editedDocument() const
-{
-    Json document = m_running;
-    const Json scopes = m_model->scopes();
-    if (scopes.empty())
-        document.erase("scopes");
-    else
-        document["scopes"] = scopes;
-    return document;
-}
-
 void ToolScopesEditor::onEdited()
 {
     m_valid = true;
@@ -181,7 +170,7 @@ void ToolScopesEditor::check()
     if (!m_policies || m_running.is_null())
         return;
     const quint64 serial = ++m_checkSerial;
-    m_policies->validate(editedDocument(), this, [this, serial](const PolicyCheck &result) {
+    m_policies->validate(m_model->applyTo(m_running), this, [this, serial](const PolicyCheck &result) {
         if (serial != m_checkSerial)
             return; // an edit made since asks again
         m_checking = false;
@@ -200,7 +189,7 @@ void ToolScopesEditor::confirmAndApply()
 {
     if (!m_applyButton->isEnabled())
         return;
-    const Json document = editedDocument();
+    const Json document = m_model->applyTo(m_running);
     confirmChanges(
         this, QStringLiteral("toolScopesConfirmDialog"), tr("Apply the scopes"),
         tr("Put these scopes in force? New calls need them at once, and the policy file is "

@@ -35,7 +35,6 @@ private:
     void check();
     void confirmAndApply();
     void updateState();
-    Json editedDocument() const;
 
     PolicyService *m_policies;
     ToolTesterService *m_tools;

@@ -103,6 +103,19 @@ private Q_SLOTS:
         QVERIFY(row.data(ToolScopeModel::ProblemRole).toString().isEmpty());
     }
 
+    // The edited map replaces the document's, and an empty one drops the key; the rest of the
+    // document stays.
+    void editsApplyToADocument()
+    {
+        ToolScopeModel model;
+        model.setTools({ QStringLiteral("db_query") });
+        model.setRunning(Json { { "db_query", "warden.read" } });
+        const Json document { { "version", 1 }, { "scopes", { { "db_query", "warden.read" } } } };
+        QVERIFY(model.applyTo(document) == document);
+        QVERIFY(model.setData(model.index(0, ToolScopeModel::Scope), QString()));
+        QVERIFY(model.applyTo(document) == (Json { { "version", 1 } }));
+    }
+
     void anEmptyOrMissingMapIsNone()
     {
         ToolScopeModel model;

@@ -5,16 +5,30 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 namespace warden::audit {
 
 namespace {
 
-// Writes `value` canonically into `out` without copying it: object members in bytewise key
-// order, scalars through nlohmann's dump (no whitespace, UTF-8 kept, short escapes, \u00xx
-// in lowercase; an invalid UTF-8 byte becomes U+FFFD instead of throwing).
-void writeCanonical(const Json &value, std::string &out)
+using Serializer = nlohmann::detail::serializer<Json>;
+
+// True for keys that JSON writes as they are between quotes (every key Warden itself writes).
+bool plainKey(const std::string &key)
+{
+    return std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+               || c == '-' || c == '.';
+    });
+}
+
+// Writes `value` canonically through `scalars`, which appends to `out`, without copying it:
+// object members in bytewise key order, scalars through nlohmann's serializer (no whitespace,
+// UTF-8 kept, short escapes, \u00xx in lowercase; an invalid UTF-8 byte becomes U+FFFD
+// instead of throwing). One serializer serves the whole document: dump() would make a
+// serializer, an output adapter and a string for every scalar.
+void writeCanonical(const Json &value, Serializer &scalars, std::string &out)
 {
     if (value.is_object()) {
         std::vector<std::pair<const std::string *, const Json *>> members;
@@ -28,9 +42,15 @@ void writeCanonical(const Json &value, std::string &out)
             if (!first)
                 out += ',';
             first = false;
-            out += Json(*key).dump(-1, ' ', false, Json::error_handler_t::replace);
+            if (plainKey(*key)) {
+                out += '"';
+                out += *key;
+                out += '"';
+            } else {
+                scalars.dump(Json(*key), false, false, 0);
+            }
             out += ':';
-            writeCanonical(*member, out);
+            writeCanonical(*member, scalars, out);
         }
         out += '}';
         return;
@@ -42,16 +62,16 @@ void writeCanonical(const Json &value, std::string &out)
             if (!first)
                 out += ',';
             first = false;
-            writeCanonical(item, out);
+            writeCanonical(item, scalars, out);
         }
         out += ']';
         return;
     }
     if (value.is_number_float()) { // never written by Warden; kept exact rather than dropped
-        out += Json(std::to_string(value.get<double>())).dump();
+        scalars.dump(Json(std::to_string(value.get<double>())), false, false, 0);
         return;
     }
-    out += value.dump(-1, ' ', false, Json::error_handler_t::replace);
+    scalars.dump(value, false, false, 0);
 }
 
 } // namespace
@@ -82,8 +102,10 @@ std::int64_t AuditRecord::timeMs() const
 std::string canonicalForm(const Json &body)
 {
     std::string out;
-    out.reserve(512);
-    writeCanonical(body, out);
+    out.reserve(1024);
+    Serializer scalars(std::make_shared<nlohmann::detail::output_string_adapter<char, std::string>>(out), ' ',
+                       Json::error_handler_t::replace);
+    writeCanonical(body, scalars, out);
     return out;
 }
 

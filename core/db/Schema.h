@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,10 @@ struct TableInfo
 struct Schema
 {
     std::vector<TableInfo> tables;
+    // SQLite: the numbers of sqlite_stat1 per index ("rows, avg rows per value of the first
+    // column, of the first two, ..."), as introspection found them; empty without ANALYZE and
+    // on PostgreSQL. The cost estimator reads them, so that a call does not.
+    std::map<std::string, std::vector<std::int64_t>, std::less<>> indexStats;
     const TableInfo *table(const std::string &name) const;
 };
 

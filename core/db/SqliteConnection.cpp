@@ -10,6 +10,7 @@
 #include <climits>
 #include <filesystem>
 #include <limits>
+#include <sstream>
 #include <thread>
 
 namespace warden::db {
@@ -755,6 +756,22 @@ Result<Schema> SqliteConnection::introspectTables(const QueryOptions &opts)
             table.estimatedRows = std::max<std::int64_t>(estimate, 0);
         }
         schema.tables.push_back(std::move(table));
+    }
+    if (haveStat1) {
+        auto stats = query("SELECT idx, stat FROM sqlite_stat1 WHERE idx IS NOT NULL", {}, opts);
+        if (!stats)
+            return stats.takeError();
+        for (const auto &row : stats->rows) {
+            if (!row[0].is_string() || !row[1].is_string())
+                continue;
+            // "rows per-first-column per-first-two ... [unordered] [sz=N]": the leading numbers
+            std::istringstream in(row[1].get<std::string>());
+            std::vector<std::int64_t> numbers;
+            std::int64_t n = 0;
+            while (in >> n)
+                numbers.push_back(n);
+            schema.indexStats[row[0].get<std::string>()] = std::move(numbers);
+        }
     }
     return schema;
 }

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <sstream>
 
 namespace warden {
 namespace {
@@ -39,8 +38,7 @@ std::string CostEstimator::model(db::Dialect dialect)
            "10, range-only SEARCH = a quarter of the table, rowid or primary-key lookup = 1)";
 }
 
-double CostEstimator::sqliteLineCost(const std::string &detail, const db::Schema &schema,
-                                     const std::map<std::string, std::vector<std::int64_t>> &stat1)
+double CostEstimator::sqliteLineCost(const std::string &detail, const db::Schema &schema)
 {
     const bool scan = detail.rfind("SCAN ", 0) == 0;
     const bool search = detail.rfind("SEARCH ", 0) == 0;
@@ -62,9 +60,9 @@ double CostEstimator::sqliteLineCost(const std::string &detail, const db::Schema
     const std::string marker = "INDEX ";
     const std::size_t at = detail.find(marker);
     if (at != std::string::npos) {
-        const auto stat = stat1.find(word(detail, at + marker.size()));
+        const auto stat = schema.indexStats.find(word(detail, at + marker.size()));
         // sqlite_stat1: "rows avg-rows-per-value-of-first-column avg-per-first-two ..."
-        if (stat != stat1.end() && std::size_t(equal) < stat->second.size())
+        if (stat != schema.indexStats.end() && std::size_t(equal) < stat->second.size())
             return double(std::max<std::int64_t>(stat->second[std::size_t(equal)], 1));
     }
     return std::min(10.0, std::max(rows, 1.0));
@@ -82,30 +80,6 @@ CostEstimator::sqlite(const std::string &sql, const std::vector<Json> &params, i
 {
     db::QueryOptions options;
     options.timeoutMs = timeoutMs;
-    if (!m_stat1) {
-        m_stat1.emplace();
-        auto present = m_conn.query(
-            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat1'", {},
-            options);
-        if (!present)
-            return present.takeError();
-        if (!present->rows.empty()) {
-            auto stats = m_conn.query("SELECT idx, stat FROM sqlite_stat1 WHERE idx IS NOT NULL",
-                                      {}, options);
-            if (!stats)
-                return stats.takeError();
-            for (const auto &row : stats->rows) {
-                if (!row[0].is_string() || !row[1].is_string())
-                    continue;
-                std::istringstream in(row[1].get<std::string>());
-                std::vector<std::int64_t> numbers;
-                std::int64_t n = 0;
-                while (in >> n)
-                    numbers.push_back(n);
-                (*m_stat1)[row[0].get<std::string>()] = std::move(numbers);
-            }
-        }
-    }
     // EXPLAIN QUERY PLAN compiles the statement and describes it; the statement never runs.
     auto plan = m_conn.query("EXPLAIN QUERY PLAN " + sql, params, options);
     if (!plan)
@@ -119,7 +93,7 @@ CostEstimator::sqlite(const std::string &sql, const std::vector<Json> &params, i
             continue;
         const std::string detail = row[3].get<std::string>();
         const std::int64_t parent = row[1].is_number_integer() ? row[1].get<std::int64_t>() : 0;
-        const double perPass = sqliteLineCost(detail, m_schema, *m_stat1);
+        const double perPass = sqliteLineCost(detail, m_schema);
         double cost = 0;
         if (perPass > 0) {
             auto outer = outerRows.try_emplace(parent, 1.0).first;

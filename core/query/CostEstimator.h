@@ -6,8 +6,6 @@
 #include "db/Schema.h"
 
 #include <cstdint>
-#include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +18,8 @@ namespace warden {
 // per key that sqlite_stat1 records for the equality-constrained prefix (10 without
 // statistics, a quarter of the table for a range-only search); a rowid or primary-key
 // lookup costs 1; everything else (sorters, co-routines) costs nothing extra. Loops under the
-// same plan parent are nested: each is multiplied by the rows of the loops before it.
+// same plan parent are nested: each is multiplied by the rows of the loops before it. Table
+// sizes and sqlite_stat1 come from the schema, as its introspection read them.
 // Used on a worker thread with that worker's connection.
 class CostEstimator
 {
@@ -43,10 +42,9 @@ public:
     // One sentence naming the model, reported with every estimate.
     static std::string model(db::Dialect dialect);
 
-    // The SQLite model for one EXPLAIN QUERY PLAN line: the rows one pass of it reads
-    // (public for tests).
-    static double sqliteLineCost(const std::string &detail, const db::Schema &schema,
-                                 const std::map<std::string, std::vector<std::int64_t>> &stat1);
+    // The SQLite model for one EXPLAIN QUERY PLAN line: the rows one pass of it reads, with
+    // the table sizes and index statistics (sqlite_stat1) of `schema` (public for tests).
+    static double sqliteLineCost(const std::string &detail, const db::Schema &schema);
 
 private:
     Result<Estimate> sqlite(const std::string &sql, const std::vector<Json> &params, int timeoutMs);
@@ -55,7 +53,6 @@ private:
 
     db::Connection &m_conn;
     const db::Schema &m_schema;
-    std::optional<std::map<std::string, std::vector<std::int64_t>>> m_stat1; // index → stat numbers
 };
 
 } // namespace warden

@@ -61,13 +61,17 @@ trap 'exit 130' INT TERM
     exit 1
 }
 config="$work/warden.json"
-# Warden audits every call (two durable commits each); keep the trail in the work folder.
+# Warden audits every call (two durable commits each); keep the trail in the work folder. Limits
+# off, as in run-engines.sh: the demo's default rate (600 per minute) would make this measure
+# how fast Warden refuses, not the call path.
 python3 - "$config" "$work/audit.db" <<'PY'
 import json, sys
 path, trail = sys.argv[1], sys.argv[2]
 with open(path) as f:
     config = json.load(f)
 config["audit"] = {"path": trail}
+config["limits"] = {"principal": {"per_minute": 0}, "tenant": {"per_minute": 0},
+                    "max_in_flight_per_principal": 0, "max_in_flight": 0}
 with open(path, "w") as f:
     json.dump(config, f, indent=2)
 PY

@@ -23,6 +23,18 @@ private Q_SLOTS:
                             "\"d\":\"x\\n\\u0001\\\"\\\\\"},\"b\":1}"));
     }
 
+    void keysOutsideThePlainSetAreEscaped()
+    {
+        // agents choose the keys of their arguments: quotes, control characters, UTF-8, a
+        // bad byte; and a float (never written by Warden) is kept as a string
+        Json body = Json::object();
+        body["k\"e\x01y\xc3\xa9"] = 1.5;
+        body["bad\xff"] = Json::object({ { "plain_key-1.x", nullptr } });
+        QCOMPARE(QByteArray::fromStdString(canonicalForm(body)),
+                 QByteArray("{\"bad\xef\xbf\xbd\":{\"plain_key-1.x\":null},"
+                            "\"k\\\"e\\u0001y\xc3\xa9\":\"1.500000\"}"));
+    }
+
     void invalidUtf8DoesNotThrow()
     {
         const Json body{{"s", std::string("bad \xff byte")}};

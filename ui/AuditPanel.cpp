@@ -312,7 +312,9 @@ QWidget *AuditPanel::createFilterBar()
     m_kindBox->setObjectName(QStringLiteral("kindBox"));
     m_kindBox->setToolTip(tr("Only records of this kind"));
     m_kindBox->addItem(tr("Any"), QString());
-    const std::pair<std::string_view, QString> kinds[] = {
+    // The kinds in the order a reviewer looks for them; a kind of audit::kind::All without a
+    // label here is still offered, under its name.
+    const std::pair<std::string_view, QString> labels[] = {
         { audit::kind::Request, tr("Call request") },
         { audit::kind::Outcome, tr("Call outcome") },
         { audit::kind::Denial, tr("Denial") },
@@ -323,8 +325,14 @@ QWidget *AuditPanel::createFilterBar()
         { audit::kind::ServerStop, tr("Server stop") },
         { audit::kind::Retention, tr("Retention purge") },
     };
-    for (const auto &[kind, label] : kinds)
-        m_kindBox->addItem(label, QString::fromLatin1(kind.data(), qsizetype(kind.size())));
+    const auto text = [](std::string_view kind) {
+        return QString::fromLatin1(kind.data(), qsizetype(kind.size()));
+    };
+    for (const auto &[kind, label] : labels)
+        m_kindBox->addItem(label, text(kind));
+    for (std::string_view kind : audit::kind::All)
+        if (m_kindBox->findData(text(kind)) < 0)
+            m_kindBox->addItem(text(kind), text(kind));
     connect(m_kindBox, &QComboBox::currentIndexChanged, this, &AuditPanel::applyFilter);
     m_outcomeBox = new QComboBox(bar);
     m_outcomeBox->setObjectName(QStringLiteral("outcomeBox"));

@@ -157,6 +157,21 @@ private Q_SLOTS:
         QTRY_COMPARE(countText(panel), QStringLiteral("%1 records").arg(kCount));
     }
 
+    void everyRecordKindIsOfferedWithALabel()
+    {
+        Viewer viewer(m_world->config);
+        auto *kind = child<QComboBox>(viewer.panel, "kindBox");
+        QCOMPARE(kind->itemData(0).toString(), QString()); // Any
+        QCOMPARE(kind->count(), int(std::size(audit::kind::All)) + 1);
+        for (std::string_view k : audit::kind::All) {
+            const QString name = QString::fromLatin1(k.data(), qsizetype(k.size()));
+            const int at = kind->findData(name);
+            QVERIFY2(at > 0, qPrintable(name));
+            // a kind shown under its bare name has no label in AuditPanel yet
+            QVERIFY2(kind->itemText(at) != name, qPrintable(name));
+        }
+    }
+
     void sessionAndKindFromTheKeyboard()
     {
         Viewer viewer(m_world->config);
